@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the real S3 clients the tests drive, when missing (Debian packages; aws CLI and boto3 come with the machine).
+set -uo pipefail
+need=()
+command -v s3cmd >/dev/null || need+=(s3cmd)
+command -v rclone >/dev/null || need+=(rclone)
+command -v openssl >/dev/null || need+=(openssl)
+if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}") >/dev/null 2>&1 \
+    || echo "note: could not install ${need[*]}; tests that need them will fail"
+fi
+command -v aws >/dev/null || pip install -q awscli boto3 >/dev/null 2>&1 || true
+exit 0
