@@ -2,7 +2,7 @@
 // First cut: node:crypto only (present in Bun and Deno). The WASM core (wasm/) joins as a second engine.
 import { createHash, createHmac } from "node:crypto";
 
-export type DigestAlgorithm = "sha256" | "sha1" | "md5";
+export type DigestAlgorithm = "sha256" | "sha1" | "md5" | "crc32c";
 
 export interface Hasher {
   update(data: Uint8Array): this;
@@ -11,7 +11,7 @@ export interface Hasher {
 
 class NodeHasher implements Hasher {
   private h;
-  constructor(alg: DigestAlgorithm) {
+  constructor(alg: "sha256" | "sha1" | "md5") {
     this.h = createHash(alg);
   }
   update(data: Uint8Array): this {
@@ -23,8 +23,28 @@ class NodeHasher implements Hasher {
   }
 }
 
+const CRC32C_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+class Crc32cHasher implements Hasher {
+  private crc = 0xffffffff;
+  update(data: Uint8Array): this {
+    let c = this.crc;
+    for (let i = 0; i < data.length; i++) c = CRC32C_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+    this.crc = c;
+    return this;
+  }
+  digest(): Uint8Array {
+    const v = (this.crc ^ 0xffffffff) >>> 0;
+    return new Uint8Array([v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]);
+  }
+}
+
 export function createHasher(alg: DigestAlgorithm): Hasher {
-  return new NodeHasher(alg);
+  return alg === "crc32c" ? new Crc32cHasher() : new NodeHasher(alg);
 }
 
 export function digest(alg: DigestAlgorithm, data: Uint8Array): Uint8Array {

@@ -43,11 +43,18 @@ export class S3Error extends Error {
   readonly status: number;
   /** Extra elements for the error body, e.g. { Key, VersionId, ExpectedDigest }. */
   readonly extra: Record<string, string>;
+  /** Response headers the error carries (e.g. x-amz-delete-marker). */
+  headers: Record<string, string> = {};
 
   constructor(readonly code: string, message?: string, extra: Record<string, string> = {}, status?: number) {
     const known = STANDARD[code];
     super(message ?? known?.[1] ?? code);
     this.status = status ?? known?.[0] ?? 400;
     this.extra = extra;
+  }
+
+  withHeaders(headers: Record<string, string>): this {
+    Object.assign(this.headers, headers);
+    return this;
   }
 }

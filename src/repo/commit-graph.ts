@@ -1,0 +1,57 @@
+// Commits and their ancestry. Each commit keeps a skip pointer (as in Bitcoin's block index), so
+// "is X an ancestor of Y" and "ancestor of Y at generation g" take O(log n) commit reads, however long the history.
+import type { BlobStore } from "../store/blob-store.ts";
+import { DecodedCache, getJson } from "./blob-codec.ts";
+import type { CommitRecord } from "./model.ts";
+import type { Tree } from "./tree.ts";
+
+const clearLowestBit = (n: number) => n & (n - 1);
+
+export function skipGeneration(gen: number): number {
+  if (gen < 2) return 0;
+  return gen & 1 ? clearLowestBit(clearLowestBit(gen - 1)) + 1 : clearLowestBit(gen);
+}
+
+export class CommitGraph {
+  private readonly records = new DecodedCache<CommitRecord>(100_000);
+
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly index: Tree<string>,
+  ) {}
+
+  /** The commit with this id in a repo's commit index, or undefined. */
+  find(indexRoot: string | null, id: string): CommitRecord | undefined {
+    const hash = this.index.get(indexRoot, id);
+    return hash === undefined ? undefined : this.read(hash);
+  }
+
+  read(hash: string): CommitRecord {
+    return this.records.get(hash, () => getJson<CommitRecord>(this.blobs, hash));
+  }
+
+  /** The ancestor of `from` at generation `gen` (from itself when gen equals its own). */
+  ancestorAt(indexRoot: string | null, from: CommitRecord, gen: number): CommitRecord | undefined {
+    let walk: CommitRecord | undefined = from;
+    while (walk && walk.gen > gen) {
+      const skipGen = skipGeneration(walk.gen);
+      const skipPrevGen = skipGeneration(walk.gen - 1);
+      const useSkip: boolean =
+        walk.skip !== null && (skipGen === gen || (skipGen > gen && !(skipPrevGen < skipGen - 2 && skipPrevGen >= gen)));
+      const next: string | null = useSkip ? walk.skip : walk.parent;
+      walk = next === null ? undefined : this.find(indexRoot, next);
+    }
+    return walk;
+  }
+
+  isAncestor(indexRoot: string | null, ancestor: CommitRecord, of: CommitRecord): boolean {
+    if (ancestor.gen > of.gen) return false;
+    return this.ancestorAt(indexRoot, of, ancestor.gen)?.id === ancestor.id;
+  }
+
+  /** The skip pointer a new child of `parent` gets. */
+  skipFor(indexRoot: string | null, parent: CommitRecord | undefined): string | null {
+    if (!parent) return null;
+    return this.ancestorAt(indexRoot, parent, skipGeneration(parent.gen + 1))?.id ?? null;
+  }
+}

@@ -1,0 +1,20 @@
+// Errors of the versioned model, named for what went wrong; the S3 and admin layers map them to their codes.
+export type RepoErrorCode =
+  | "NoSuchRepo"
+  | "NoSuchBranch"
+  | "NoSuchCommit"
+  | "RepoExists"
+  | "BranchExists"
+  | "BranchNotEmpty"
+  | "RepoHasBranches"
+  | "NoOpenCommit"
+  | "CommitAlreadyOpen"
+  | "PreconditionFailed"
+  | "NoSuchUpload"
+  | "InvalidName";
+
+export class RepoError extends Error {
+  constructor(readonly code: RepoErrorCode, message: string) {
+    super(message);
+  }
+}

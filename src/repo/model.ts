@@ -1,0 +1,105 @@
+// The shapes of the versioned model: what refs hold and what manifest, version and commit blobs contain.
+import type { ChunkRef } from "./objects.ts";
+
+/** Everything about an object but its bytes. */
+export interface ObjectManifest {
+  size: number;
+  /** SHA-256 of the bytes; absent for multipart objects, whose ETag derives from their parts' digests. */
+  sha256?: string;
+  md5?: string;
+  /** Unquoted ETag as served: hex digest, or digest-N for multipart objects. */
+  etag: string;
+  contentType?: string;
+  /** content-encoding, content-disposition, content-language, cache-control, expires */
+  headers?: Record<string, string>;
+  /** User metadata, names lower-cased without the x-amz-meta- prefix. */
+  meta?: Record<string, string>;
+  /** Verified checksums by algorithm (crc32, crc32c, crc64nvme, sha1, sha256), base64 as S3 returns them. */
+  checksums?: Record<string, string>;
+  checksumType?: "FULL_OBJECT" | "COMPOSITE";
+  /** Time of the write (ms since epoch). */
+  time: number;
+  chunks: ChunkRef[];
+  /** Part sizes of a multipart object, for GET ?partNumber=N. */
+  parts?: number[];
+}
+
+/** A key's entry in a commit's tree: the version it has there, or a delete marker. */
+export interface VersionEntry {
+  /** commit that wrote this version */
+  c: string;
+  /** time of that write (LastModified) */
+  t: number;
+  /** manifest hash; absent for a delete marker */
+  m?: string;
+  s?: number;
+  e?: string;
+  /** hash of the previous version's entry (a "version" blob), forming the key's history */
+  p?: string;
+}
+
+export const isLiveEntry = (e: VersionEntry): boolean => e.m !== undefined;
+
+export interface CommitRecord {
+  id: string;
+  repo: string;
+  branch: string;
+  parent: string | null;
+  /** distance from the first commit (0) */
+  gen: number;
+  /** an older ancestor, for O(log n) ancestry checks (skip list) */
+  skip: string | null;
+  root: string | null;
+  time: number;
+  started: number;
+  message?: string;
+}
+
+export interface RepoRef {
+  created: number;
+  /** root of the tree mapping commit id → commit blob hash */
+  commits: string | null;
+  description?: string;
+}
+
+export interface OpenCommit {
+  id: string;
+  parent: string | null;
+  root: string | null;
+  started: number;
+  message?: string;
+}
+
+export interface BranchRef {
+  created: number;
+  head: string | null;
+  open?: OpenCommit;
+}
+
+export interface UploadRef {
+  key: string;
+  created: number;
+  template: Omit<ObjectManifest, "size" | "sha256" | "md5" | "etag" | "chunks" | "time" | "parts" | "checksums">;
+  checksumAlgorithm?: string;
+}
+
+export interface PartRecord {
+  size: number;
+  sha256: string;
+  md5?: string;
+  etag: string;
+  checksums?: Record<string, string>;
+  chunks: ChunkRef[];
+  time: number;
+}
+
+export const REF = {
+  repo: (repo: string) => `repo/${repo}`,
+  repos: () => "repo/",
+  branch: (repo: string, branch: string) => `branch/${repo}/${branch}`,
+  branches: (repo?: string) => (repo ? `branch/${repo}/` : "branch/"),
+  upload: (repo: string, branch: string, id: string) => `upload/${repo}/${branch}/${id}`,
+  uploads: (repo: string, branch: string) => `upload/${repo}/${branch}/`,
+  part: (uploadId: string, n: number) => `part/${uploadId}/${String(n).padStart(5, "0")}`,
+  parts: (uploadId: string) => `part/${uploadId}/`,
+};

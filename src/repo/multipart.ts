@@ -1,0 +1,58 @@
+// Multipart uploads: parts are stored as chunk lists (part blobs) named by refs; completing an upload
+// concatenates their chunk lists into one manifest without copying a byte.
+import { randomHex } from "../util/bytes.ts";
+import type { Store } from "../store/store.ts";
+import { getJson, putJson } from "./blob-codec.ts";
+import { RepoError } from "./errors.ts";
+import { type PartRecord, REF, type UploadRef } from "./model.ts";
+
+export interface PartInfo extends PartRecord {
+  number: number;
+}
+
+export class Multipart {
+  constructor(private readonly store: Store) {}
+
+  async create(repo: string, branch: string, upload: UploadRef): Promise<string> {
+    const id = randomHex(16);
+    await this.store.commit([{ key: REF.upload(repo, branch, id), value: upload }]);
+    return id;
+  }
+
+  get(repo: string, branch: string, id: string): UploadRef {
+    const ref = /^[0-9a-f]{32}$/.test(id) ? this.store.refs.get<UploadRef>(REF.upload(repo, branch, id)) : undefined;
+    if (!ref) throw new RepoError("NoSuchUpload", `upload ${id} does not exist`);
+    return ref;
+  }
+
+  list(repo: string, branch: string): Array<{ id: string } & UploadRef> {
+    const prefix = REF.uploads(repo, branch);
+    return this.store.refs.list<UploadRef>(prefix).map(([k, v]) => ({ id: k.slice(prefix.length), ...v }));
+  }
+
+  /** Records a part (replacing an earlier one with the same number) once its chunks are durable. */
+  async putPart(repo: string, branch: string, id: string, n: number, part: PartRecord): Promise<void> {
+    this.get(repo, branch, id);
+    const hash = putJson(this.store.blobs, "part", part);
+    await this.store.commit([{ key: REF.part(id, n), value: hash }]);
+    // The upload may have been aborted or completed while the part streamed in.
+    if (!this.store.refs.get(REF.upload(repo, branch, id), "latest")) {
+      await this.store.commit([{ key: REF.part(id, n), value: null }]);
+      throw new RepoError("NoSuchUpload", `upload ${id} does not exist`);
+    }
+  }
+
+  parts(id: string): PartInfo[] {
+    const prefix = REF.parts(id);
+    return this.store.refs.list<string>(prefix, "latest").map(([k, hash]) => ({
+      number: Number(k.slice(prefix.length)),
+      ...getJson<PartRecord>(this.store.blobs, hash),
+    }));
+  }
+
+  /** Forgets an upload and its parts; their chunks become garbage for gc unless something else uses them. */
+  async remove(repo: string, branch: string, id: string): Promise<void> {
+    const parts = this.store.refs.list(REF.parts(id), "latest").map(([key]) => ({ key, value: null }));
+    await this.store.commit([...parts, { key: REF.upload(repo, branch, id), value: null }]);
+  }
+}

@@ -1,0 +1,217 @@
+// A persistent, copy-on-write B+tree of key → value whose nodes are blobs. Writing k keys rewrites only the
+// nodes on their paths; two trees that share history share nodes, so a diff skips whatever they share.
+import { compareUtf8 } from "../util/bytes.ts";
+import type { BlobStore } from "../store/blob-store.ts";
+import { DecodedCache, getJson, putJson } from "./blob-codec.ts";
+
+/** Leaf: level 0, entries [key, value]. Internal: level ≥ 1, children [firstKey, hash, liveCount]. */
+export type TreeNode<V> = { v: 0; e: Array<[string, V]> } | { v: number; c: Array<[string, string, number]> };
+
+const MAX_LEAF = 96;
+const MAX_CHILDREN = 128;
+
+export type TreeChange<V> = [key: string, value: V | null];
+export type DiffEntry<V> = { key: string; before?: V; after?: V };
+
+type Child = [firstKey: string, hash: string, live: number];
+
+export class Tree<V> {
+  private readonly cache = new DecodedCache<TreeNode<V>>(50_000);
+
+  /** isLive says whether a value counts as present (tombstones do not). */
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly isLive: (value: V) => boolean = () => true,
+  ) {}
+
+  node(hash: string): TreeNode<V> {
+    return this.cache.get(hash, () => getJson<TreeNode<V>>(this.blobs, hash));
+  }
+
+  get(root: string | null, key: string): V | undefined {
+    let hash = root;
+    while (hash) {
+      const node = this.node(hash);
+      if (node.v === 0) {
+        const e = (node as { e: Array<[string, V]> }).e;
+        const i = lowerBound(e, key);
+        return i < e.length && e[i][0] === key ? e[i][1] : undefined;
+      }
+      const c = (node as { c: Child[] }).c;
+      hash = c[childFor(c, key)][1];
+    }
+    return undefined;
+  }
+
+  /** Number of live entries. */
+  count(root: string | null): number {
+    if (!root) return 0;
+    const node = this.node(root);
+    if (node.v === 0) return (node as { e: Array<[string, V]> }).e.filter(([, v]) => this.isLive(v)).length;
+    return (node as { c: Child[] }).c.reduce((n, c) => n + c[2], 0);
+  }
+
+  /** Applies changes (any order; the last change of a key wins) and returns the new root. */
+  apply(root: string | null, changes: TreeChange<V>[]): string | null {
+    if (changes.length === 0) return root;
+    const byKey = new Map<string, V | null>();
+    for (const [k, v] of changes) byKey.set(k, v);
+    const sorted = [...byKey].sort((a, b) => compareUtf8(a[0], b[0]));
+    let level = root ? this.node(root).v : 0;
+    let children = root ? this.rewrite(root, sorted) : this.buildLeaves([], sorted);
+    while (children.length > 1) children = this.writeInternal(++level, children);
+    return children.length === 0 ? null : children[0][1];
+  }
+
+  private rewrite(hash: string, changes: TreeChange<V>[]): Child[] {
+    const node = this.node(hash);
+    if (node.v === 0) return this.buildLeaves((node as { e: Array<[string, V]> }).e, changes);
+    const old = (node as { c: Child[] }).c;
+    const out: Child[] = [];
+    let at = 0;
+    for (let i = 0; i < old.length; i++) {
+      const upper = i + 1 < old.length ? old[i + 1][0] : undefined;
+      let end = at;
+      while (end < changes.length && (upper === undefined || compareUtf8(changes[end][0], upper) < 0)) end++;
+      if (end === at) out.push(old[i]);
+      else out.push(...this.rewrite(old[i][1], changes.slice(at, end)));
+      at = end;
+    }
+    return this.writeInternal(node.v, out);
+  }
+
+  private sumLive(children: Child[]): number {
+    return children.reduce((n, c) => n + c[2], 0);
+  }
+
+  private buildLeaves(entries: Array<[string, V]>, changes: TreeChange<V>[]): Child[] {
+    const merged: Array<[string, V]> = [];
+    let i = 0;
+    let j = 0;
+    while (i < entries.length || j < changes.length) {
+      const c = i < entries.length && j < changes.length ? compareUtf8(entries[i][0], changes[j][0]) : i < entries.length ? -1 : 1;
+      if (c < 0) merged.push(entries[i++]);
+      else {
+        if (c === 0) i++;
+        const [k, v] = changes[j++];
+        if (v !== null) merged.push([k, v]);
+      }
+    }
+    return split(merged, MAX_LEAF).map((e) => {
+      const hash = putJson(this.blobs, "tree", { v: 0, e } satisfies TreeNode<V>);
+      this.cache.get(hash, () => ({ v: 0, e }));
+      return [e[0][0], hash, e.filter(([, v]) => this.isLive(v)).length] as Child;
+    });
+  }
+
+  private writeInternal(level: number, children: Child[]): Child[] {
+    return split(children, MAX_CHILDREN).map((c) => {
+      const hash = putJson(this.blobs, "tree", { v: level, c } satisfies TreeNode<V>);
+      this.cache.get(hash, () => ({ v: level, c }));
+      return [c[0][0], hash, this.sumLive(c)] as Child;
+    });
+  }
+
+  /** Entries with key > after (or ≥ from), in UTF-8 byte order. */
+  *scan(root: string | null, bound: { after?: string; from?: string } = {}): Generator<[string, V]> {
+    if (!root) return;
+    const seek = bound.after ?? bound.from ?? "";
+    const inclusive = bound.after === undefined;
+    yield* this.scanNode(root, seek, inclusive);
+  }
+
+  private *scanNode(hash: string, seek: string, inclusive: boolean): Generator<[string, V]> {
+    const node = this.node(hash);
+    if (node.v === 0) {
+      const e = (node as { e: Array<[string, V]> }).e;
+      for (let i = lowerBound(e, seek); i < e.length; i++) {
+        if (!inclusive && e[i][0] === seek) continue;
+        yield e[i];
+      }
+      return;
+    }
+    const c = (node as { c: Child[] }).c;
+    for (let i = seek ? childFor(c, seek) : 0; i < c.length; i++) yield* this.scanNode(c[i][1], seek, inclusive);
+  }
+
+  /** Keys whose values differ between two trees; subtrees the two share are skipped without reading. */
+  *diff(a: string | null, b: string | null, equal: (x: V, y: V) => boolean): Generator<DiffEntry<V>> {
+    type Item = { node: string; level: number } | { key: string; value: V };
+    const qa: Item[] = a ? [{ node: a, level: this.node(a).v }] : [];
+    const qb: Item[] = b ? [{ node: b, level: this.node(b).v }] : [];
+    const expand = (q: Item[]) => {
+      const head = q.shift() as { node: string };
+      const node = this.node(head.node);
+      const items: Item[] =
+        node.v === 0
+          ? (node as { e: Array<[string, V]> }).e.map(([key, value]) => ({ key, value }))
+          : (node as { c: Child[] }).c.map(([, node]) => ({ node, level: this.node(node).v }));
+      q.unshift(...items);
+    };
+    while (qa.length || qb.length) {
+      const ha = qa[0];
+      const hb = qb[0];
+      if (ha && hb && "node" in ha && "node" in hb && ha.node === hb.node) {
+        qa.shift();
+        qb.shift();
+      } else if (ha && "node" in ha && (!hb || !("node" in hb) || ha.level >= hb.level)) expand(qa);
+      else if (hb && "node" in hb) expand(qb);
+      else {
+        const ea = ha as { key: string; value: V } | undefined;
+        const eb = hb as { key: string; value: V } | undefined;
+        const c = ea && eb ? compareUtf8(ea.key, eb.key) : ea ? -1 : 1;
+        if (c < 0) {
+          qa.shift();
+          yield { key: ea!.key, before: ea!.value };
+        } else if (c > 0) {
+          qb.shift();
+          yield { key: eb!.key, after: eb!.value };
+        } else {
+          qa.shift();
+          qb.shift();
+          if (!equal(ea!.value, eb!.value)) yield { key: ea!.key, before: ea!.value, after: eb!.value };
+        }
+      }
+    }
+  }
+
+  /** Every node hash reachable from root (for gc marking and fsck). */
+  *nodes(root: string | null): Generator<{ hash: string; node: TreeNode<V> }> {
+    if (!root) return;
+    const node = this.node(root);
+    yield { hash: root, node };
+    if (node.v !== 0) for (const [, child] of (node as { c: Child[] }).c) yield* this.nodes(child);
+  }
+}
+
+function lowerBound<V>(entries: Array<[string, V]>, key: string): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareUtf8(entries[mid][0], key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The child whose range holds key: the last child whose first key is ≤ key (the first child takes smaller keys). */
+function childFor(children: Child[], key: string): number {
+  let lo = 0;
+  let hi = children.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (compareUtf8(children[mid][0], key) <= 0) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function split<T>(items: T[], max: number): T[][] {
+  if (items.length === 0) return [];
+  const parts = Math.ceil(items.length / max);
+  const size = Math.ceil(items.length / parts);
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,131 @@
+// The S3 endpoint on Hono: addressing (path and virtual-host style), dispatch, errors, request ids.
+import { Hono } from "hono";
+import { RepoError } from "../repo/errors.ts";
+import { randomHex } from "../util/bytes.ts";
+import type { Operation } from "./route.ts";
+import { classify, unsupportedSubresource } from "./route.ts";
+import type { S3Deps, S3Handler, S3Request } from "./context.ts";
+import { S3Error } from "./errors.ts";
+import { errorResponse, notImplemented } from "./respond.ts";
+import { fromRepoError } from "./targets.ts";
+import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket, putBucketVersioning } from "./ops/bucket.ts";
+import { copyObject } from "./ops/copy.ts";
+import { deleteObject, deleteObjects } from "./ops/delete.ts";
+import { getObject } from "./ops/get.ts";
+import { listObjectsV1, listObjectsV2 } from "./ops/list.ts";
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  listMultipartUploads,
+  listParts,
+  uploadPart,
+  uploadPartCopy,
+} from "./ops/multipart.ts";
+import { putObject } from "./ops/put.ts";
+import { listBuckets } from "./ops/service.ts";
+import { listObjectVersions } from "./ops/versions.ts";
+
+const HANDLERS: Record<Operation, S3Handler> = {
+  ListBuckets: listBuckets,
+  CreateBucket: createBucket,
+  DeleteBucket: deleteBucket,
+  HeadBucket: headBucket,
+  GetBucketLocation: getBucketLocation,
+  GetBucketVersioning: getBucketVersioning,
+  PutBucketVersioning: putBucketVersioning,
+  ListObjects: listObjectsV1,
+  ListObjectsV2: listObjectsV2,
+  ListObjectVersions: listObjectVersions,
+  ListMultipartUploads: listMultipartUploads,
+  DeleteObjects: deleteObjects,
+  GetObject: getObject,
+  HeadObject: getObject,
+  PutObject: putObject,
+  CopyObject: copyObject,
+  DeleteObject: deleteObject,
+  CreateMultipartUpload: createMultipartUpload,
+  UploadPart: uploadPart,
+  UploadPartCopy: uploadPartCopy,
+  CompleteMultipartUpload: completeMultipartUpload,
+  AbortMultipartUpload: abortMultipartUpload,
+  ListParts: listParts,
+};
+
+export interface S3AppOptions {
+  /** Host names under which `bucket.<domain>` addresses a bucket (virtual-host style). */
+  domains: string[];
+  /** Turns the raw body into the verified payload (auth and payload layer). */
+  preparePayload?: (req: S3Request, raw: Request) => Promise<void> | void;
+  /** Called once per request with what the log and metrics need. */
+  observe?: (event: { req: S3Request; operation: string; status: number; started: number }) => void;
+}
+
+/** Splits the request target into bucket and key, honouring virtual-host style addressing. */
+export function addressOf(url: URL, host: string | null, domains: string[]): { bucket?: string; key?: string } {
+  const hostname = (host ?? url.host).replace(/:\d+$/, "").toLowerCase();
+  const path = url.pathname;
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw new S3Error("InvalidURI", "Couldn't parse the specified URI.", {}, 400);
+    }
+  };
+  for (const domain of domains) {
+    if (hostname.endsWith(`.${domain}`)) {
+      const bucket = hostname.slice(0, -domain.length - 1);
+      const rest = path.slice(1);
+      return { bucket, key: rest === "" ? undefined : decode(rest) };
+    }
+  }
+  const slash = path.indexOf("/", 1);
+  if (path === "/" || path === "") return {};
+  if (slash < 0) return { bucket: decode(path.slice(1)) };
+  const key = path.slice(slash + 1);
+  return { bucket: decode(path.slice(1, slash)), key: key === "" ? undefined : decode(key) };
+}
+
+export function createS3App(deps: S3Deps, options: S3AppOptions): Hono {
+  const app = new Hono();
+  app.all("*", async (c) => {
+    const raw = c.req.raw;
+    const started = performance.now();
+    const url = new URL(raw.url);
+    const req: S3Request = {
+      method: raw.method,
+      url,
+      headers: raw.headers,
+      query: url.searchParams,
+      body: raw.body,
+      verifiedChecksums: () => ({}),
+      requestId: randomHex(8).toUpperCase(),
+    };
+    let operation = "Unknown";
+    let response: Response;
+    try {
+      Object.assign(req, addressOf(url, raw.headers.get("host"), options.domains));
+      const unsupported = unsupportedSubresource(req.query);
+      if (unsupported) notImplemented(`the ?${unsupported} sub-resource`);
+      const op = classify(req);
+      if (!op) throw new S3Error("MethodNotAllowed");
+      operation = op;
+      await options.preparePayload?.(req, raw);
+      response = await HANDLERS[op](req, deps);
+    } catch (err) {
+      response = errorResponse(toS3Error(err), req);
+    }
+    response.headers.set("x-amz-request-id", req.requestId);
+    response.headers.set("server", "Strata");
+    options.observe?.({ req, operation, status: response.status, started });
+    return response;
+  });
+  return app;
+}
+
+function toS3Error(err: unknown): S3Error {
+  if (err instanceof S3Error) return err;
+  if (err instanceof RepoError) return fromRepoError(err);
+  console.error("internal error:", err);
+  return new S3Error("InternalError");
+}

@@ -1,0 +1,45 @@
+// x-amz-copy-source: "/bucket/key?versionId=..." (URL-encoded), and x-amz-copy-source-range.
+import type { S3Deps } from "./context.ts";
+import { S3Error } from "./errors.ts";
+import { checkConditions, findVersion, type ObjectVersion } from "./object-lookup.ts";
+
+export interface CopySource extends ObjectVersion {
+  bucket: string;
+  key: string;
+  versionId?: string;
+}
+
+export function readCopySource(headers: Headers, deps: S3Deps): CopySource {
+  const raw = headers.get("x-amz-copy-source") ?? "";
+  const [pathPart, queryPart] = splitOnce(raw, "?");
+  let path: string;
+  try {
+    path = decodeURIComponent(pathPart);
+  } catch {
+    throw new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey.", { ArgumentName: "x-amz-copy-source" });
+  }
+  if (path.startsWith("/")) path = path.slice(1);
+  const [bucket, key] = splitOnce(path, "/");
+  if (!bucket || !key) throw new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey.", { ArgumentName: "x-amz-copy-source" });
+  const versionId = queryPart ? new URLSearchParams(queryPart).get("versionId") ?? undefined : undefined;
+  const version = findVersion(deps, bucket, key, versionId ?? null);
+  checkConditions(headers, version.manifest.etag, version.entry.t, "x-amz-copy-source-");
+  return { ...version, bucket, key, versionId };
+}
+
+function splitOnce(s: string, sep: string): [string, string] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, ""] : [s.slice(0, i), s.slice(i + 1)];
+}
+
+/** x-amz-copy-source-range: bytes=first-last, both required, within the source. */
+export function copyRange(headers: Headers, size: number): { start: number; end: number } | undefined {
+  const raw = headers.get("x-amz-copy-source-range");
+  if (raw === null) return undefined;
+  const m = /^bytes=(\d+)-(\d+)$/.exec(raw.trim());
+  if (!m) throw new S3Error("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy", { ArgumentName: "x-amz-copy-source-range", ArgumentValue: raw });
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  if (end < start || end >= size) throw new S3Error("InvalidRange", undefined, { RangeRequested: raw, ActualObjectSize: String(size) });
+  return { start, end };
+}

@@ -1,0 +1,55 @@
+// Object headers clients set on write and get back on read: content type, stored headers, user metadata, ETags.
+import type { ObjectManifest } from "../repo/model.ts";
+import { S3Error } from "./errors.ts";
+
+export const STORED_HEADERS = ["content-encoding", "content-disposition", "content-language", "cache-control", "expires"] as const;
+const META_PREFIX = "x-amz-meta-";
+const MAX_METADATA_BYTES = 2048;
+
+/** Content type, stored headers and user metadata from a write request. */
+export function describedBy(headers: Headers): Pick<ObjectManifest, "contentType" | "headers" | "meta"> {
+  const stored: Record<string, string> = {};
+  const meta: Record<string, string> = {};
+  for (const name of STORED_HEADERS) {
+    let value = headers.get(name);
+    // aws-chunked is body framing, never part of the object.
+    if (name === "content-encoding" && value) value = value.split(",").map((s) => s.trim()).filter((s) => s && s !== "aws-chunked").join(", ");
+    if (value) stored[name] = value;
+  }
+  let metaBytes = 0;
+  headers.forEach((value, name) => {
+    if (!name.startsWith(META_PREFIX)) return;
+    const key = name.slice(META_PREFIX.length);
+    meta[key] = value;
+    metaBytes += key.length + value.length;
+  });
+  if (metaBytes > MAX_METADATA_BYTES) throw new S3Error("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.", {}, 400);
+  return {
+    contentType: headers.get("content-type") ?? undefined,
+    headers: Object.keys(stored).length ? stored : undefined,
+    meta: Object.keys(meta).length ? meta : undefined,
+  };
+}
+
+export const quoteEtag = (etag: string): string => `"${etag}"`;
+
+/** Compares an If-Match / If-None-Match list with an ETag; quotes are optional, `*` matches anything. */
+export function etagMatches(header: string, etag: string): boolean {
+  return header.split(",").some((raw) => {
+    const t = raw.trim().replace(/^W\//, "");
+    return t === "*" || t.replace(/^"|"$/g, "") === etag;
+  });
+}
+
+/** Headers that describe an object on GET/HEAD. */
+export function objectHeaders(m: ObjectManifest, lastModified: number): Record<string, string> {
+  const out: Record<string, string> = {
+    etag: quoteEtag(m.etag),
+    "last-modified": new Date(lastModified).toUTCString(),
+    "content-type": m.contentType ?? "binary/octet-stream",
+    "accept-ranges": "bytes",
+  };
+  for (const [k, v] of Object.entries(m.headers ?? {})) out[k] = v;
+  for (const [k, v] of Object.entries(m.meta ?? {})) out[`x-amz-meta-${k}`] = v;
+  return out;
+}

@@ -1,0 +1,58 @@
+// Finding the version of a key a request addresses, and the read conditions (If-Match and friends).
+import type { ObjectManifest, VersionEntry } from "../repo/model.ts";
+import { parseHttpDate } from "../util/time.ts";
+import type { S3Deps } from "./context.ts";
+import { S3Error } from "./errors.ts";
+import { etagMatches } from "./object-headers.ts";
+import { readView } from "./targets.ts";
+
+export interface ObjectVersion {
+  entry: VersionEntry;
+  manifest: ObjectManifest;
+}
+
+/** The key's version the request addresses: as of ?versionId=<commit>, else as the bucket shows it. */
+export function findVersion(deps: S3Deps, bucket: string, key: string, versionId: string | null): ObjectVersion {
+  const view = readView(deps, bucket);
+  const vs = deps.repo.versions;
+  let root = view.root;
+  if (versionId !== null && versionId !== "null") {
+    const { repo, branch } = view.target;
+    const commit = vs.findCommit(repo, versionId);
+    const visible = commit && (view.target.anyBranch || (view.commit !== undefined && vs.graph.isAncestor(vs.getRepo(repo)?.commits ?? null, commit, vs.findCommit(repo, view.commit)!)));
+    if (!visible) {
+      throw new S3Error("NoSuchVersion", `The specified version does not exist: ${versionId} is not a commit in the history of ${branch}.${repo}.`, { Key: key, VersionId: versionId });
+    }
+    root = commit.root;
+  }
+  const entry = vs.objects.get(root, key);
+  if (!entry) throw new S3Error("NoSuchKey", undefined, { Key: key });
+  if (!entry.m) {
+    // S3: a delete marker answers 404 when it is the current version, 405 when asked for by version id.
+    const marker = { "x-amz-delete-marker": "true", "x-amz-version-id": entry.c };
+    throw new S3Error(versionId !== null ? "MethodNotAllowed" : "NoSuchKey", undefined, { Key: key }).withHeaders(marker);
+  }
+  return { entry, manifest: deps.repo.manifests.get(entry.m) };
+}
+
+/** If-Match / If-Unmodified-Since fail with 412; If-None-Match / If-Modified-Since with 304 (RFC 7232 order). */
+export function checkConditions(headers: Headers, etag: string, lastModified: number, prefix = ""): void {
+  const ifMatch = headers.get(`${prefix}if-match`);
+  const ifNoneMatch = headers.get(`${prefix}if-none-match`);
+  const seconds = Math.floor(lastModified / 1000) * 1000;
+  if (ifMatch !== null) {
+    if (!etagMatches(ifMatch, etag)) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-Match" });
+  } else {
+    const since = parseHttpDate(headers.get(`${prefix}if-unmodified-since`));
+    if (since !== undefined && seconds > since) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-Unmodified-Since" });
+  }
+  if (ifNoneMatch !== null) {
+    if (etagMatches(ifNoneMatch, etag)) throw notModified(prefix);
+  } else {
+    const since = parseHttpDate(headers.get(`${prefix}if-modified-since`));
+    if (since !== undefined && seconds <= since) throw notModified(prefix);
+  }
+}
+
+// CopyObject's copy-source conditions fail with 412 where GET's would answer 304.
+const notModified = (prefix: string) => (prefix ? new S3Error("PreconditionFailed") : new S3Error("NotModified"));

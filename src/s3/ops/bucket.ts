@@ -1,0 +1,68 @@
+// Bucket operations: create (repo and/or branch), delete, head, location, versioning.
+import { RepoError } from "../../repo/errors.ts";
+import type { S3Deps, S3Request } from "../context.ts";
+import { S3Error } from "../errors.ts";
+import { notImplemented, xmlResponse } from "../respond.ts";
+import { fromRepoError, readView, resolveTarget, writeTarget } from "../targets.ts";
+import { parseXml } from "../xml.ts";
+
+function requireManagedBuckets(deps: S3Deps, what: string): void {
+  if (!deps.buckets.managesBuckets) notImplemented(`${what} inside a job's private endpoint`);
+}
+
+export async function createBucket(req: S3Request, deps: S3Deps): Promise<Response> {
+  requireManagedBuckets(deps, "creating buckets");
+  const acl = req.headers.get("x-amz-acl");
+  if (acl && acl !== "private") notImplemented(`canned ACL ${acl} (only private is supported)`);
+  const target = deps.buckets.resolve(req.bucket!);
+  if (target.commit) throw new S3Error("InvalidBucketName", "A commit bucket (commit.branch.repo) already exists as long as its commit does; it cannot be created.");
+  await drainBody(req); // CreateBucketConfiguration: any region is accepted
+  try {
+    await deps.repo.versions.createBranch(target.repo, target.branch);
+  } catch (err) {
+    if (err instanceof RepoError) throw fromRepoError(err, target.name);
+    throw err;
+  }
+  return new Response(null, { status: 200, headers: { location: `/${target.name}` } });
+}
+
+export async function deleteBucket(req: S3Request, deps: S3Deps): Promise<Response> {
+  requireManagedBuckets(deps, "deleting buckets");
+  const target = writeTarget(deps, req.bucket!);
+  try {
+    await deps.repo.versions.deleteBranch(target.repo, target.branch, { requireEmpty: true });
+  } catch (err) {
+    if (err instanceof RepoError) throw fromRepoError(err, target.name);
+    throw err;
+  }
+  return new Response(null, { status: 204 });
+}
+
+export function headBucket(req: S3Request, deps: S3Deps): Response {
+  readView(deps, req.bucket!);
+  return new Response(null, { status: 200, headers: { "x-amz-bucket-region": deps.config.region } });
+}
+
+export function getBucketLocation(req: S3Request, deps: S3Deps): Response {
+  resolveTarget(deps, req.bucket!);
+  const region = deps.config.region === "us-east-1" ? "" : deps.config.region;
+  return xmlResponse("LocationConstraint", { "#text": region });
+}
+
+export function getBucketVersioning(req: S3Request, deps: S3Deps): Response {
+  resolveTarget(deps, req.bucket!);
+  return xmlResponse("VersioningConfiguration", { Status: "Enabled" });
+}
+
+export async function putBucketVersioning(req: S3Request, deps: S3Deps): Promise<Response> {
+  resolveTarget(deps, req.bucket!);
+  const doc = parseXml(await new Response(req.body).text());
+  if (!doc) throw new S3Error("MalformedXML");
+  const status = (doc.VersioningConfiguration as Record<string, unknown> | undefined)?.Status;
+  if (status !== "Enabled") notImplemented("suspending versioning (every write to a branch is a commit)");
+  return new Response(null, { status: 200 });
+}
+
+async function drainBody(req: S3Request): Promise<void> {
+  if (req.body) await new Response(req.body).arrayBuffer();
+}

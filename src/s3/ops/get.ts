@@ -1,0 +1,43 @@
+// GetObject and HeadObject: conditional, ranged, by part, by version, with response-* overrides.
+import type { ObjectManifest } from "../../repo/model.ts";
+import type { S3Deps, S3Request } from "../context.ts";
+import { S3Error } from "../errors.ts";
+import { objectHeaders } from "../object-headers.ts";
+import { checkConditions, findVersion } from "../object-lookup.ts";
+import { type ByteRange, parseRange } from "../ranges.ts";
+
+const OVERRIDES = ["content-type", "content-language", "expires", "cache-control", "content-disposition", "content-encoding"];
+
+function partRange(m: ObjectManifest, raw: string): ByteRange {
+  const n = Number(raw);
+  const sizes = m.parts ?? [m.size];
+  if (!Number.isInteger(n) || n < 1 || n > 10000) throw new S3Error("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", { ArgumentName: "partNumber", ArgumentValue: raw });
+  if (n > sizes.length) throw new S3Error("InvalidPartNumber", "The requested partnumber is not satisfiable", {}, 416);
+  const start = sizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
+  return { start, end: start + sizes[n - 1] - 1 };
+}
+
+export function getObject(req: S3Request, deps: S3Deps): Response {
+  const { entry, manifest } = findVersion(deps, req.bucket!, req.key!, req.query.get("versionId"));
+  const headers = objectHeaders(manifest, entry.t);
+  headers["x-amz-version-id"] = entry.c;
+  checkConditions(req.headers, manifest.etag, entry.t);
+  const partNumber = req.query.get("partNumber");
+  const range = partNumber !== null ? partRange(manifest, partNumber) : parseRange(req.headers.get("range"), manifest.size);
+  if (partNumber !== null) headers["x-amz-mp-parts-count"] = String(manifest.parts?.length ?? 1);
+  for (const name of OVERRIDES) {
+    const v = req.query.get(`response-${name}`);
+    if (v !== null) headers[name] = v;
+  }
+  if (!range && req.headers.get("x-amz-checksum-mode")?.toUpperCase() === "ENABLED") {
+    for (const [alg, value] of Object.entries(manifest.checksums ?? {})) headers[`x-amz-checksum-${alg}`] = value;
+    if (manifest.checksumType) headers["x-amz-checksum-type"] = manifest.checksumType;
+  }
+  const start = range?.start ?? 0;
+  const end = range?.end ?? manifest.size - 1;
+  headers["content-length"] = String(Math.max(0, end - start + 1));
+  if (range) headers["content-range"] = `bytes ${start}-${end}/${manifest.size}`;
+  const status = range ? 206 : 200;
+  if (req.method === "HEAD" || manifest.size === 0) return new Response(null, { status, headers });
+  return new Response(deps.repo.readObject(manifest, start, end), { status, headers });
+}

@@ -1,0 +1,81 @@
+// ListObjects (v1) and ListObjectsV2: a range scan of the bucket's tree.
+import { listKeys } from "../../repo/listing.ts";
+import { isoTime } from "../../util/time.ts";
+import { fromBase64, toBase64, utf8, fromUtf8 } from "../../util/bytes.ts";
+import type { S3Deps, S3Request } from "../context.ts";
+import { S3Error } from "../errors.ts";
+import { quoteEtag } from "../object-headers.ts";
+import { encoderFor, maxKeys } from "../list-params.ts";
+import { xmlResponse } from "../respond.ts";
+import { readView } from "../targets.ts";
+
+const OWNER = { ID: "strata", DisplayName: "strata" };
+
+function listParams(req: S3Request) {
+  const q = req.query;
+  return { prefix: q.get("prefix") ?? "", delimiter: q.get("delimiter") || undefined, limit: maxKeys(q), encode: encoderFor(q) };
+}
+
+export function listObjectsV1(req: S3Request, deps: S3Deps): Response {
+  const view = readView(deps, req.bucket!);
+  const { prefix, delimiter, limit, encode } = listParams(req);
+  const marker = req.query.get("marker") ?? "";
+  const page = listKeys(deps.repo.versions.objects, view.root, { prefix, delimiter, after: marker || undefined, limit });
+  return xmlResponse("ListBucketResult", {
+    Name: view.target.name,
+    Prefix: encode(prefix),
+    Marker: encode(marker),
+    NextMarker: page.truncated && delimiter ? encode(page.last ?? "") : undefined,
+    MaxKeys: limit,
+    Delimiter: delimiter !== undefined ? encode(delimiter) : undefined,
+    IsTruncated: page.truncated,
+    EncodingType: req.query.get("encoding-type") || undefined,
+    Contents: page.entries.map(([key, e]) => ({
+      Key: encode(key),
+      LastModified: isoTime(e.t),
+      ETag: quoteEtag(e.e!),
+      Size: e.s,
+      Owner: OWNER,
+      StorageClass: "STANDARD",
+    })),
+    CommonPrefixes: page.prefixes.map((p) => ({ Prefix: encode(p) })),
+  }, { headers: view.commit ? { "x-amz-version-id": view.commit } : {} });
+}
+
+export function listObjectsV2(req: S3Request, deps: S3Deps): Response {
+  const view = readView(deps, req.bucket!);
+  const { prefix, delimiter, limit, encode } = listParams(req);
+  const token = req.query.get("continuation-token");
+  const startAfter = req.query.get("start-after") ?? "";
+  let after: string | undefined = startAfter || undefined;
+  if (token !== null) {
+    try {
+      after = fromUtf8(fromBase64(token));
+    } catch {
+      throw new S3Error("InvalidArgument", "The continuation token provided is incorrect", { ArgumentName: "continuation-token" });
+    }
+  }
+  const page = listKeys(deps.repo.versions.objects, view.root, { prefix, delimiter, after, limit });
+  const owner = req.query.get("fetch-owner") === "true";
+  return xmlResponse("ListBucketResult", {
+    Name: view.target.name,
+    Prefix: encode(prefix),
+    Delimiter: delimiter !== undefined ? encode(delimiter) : undefined,
+    MaxKeys: limit,
+    EncodingType: req.query.get("encoding-type") || undefined,
+    KeyCount: page.entries.length + page.prefixes.length,
+    IsTruncated: page.truncated,
+    ContinuationToken: token ?? undefined,
+    NextContinuationToken: page.truncated && page.last !== undefined ? toBase64(utf8(page.last)) : undefined,
+    StartAfter: startAfter ? encode(startAfter) : undefined,
+    Contents: page.entries.map(([key, e]) => ({
+      Key: encode(key),
+      LastModified: isoTime(e.t),
+      ETag: quoteEtag(e.e!),
+      Size: e.s,
+      Owner: owner ? OWNER : undefined,
+      StorageClass: "STANDARD",
+    })),
+    CommonPrefixes: page.prefixes.map((p) => ({ Prefix: encode(p) })),
+  }, { headers: view.commit ? { "x-amz-version-id": view.commit } : {} });
+}

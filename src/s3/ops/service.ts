@@ -1,0 +1,28 @@
+// ListBuckets: every branch of every repo is a bucket.
+import { isoTime } from "../../util/time.ts";
+import { branchBucket } from "../buckets.ts";
+import type { S3Deps, S3Request } from "../context.ts";
+import { S3Error } from "../errors.ts";
+import { xmlResponse } from "../respond.ts";
+
+const OWNER = { ID: "strata", DisplayName: "strata" };
+
+export function listBuckets(req: S3Request, deps: S3Deps): Response {
+  const prefix = req.query.get("prefix") ?? "";
+  const max = req.query.has("max-buckets") ? Number(req.query.get("max-buckets")) : 10000;
+  if (!Number.isInteger(max) || max < 1 || max > 10000) throw new S3Error("InvalidArgument", "max-buckets must be an integer from 1 to 10000");
+  const after = req.query.get("continuation-token") ?? "";
+  const all = deps.repo.versions
+    .listBranches()
+    .map((b) => ({ Name: branchBucket(b.repo, b.branch), CreationDate: isoTime(b.created), BucketRegion: deps.config.region }))
+    .filter((b) => b.Name.startsWith(prefix) && b.Name > after)
+    .sort((a, b) => (a.Name < b.Name ? -1 : 1));
+  const page = all.slice(0, max);
+  const truncated = all.length > max;
+  return xmlResponse("ListAllMyBucketsResult", {
+    Owner: OWNER,
+    Buckets: { Bucket: page },
+    ContinuationToken: truncated ? page[page.length - 1].Name : undefined,
+    Prefix: req.query.has("prefix") ? prefix : undefined,
+  });
+}

@@ -1,0 +1,82 @@
+// ListObjectVersions: per key, the commits that changed it, newest first, with delete markers.
+import { listVersions } from "../../repo/listing.ts";
+import { isoTime } from "../../util/time.ts";
+import type { S3Deps, S3Request } from "../context.ts";
+import { quoteEtag } from "../object-headers.ts";
+import { xmlResponse } from "../respond.ts";
+import type { XmlObject } from "../xml.ts";
+import { readView } from "../targets.ts";
+import { encoderFor, maxKeys } from "../list-params.ts";
+
+const OWNER = { ID: "strata", DisplayName: "strata" };
+
+export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
+  const view = readView(deps, req.bucket!);
+  const q = req.query;
+  const prefix = q.get("prefix") ?? "";
+  const delimiter = q.get("delimiter") || undefined;
+  const limit = maxKeys(q);
+  const encode = encoderFor(q);
+  const keyMarker = q.get("key-marker") ?? "";
+  const versionMarker = q.get("version-id-marker") ?? "";
+  const versions: XmlObject[] = [];
+  const markers: XmlObject[] = [];
+  const prefixes: string[] = [];
+  let truncated = false;
+  let next: { key: string; version: string } | undefined;
+  // With a version-id-marker, resume inside key-marker's history; otherwise after key-marker.
+  const bound = keyMarker && versionMarker ? { from: keyMarker } : keyMarker ? { after: keyMarker } : { from: prefix };
+  let skipping = Boolean(keyMarker && versionMarker);
+  let lastPrefix: string | undefined;
+  let count = 0;
+  for (const item of listVersions(deps.repo.versions.objects, deps.repo.store.blobs, view.root, { prefix, ...bound })) {
+    if (skipping) {
+      if (item.key !== keyMarker) skipping = false;
+      else {
+        if (item.entry.c === versionMarker) skipping = false;
+        continue;
+      }
+    }
+    if (delimiter) {
+      const cut = item.key.indexOf(delimiter, prefix.length);
+      if (cut >= 0) {
+        const p = item.key.slice(0, cut + delimiter.length);
+        if (p === lastPrefix) continue;
+        if (count >= limit) {
+          truncated = true;
+          break;
+        }
+        prefixes.push(p);
+        lastPrefix = p;
+        next = { key: p, version: "" };
+        count++;
+        continue;
+      }
+    }
+    if (count >= limit) {
+      truncated = true;
+      break;
+    }
+    const e = item.entry;
+    const common = { Key: encode(item.key), VersionId: e.c, IsLatest: item.latest, LastModified: isoTime(e.t), Owner: OWNER };
+    if (e.m) versions.push({ ...common, ETag: quoteEtag(e.e!), Size: e.s, StorageClass: "STANDARD" });
+    else markers.push(common);
+    next = { key: item.key, version: e.c };
+    count++;
+  }
+  return xmlResponse("ListVersionsResult", {
+    Name: view.target.name,
+    Prefix: encode(prefix),
+    KeyMarker: encode(keyMarker),
+    VersionIdMarker: versionMarker,
+    NextKeyMarker: truncated ? encode(next!.key) : undefined,
+    NextVersionIdMarker: truncated && next!.version ? next!.version : undefined,
+    MaxKeys: limit,
+    Delimiter: delimiter !== undefined ? encode(delimiter) : undefined,
+    EncodingType: q.get("encoding-type") || undefined,
+    IsTruncated: truncated,
+    Version: versions,
+    DeleteMarker: markers,
+    CommonPrefixes: prefixes.map((p) => ({ Prefix: encode(p) })),
+  });
+}

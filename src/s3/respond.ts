@@ -1,0 +1,26 @@
+// Building S3 responses: XML documents and error bodies with the headers clients rely on.
+import { S3Error } from "./errors.ts";
+import type { S3Request } from "./context.ts";
+import { type XmlObject, xmlDocument } from "./xml.ts";
+
+export function xmlResponse(root: string, body: XmlObject, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  return new Response(xmlDocument(root, body), {
+    status: init.status ?? 200,
+    headers: { "content-type": "application/xml", ...init.headers },
+  });
+}
+
+export function errorResponse(err: S3Error, req: Pick<S3Request, "method" | "bucket" | "key" | "requestId" | "url">): Response {
+  const headers: Record<string, string> = { "content-type": "application/xml", "x-amz-request-id": req.requestId, ...err.headers };
+  // HEAD responses carry no body; a few SDKs read the code from this header instead.
+  if (req.method === "HEAD" || err.status === 304) {
+    return new Response(null, { status: err.status, headers: { "x-amz-request-id": req.requestId, "x-amz-error-code": err.code, ...err.headers } });
+  }
+  const resource = req.url.pathname;
+  const body = xmlDocument("Error", { Code: err.code, Message: err.message, ...err.extra, Resource: resource, RequestId: req.requestId }, false);
+  return new Response(body, { status: err.status, headers });
+}
+
+export function notImplemented(what: string): never {
+  throw new S3Error("NotImplemented", `This functionality is not implemented: ${what}.`);
+}

@@ -1,0 +1,79 @@
+// Which S3 operation a request is: by method, bucket/key presence and sub-resource.
+import type { S3Request } from "./context.ts";
+
+export type Operation =
+  | "ListBuckets"
+  | "CreateBucket"
+  | "DeleteBucket"
+  | "HeadBucket"
+  | "GetBucketLocation"
+  | "GetBucketVersioning"
+  | "PutBucketVersioning"
+  | "ListObjects"
+  | "ListObjectsV2"
+  | "ListObjectVersions"
+  | "ListMultipartUploads"
+  | "DeleteObjects"
+  | "GetObject"
+  | "HeadObject"
+  | "PutObject"
+  | "CopyObject"
+  | "DeleteObject"
+  | "CreateMultipartUpload"
+  | "UploadPart"
+  | "UploadPartCopy"
+  | "CompleteMultipartUpload"
+  | "AbortMultipartUpload"
+  | "ListParts";
+
+/** Sub-resources S3 has that Strata does not serve: always 501, never mistaken for a plain GET/PUT. */
+const UNSUPPORTED = [
+  "accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering", "inventory",
+  "legal-hold", "lifecycle", "logging", "metadataTable", "metrics", "notification", "object-lock",
+  "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "replication", "requestPayment",
+  "restore", "retention", "select", "tagging", "torrent", "website", "renameObject", "session",
+];
+
+export function unsupportedSubresource(query: URLSearchParams): string | undefined {
+  return UNSUPPORTED.find((name) => query.has(name));
+}
+
+export function classify(req: S3Request): Operation | undefined {
+  const q = req.query;
+  const m = req.method;
+  if (!req.bucket) return m === "GET" || m === "HEAD" ? "ListBuckets" : undefined;
+  if (req.key === undefined) {
+    switch (m) {
+      case "PUT":
+        return q.has("versioning") ? "PutBucketVersioning" : "CreateBucket";
+      case "DELETE":
+        return "DeleteBucket";
+      case "HEAD":
+        return "HeadBucket";
+      case "POST":
+        return q.has("delete") ? "DeleteObjects" : undefined;
+      case "GET":
+        if (q.has("location")) return "GetBucketLocation";
+        if (q.has("versioning")) return "GetBucketVersioning";
+        if (q.has("versions")) return "ListObjectVersions";
+        if (q.has("uploads")) return "ListMultipartUploads";
+        return q.get("list-type") === "2" ? "ListObjectsV2" : "ListObjects";
+    }
+    return undefined;
+  }
+  switch (m) {
+    case "GET":
+      return q.has("uploadId") ? "ListParts" : "GetObject";
+    case "HEAD":
+      return "HeadObject";
+    case "PUT":
+      if (q.has("uploadId") && q.has("partNumber")) return req.headers.has("x-amz-copy-source") ? "UploadPartCopy" : "UploadPart";
+      return req.headers.has("x-amz-copy-source") ? "CopyObject" : "PutObject";
+    case "DELETE":
+      return q.has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
+    case "POST":
+      if (q.has("uploads")) return "CreateMultipartUpload";
+      if (q.has("uploadId")) return "CompleteMultipartUpload";
+  }
+  return undefined;
+}

@@ -1,0 +1,73 @@
+// Resolving a request's bucket to what it reads (a tree at a commit) or writes (a branch).
+import { RepoError } from "../repo/errors.ts";
+import type { BucketTarget } from "./buckets.ts";
+import type { S3Deps } from "./context.ts";
+import { S3Error } from "./errors.ts";
+
+export interface ReadView {
+  target: BucketTarget;
+  /** the tree the bucket shows */
+  root: string | null;
+  /** the commit that tree belongs to (the version served), if the branch has any */
+  commit?: string;
+}
+
+export function noSuchBucket(name: string, why?: string): S3Error {
+  return new S3Error("NoSuchBucket", why ? `The specified bucket does not exist: ${why}.` : undefined, { BucketName: name });
+}
+
+export function resolveTarget(deps: S3Deps, bucket: string): BucketTarget {
+  const target = deps.buckets.resolve(bucket);
+  const vs = deps.repo.versions;
+  if (!vs.getRepo(target.repo)) throw noSuchBucket(target.name, `repo ${target.repo} does not exist`);
+  if (!target.anyBranch && !vs.getBranch(target.repo, target.branch)) {
+    throw noSuchBucket(target.name, `branch ${target.branch} of repo ${target.repo} does not exist`);
+  }
+  return target;
+}
+
+export function readView(deps: S3Deps, bucket: string): ReadView {
+  const target = resolveTarget(deps, bucket);
+  const vs = deps.repo.versions;
+  if (target.commit) {
+    const commit = vs.findCommit(target.repo, target.commit);
+    if (!commit || (!target.anyBranch && !vs.inHistory(target.repo, target.branch, target.commit))) {
+      throw noSuchBucket(target.name, `commit ${target.commit} is not in the history of ${target.anyBranch ? `repo ${target.repo}` : `${target.branch}.${target.repo}`}`);
+    }
+    return { target, root: commit.root, commit: commit.id };
+  }
+  const head = vs.headCommit(target.repo, target.branch);
+  return { target, root: head?.root ?? null, commit: head?.id };
+}
+
+/** A branch bucket that may be written; commit buckets are read-only. */
+export function writeTarget(deps: S3Deps, bucket: string): BucketTarget {
+  const target = resolveTarget(deps, bucket);
+  if (target.commit) {
+    throw new S3Error("AccessDenied", `Bucket ${target.name} is commit ${target.commit}, which is read-only: write to the branch bucket ${target.branch}.${target.repo} instead.`);
+  }
+  return target;
+}
+
+/** Maps errors of the versioned model to S3 errors. */
+export function fromRepoError(err: RepoError, bucket?: string): S3Error {
+  switch (err.code) {
+    case "NoSuchRepo":
+    case "NoSuchBranch":
+      return noSuchBucket(bucket ?? "", err.message);
+    case "NoSuchUpload":
+      return new S3Error("NoSuchUpload");
+    case "PreconditionFailed":
+      return new S3Error("PreconditionFailed");
+    case "BranchExists":
+      return new S3Error("BucketAlreadyOwnedByYou", undefined, bucket ? { BucketName: bucket } : {});
+    case "BranchNotEmpty":
+      return new S3Error("BucketNotEmpty", undefined, bucket ? { BucketName: bucket } : {});
+    case "InvalidName":
+      return new S3Error("InvalidBucketName", err.message);
+    case "NoSuchCommit":
+      return new S3Error("NoSuchVersion", err.message);
+    default:
+      return new S3Error("InvalidRequest", err.message);
+  }
+}

@@ -1,0 +1,215 @@
+// Content-addressed blobs in append-only pack files. A blob is written once; its SHA-256 is its name.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fromHex, toHex } from "../util/bytes.ts";
+import { digest } from "../hash/hashing.ts";
+import { recordChecksum } from "./checksum.ts";
+import { fdatasync, fsyncDir } from "./fs-async.ts";
+import {
+  type BlobKind,
+  type BlobLocation,
+  encodeRecord,
+  idxName,
+  PACK_MAGIC,
+  packName,
+  RECORD_HEAD,
+} from "./pack-format.ts";
+import { SealedIndex } from "./pack-index.ts";
+import { scanPack } from "./pack-scan.ts";
+
+export class BlobMissingError extends Error {
+  constructor(readonly hash: string) {
+    super(`blob ${hash} is missing from the store`);
+  }
+}
+
+export class BlobCorruptError extends Error {
+  constructor(readonly hash: string, where: string) {
+    super(`blob ${hash} is damaged (${where}): refusing to return its bytes`);
+  }
+}
+
+export interface BlobStoreOptions {
+  /** A pack is sealed once it grows past this many bytes. */
+  packLimit: number;
+}
+
+export class BlobStore {
+  private readonly dir: string;
+  private sealed: SealedIndex[] = []; // newest last
+  private readonly readFds = new Map<number, number>();
+  private active!: { seq: number; fd: number; size: number; index: Map<string, BlobLocation> };
+  private dirty = false;
+
+  constructor(dataDir: string, private readonly options: BlobStoreOptions) {
+    this.dir = path.join(dataDir, "packs");
+    fs.mkdirSync(this.dir, { recursive: true });
+    this.open();
+  }
+
+  private open(): void {
+    const seqs = fs
+      .readdirSync(this.dir)
+      .filter((n) => n.endsWith(".pack"))
+      .map((n) => Number.parseInt(n, 10))
+      .sort((a, b) => a - b);
+    const last = seqs.pop();
+    for (const seq of seqs) this.sealed.push(this.loadSealedIndex(seq));
+    this.openActive(last ?? 1);
+  }
+
+  private loadSealedIndex(seq: number): SealedIndex {
+    const idxPath = path.join(this.dir, idxName(seq));
+    const parsed = fs.existsSync(idxPath) ? SealedIndex.parse(seq, new Uint8Array(fs.readFileSync(idxPath))) : undefined;
+    if (parsed) return parsed;
+    // A missing or damaged index is rebuilt from its pack: packs are the source of truth.
+    const index = SealedIndex.build(seq, this.scanLocations(seq).entries());
+    this.writeIndex(index);
+    return index;
+  }
+
+  private scanLocations(seq: number): Map<string, BlobLocation> {
+    const scan = scanPack(path.join(this.dir, packName(seq)));
+    const index = new Map<string, BlobLocation>();
+    for (const r of scan.records) index.set(r.hash, { pack: seq, offset: r.offset, length: r.length, kind: r.kind });
+    return index;
+  }
+
+  private openActive(seq: number): void {
+    const file = path.join(this.dir, packName(seq));
+    let index = new Map<string, BlobLocation>();
+    let size: number;
+    if (fs.existsSync(file)) {
+      const scan = scanPack(file);
+      for (const r of scan.records) index.set(r.hash, { pack: seq, offset: r.offset, length: r.length, kind: r.kind });
+      size = Math.max(scan.end, PACK_MAGIC.length);
+      if (scan.end < PACK_MAGIC.length) fs.writeFileSync(file, PACK_MAGIC);
+      else fs.truncateSync(file, scan.end); // drop a torn tail: it was never acknowledged
+    } else {
+      fs.writeFileSync(file, PACK_MAGIC);
+      fsyncDir(this.dir);
+      size = PACK_MAGIC.length;
+    }
+    const fd = fs.openSync(file, "r+");
+    this.active = { seq, fd, size, index };
+  }
+
+  /** Stores a blob (once) and returns its hash. Durable only after the next sync(). */
+  put(kind: BlobKind, payload: Uint8Array): string {
+    const hashBytes = digest("sha256", payload);
+    const hash = toHex(hashBytes);
+    if (this.locate(hash)) return hash;
+    const record = encodeRecord(kind, hashBytes, payload);
+    const a = this.active;
+    fs.writeSync(a.fd, record, 0, record.length, a.size);
+    a.index.set(hash, { pack: a.seq, offset: a.size + RECORD_HEAD, length: payload.length, kind });
+    a.size += record.length;
+    this.dirty = true;
+    if (a.size >= this.options.packLimit) this.seal();
+    return hash;
+  }
+
+  has(hash: string): boolean {
+    return this.locate(hash) !== undefined;
+  }
+
+  kindOf(hash: string): BlobKind | undefined {
+    return this.locate(hash)?.kind;
+  }
+
+  /** Reads a blob, verifying its record checksum; damaged or missing blobs throw, never return wrong bytes. */
+  get(hash: string): Uint8Array {
+    const loc = this.locate(hash);
+    if (!loc) throw new BlobMissingError(hash);
+    const fd = this.fdFor(loc.pack);
+    const recordStart = loc.offset - RECORD_HEAD;
+    const record = new Uint8Array(RECORD_HEAD + loc.length + 4);
+    const n = fs.readSync(fd, record, 0, record.length, recordStart);
+    if (n !== record.length) throw new BlobCorruptError(hash, `short read in pack ${loc.pack}`);
+    const view = new DataView(record.buffer);
+    const body = record.subarray(4, record.length - 4);
+    if (view.getUint32(0, true) !== body.length || view.getUint32(record.length - 4, true) !== recordChecksum(body)) {
+      throw new BlobCorruptError(hash, `checksum mismatch in pack ${loc.pack} at ${recordStart}`);
+    }
+    if (toHex(record.subarray(5, RECORD_HEAD)) !== hash) throw new BlobCorruptError(hash, "hash field mismatch");
+    return record.subarray(RECORD_HEAD, RECORD_HEAD + loc.length);
+  }
+
+  /** Makes every blob put so far durable. Called by the store's group commit, not per write. */
+  async sync(): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    await fdatasync(this.active.fd);
+  }
+
+  /** Seals the active pack: fsync it, write its sorted index beside it, start the next pack. */
+  private seal(): void {
+    const a = this.active;
+    fs.fsyncSync(a.fd);
+    const index = SealedIndex.build(a.seq, a.index.entries());
+    this.writeIndex(index);
+    this.sealed.push(index);
+    this.readFds.set(a.seq, a.fd);
+    this.dirty = false;
+    const next = a.seq + 1;
+    fs.writeFileSync(path.join(this.dir, packName(next)), PACK_MAGIC);
+    fsyncDir(this.dir);
+    this.active = { seq: next, fd: fs.openSync(path.join(this.dir, packName(next)), "r+"), size: PACK_MAGIC.length, index: new Map() };
+  }
+
+  private writeIndex(index: SealedIndex): void {
+    const target = path.join(this.dir, idxName(index.pack));
+    const tmp = `${target}.tmp`;
+    const fd = fs.openSync(tmp, "w");
+    fs.writeSync(fd, index.serialize());
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(tmp, target);
+    fsyncDir(this.dir);
+  }
+
+  private locate(hash: string): BlobLocation | undefined {
+    const hit = this.active.index.get(hash);
+    if (hit) return hit;
+    if (this.sealed.length === 0) return undefined;
+    const bytes = fromHex(hash);
+    for (let i = this.sealed.length - 1; i >= 0; i--) {
+      const loc = this.sealed[i].find(bytes);
+      if (loc) return loc;
+    }
+    return undefined;
+  }
+
+  private fdFor(pack: number): number {
+    if (pack === this.active.seq) return this.active.fd;
+    let fd = this.readFds.get(pack);
+    if (fd === undefined) {
+      fd = fs.openSync(path.join(this.dir, packName(pack)), "r");
+      this.readFds.set(pack, fd);
+    }
+    return fd;
+  }
+
+  /** Every stored blob with its location (sealed packs, then the active one). */
+  *entries(): Generator<[string, BlobLocation]> {
+    for (const s of this.sealed) yield* s.all();
+    yield* this.active.index.entries();
+  }
+
+  stats(): { packs: number; bytes: number; blobs: number } {
+    let bytes = this.active.size;
+    let blobs = this.active.index.size;
+    for (const s of this.sealed) {
+      bytes += fs.statSync(path.join(this.dir, packName(s.pack))).size;
+      blobs += s.count;
+    }
+    return { packs: this.sealed.length + 1, bytes, blobs };
+  }
+
+  close(): void {
+    fs.fsyncSync(this.active.fd);
+    fs.closeSync(this.active.fd);
+    for (const fd of this.readFds.values()) fs.closeSync(fd);
+    this.readFds.clear();
+  }
+}

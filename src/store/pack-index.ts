@@ -1,0 +1,80 @@
+// Lookup tables from blob hash to location: a Map for the active pack, sorted binary files for sealed ones.
+import { compareBytes, fromHex, toHex } from "../util/bytes.ts";
+import { recordChecksum } from "./checksum.ts";
+import { type BlobKind, type BlobLocation, HASH_BYTES, IDX_ENTRY, IDX_MAGIC, kindCode, kindName } from "./pack-format.ts";
+
+/** The sorted index of a sealed pack, kept as one buffer and searched by bisection. */
+export class SealedIndex {
+  private constructor(
+    readonly pack: number,
+    private readonly entries: Uint8Array,
+    readonly count: number,
+  ) {}
+
+  static build(pack: number, items: Iterable<[string, BlobLocation]>): SealedIndex {
+    const sorted = [...items].map(([hash, loc]) => [fromHex(hash), loc] as const);
+    sorted.sort((a, b) => compareBytes(a[0], b[0]));
+    const entries = new Uint8Array(sorted.length * IDX_ENTRY);
+    const view = new DataView(entries.buffer);
+    sorted.forEach(([hash, loc], i) => {
+      const at = i * IDX_ENTRY;
+      entries.set(hash, at);
+      view.setBigUint64(at + HASH_BYTES, BigInt(loc.offset), true);
+      view.setUint32(at + HASH_BYTES + 8, loc.length, true);
+      entries[at + HASH_BYTES + 12] = kindCode(loc.kind);
+    });
+    return new SealedIndex(pack, entries, sorted.length);
+  }
+
+  /** Parses an idx file; undefined when it is damaged (the caller rebuilds it from the pack). */
+  static parse(pack: number, file: Uint8Array): SealedIndex | undefined {
+    if (file.length < IDX_MAGIC.length + 8) return undefined;
+    if (compareBytes(file.subarray(0, IDX_MAGIC.length), IDX_MAGIC) !== 0) return undefined;
+    const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+    const count = view.getUint32(IDX_MAGIC.length, true);
+    const start = IDX_MAGIC.length + 4;
+    if (file.length !== start + count * IDX_ENTRY + 4) return undefined;
+    if (view.getUint32(file.length - 4, true) !== recordChecksum(file.subarray(0, file.length - 4))) return undefined;
+    return new SealedIndex(pack, file.slice(start, start + count * IDX_ENTRY), count);
+  }
+
+  serialize(): Uint8Array {
+    const out = new Uint8Array(IDX_MAGIC.length + 4 + this.entries.length + 4);
+    const view = new DataView(out.buffer);
+    out.set(IDX_MAGIC, 0);
+    view.setUint32(IDX_MAGIC.length, this.count, true);
+    out.set(this.entries, IDX_MAGIC.length + 4);
+    view.setUint32(out.length - 4, recordChecksum(out.subarray(0, out.length - 4)), true);
+    return out;
+  }
+
+  find(hash: Uint8Array): BlobLocation | undefined {
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compareBytes(this.entries.subarray(mid * IDX_ENTRY, mid * IDX_ENTRY + HASH_BYTES), hash);
+      if (c === 0) return this.at(mid);
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  *all(): Generator<[string, BlobLocation]> {
+    for (let i = 0; i < this.count; i++) {
+      yield [toHex(this.entries.subarray(i * IDX_ENTRY, i * IDX_ENTRY + HASH_BYTES)), this.at(i)];
+    }
+  }
+
+  private at(i: number): BlobLocation {
+    const at = i * IDX_ENTRY;
+    const view = new DataView(this.entries.buffer, this.entries.byteOffset);
+    return {
+      pack: this.pack,
+      offset: Number(view.getBigUint64(at + HASH_BYTES, true)),
+      length: view.getUint32(at + HASH_BYTES + 8, true),
+      kind: kindName(this.entries[at + HASH_BYTES + 12]) as BlobKind,
+    };
+  }
+}
