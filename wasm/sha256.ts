@@ -1,6 +1,8 @@
-// Incremental SHA-256 (FIPS 180-4). The compression keeps the eight working variables in locals
-// and rotates their roles eight rounds at a time instead of shuffling them, and runs over many
-// blocks per call so the state leaves locals only once per update.
+// Incremental SHA-256 (FIPS 180-4). The compression keeps the working variables and a 16-word ring
+// of the message schedule in locals, renames the variables' roles from round to round instead of
+// shuffling them, and runs over many blocks per call so the state leaves locals once per update.
+// Rounds are unrolled sixteen at a time: a full unroll is faster in V8 but too big for JavaScriptCore's
+// optimizing tier, and this shape beats hash-wasm in both (see scripts/bench-hash.ts).
 import { CTX, INPUT, OUT } from "./memory";
 
 // CTX layout while a SHA-256 runs.
@@ -20,9 +22,6 @@ const K: usize = memory.data<u32>([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-/** Message schedule of the block being compressed, with K already added (saves a load per round). */
-const WK: usize = memory.data(64 * 4, 64);
-
 // @ts-ignore: decorator
 @inline function bigSigma0(x: u32): u32 { return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22); }
 // @ts-ignore: decorator
@@ -35,52 +34,51 @@ const WK: usize = memory.data(64 * 4, 64);
 @inline function ch(e: u32, f: u32, g: u32): u32 { return g ^ (e & (f ^ g)); }
 // @ts-ignore: decorator
 @inline function maj(a: u32, b: u32, c: u32): u32 { return (a & b) | (c & (a | b)); }
-// @ts-ignore: decorator
-@inline function wk(i: i32): u32 { return load<u32>(WK + (<usize>i << 2)); }
 
 function compress(blocks: usize, count: i32): void {
   let a = load<u32>(CTX + H, 0), b = load<u32>(CTX + H, 4), c = load<u32>(CTX + H, 8), d = load<u32>(CTX + H, 12);
   let e = load<u32>(CTX + H, 16), f = load<u32>(CTX + H, 20), g = load<u32>(CTX + H, 24), h = load<u32>(CTX + H, 28);
   for (let n = 0; n < count; n++) {
     const p = blocks + (<usize>n << 6);
-    for (let i = 0; i < 16; i++) {
-      const at = <usize>i << 2;
-      store<u32>(WK + at, bswap<u32>(load<u32>(p + at)) + load<u32>(K + at));
-    }
-    // The schedule itself runs on a ring of the last 16 raw words held in locals; WK only gets W + K.
-    let w0 = bswap<u32>(load<u32>(p, 0)), w1 = bswap<u32>(load<u32>(p, 4)), w2 = bswap<u32>(load<u32>(p, 8)), w3 = bswap<u32>(load<u32>(p, 12));
-    let w4 = bswap<u32>(load<u32>(p, 16)), w5 = bswap<u32>(load<u32>(p, 20)), w6 = bswap<u32>(load<u32>(p, 24)), w7 = bswap<u32>(load<u32>(p, 28));
-    let w8 = bswap<u32>(load<u32>(p, 32)), w9 = bswap<u32>(load<u32>(p, 36)), w10 = bswap<u32>(load<u32>(p, 40)), w11 = bswap<u32>(load<u32>(p, 44));
-    let w12 = bswap<u32>(load<u32>(p, 48)), w13 = bswap<u32>(load<u32>(p, 52)), w14 = bswap<u32>(load<u32>(p, 56)), w15 = bswap<u32>(load<u32>(p, 60));
-    for (let i = 16; i < 64; i += 16) {
-      w0 += smallSigma1(w14) + w9 + smallSigma0(w1); store<u32>(WK + (<usize>i << 2), w0 + load<u32>(K + (<usize>i << 2)), 0);
-      w1 += smallSigma1(w15) + w10 + smallSigma0(w2); store<u32>(WK + (<usize>i << 2), w1 + load<u32>(K + (<usize>i << 2), 4), 4);
-      w2 += smallSigma1(w0) + w11 + smallSigma0(w3); store<u32>(WK + (<usize>i << 2), w2 + load<u32>(K + (<usize>i << 2), 8), 8);
-      w3 += smallSigma1(w1) + w12 + smallSigma0(w4); store<u32>(WK + (<usize>i << 2), w3 + load<u32>(K + (<usize>i << 2), 12), 12);
-      w4 += smallSigma1(w2) + w13 + smallSigma0(w5); store<u32>(WK + (<usize>i << 2), w4 + load<u32>(K + (<usize>i << 2), 16), 16);
-      w5 += smallSigma1(w3) + w14 + smallSigma0(w6); store<u32>(WK + (<usize>i << 2), w5 + load<u32>(K + (<usize>i << 2), 20), 20);
-      w6 += smallSigma1(w4) + w15 + smallSigma0(w7); store<u32>(WK + (<usize>i << 2), w6 + load<u32>(K + (<usize>i << 2), 24), 24);
-      w7 += smallSigma1(w5) + w0 + smallSigma0(w8); store<u32>(WK + (<usize>i << 2), w7 + load<u32>(K + (<usize>i << 2), 28), 28);
-      w8 += smallSigma1(w6) + w1 + smallSigma0(w9); store<u32>(WK + (<usize>i << 2), w8 + load<u32>(K + (<usize>i << 2), 32), 32);
-      w9 += smallSigma1(w7) + w2 + smallSigma0(w10); store<u32>(WK + (<usize>i << 2), w9 + load<u32>(K + (<usize>i << 2), 36), 36);
-      w10 += smallSigma1(w8) + w3 + smallSigma0(w11); store<u32>(WK + (<usize>i << 2), w10 + load<u32>(K + (<usize>i << 2), 40), 40);
-      w11 += smallSigma1(w9) + w4 + smallSigma0(w12); store<u32>(WK + (<usize>i << 2), w11 + load<u32>(K + (<usize>i << 2), 44), 44);
-      w12 += smallSigma1(w10) + w5 + smallSigma0(w13); store<u32>(WK + (<usize>i << 2), w12 + load<u32>(K + (<usize>i << 2), 48), 48);
-      w13 += smallSigma1(w11) + w6 + smallSigma0(w14); store<u32>(WK + (<usize>i << 2), w13 + load<u32>(K + (<usize>i << 2), 52), 52);
-      w14 += smallSigma1(w12) + w7 + smallSigma0(w15); store<u32>(WK + (<usize>i << 2), w14 + load<u32>(K + (<usize>i << 2), 56), 56);
-      w15 += smallSigma1(w13) + w8 + smallSigma0(w0); store<u32>(WK + (<usize>i << 2), w15 + load<u32>(K + (<usize>i << 2), 60), 60);
-    }
     const a0 = a, b0 = b, c0 = c, d0 = d, e0 = e, f0 = f, g0 = g, h0 = h;
-    for (let i = 0; i < 64; i += 8) {
-      let t: u32;
-      t = h + bigSigma1(e) + ch(e, f, g) + wk(i); d += t; h = t + bigSigma0(a) + maj(a, b, c);
-      t = g + bigSigma1(d) + ch(d, e, f) + wk(i + 1); c += t; g = t + bigSigma0(h) + maj(h, a, b);
-      t = f + bigSigma1(c) + ch(c, d, e) + wk(i + 2); b += t; f = t + bigSigma0(g) + maj(g, h, a);
-      t = e + bigSigma1(b) + ch(b, c, d) + wk(i + 3); a += t; e = t + bigSigma0(f) + maj(f, g, h);
-      t = d + bigSigma1(a) + ch(a, b, c) + wk(i + 4); h += t; d = t + bigSigma0(e) + maj(e, f, g);
-      t = c + bigSigma1(h) + ch(h, a, b) + wk(i + 5); g += t; c = t + bigSigma0(d) + maj(d, e, f);
-      t = b + bigSigma1(g) + ch(g, h, a) + wk(i + 6); f += t; b = t + bigSigma0(c) + maj(c, d, e);
-      t = a + bigSigma1(f) + ch(f, g, h) + wk(i + 7); e += t; a = t + bigSigma0(b) + maj(b, c, d);
+    let w0: u32, w1: u32, w2: u32, w3: u32, w4: u32, w5: u32, w6: u32, w7: u32;
+    let w8: u32, w9: u32, w10: u32, w11: u32, w12: u32, w13: u32, w14: u32, w15: u32;
+    let t: u32;
+    // Rounds 0..15 take the message words as they are.
+    t = h + bigSigma1(e) + ch(e, f, g) + load<u32>(K, 0) + (w0 = bswap<u32>(load<u32>(p, 0))); d += t; h = t + bigSigma0(a) + maj(a, b, c);
+    t = g + bigSigma1(d) + ch(d, e, f) + load<u32>(K, 4) + (w1 = bswap<u32>(load<u32>(p, 4))); c += t; g = t + bigSigma0(h) + maj(h, a, b);
+    t = f + bigSigma1(c) + ch(c, d, e) + load<u32>(K, 8) + (w2 = bswap<u32>(load<u32>(p, 8))); b += t; f = t + bigSigma0(g) + maj(g, h, a);
+    t = e + bigSigma1(b) + ch(b, c, d) + load<u32>(K, 12) + (w3 = bswap<u32>(load<u32>(p, 12))); a += t; e = t + bigSigma0(f) + maj(f, g, h);
+    t = d + bigSigma1(a) + ch(a, b, c) + load<u32>(K, 16) + (w4 = bswap<u32>(load<u32>(p, 16))); h += t; d = t + bigSigma0(e) + maj(e, f, g);
+    t = c + bigSigma1(h) + ch(h, a, b) + load<u32>(K, 20) + (w5 = bswap<u32>(load<u32>(p, 20))); g += t; c = t + bigSigma0(d) + maj(d, e, f);
+    t = b + bigSigma1(g) + ch(g, h, a) + load<u32>(K, 24) + (w6 = bswap<u32>(load<u32>(p, 24))); f += t; b = t + bigSigma0(c) + maj(c, d, e);
+    t = a + bigSigma1(f) + ch(f, g, h) + load<u32>(K, 28) + (w7 = bswap<u32>(load<u32>(p, 28))); e += t; a = t + bigSigma0(b) + maj(b, c, d);
+    t = h + bigSigma1(e) + ch(e, f, g) + load<u32>(K, 32) + (w8 = bswap<u32>(load<u32>(p, 32))); d += t; h = t + bigSigma0(a) + maj(a, b, c);
+    t = g + bigSigma1(d) + ch(d, e, f) + load<u32>(K, 36) + (w9 = bswap<u32>(load<u32>(p, 36))); c += t; g = t + bigSigma0(h) + maj(h, a, b);
+    t = f + bigSigma1(c) + ch(c, d, e) + load<u32>(K, 40) + (w10 = bswap<u32>(load<u32>(p, 40))); b += t; f = t + bigSigma0(g) + maj(g, h, a);
+    t = e + bigSigma1(b) + ch(b, c, d) + load<u32>(K, 44) + (w11 = bswap<u32>(load<u32>(p, 44))); a += t; e = t + bigSigma0(f) + maj(f, g, h);
+    t = d + bigSigma1(a) + ch(a, b, c) + load<u32>(K, 48) + (w12 = bswap<u32>(load<u32>(p, 48))); h += t; d = t + bigSigma0(e) + maj(e, f, g);
+    t = c + bigSigma1(h) + ch(h, a, b) + load<u32>(K, 52) + (w13 = bswap<u32>(load<u32>(p, 52))); g += t; c = t + bigSigma0(d) + maj(d, e, f);
+    t = b + bigSigma1(g) + ch(g, h, a) + load<u32>(K, 56) + (w14 = bswap<u32>(load<u32>(p, 56))); f += t; b = t + bigSigma0(c) + maj(c, d, e);
+    t = a + bigSigma1(f) + ch(f, g, h) + load<u32>(K, 60) + (w15 = bswap<u32>(load<u32>(p, 60))); e += t; a = t + bigSigma0(b) + maj(b, c, d);
+    // Rounds 16..63 in three passes of sixteen; k walks the round constants.
+    for (let k = K + 64; k < K + 256; k += 64) {
+      t = h + bigSigma1(e) + ch(e, f, g) + load<u32>(k, 0) + (w0 += smallSigma1(w14) + w9 + smallSigma0(w1)); d += t; h = t + bigSigma0(a) + maj(a, b, c);
+      t = g + bigSigma1(d) + ch(d, e, f) + load<u32>(k, 4) + (w1 += smallSigma1(w15) + w10 + smallSigma0(w2)); c += t; g = t + bigSigma0(h) + maj(h, a, b);
+      t = f + bigSigma1(c) + ch(c, d, e) + load<u32>(k, 8) + (w2 += smallSigma1(w0) + w11 + smallSigma0(w3)); b += t; f = t + bigSigma0(g) + maj(g, h, a);
+      t = e + bigSigma1(b) + ch(b, c, d) + load<u32>(k, 12) + (w3 += smallSigma1(w1) + w12 + smallSigma0(w4)); a += t; e = t + bigSigma0(f) + maj(f, g, h);
+      t = d + bigSigma1(a) + ch(a, b, c) + load<u32>(k, 16) + (w4 += smallSigma1(w2) + w13 + smallSigma0(w5)); h += t; d = t + bigSigma0(e) + maj(e, f, g);
+      t = c + bigSigma1(h) + ch(h, a, b) + load<u32>(k, 20) + (w5 += smallSigma1(w3) + w14 + smallSigma0(w6)); g += t; c = t + bigSigma0(d) + maj(d, e, f);
+      t = b + bigSigma1(g) + ch(g, h, a) + load<u32>(k, 24) + (w6 += smallSigma1(w4) + w15 + smallSigma0(w7)); f += t; b = t + bigSigma0(c) + maj(c, d, e);
+      t = a + bigSigma1(f) + ch(f, g, h) + load<u32>(k, 28) + (w7 += smallSigma1(w5) + w0 + smallSigma0(w8)); e += t; a = t + bigSigma0(b) + maj(b, c, d);
+      t = h + bigSigma1(e) + ch(e, f, g) + load<u32>(k, 32) + (w8 += smallSigma1(w6) + w1 + smallSigma0(w9)); d += t; h = t + bigSigma0(a) + maj(a, b, c);
+      t = g + bigSigma1(d) + ch(d, e, f) + load<u32>(k, 36) + (w9 += smallSigma1(w7) + w2 + smallSigma0(w10)); c += t; g = t + bigSigma0(h) + maj(h, a, b);
+      t = f + bigSigma1(c) + ch(c, d, e) + load<u32>(k, 40) + (w10 += smallSigma1(w8) + w3 + smallSigma0(w11)); b += t; f = t + bigSigma0(g) + maj(g, h, a);
+      t = e + bigSigma1(b) + ch(b, c, d) + load<u32>(k, 44) + (w11 += smallSigma1(w9) + w4 + smallSigma0(w12)); a += t; e = t + bigSigma0(f) + maj(f, g, h);
+      t = d + bigSigma1(a) + ch(a, b, c) + load<u32>(k, 48) + (w12 += smallSigma1(w10) + w5 + smallSigma0(w13)); h += t; d = t + bigSigma0(e) + maj(e, f, g);
+      t = c + bigSigma1(h) + ch(h, a, b) + load<u32>(k, 52) + (w13 += smallSigma1(w11) + w6 + smallSigma0(w14)); g += t; c = t + bigSigma0(d) + maj(d, e, f);
+      t = b + bigSigma1(g) + ch(g, h, a) + load<u32>(k, 56) + (w14 += smallSigma1(w12) + w7 + smallSigma0(w15)); f += t; b = t + bigSigma0(c) + maj(c, d, e);
+      t = a + bigSigma1(f) + ch(f, g, h) + load<u32>(k, 60) + (w15 += smallSigma1(w13) + w8 + smallSigma0(w0)); e += t; a = t + bigSigma0(b) + maj(b, c, d);
     }
     a += a0; b += b0; c += c0; d += d0; e += e0; f += f0; g += g0; h += h0;
   }
