@@ -34,6 +34,8 @@ export interface Signed {
   method: string;
   url: string;
   headers: Record<string, string>;
+  /** Base64 of the body as it would be sent (absent for presigned URLs). */
+  body?: string;
 }
 
 /** Signs every case with botocore in one python process. */
