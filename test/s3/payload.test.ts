@@ -3,6 +3,9 @@
 // node:crypto). Bodies are fed split at random points; corruption must error before the last byte.
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { HttpRequest } from "@smithy/core/protocols";
 import { sha1 } from "@noble/hashes/legacy.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { crc32, crc64 } from "hash-wasm";
@@ -14,7 +17,7 @@ import { ChunkSignatureChain } from "../../src/s3/payload/chunk-signatures.ts";
 import { storedContentEncoding } from "../../src/s3/payload/content-encoding.ts";
 import { decodePayload, type DecodeOptions } from "../../src/s3/payload/decode-payload.ts";
 import { concatBytes, fromBase64, fromHex, toBase64, toHex, utf8 } from "../../src/util/bytes.ts";
-import { botocoreSign, viewOfUrl } from "./signed-requests.ts";
+import { botocoreSign, viewOfSmithy, viewOfUrl } from "./signed-requests.ts";
 
 // ---- helpers ---------------------------------------------------------------------------------
 
@@ -336,6 +339,33 @@ describe("STREAMING-UNSIGNED-PAYLOAD-TRAILER", () => {
         expect(r.data.length).toBeLessThan(bodies[i].length);
       }
     }
+  });
+
+  test("@aws-sdk/client-s3 streaming PutObject bodies verify end to end", async () => {
+    const sink: HttpRequest[] = [];
+    const s3 = new S3Client({
+      endpoint: "https://localhost:39125",
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "x", secretAccessKey: "x" },
+      requestHandler: { handle: async (req: HttpRequest) => (sink.push(req), Promise.reject(new Error("captured"))) } as never,
+    });
+    const rand = prng(5);
+    const data = randomBytes(100_000, rand);
+    const pieces = [data.subarray(0, 30_000), data.subarray(30_000)].map((p) => Buffer.from(p));
+    await s3.send(new PutObjectCommand({ Bucket: "b", Key: "k", Body: Readable.from(pieces), ContentLength: data.length })).catch(() => {});
+    const req = sink[0];
+    expect(req.headers["x-amz-content-sha256"]).toBe("STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    const wire: Buffer[] = [];
+    for await (const c of req.body as Readable) wire.push(Buffer.from(c));
+    const view = viewOfSmithy(req);
+    const auth = await authenticate(view, { secretFor: (k) => k });
+    const ok = await decode(req.headers, concatBytes(wire), auth, prng(6));
+    expect(ok.data).toEqual(data);
+    expect(ok.checksums?.crc32).toBe(b64hex(await crc32(data)));
+    const bad = concatBytes(wire);
+    bad[bad.length - 40] ^= 0x01; // inside the last data chunk
+    expect((await decode(req.headers, bad, auth, prng(7))).error?.code).toBe("BadDigest");
   });
 
   const unsigned = (data: Uint8Array, trailers: [string, string][]) => frame(data, randomSizes(data.length, prng(3)), undefined, trailers);
