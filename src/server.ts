@@ -28,7 +28,7 @@ export async function startServer(config: ServerConfig): Promise<StrataServer> {
       config: { ...DEFAULT_S3_CONFIG, region: config.region, etagMode: config.etagMode },
       buckets: { resolve: parseBucket, managesBuckets: true },
     },
-    { domains: ["localhost", ...config.domains] },
+    { domains: ["localhost", ...config.domains], auth: { secretFor: (key) => key } },
   );
   const tls = config.tlsCert && config.tlsKey
     ? { cert: fs.readFileSync(config.tlsCert, "utf8"), key: fs.readFileSync(config.tlsKey, "utf8") }
