@@ -8,6 +8,7 @@ import { randomFillSync } from "node:crypto";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { S3Endpoint, keysOfListPage } from "./s3-client.ts";
+import { SigV4Signer } from "./sigv4.ts";
 
 export interface LoadSettings {
   concurrency: number; // clients for small-object phases
@@ -22,6 +23,7 @@ export interface LoadSettings {
   listPageSize: number;
   listConcurrency: number;
   listMaxPages: number;
+  sign: boolean; // SigV4-sign every request (moto refuses anonymous reads of private objects)
 }
 
 export const DEFAULT_SETTINGS: LoadSettings = {
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: LoadSettings = {
   listPageSize: 1000,
   listConcurrency: 4,
   listMaxPages: 5000,
+  sign: true,
 };
 
 export const PHASES = ["smallPut", "smallGet", "smallHead", "largePut", "largeGet", "list"] as const;
@@ -171,7 +174,7 @@ async function guarded(phase: () => Promise<PhaseResult>): Promise<PhaseResult> 
 
 /** Runs every phase against one endpoint; `onPhase` hears each phase's name as it starts. */
 export async function runLoad(base: string, s: LoadSettings, largeBodies: string[], onPhase: (name: PhaseName | "setup") => void = () => {}): Promise<LoadResult> {
-  const s3 = new S3Endpoint(base);
+  const s3 = new S3Endpoint(base, s.sign ? new SigV4Signer() : undefined);
   onPhase("setup");
   await s3.createBucket(DATA_BUCKET);
   await s3.createBucket(LIST_BUCKET);

@@ -4,10 +4,11 @@
 //
 //   bun scripts/bench/peers.ts [--targets strata,s3rver,moto,ceiling] [--subject strata]
 //                              [--endpoint name=http://127.0.0.1:PORT ...] [--quick]
-//                              [--seconds N] [--json PATH] [--work-dir DIR]
+//                              [--strata-bin PATH (default dist/strata, built when missing)]
+//                              [--seconds N] [--unsigned] [--json PATH] [--work-dir DIR]
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, release } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { checkGoals, ISSUE_7_GOALS } from "./goals.ts";
 import { freePort, launch, timeToFirstAnswer } from "./launch.ts";
@@ -34,8 +35,10 @@ function parseOptions(argv: string[]): Options {
     options: {
       targets: { type: "string", default: "strata,s3rver,moto,ceiling" },
       subject: { type: "string", default: "strata" },
+      "strata-bin": { type: "string" },
       endpoint: { type: "string", multiple: true, default: [] },
       quick: { type: "boolean", default: false },
+      unsigned: { type: "boolean", default: false },
       seconds: { type: "string" },
       json: { type: "string", default: join(REPO_ROOT, ".bench", "peers.json") },
       "work-dir": { type: "string", default: join(REPO_ROOT, ".bench") },
@@ -47,7 +50,7 @@ function parseOptions(argv: string[]): Options {
     .map((name) => {
       const make = BUILTIN_TARGETS[name];
       if (!make) throw new Error(`unknown target ${name} (known: ${Object.keys(BUILTIN_TARGETS).join(", ")})`);
-      return make();
+      return make(values["strata-bin"] && resolve(values["strata-bin"]));
     });
   for (const spec of values.endpoint) {
     const eq = spec.indexOf("=");
@@ -59,6 +62,8 @@ function parseOptions(argv: string[]): Options {
     ? { ...DEFAULT_SETTINGS, phaseSeconds: 0.5, smallMaxOps: 2000, warmupOps: 100, largeSize: 4 * 1024 * 1024, largeCount: 1, listMaxPages: 50 }
     : { ...DEFAULT_SETTINGS };
   if (values.seconds) settings.phaseSeconds = Number(values.seconds);
+  // --unsigned: anonymous requests (moto then answers GET/HEAD with 403).
+  if (values.unsigned) settings.sign = false;
   return { targets, subject: values.subject, settings, jsonPath: values.json, workDir: values["work-dir"] };
 }
 

@@ -3,7 +3,7 @@
 // for a server on `port` keeping its data in `dataDir`.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 
 export const REPO_ROOT = join(import.meta.dir, "..", "..");
 
@@ -24,12 +24,15 @@ function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: numb
   return { ok: r.status === 0, out: `${r.stdout ?? ""}${r.stderr ?? ""}`.trim() };
 }
 
-export function strataTarget(): Target {
-  const binary = join(REPO_ROOT, "dist", "strata");
+export const DEFAULT_STRATA_BINARY = join(REPO_ROOT, "dist", "strata");
+
+/** Strata's compiled binary; only the default one is built when missing. */
+export function strataTarget(binary = DEFAULT_STRATA_BINARY): Target {
   const target: Target = {
     name: "strata",
     config: "",
     async prepare() {
+      if (!existsSync(binary) && binary !== DEFAULT_STRATA_BINARY) return `${binary} does not exist`;
       if (!existsSync(binary)) {
         console.log("dist/strata is missing: running `npm run build` ...");
         const built = run("npm", ["run", "build"], { cwd: REPO_ROOT, timeoutMs: 600_000 });
@@ -38,7 +41,7 @@ export function strataTarget(): Target {
           return `dist/strata is missing and \`npm run build\` did not make it (${why})`;
         }
       }
-      target.config = "dist/strata serve --port P --data-dir D (compiled binary, default settings: durable writes, auth off)";
+      target.config = `${relative(REPO_ROOT, binary)} serve --port P --data-dir D (compiled binary, default settings: durable writes, auth off)`;
       return null;
     },
     command: (port, dataDir) => [binary, "serve", "--port", String(port), "--data-dir", dataDir],
@@ -103,7 +106,7 @@ export function externalTarget(name: string, url: string): Target {
   return { name, config: `external endpoint ${url}`, prepare: async () => null, url: url.replace(/\/+$/, "") };
 }
 
-export const BUILTIN_TARGETS: Record<string, () => Target> = {
+export const BUILTIN_TARGETS: Record<string, (strataBinary?: string) => Target> = {
   strata: strataTarget,
   s3rver: s3rverTarget,
   moto: motoTarget,
