@@ -6,7 +6,7 @@
 //                              [--endpoint name=http://127.0.0.1:PORT ...] [--quick]
 //                              [--strata-bin PATH (default dist/strata, built when missing)]
 //                              [--seconds N] [--unsigned] [--json PATH] [--work-dir DIR]
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, release } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -116,6 +116,11 @@ async function main(): Promise<void> {
   // same disk ~25 µs), which would make every file-per-object server look slow.
   mkdirSync(opts.workDir, { recursive: true });
   const workDir = mkdtempSync(join(opts.workDir, "run-"));
+  // However the run ends (even Ctrl-C), the bulky parts go: large bodies and server data.
+  process.on("exit", () => {
+    if (!existsSync(workDir)) return;
+    for (const entry of readdirSync(workDir)) if (!entry.endsWith(".log")) rmSync(join(workDir, entry), { recursive: true, force: true });
+  });
   const results: TargetResult[] = [];
   let failed = false;
   try {
@@ -131,7 +136,6 @@ async function main(): Promise<void> {
       if (r.error) console.log(`  error: ${r.error}`);
       failed ||= !!r.error;
       results.push(r);
-      // The logs of a failed target stay for reading; the data of every target goes.
       rmSync(join(workDir, `${target.name}-data`), { recursive: true, force: true });
     }
   } finally {
@@ -141,10 +145,8 @@ async function main(): Promise<void> {
     const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, kernel: release(), bun: Bun.version };
     writeFileSync(opts.jsonPath, JSON.stringify({ date: new Date().toISOString(), machine, settings: opts.settings, subject: opts.subject, results, goals: checks }, null, 2));
     console.log(`\nwritten ${opts.jsonPath}`);
-    if (failed) {
-      for (const name of readdirSync(workDir)) if (name.endsWith(".bin")) rmSync(join(workDir, name));
-      console.log(`server logs kept in ${workDir}`);
-    } else rmSync(workDir, { recursive: true, force: true });
+    if (failed) console.log(`server logs kept in ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
   }
   if (failed) process.exitCode = 1;
 }
