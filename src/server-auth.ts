@@ -7,6 +7,8 @@ import type { Store } from "./store/store.ts";
 
 export interface ServerAuth {
   enabled: boolean;
+  /** users, tokens and roles: for the admin API (`createAuthRoutes(access, { enabled: () => enabled })`) */
+  access: AccessControl;
   auth: RequestAuthOptions;
   authorize?: Authorizer;
   /** Set once, when this start created the admin token: print it, it is never shown again. */
@@ -19,7 +21,7 @@ export interface ServerAuth {
  */
 export async function setupServerAuth(store: Store, requested: boolean): Promise<ServerAuth> {
   const access = new AccessControl(store);
-  if (!requested && !access.authEnabled()) return { enabled: false, auth: { secretFor: (key) => key } };
+  if (!requested && !access.authEnabled()) return { enabled: false, access, auth: { secretFor: (key) => key } };
   const created = await access.enable();
-  return { enabled: true, auth: tokenSecrets(access), authorize: createAuthorizer(access), adminToken: created?.token };
+  return { enabled: true, access, auth: tokenSecrets(access), authorize: createAuthorizer(access), adminToken: created?.token };
 }
