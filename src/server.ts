@@ -9,6 +9,7 @@ import { createS3App } from "./s3/app.ts";
 import { parseBucket } from "./s3/buckets.ts";
 import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
 import { serve } from "./runtime/serve.ts";
+import { setupServerAuth } from "./server-auth.ts"; // [authz]
 
 export interface StrataServer {
   port: number;
@@ -22,13 +23,15 @@ export interface StrataServer {
 export async function startServer(config: ServerConfig): Promise<StrataServer> {
   const dataDir = config.ephemeral ? fs.mkdtempSync(path.join(os.tmpdir(), "strata-")) : path.resolve(config.dataDir);
   const repo = new RepoService(Store.open(dataDir));
+  const access = await setupServerAuth(repo.store, config.auth); // [authz]
+  if (access.adminToken) console.log(`Auth is on. Admin token (shown once; use it as access key and secret key): ${access.adminToken}`); // [authz]
   const app = createS3App(
     {
       repo,
       config: { ...DEFAULT_S3_CONFIG, region: config.region, etagMode: config.etagMode },
       buckets: { resolve: parseBucket, managesBuckets: true },
     },
-    { domains: ["localhost", ...config.domains], auth: { secretFor: (key) => key } },
+    { domains: ["localhost", ...config.domains], auth: access.auth, authorize: access.authorize }, // [authz]
   );
   const tls = config.tlsCert && config.tlsKey
     ? { cert: fs.readFileSync(config.tlsCert, "utf8"), key: fs.readFileSync(config.tlsKey, "utf8") }

@@ -81,6 +81,8 @@ export interface UploadRef {
   created: number;
   template: Omit<ObjectManifest, "size" | "sha256" | "md5" | "etag" | "chunks" | "time" | "parts" | "checksums">;
   checksumAlgorithm?: string;
+  /** [authz] COMPOSITE or FULL_OBJECT, chosen at CreateMultipartUpload */
+  checksumType?: "FULL_OBJECT" | "COMPOSITE";
 }
 
 export interface PartRecord {

@@ -8,6 +8,7 @@ import type { S3Deps, S3Handler, S3Request } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { errorResponse, notImplemented } from "./respond.ts";
 import { authenticateRequest, type RequestAuthOptions } from "./request-auth.ts";
+import type { Authorizer } from "./access-policy.ts"; // [authz]
 import { fromRepoError } from "./targets.ts";
 import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket, putBucketVersioning } from "./ops/bucket.ts";
 import { copyObject } from "./ops/copy.ts";
@@ -58,6 +59,8 @@ export interface S3AppOptions {
   domains: string[];
   /** Secrets for access keys (auth layer); with auth off, every key is its own secret. */
   auth: RequestAuthOptions;
+  /** [authz] With auth on: refuses (AccessDenied) what the request's user has no role for; see access-policy.ts. */
+  authorize?: Authorizer;
   /** Called once per request with what the log and metrics need. */
   observe?: (event: { req: S3Request; operation: string; status: number; started: number }) => void;
 }
@@ -111,7 +114,8 @@ export function createS3App(deps: S3Deps, options: S3AppOptions): Hono {
       const op = classify(req);
       if (!op) throw new S3Error("MethodNotAllowed");
       operation = op;
-      await authenticateRequest(req, options.auth);
+      const auth = await authenticateRequest(req, options.auth);
+      options.authorize?.(auth, op, req, deps); // [authz]
       response = await HANDLERS[op](req, deps);
     } catch (err) {
       response = errorResponse(toS3Error(err), req);

@@ -10,8 +10,10 @@ import { describedBy, quoteEtag } from "../object-headers.ts";
 import { xmlResponse } from "../respond.ts";
 import { fromRepoError, writeTarget } from "../targets.ts";
 import { parseXml } from "../xml.ts";
+import type { ChecksumAlgorithm } from "../payload/checksums.ts"; // [authz]
 import { maxKeys } from "../list-params.ts";
 import { checkAcl, commitObject } from "../object-writes.ts";
+import { checksumElement, completedChecksum, uploadChecksum, uploadChecksumHeaders } from "../multipart-checksums.ts"; // [authz]
 
 const MIN_PART = 5 * 1024 * 1024;
 const MAX_PART = 5 * 1024 ** 3;
@@ -41,15 +43,15 @@ function partNumber(req: S3Request): number {
 export async function createMultipartUpload(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
   checkAcl(req.headers);
-  const algorithm = req.headers.get("x-amz-checksum-algorithm")?.toLowerCase();
+  const checksum = uploadChecksum(req.headers); // [authz]
   const id = await deps.repo.multipart.create(target.repo, target.branch, {
     key: req.key!,
     created: Date.now(),
     template: describedBy(req.headers),
-    checksumAlgorithm: algorithm,
+    checksumAlgorithm: checksum.algorithm, // [authz]
+    checksumType: checksum.type, // [authz]
   });
-  const headers: Record<string, string> = {};
-  if (algorithm) headers["x-amz-checksum-algorithm"] = algorithm.toUpperCase();
+  const headers = uploadChecksumHeaders(checksum); // [authz]
   return xmlResponse("InitiateMultipartUploadResult", { Bucket: target.name, Key: req.key, UploadId: id }, { headers });
 }
 
@@ -132,6 +134,8 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
   });
   const md5 = deps.config.etagMode === "md5";
   const etag = `${digestOfDigests(md5 ? "md5" : "sha256", parts.map((p) => (md5 ? p.md5! : p.sha256)))}-${parts.length}`;
+  // [authz] the object's checksum from its parts' (COMPOSITE or FULL_OBJECT)
+  const checksum = completedChecksum({ algorithm: upload.checksumAlgorithm as ChecksumAlgorithm | undefined, type: upload.checksumType }, parts, req.headers);
   const manifest: ObjectManifest = {
     ...upload.template,
     size: parts.reduce((n, p) => n + p.size, 0),
@@ -139,6 +143,7 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
     time: Date.now(),
     chunks: parts.flatMap((p) => p.chunks),
     parts: parts.map((p) => p.size),
+    ...(checksum && { checksums: { [checksum.algorithm]: checksum.value }, checksumType: checksum.type }), // [authz]
   };
   const commit = await commitObject(req, deps, target, manifest);
   await deps.repo.multipart.remove(target.repo, target.branch, id);
@@ -147,6 +152,7 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
     Bucket: target.name,
     Key: req.key,
     ETag: quoteEtag(etag),
+    ...(checksum && { [checksumElement(checksum.algorithm)]: checksum.value, ChecksumType: checksum.type }), // [authz]
   }, { headers: { "x-amz-version-id": commit } });
 }
 

@@ -1,0 +1,173 @@
+// Users, tokens and per-repo roles, kept as refs in the store's journal beside repos and branches.
+//
+// refs:  user/<name>          → UserRecord
+//        token/<sha256(token)> → TokenRecord   (the token itself is never stored: it is the secret)
+//        settings/auth         → { enabled }   (`strata auth enable`: serve with auth on from now on)
+// A token is both the access key and the secret key of S3 requests (the secret is always the access key).
+import { createHash, randomBytes } from "node:crypto";
+import type { Store } from "../store/store.ts";
+
+/** A user, token or role request that cannot be done (unknown user, bad name, ...); the message says why. */
+export class AccessError extends Error {}
+
+export const ROLES = ["reader", "writer", "owner"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface UserRecord {
+  admin: boolean;
+  /** repo name → role in it */
+  roles: Record<string, Role>;
+  created: number;
+}
+
+export interface TokenRecord {
+  user: string;
+  created: number;
+  label?: string;
+}
+
+export interface User extends UserRecord {
+  name: string;
+}
+
+export interface TokenInfo extends TokenRecord {
+  /** first 12 hex digits of the token's SHA-256: names a token in lists and `token revoke` without revealing it */
+  id: string;
+}
+
+const REF = {
+  user: (name: string) => `user/${name}`,
+  users: "user/",
+  token: (hash: string) => `token/${hash}`,
+  tokens: "token/",
+  settings: "settings/auth",
+};
+
+export const ADMIN_USER = "admin";
+const TOKEN_PREFIX = "strata_";
+const TOKEN_ID_LENGTH = 12;
+const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const REPO_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/** Whether `have` includes everything `need` allows: reader < writer < owner. */
+export const roleAtLeast = (have: Role | undefined, need: Role): boolean =>
+  have !== undefined && ROLES.indexOf(have) >= ROLES.indexOf(need);
+
+const tokenHash = (token: string): string => createHash("sha256").update(token).digest("hex");
+
+export class AccessControl {
+  constructor(private readonly store: Store) {}
+
+  /** The user a token belongs to, or undefined for an unknown or revoked token. */
+  userForToken(token: string): User | undefined {
+    const record = this.store.refs.get<TokenRecord>(REF.token(tokenHash(token)));
+    return record ? this.getUser(record.user) : undefined;
+  }
+
+  getUser(name: string): User | undefined {
+    const record = this.store.refs.get<UserRecord>(REF.user(name));
+    return record && { name, ...record };
+  }
+
+  listUsers(): User[] {
+    return this.store.refs.list<UserRecord>(REF.users).map(([k, v]) => ({ name: k.slice(REF.users.length), ...v }));
+  }
+
+  async createUser(name: string, options: { admin?: boolean } = {}): Promise<User> {
+    if (!USER_NAME.test(name)) throw new AccessError(`user names are 1-63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit: ${name}`);
+    if (this.getUser(name)) throw new AccessError(`user ${name} already exists`);
+    const record: UserRecord = { admin: options.admin ?? false, roles: {}, created: Date.now() };
+    await this.store.commit([{ key: REF.user(name), value: record }]);
+    return { name, ...record };
+  }
+
+  /** Deletes a user and every token of theirs. */
+  async deleteUser(name: string): Promise<void> {
+    this.mustGetUser(name);
+    const tokens = this.tokenRefs().filter(([, t]) => t.user === name).map(([key]) => ({ key, value: null }));
+    await this.store.commit([...tokens, { key: REF.user(name), value: null }]);
+  }
+
+  async setAdmin(name: string, admin: boolean): Promise<void> {
+    const { name: _, ...record } = this.mustGetUser(name);
+    await this.store.commit([{ key: REF.user(name), value: { ...record, admin } }]);
+  }
+
+  /** Gives a user a role in a repo (replacing the one they had there). */
+  async grant(name: string, role: Role, repo: string): Promise<void> {
+    if (!ROLES.includes(role)) throw new AccessError(`a role is one of ${ROLES.join(", ")}: ${role}`);
+    if (!REPO_NAME.test(repo)) throw new AccessError(`not a repo name: ${repo}`);
+    const { name: _, ...record } = this.mustGetUser(name);
+    await this.store.commit([{ key: REF.user(name), value: { ...record, roles: { ...record.roles, [repo]: role } } }]);
+  }
+
+  /** Takes away a user's role in a repo; returns whether they had one. */
+  async revoke(name: string, repo: string): Promise<boolean> {
+    const { name: _, ...record } = this.mustGetUser(name);
+    if (!(repo in record.roles)) return false;
+    const roles = { ...record.roles };
+    delete roles[repo];
+    await this.store.commit([{ key: REF.user(name), value: { ...record, roles } }]);
+    return true;
+  }
+
+  /** Creates a token for a user and returns it: the only time it is ever seen (only its hash is kept). */
+  async createToken(user: string, label?: string): Promise<{ token: string; info: TokenInfo }> {
+    this.mustGetUser(user);
+    const token = TOKEN_PREFIX + randomBytes(20).toString("hex");
+    const hash = tokenHash(token);
+    const record: TokenRecord = { user, created: Date.now(), ...(label ? { label } : {}) };
+    await this.store.commit([{ key: REF.token(hash), value: record }]);
+    return { token, info: { id: hash.slice(0, TOKEN_ID_LENGTH), ...record } };
+  }
+
+  listTokens(user?: string): TokenInfo[] {
+    return this.tokenRefs()
+      .filter(([, t]) => user === undefined || t.user === user)
+      .map(([key, t]) => ({ id: key.slice(REF.tokens.length, REF.tokens.length + TOKEN_ID_LENGTH), ...t }));
+  }
+
+  /** Revokes a token named by its id (or the token itself); returns the revoked token's info. */
+  async revokeToken(idOrToken: string): Promise<TokenInfo> {
+    const id = idOrToken.startsWith(TOKEN_PREFIX) ? tokenHash(idOrToken).slice(0, TOKEN_ID_LENGTH) : idOrToken.toLowerCase();
+    const matches = id.length >= 6 ? this.tokenRefs().filter(([key]) => key.startsWith(REF.token(id))) : [];
+    if (matches.length !== 1) throw new AccessError(matches.length ? `token id ${id} is ambiguous` : `no token ${id}`);
+    const [key, record] = matches[0];
+    await this.store.commit([{ key, value: null }]);
+    return { id: key.slice(REF.tokens.length, REF.tokens.length + TOKEN_ID_LENGTH), ...record };
+  }
+
+  /** Whether auth was switched on for this data dir (`strata auth enable`). */
+  authEnabled(): boolean {
+    return this.store.refs.get<{ enabled: boolean }>(REF.settings)?.enabled === true;
+  }
+
+  /**
+   * Switches auth on for this data dir and makes sure an admin can get in: when no admin user has a
+   * token, creates the `admin` user (if needed) and a token for it, returned once. Otherwise returns no token.
+   */
+  async enable(): Promise<{ user: string; token: string } | undefined> {
+    if (!this.authEnabled()) await this.store.commit([{ key: REF.settings, value: { enabled: true } }]);
+    const admins = new Set(this.listUsers().filter((u) => u.admin).map((u) => u.name));
+    if (this.tokenRefs().some(([, t]) => admins.has(t.user))) return undefined;
+    const existing = this.getUser(ADMIN_USER);
+    if (!existing) await this.createUser(ADMIN_USER, { admin: true });
+    else if (!existing.admin) await this.setAdmin(ADMIN_USER, true);
+    const { token } = await this.createToken(ADMIN_USER, "created by auth enable");
+    return { user: ADMIN_USER, token };
+  }
+
+  async disable(): Promise<void> {
+    await this.store.commit([{ key: REF.settings, value: null }]);
+  }
+
+  private tokenRefs(): Array<[string, TokenRecord]> {
+    return this.store.refs.list<TokenRecord>(REF.tokens);
+  }
+
+  private mustGetUser(name: string): User {
+    const user = this.getUser(name);
+    if (!user) throw new AccessError(`no user ${name}`);
+    return user;
+  }
+}

@@ -1,0 +1,126 @@
+// Users, tokens and roles in the ref journal, and the `strata auth` commands that edit them offline.
+import { afterEach, expect, spyOn, test } from "bun:test";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { runAuthCommand } from "../../src/cli/auth-commands.ts";
+import { AccessControl, roleAtLeast } from "../../src/repo/access.ts";
+import { Store } from "../../src/store/store.ts";
+import { tempDir } from "../helpers/server.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+const newDir = () => {
+  const d = tempDir("strata-access-");
+  dirs.push(d);
+  return d;
+};
+
+async function withAccess<T>(dir: string, f: (a: AccessControl) => Promise<T> | T): Promise<T> {
+  const store = Store.open(dir);
+  try {
+    return await f(new AccessControl(store));
+  } finally {
+    await store.close();
+  }
+}
+
+test("tokens map to users, survive a restart, and are stored only hashed", async () => {
+  const dir = newDir();
+  const { token } = await withAccess(dir, async (a) => {
+    await a.createUser("alice");
+    await a.grant("alice", "writer", "photos");
+    return a.createToken("alice", "laptop");
+  });
+  expect(token).toMatch(/^strata_[0-9a-f]{40}$/);
+  expect(fs.readFileSync(path.join(dir, "refs.journal")).includes(token)).toBe(false);
+  await withAccess(dir, (a) => {
+    const user = a.userForToken(token)!;
+    expect(user.name).toBe("alice");
+    expect(user.roles).toEqual({ photos: "writer" });
+    expect(a.userForToken(token.replace(/.$/, (c) => (c === "0" ? "1" : "0")))).toBeUndefined();
+    expect(a.listTokens("alice").map((t) => t.label)).toEqual(["laptop"]);
+  });
+});
+
+test("revoking tokens and roles, deleting users", async () => {
+  await withAccess(newDir(), async (a) => {
+    await a.createUser("bob");
+    const t1 = await a.createToken("bob");
+    const t2 = await a.createToken("bob");
+    await a.revokeToken(t1.info.id);
+    expect(a.userForToken(t1.token)).toBeUndefined();
+    expect(a.userForToken(t2.token)?.name).toBe("bob");
+    await a.grant("bob", "owner", "r1");
+    expect(await a.revoke("bob", "r1")).toBe(true);
+    expect(await a.revoke("bob", "r1")).toBe(false);
+    await a.deleteUser("bob");
+    expect(a.userForToken(t2.token)).toBeUndefined();
+    expect(a.listTokens()).toEqual([]);
+    await expect(a.grant("nobody", "reader", "r1")).rejects.toThrow("no user nobody");
+    await a.createUser("carol");
+    await expect(a.grant("carol", "boss" as never, "r1")).rejects.toThrow("a role is one of");
+    await expect(a.createUser("Bad Name")).rejects.toThrow("user names");
+  });
+});
+
+test("enable creates one admin token, once, and remembers that auth is on", async () => {
+  await withAccess(newDir(), async (a) => {
+    expect(a.authEnabled()).toBe(false);
+    const first = await a.enable();
+    expect(first?.user).toBe("admin");
+    expect(a.userForToken(first!.token)?.admin).toBe(true);
+    expect(a.authEnabled()).toBe(true);
+    expect(await a.enable()).toBeUndefined();
+    // When every admin token is revoked, enabling again gives a new way in.
+    await a.revokeToken(first!.token);
+    expect((await a.enable())?.token).not.toBe(first!.token);
+  });
+});
+
+test("roles are ordered reader < writer < owner", () => {
+  expect(roleAtLeast("owner", "writer")).toBe(true);
+  expect(roleAtLeast("writer", "writer")).toBe(true);
+  expect(roleAtLeast("reader", "writer")).toBe(false);
+  expect(roleAtLeast(undefined, "reader")).toBe(false);
+});
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
+  const error = spyOn(console, "error").mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
+  try {
+    return { code: await runAuthCommand(args), out: out.join("\n"), err: err.join("\n") };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+test("strata auth commands, text and --json", async () => {
+  const dir = newDir();
+  const d = ["--data-dir", dir];
+  const enabled = JSON.parse((await cli(["enable", ...d, "--json"])).out);
+  expect(enabled.token).toMatch(/^strata_/);
+  expect((await cli(["user", "create", "alice", ...d])).code).toBe(0);
+  expect((await cli(["grant", "alice", "reader", "photos", ...d])).code).toBe(0);
+  const created = JSON.parse((await cli(["token", "create", "alice", "--label", "ci", ...d, "--json"])).out);
+  const users = JSON.parse((await cli(["user", "list", ...d, "--json"])).out);
+  expect(users.map((u: { name: string }) => u.name)).toEqual(["admin", "alice"]);
+  expect(users[1].roles).toEqual({ photos: "reader" });
+  const listed = await cli(["token", "list", "alice", ...d]);
+  expect(listed.out).toContain(created.id);
+  expect(listed.out).not.toContain(created.token);
+  expect((await cli(["token", "revoke", created.id, ...d])).code).toBe(0);
+  expect((await cli(["token", "list", "alice", ...d])).out).toBe("(no tokens)");
+  expect((await cli(["revoke", "alice", "photos", ...d])).out).toContain("no role in photos now");
+
+  expect((await cli(["grant", "ghost", "reader", "photos", ...d])).code).toBe(1);
+  expect((await cli(["frobnicate", ...d])).code).toBe(2);
+  expect((await cli(["user", "list", "--data-dir", path.join(dir, "missing")])).code).toBe(1);
+  const help = await cli(["--help"]);
+  expect(help.code).toBe(0);
+  expect(help.out).toContain("strata auth grant alice writer photos");
+});
