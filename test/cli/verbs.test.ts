@@ -191,14 +191,18 @@ test("exit codes: unreachable server 5, bad ref 2, missing ref 3", async () => {
   expect((await strata(["repo", "list", "--bogus"])).code).toBe(2);
 });
 
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytes = (d: SourceData): string | Uint8Array =>
+  typeof d === "string" ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
+
 /** node:crypto as the hash smithy's signer wants (HMAC when given a secret). */
 class Sha256 {
   private readonly h;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret ? createHmac("sha256", secret) : createHash("sha256");
+  constructor(secret?: SourceData) {
+    this.h = secret ? createHmac("sha256", bytes(secret)) : createHash("sha256");
   }
-  update(data: string | Uint8Array): void {
-    this.h.update(data);
+  update(data: SourceData): void {
+    this.h.update(bytes(data));
   }
   async digest(): Promise<Uint8Array> {
     return new Uint8Array(this.h.digest());
