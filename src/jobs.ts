@@ -10,6 +10,7 @@ import { serve, type RunningServer } from "./runtime/serve.ts";
 import { createS3App, type S3AppOptions } from "./s3/app.ts";
 import type { BucketTarget } from "./s3/buckets.ts";
 import type { BucketResolver, S3Config } from "./s3/context.ts";
+import type { RequestAuthOptions } from "./s3/request-auth.ts";
 import { noSuchBucket } from "./s3/targets.ts";
 import { randomHex } from "./util/bytes.ts";
 
@@ -35,6 +36,7 @@ export interface JobEndpointOptions {
   s3Config: S3Config;
   hostname: string;
   tls?: { cert: string; key: string };
+  auth: RequestAuthOptions;
   /** the server's request observer: the same metrics and log lines as the main endpoint */
   observed: {
     observe: S3AppOptions["observe"];
@@ -52,7 +54,7 @@ export class JobEndpoints implements JobHost {
     const { repo, branch } = spec.output;
     const commit = await vs.startCommit(repo, branch, spec.message, { empty: true });
     const id = randomHex(8);
-    const app = createS3App({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(spec) }, { domains: [], observe: this.o.observed.observe });
+    const app = createS3App({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(spec) }, { domains: [], observe: this.o.observed.observe, auth: this.o.auth });
     let server: RunningServer;
     try {
       server = serve({ port: 0, hostname: this.o.hostname, fetch: (raw) => this.o.observed.wrap(raw, app.fetch(raw)), tls: this.o.tls });

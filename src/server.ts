@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
 import { createAdminApp } from "./admin/api.ts";
+import { AdminError } from "./admin/errors.ts";
 import { maintenanceOf } from "./admin/maintenance.ts";
 import { Metrics } from "./admin/metrics.ts";
 import { requestLogLine } from "./admin/request-log.ts";
@@ -14,7 +15,10 @@ import { RepoService } from "./repo/service.ts";
 import { serve } from "./runtime/serve.ts";
 import { createS3App, type S3AppOptions } from "./s3/app.ts";
 import { parseBucket } from "./s3/buckets.ts";
+import { authenticate } from "./s3/auth/authenticate.ts";
 import { DEFAULT_S3_CONFIG, type S3Request } from "./s3/context.ts";
+import { S3Error } from "./s3/errors.ts";
+import type { RequestAuthOptions } from "./s3/request-auth.ts";
 import { Store } from "./store/store.ts";
 
 export interface StrataServer {
@@ -49,13 +53,23 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   });
   const log = config.quiet ? undefined : (hooks.log ?? ((line: string) => process.stdout.write(line + "\n")));
   const observed = observeRequests(metrics, log);
+  // Auth off (the only mode so far): every access key is its own secret, so unsigned requests pass and
+  // signed ones must verify. Job endpoints and the admin API take the same credentials.
+  const requestAuth: RequestAuthOptions = { secretFor: (key) => key };
 
   const s3 = createS3App({ repo, config: s3Config, buckets: { resolve: parseBucket, managesBuckets: true } }, {
     domains: ["localhost", ...config.domains],
     observe: observed.observe,
+    auth: requestAuth,
   });
-  const jobs = new JobEndpoints({ repo, s3Config, hostname: config.bind, tls, observed });
-  const admin = createAdminApp({ repo, jobs, metrics: () => metrics.render(), maintenance: maintenanceOf(repo) });
+  const jobs = new JobEndpoints({ repo, s3Config, hostname: config.bind, tls, observed, auth: requestAuth });
+  const admin = createAdminApp({
+    repo,
+    jobs,
+    metrics: () => metrics.render(),
+    maintenance: maintenanceOf(repo),
+    authorize: (raw) => authorizeAdmin(raw, requestAuth),
+  });
 
   const domains = ["localhost", ...config.domains];
   const fetch = (raw: Request) => {
@@ -121,4 +135,15 @@ function observeRequests(metrics: Metrics, log?: (line: string) => void) {
     return res;
   };
   return { observe, wrap };
+}
+
+/** The admin API checks the same signatures as S3 (the CLI signs when AWS_ACCESS_KEY_ID is set). */
+async function authorizeAdmin(raw: Request, options: RequestAuthOptions): Promise<void> {
+  const url = new URL(raw.url);
+  try {
+    await authenticate({ method: raw.method, rawPath: url.pathname, rawQuery: url.search.slice(1), headers: raw.headers }, options);
+  } catch (err) {
+    if (err instanceof S3Error) throw new AdminError(err.code, err.message, err.status);
+    throw err;
+  }
 }

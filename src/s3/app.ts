@@ -7,6 +7,7 @@ import { classify, unsupportedSubresource } from "./route.ts";
 import type { S3Deps, S3Handler, S3Request } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { errorResponse, notImplemented } from "./respond.ts";
+import { authenticateRequest, type RequestAuthOptions } from "./request-auth.ts";
 import { fromRepoError } from "./targets.ts";
 import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket, putBucketVersioning } from "./ops/bucket.ts";
 import { copyObject } from "./ops/copy.ts";
@@ -55,14 +56,14 @@ const HANDLERS: Record<Operation, S3Handler> = {
 export interface S3AppOptions {
   /** Host names under which `bucket.<domain>` addresses a bucket (virtual-host style). */
   domains: string[];
-  /** Turns the raw body into the verified payload (auth and payload layer). */
-  preparePayload?: (req: S3Request, raw: Request) => Promise<void> | void;
+  /** Secrets for access keys (auth layer); with auth off, every key is its own secret. */
+  auth: RequestAuthOptions;
   /** Called once per request with what the log and metrics need. */
   observe?: (event: { req: S3Request; operation: string; status: number; started: number }) => void;
 }
 
 /** Splits the request target into bucket and key, honouring virtual-host style addressing. */
-export function addressOf(url: URL, host: string | null, domains: string[]): { bucket?: string; key?: string } {
+export function addressOf(url: URL, host: string | null, domains: string[]): { bucket?: string; key?: string; virtualHost?: boolean } {
   const hostname = (host ?? url.host).replace(/:\d+$/, "").toLowerCase();
   const path = url.pathname;
   const decode = (s: string) => {
@@ -76,7 +77,7 @@ export function addressOf(url: URL, host: string | null, domains: string[]): { b
     if (hostname.endsWith(`.${domain}`)) {
       const bucket = hostname.slice(0, -domain.length - 1);
       const rest = path.slice(1);
-      return { bucket, key: rest === "" ? undefined : decode(rest) };
+      return { bucket, key: rest === "" ? undefined : decode(rest), virtualHost: true };
     }
   }
   const slash = path.indexOf("/", 1);
@@ -110,7 +111,7 @@ export function createS3App(deps: S3Deps, options: S3AppOptions): Hono {
       const op = classify(req);
       if (!op) throw new S3Error("MethodNotAllowed");
       operation = op;
-      await options.preparePayload?.(req, raw);
+      await authenticateRequest(req, options.auth);
       response = await HANDLERS[op](req, deps);
     } catch (err) {
       response = errorResponse(toS3Error(err), req);

@@ -26,6 +26,8 @@ export interface S3Request {
   query: URLSearchParams;
   bucket?: string;
   key?: string;
+  /** the bucket came from the Host header (virtual-host style) */
+  virtualHost?: boolean;
   /** the payload, already unframed and verified as it streams (signatures, checksums, Content-MD5) */
   body: ReadableStream<Uint8Array> | null;
   /** checksums verified on the body (algorithm → base64), complete once the body has been read to its end */

@@ -1,6 +1,7 @@
 // Object headers clients set on write and get back on read: content type, stored headers, user metadata, ETags.
 import type { ObjectManifest } from "../repo/model.ts";
 import { S3Error } from "./errors.ts";
+import { storedContentEncoding } from "./payload/content-encoding.ts";
 
 export const STORED_HEADERS = ["content-encoding", "content-disposition", "content-language", "cache-control", "expires"] as const;
 const META_PREFIX = "x-amz-meta-";
@@ -11,9 +12,7 @@ export function describedBy(headers: Headers): Pick<ObjectManifest, "contentType
   const stored: Record<string, string> = {};
   const meta: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
-    let value = headers.get(name);
-    // aws-chunked is body framing, never part of the object.
-    if (name === "content-encoding" && value) value = value.split(",").map((s) => s.trim()).filter((s) => s && s !== "aws-chunked").join(", ");
+    const value = name === "content-encoding" ? storedContentEncoding(headers.get(name)) : headers.get(name);
     if (value) stored[name] = value;
   }
   let metaBytes = 0;

@@ -64,7 +64,8 @@ test("/healthz, /metrics and one JSON log line per request, without secrets", as
   const server = await serve(["--ephemeral"], { ...CLEAN_ENV, STRATA_REGION: "eu-west-1" });
   expect(await (await fetch(`${server.url}/healthz`)).text()).toBe("ok\n");
   const secret = "sEcReT-kEy-NeVeR-lOgGeD";
-  const env = { AWS_ACCESS_KEY_ID: "AKIDLOGTEST", AWS_SECRET_ACCESS_KEY: secret };
+  // Without --auth a key is its own secret: the signatures verify, and neither may reach the log.
+  const env = { AWS_ACCESS_KEY_ID: secret, AWS_SECRET_ACCESS_KEY: secret };
   expect((await aws(server.url, ["s3", "mb", "s3://logs"], env)).code).toBe(0);
   const file = path.join(dir, "log.txt");
   fs.writeFileSync(file, "twelve bytes");
@@ -95,7 +96,6 @@ test("/healthz, /metrics and one JSON log line per request, without secrets", as
   expect(typeof put.ms).toBe("number");
   expect(lines.find((l) => l.op === "GetObject")).toMatchObject({ status: 200, out: 12 });
   expect(server.stdout()).not.toContain(secret);
-  expect(server.stdout()).not.toContain("AKIDLOGTEST");
   expect(server.stdout().toLowerCase()).not.toContain("signature");
 }, 60_000);
 

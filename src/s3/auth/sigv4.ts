@@ -1,0 +1,184 @@
+// AWS Signature Version 4, in the Authorization header and in presigned URLs (query parameters).
+// https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
+import { digest, hmacSha256 } from "../../hash/hashing.ts";
+import { toHex, timingSafeEqual, utf8 } from "../../util/bytes.ts";
+import { S3Error } from "../errors.ts";
+import { canonicalPath, canonicalQuery } from "./uri-encoding.ts";
+import { type AuthOptions, type AuthResult, MAX_CLOCK_SKEW_MS, type RequestView, type SigV4Context } from "./types.ts";
+
+export const V4_ALGORITHM = "AWS4-HMAC-SHA256";
+const MAX_PRESIGN_EXPIRES_S = 604800; // 7 days
+const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+
+export function deriveSigningKey(secret: string, date: string, region: string, service: string): Uint8Array {
+  const kDate = hmacSha256("AWS4" + secret, date);
+  return hmacSha256(hmacSha256(hmacSha256(kDate, region), service), "aws4_request");
+}
+
+/** "20130524T000000Z" → ms since the epoch; undefined when it is not that shape. */
+export function parseAmzDate(value: string): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!m) return undefined;
+  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+const toAmzDate = (ms: number): string => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, "");
+
+interface Credential {
+  accessKey: string;
+  date: string;
+  region: string;
+  service: string;
+}
+
+/** "AKID/20130524/us-east-1/s3/aws4_request"; the key is everything before the last four parts. */
+function parseCredential(value: string): Credential | undefined {
+  const parts = value.split("/");
+  if (parts.length < 5) return undefined;
+  const [date, region, service, terminator] = parts.slice(-4);
+  const accessKey = parts.slice(0, -4).join("/");
+  if (!accessKey || !/^\d{8}$/.test(date) || !region || service !== "s3" || terminator !== "aws4_request") return undefined;
+  return { accessKey, date, region, service };
+}
+
+const collapse = (value: string): string => value.trim().replace(/\s+/g, " ");
+
+function canonicalHeaders(headers: Headers, signed: string[]): string {
+  return signed.map((name) => `${name}:${collapse(headers.get(name) ?? "")}\n`).join("");
+}
+
+interface Signed {
+  credential: Credential;
+  amzDate: string;
+  signedHeaders: string[];
+  signature: string;
+  payloadHash: string;
+  /** Query string to sign (presigned URLs sign all parameters except the signature itself). */
+  query: string;
+}
+
+/**
+ * Recomputes the signature and compares it in constant time. The canonical path is tried as the
+ * signers encode it and, when a client sent a differently encoded path, exactly as sent: both name
+ * the same key, and both need the secret to produce.
+ */
+function verify(req: RequestView, s: Signed, secret: string): SigV4Context {
+  const scope = `${s.credential.date}/${s.credential.region}/${s.credential.service}/aws4_request`;
+  const signingKey = deriveSigningKey(secret, s.credential.date, s.credential.region, s.credential.service);
+  const given = utf8(s.signature);
+  const paths = [canonicalPath(req.rawPath)];
+  if (req.rawPath !== "" && req.rawPath !== paths[0]) paths.push(req.rawPath);
+  for (const path of paths) {
+    const request = [
+      req.method.toUpperCase(),
+      path,
+      s.query,
+      canonicalHeaders(req.headers, s.signedHeaders),
+      s.signedHeaders.join(";"),
+      s.payloadHash,
+    ].join("\n");
+    const stringToSign = `${V4_ALGORITHM}\n${s.amzDate}\n${scope}\n${toHex(digest("sha256", utf8(request)))}`;
+    const expected = toHex(hmacSha256(signingKey, stringToSign));
+    if (timingSafeEqual(utf8(expected), given)) return { seedSignature: expected, signingKey, scope, amzDate: s.amzDate };
+  }
+  throw new S3Error("SignatureDoesNotMatch");
+}
+
+function secretOf(options: AuthOptions, accessKey: string): string {
+  const secret = options.secretFor(accessKey);
+  if (secret === undefined) throw new S3Error("InvalidAccessKeyId");
+  return secret;
+}
+
+const headerMalformed = (why: string) => new S3Error("AuthorizationHeaderMalformed", `The authorization header is malformed; ${why}`);
+
+/** `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...` */
+export function verifyV4Header(req: RequestView, authorization: string, options: AuthOptions): AuthResult {
+  const fields = new Map<string, string>();
+  for (const part of authorization.slice(V4_ALGORITHM.length).split(",")) {
+    const eq = part.indexOf("=");
+    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  const credentialText = fields.get("Credential");
+  const signedText = fields.get("SignedHeaders");
+  const signature = fields.get("Signature");
+  if (!credentialText || !signedText || !signature) throw headerMalformed("missing Credential, SignedHeaders or Signature.");
+  const credential = parseCredential(credentialText);
+  if (!credential) {
+    throw headerMalformed('the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/s3/aws4_request".');
+  }
+  const secret = secretOf(options, credential.accessKey);
+
+  const amzDate = req.headers.get("x-amz-date") ?? dateHeaderAsAmzDate(req.headers.get("date"));
+  const time = amzDate === undefined ? undefined : parseAmzDate(amzDate);
+  if (amzDate === undefined || time === undefined) {
+    throw new S3Error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+  }
+  if (amzDate.slice(0, 8) !== credential.date) throw headerMalformed("Invalid credential date. Date is not the same as X-Amz-Date.");
+  checkSkew(time, options.now ?? Date.now());
+
+  const signedHeaders = signedText.split(";");
+  if (!signedHeaders.includes("host")) throw headerMalformed("SignedHeaders must include host.");
+  const payloadHash = req.headers.get("x-amz-content-sha256");
+  if (payloadHash === null) throw new S3Error("InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
+
+  const v4 = verify(req, { credential, amzDate, signedHeaders, signature, payloadHash, query: canonicalQuery(req.rawQuery) }, secret);
+  return { kind: "signed", accessKey: credential.accessKey, scheme: "v4-header", v4 };
+}
+
+function dateHeaderAsAmzDate(value: string | null): string | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : toAmzDate(ms);
+}
+
+export function checkSkew(requestTime: number, now: number): void {
+  if (Math.abs(now - requestTime) > MAX_CLOCK_SKEW_MS) {
+    throw new S3Error("RequestTimeTooSkewed", undefined, {
+      RequestTime: new Date(requestTime).toISOString(),
+      ServerTime: new Date(now).toISOString(),
+      MaxAllowedSkewMilliseconds: String(MAX_CLOCK_SKEW_MS),
+    });
+  }
+}
+
+const queryError = (message: string) => new S3Error("AuthorizationQueryParametersError", message);
+
+/** Presigned URL: X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature. */
+export function verifyV4Query(req: RequestView, params: Map<string, string>, options: AuthOptions): AuthResult {
+  const credentialText = params.get("X-Amz-Credential");
+  const amzDate = params.get("X-Amz-Date");
+  const expiresText = params.get("X-Amz-Expires");
+  const signedText = params.get("X-Amz-SignedHeaders");
+  const signature = params.get("X-Amz-Signature");
+  if (!credentialText || !amzDate || !expiresText || !signedText || !signature) {
+    throw queryError(
+      "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
+    );
+  }
+  const credential = parseCredential(credentialText);
+  if (!credential) {
+    throw queryError('Error parsing the X-Amz-Credential parameter; expecting "<YOUR-AKID>/YYYYMMDD/REGION/s3/aws4_request".');
+  }
+  const time = parseAmzDate(amzDate);
+  if (time === undefined) throw queryError("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+  if (amzDate.slice(0, 8) !== credential.date) throw queryError("Invalid credential date. Date is not the same as X-Amz-Date.");
+  if (!/^\d+$/.test(expiresText)) throw queryError("X-Amz-Expires should be a number");
+  const expires = Number(expiresText);
+  if (expires > MAX_PRESIGN_EXPIRES_S) {
+    throw queryError("X-Amz-Expires must be less than a week (in seconds) that is; 604800 seconds");
+  }
+  const secret = secretOf(options, credential.accessKey);
+  const now = options.now ?? Date.now();
+  // A URL signed by a clock running ahead is accepted within the usual skew, not beyond it.
+  if (time - now > MAX_CLOCK_SKEW_MS) throw new S3Error("AccessDenied", "Request is not valid yet");
+  if (now > time + expires * 1000) throw new S3Error("AccessDenied", "Request has expired");
+
+  const signedHeaders = signedText.split(";");
+  if (!signedHeaders.includes("host")) throw queryError("X-Amz-SignedHeaders must include host.");
+  const payloadHash = params.get("X-Amz-Content-Sha256") ?? req.headers.get("x-amz-content-sha256") ?? UNSIGNED_PAYLOAD;
+  const query = canonicalQuery(req.rawQuery, "X-Amz-Signature");
+  const v4 = verify(req, { credential, amzDate, signedHeaders, signature, payloadHash, query }, secret);
+  return { kind: "signed", accessKey: credential.accessKey, scheme: "v4-query", v4 };
+}

@@ -1,0 +1,43 @@
+// What authentication sees of a request and what it concludes. Independent of Hono and of any runtime.
+
+/** A request as it arrived on the wire: nothing decoded, nothing normalized. */
+export interface RequestView {
+  method: string;
+  /** Path as sent, percent-encoded, starting with '/' (e.g. "/bucket/a%20b"). */
+  rawPath: string;
+  /** Everything after '?' as sent, without the '?' ("" when none). */
+  rawQuery: string;
+  headers: Headers;
+  /**
+   * Bucket named by the Host header in virtual-hosted style (`bucket.localhost:30600`), if any.
+   * SigV2 signs "/bucket" + path in that case; SigV4 signs the Host header instead.
+   */
+  virtualHostBucket?: string;
+}
+
+export interface AuthOptions {
+  /** Secret for an access key, or undefined when the key is unknown (→ InvalidAccessKeyId). */
+  secretFor(accessKey: string): string | undefined;
+  /** Current time in ms since the epoch (tests pin it). */
+  now?: number;
+}
+
+/** What a verified SigV4 signature hands on to payload decoding, to verify streaming chunk signatures. */
+export interface SigV4Context {
+  /** The request's own signature: the first link of the chunk signature chain. */
+  seedSignature: string;
+  /** HMAC key derived from secret, date, region and service. */
+  signingKey: Uint8Array;
+  /** Credential scope, "20130524/us-east-1/s3/aws4_request". */
+  scope: string;
+  /** Request time in ISO 8601 basic format, "20130524T000000Z", as signed. */
+  amzDate: string;
+}
+
+export type AuthResult =
+  | { kind: "anonymous" }
+  | { kind: "signed"; accessKey: string; scheme: "v2-header" | "v2-query" }
+  | { kind: "signed"; accessKey: string; scheme: "v4-header" | "v4-query"; v4: SigV4Context };
+
+/** Requests signed with a clock further off than this are refused (RequestTimeTooSkewed). */
+export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;

@@ -1,0 +1,24 @@
+// How targets are found and started.
+import { expect, test } from "bun:test";
+import { BUILTIN_TARGETS, externalTarget, strataTarget } from "../../scripts/bench/targets.ts";
+
+test("a Strata binary that is not there is skipped with a note, never built", async () => {
+  const t = strataTarget("/nonexistent/strata");
+  expect(await t.prepare()).toContain("/nonexistent/strata does not exist");
+});
+
+test("Strata is started as `serve --port P --data-dir D`", () => {
+  expect(strataTarget("/x/strata").command!(4321, "/d")).toEqual(["/x/strata", "serve", "--port", "4321", "--data-dir", "/d"]);
+});
+
+test("every built-in server binds the given port", () => {
+  for (const [name, make] of Object.entries(BUILTIN_TARGETS)) {
+    expect({ name, argv: make().command!(4321, "/d").join(" ") }).toEqual({ name, argv: expect.stringContaining("4321") });
+  }
+});
+
+test("an external endpoint has a URL and no command", () => {
+  const t = externalTarget("minio", "http://127.0.0.1:9000/");
+  expect(t.url).toBe("http://127.0.0.1:9000");
+  expect(t.command).toBeUndefined();
+});
