@@ -6,6 +6,7 @@ export const EXIT = {
   notFound: 3,
   conflict: 4,
   unreachable: 5,
+  denied: 6,
 } as const;
 
 export class CliError extends Error {
@@ -21,5 +22,6 @@ export function exitCodeOf(status: number): number {
   if (status === 404) return EXIT.notFound;
   if (status === 409 || status === 412) return EXIT.conflict;
   if (status === 400) return EXIT.usage;
+  if (status === 401 || status === 403) return EXIT.denied;
   return EXIT.failure;
 }

@@ -31,7 +31,7 @@ export function generalHelp(): string {
     "Refs are written like buckets: repo (its master branch), branch.repo, commit.repo, commit.branch.repo.",
     "Every verb has --help with an example. With AWS_ACCESS_KEY_ID set, requests are signed (SigV4).",
     "Exit codes: 0 ok, 1 failure, 2 usage or invalid input, 3 not found, 4 conflict (exists, not empty,",
-    "open commit), 5 server unreachable; `strata run` passes on its command's exit code.",
+    "open commit), 5 server unreachable, 6 access denied (credentials); `strata run` passes on its command's exit code.",
   ].join("\n");
 }
 

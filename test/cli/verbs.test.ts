@@ -180,6 +180,21 @@ test("fsck and gc: a report, or a clear not-implemented until the store offers t
   }
 });
 
+test("the admin API verifies signatures like S3: a key is its own secret without --auth", async () => {
+  const good = await strata(["repo", "list", "--json"], { AWS_ACCESS_KEY_ID: "cli-key", AWS_SECRET_ACCESS_KEY: "cli-key" });
+  expect(good.code).toBe(0);
+  const bad = await strata(["repo", "list", "--json"], { AWS_ACCESS_KEY_ID: "cli-key", AWS_SECRET_ACCESS_KEY: "not-the-secret" });
+  expect(bad.code).toBe(6);
+  expect(JSON.parse(bad.stdout).error.code).toBe("SignatureDoesNotMatch");
+  const file = path.join(dir, "signed.txt");
+  fs.writeFileSync(file, "signed put");
+  await json("branch", "create", "master.signed");
+  const put = await strata(["put", file, "master.signed/", "--json"], { AWS_ACCESS_KEY_ID: "cli-key", AWS_SECRET_ACCESS_KEY: "cli-key" });
+  expect(put.code).toBe(0);
+  const got = await strata(["get", "master.signed/signed.txt", "-"], { AWS_ACCESS_KEY_ID: "cli-key", AWS_SECRET_ACCESS_KEY: "cli-key" });
+  expect(got.stdout).toBe("signed put");
+});
+
 test("exit codes: unreachable server 5, bad ref 2, missing ref 3", async () => {
   const port = await freePort();
   const r = await strata(["repo", "list"], { STRATA_SERVER: `http://127.0.0.1:${port}` });
