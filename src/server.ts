@@ -1,44 +1,91 @@
-// Composition root of a running server: open the store, build the S3 app, serve it.
+// Composition root of a running server: open the store, build the S3 and admin apps, serve both on one port.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import process from "node:process";
+import { createAdminApp } from "./admin/api.ts";
+import { AdminError } from "./admin/errors.ts";
+import { maintenanceOf } from "./admin/maintenance.ts";
+import { Metrics } from "./admin/metrics.ts";
+import { requestLogLine } from "./admin/request-log.ts";
 import type { ServerConfig } from "./config.ts";
+import { selectHashEngine } from "./hash/hashing.ts";
+import { JobEndpoints } from "./jobs.ts";
 import { RepoService } from "./repo/service.ts";
-import { Store } from "./store/store.ts";
-import { createS3App } from "./s3/app.ts";
-import { parseBucket } from "./s3/buckets.ts";
-import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
 import { serve } from "./runtime/serve.ts";
-import { setupServerAuth } from "./server-auth.ts"; // [authz]
+import { createAuthRoutes } from "./admin/auth-routes.ts";
+import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
+import { createS3App, type S3AppOptions } from "./s3/app.ts";
+import { parseBucket } from "./s3/buckets.ts";
+import { authenticate } from "./s3/auth/authenticate.ts";
+import { DEFAULT_S3_CONFIG, type S3Request } from "./s3/context.ts";
+import { S3Error } from "./s3/errors.ts";
+import type { RequestAuthOptions } from "./s3/request-auth.ts";
+import { Store } from "./store/store.ts";
 
 export interface StrataServer {
   port: number;
   url: string;
   dataDir: string;
   repo: RepoService;
-  /** Stops accepting, finishes requests in flight, flushes, releases the data dir. */
+  /** the SHA-256 engine chosen by --hash-engine */
+  hashEngine: string;
+  /** Stops accepting, finishes requests in flight, drops unfinished jobs, flushes, releases the data dir. */
   stop(): Promise<void>;
 }
 
-export async function startServer(config: ServerConfig): Promise<StrataServer> {
+export interface ServerHooks {
+  /** where request log lines go (default: stdout); --quiet turns them off */
+  log?: (line: string) => void;
+}
+
+export async function startServer(config: ServerConfig, hooks: ServerHooks = {}): Promise<StrataServer> {
+  const hashEngine = selectHashEngine(config.hashEngine);
   const dataDir = config.ephemeral ? fs.mkdtempSync(path.join(os.tmpdir(), "strata-")) : path.resolve(config.dataDir);
-  const repo = new RepoService(Store.open(dataDir));
-  const access = await setupServerAuth(repo.store, config.auth); // [authz]
-  if (access.adminToken) console.log(`Auth is on. Admin token (shown once; use it as access key and secret key): ${access.adminToken}`); // [authz]
-  const app = createS3App(
-    {
-      repo,
-      config: { ...DEFAULT_S3_CONFIG, region: config.region, etagMode: config.etagMode },
-      buckets: { resolve: parseBucket, managesBuckets: true },
-    },
-    { domains: ["localhost", ...config.domains], auth: access.auth, authorize: access.authorize }, // [authz]
-  );
+  const store = Store.open(dataDir);
+  const repo = new RepoService(store);
+  const access = await setupServerAuth(store, config.auth);
+  if (access.adminToken) console.log(`Auth is on. Admin token (shown once; use it as access key and secret key): ${access.adminToken}`);
+  const s3Config = { ...DEFAULT_S3_CONFIG, region: config.region, etagMode: config.etagMode };
   const tls = config.tlsCert && config.tlsKey
     ? { cert: fs.readFileSync(config.tlsCert, "utf8"), key: fs.readFileSync(config.tlsKey, "utf8") }
     : undefined;
+
+  const metrics = new Metrics(() => {
+    const { bytes, blobs } = store.blobs.stats();
+    return { bytes, blobs, dedupChunks: store.blobs.deduplicated.chunks, dedupBytes: store.blobs.deduplicated.bytes };
+  });
+  const log = config.quiet ? undefined : (hooks.log ?? ((line: string) => process.stdout.write(line + "\n")));
+  const observed = observeRequests(metrics, log);
+  // Auth off: every access key is its own secret, so unsigned requests pass and signed ones must verify.
+  // Auth on: access keys are tokens, and roles decide. The admin API takes the same credentials.
+  const requestAuth = access.auth;
+
+  const s3 = createS3App({ repo, config: s3Config, buckets: { resolve: parseBucket, managesBuckets: true } }, {
+    domains: ["localhost", ...config.domains],
+    observe: observed.observe,
+    auth: requestAuth,
+    authorize: access.authorize,
+  });
+  const jobs = new JobEndpoints({ repo, s3Config, hostname: config.bind, tls, observed, auth: requestAuth, authEnabled: access.enabled });
+  const admin = createAdminApp({
+    repo,
+    jobs,
+    metrics: () => metrics.render(),
+    maintenance: maintenanceOf(repo),
+    authorize: (raw) => authorizeAdmin(raw, requestAuth, access),
+    auth: createAuthRoutes(access.access, { enabled: () => access.enabled }),
+  });
+
+  const domains = ["localhost", ...config.domains];
+  const fetch = (raw: Request) => {
+    const url = new URL(raw.url);
+    return isAdminRequest(raw, url, domains) ? admin.fetch(raw) : observed.wrap(raw, s3.fetch(raw));
+  };
+
   let server;
   try {
-    server = serve({ port: config.port, hostname: config.bind, fetch: app.fetch, tls });
+    server = serve({ port: config.port, hostname: config.bind, fetch, tls });
   } catch (err) {
     await repo.close();
     throw err;
@@ -49,10 +96,66 @@ export async function startServer(config: ServerConfig): Promise<StrataServer> {
     url: `${tls ? "https" : "http"}://${host}:${server.port}`,
     dataDir,
     repo,
+    hashEngine,
     async stop() {
       await server.stop();
+      await jobs.dropAll();
       await repo.close();
       if (config.ephemeral) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `/_strata/...` is always the admin API (no bucket starts with `_`). Bare `/healthz` and `/metrics` are too when
+ * they are plain path-style GETs without a query: `aws s3 ls s3://metrics` always sends one, so a bucket of that
+ * name stays reachable.
+ */
+function isAdminRequest(raw: Request, url: URL, domains: string[]): boolean {
+  if (url.pathname.startsWith("/_strata/")) return true;
+  if (raw.method !== "GET" || url.search !== "" || (url.pathname !== "/healthz" && url.pathname !== "/metrics")) return false;
+  const hostname = (raw.headers.get("host") ?? url.host).replace(/:\d+$/, "").toLowerCase();
+  return !domains.some((d) => hostname.endsWith(`.${d}`));
+}
+
+/**
+ * Joins the S3 app's per-request event (operation, bucket, key) with its response (status, length) for the
+ * metrics and the log line. The app tags each response with its request id, which keys the join.
+ */
+function observeRequests(metrics: Metrics, log?: (line: string) => void) {
+  const pending = new Map<string, { req: S3Request; operation: string; started: number }>();
+  const observe: S3AppOptions["observe"] = (e) => {
+    pending.set(e.req.requestId, e);
+  };
+  const wrap = async (raw: Request, responding: Response | Promise<Response>): Promise<Response> => {
+    const res = await responding;
+    const id = res.headers.get("x-amz-request-id") ?? "";
+    const event = pending.get(id);
+    if (!event) return res;
+    pending.delete(id);
+    const bytesIn = Number(raw.headers.get("x-amz-decoded-content-length") ?? raw.headers.get("content-length") ?? 0) || 0;
+    const bytesOut = raw.method === "HEAD" ? 0 : Number(res.headers.get("content-length") ?? 0) || 0;
+    const ms = performance.now() - event.started;
+    metrics.record({ operation: event.operation, status: res.status, seconds: ms / 1000, bytesIn, bytesOut });
+    log?.(requestLogLine({ id, operation: event.operation, method: raw.method, bucket: event.req.bucket, key: event.req.key, status: res.status, bytesIn, bytesOut, ms }));
+    return res;
+  };
+  return { observe, wrap };
+}
+
+/**
+ * The admin API checks the same signatures as S3 (the CLI signs when AWS_ACCESS_KEY_ID is set). With auth on,
+ * it manages every repo, so it takes an admin's token.
+ */
+async function authorizeAdmin(raw: Request, options: RequestAuthOptions, auth: ServerAuth): Promise<void> {
+  const url = new URL(raw.url);
+  try {
+    const result = await authenticate({ method: raw.method, rawPath: url.pathname, rawQuery: url.search.slice(1), headers: raw.headers }, options);
+    if (!auth.enabled) return;
+    const user = result.kind === "signed" ? auth.access.userForToken(result.accessKey) : undefined;
+    if (!user?.admin) throw new S3Error("AccessDenied", "With auth on, the admin API needs an admin's token as the access key.");
+  } catch (err) {
+    if (err instanceof S3Error) throw new AdminError(err.code, err.message, err.status);
+    throw err;
+  }
 }

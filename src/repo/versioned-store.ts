@@ -163,14 +163,18 @@ export class VersionedStore {
     }
   }
 
-  /** Opens a commit on a branch: writes collect in it and become visible together at finish. */
-  async startCommit(repo: string, branch: string, message?: string): Promise<string> {
+  /**
+   * Opens a commit on a branch: writes collect in it and become visible together at finish.
+   * With `empty`, its tree starts empty instead of at the head's, so it ends up holding only what was written
+   * into it (a job's output commit).
+   */
+  async startCommit(repo: string, branch: string, message?: string, options: { empty?: boolean } = {}): Promise<string> {
     return await this.locked(repo, async () => {
       const ref = this.requireBranch(repo, branch, "latest");
       if (ref.open) throw new RepoError("CommitAlreadyOpen", `branch ${branch}.${repo} already has open commit ${ref.open.id}`);
       const head = ref.head ? this.findCommit(repo, ref.head, "latest") : undefined;
       const id = newCommitId();
-      const open = { id, parent: ref.head, root: head?.root ?? null, started: Date.now(), message };
+      const open = { id, parent: ref.head, root: options.empty ? null : (head?.root ?? null), started: Date.now(), message };
       await this.store.commit([{ key: REF.branch(repo, branch), value: { ...ref, open } satisfies BranchRef }]);
       return id;
     });

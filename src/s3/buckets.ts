@@ -10,6 +10,8 @@ export interface BucketTarget {
   commit?: string;
   /** a commit bucket without a branch: any commit of the repo may be read */
   anyBranch?: boolean;
+  /** reads see the branch's open commit rather than its head (a job's output bucket) */
+  readsOpenCommit?: boolean;
 }
 
 export const DEFAULT_BRANCH = "master";

@@ -3,6 +3,7 @@ import { RepoError } from "../repo/errors.ts";
 import type { BucketTarget } from "./buckets.ts";
 import type { S3Deps } from "./context.ts";
 import { S3Error } from "./errors.ts";
+import { notImplemented } from "./respond.ts";
 
 export interface ReadView {
   target: BucketTarget;
@@ -36,6 +37,8 @@ export function readView(deps: S3Deps, bucket: string): ReadView {
     }
     return { target, root: commit.root, commit: commit.id };
   }
+  const open = target.readsOpenCommit ? vs.getBranch(target.repo, target.branch)?.open : undefined;
+  if (open) return { target, root: open.root, commit: open.id };
   const head = vs.headCommit(target.repo, target.branch);
   return { target, root: head?.root ?? null, commit: head?.id };
 }
@@ -44,6 +47,8 @@ export function readView(deps: S3Deps, bucket: string): ReadView {
 export function writeTarget(deps: S3Deps, bucket: string): BucketTarget {
   const target = resolveTarget(deps, bucket);
   if (target.commit) {
+    // Behind a job's private endpoint the read-only buckets are its pinned inputs: not writable by design.
+    if (!deps.buckets.managesBuckets) notImplemented(`writing to ${target.name}, a job input pinned to commit ${target.commit}`);
     throw new S3Error("AccessDenied", `Bucket ${target.name} is commit ${target.commit}, which is read-only: write to the branch bucket ${target.branch}.${target.repo} instead.`);
   }
   return target;

@@ -40,6 +40,8 @@ export class BlobStore {
   private readonly readFds = new Map<number, number>();
   private active!: { seq: number; fd: number; size: number; index: Map<string, BlobLocation> };
   private dirty = false;
+  /** Chunks put again while already stored, and their bytes: what deduplication saved (for metrics). */
+  readonly deduplicated = { chunks: 0, bytes: 0 };
 
   constructor(dataDir: string, private readonly options: BlobStoreOptions) {
     this.dir = path.join(dataDir, "packs");
@@ -98,7 +100,13 @@ export class BlobStore {
   put(kind: BlobKind, payload: Uint8Array): string {
     const hashBytes = digest("sha256", payload);
     const hash = toHex(hashBytes);
-    if (this.locate(hash)) return hash;
+    if (this.locate(hash)) {
+      if (kind === "chunk") {
+        this.deduplicated.chunks++;
+        this.deduplicated.bytes += payload.length;
+      }
+      return hash;
+    }
     const record = encodeRecord(kind, hashBytes, payload);
     const a = this.active;
     fs.writeSync(a.fd, record, 0, record.length, a.size);

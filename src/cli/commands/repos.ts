@@ -1,0 +1,99 @@
+// repo create|list|delete and branch create|list|delete.
+import type { Command } from "../command.ts";
+import { emit, shortTime, table } from "../output.ts";
+
+interface RepoJson {
+  name: string;
+  created: string;
+  description?: string;
+  branches: string[];
+}
+
+interface BranchJson {
+  ref: string;
+  repo: string;
+  branch: string;
+  created: string;
+  head: string | null;
+  open?: string;
+}
+
+export const repoCommands: Command[] = [
+  {
+    name: "repo create",
+    summary: "create a repo (its branches are buckets branch.repo)",
+    usage: "<repo> [--description TEXT]",
+    example: "strata repo create images --description 'training images'",
+    options: { description: { type: "string", short: "d", help: "TEXT  what the repo holds" } },
+    args: [1, 1],
+    async run(ctx) {
+      const [name] = ctx.positionals;
+      const created = await ctx.client().admin("POST", "repos", { body: { name, description: ctx.values.description } });
+      emit(ctx, created, () => `created repo ${name} (create a branch with: strata branch create master.${name})`);
+    },
+  },
+  {
+    name: "repo list",
+    summary: "list repos with their branches",
+    usage: "",
+    example: "strata repo list --json",
+    args: [0, 0],
+    async run(ctx) {
+      const { repos } = await ctx.client().admin<{ repos: RepoJson[] }>("GET", "repos");
+      emit(ctx, { repos }, () =>
+        repos.length === 0
+          ? "no repos yet (strata repo create NAME, or aws s3 mb s3://NAME)"
+          : table(["REPO", "CREATED", "BRANCHES", "DESCRIPTION"], repos.map((r) => [r.name, shortTime(r.created), r.branches.join(",") || "-", r.description ?? ""])));
+    },
+  },
+  {
+    name: "repo delete",
+    summary: "delete a repo (--force: with its branches)",
+    usage: "<repo> [--force]",
+    example: "strata repo delete images --force",
+    options: { force: { type: "boolean", short: "f", help: "delete its branches too" } },
+    args: [1, 1],
+    async run(ctx) {
+      const [name] = ctx.positionals;
+      const res = await ctx.client().admin("DELETE", `repos/${name}`, { query: { force: ctx.values.force === true } });
+      emit(ctx, res, () => `deleted repo ${name}`);
+    },
+  },
+  {
+    name: "branch create",
+    summary: "create a branch (and its repo if needed), empty or from a commit or branch",
+    usage: "<branch.repo> [--from <commit|branch|ref>]",
+    example: "strata branch create dev.images --from master",
+    options: { from: { type: "string", help: "REF  start at this commit id, branch of the same repo, or ref (commit.repo, branch.repo)" } },
+    args: [1, 1],
+    async run(ctx) {
+      const branch = await ctx.client().admin<BranchJson>("POST", "branches", { body: { ref: ctx.positionals[0], from: ctx.values.from } });
+      emit(ctx, branch, () => `created branch ${branch.ref}${branch.head ? ` at ${branch.head}` : " (empty)"}`);
+    },
+  },
+  {
+    name: "branch list",
+    summary: "list branches, of every repo or of one",
+    usage: "[repo]",
+    example: "strata branch list images",
+    args: [0, 1],
+    async run(ctx) {
+      const { branches } = await ctx.client().admin<{ branches: BranchJson[] }>("GET", "branches", { query: { repo: ctx.positionals[0] } });
+      emit(ctx, { branches }, () =>
+        branches.length === 0
+          ? "no branches"
+          : table(["BRANCH", "HEAD", "OPEN COMMIT", "CREATED"], branches.map((b) => [b.ref, b.head ?? "-", b.open ?? "-", shortTime(b.created)])));
+    },
+  },
+  {
+    name: "branch delete",
+    summary: "delete a branch (its commits stay readable as commit.repo)",
+    usage: "<branch.repo>",
+    example: "strata branch delete dev.images",
+    args: [1, 1],
+    async run(ctx) {
+      const res = await ctx.client().admin("DELETE", `branches/${ctx.positionals[0]}`);
+      emit(ctx, res, () => `deleted branch ${ctx.positionals[0]}`);
+    },
+  },
+];
