@@ -101,6 +101,24 @@ describe("DeleteObject and DeleteObjects", () => {
     await expectError(await s3.call(`/other/del?versionId=${"1".repeat(32)}`, { method: "DELETE" }), 501, "NotImplemented");
   });
 
+  test("deleting by version id: the current version records a delete marker, older ones are immutable", async () => {
+    const old = (await s3.put("/other/byversion", "1")).headers.get("x-amz-version-id")!;
+    const current = (await s3.put("/other/byversion", "2")).headers.get("x-amz-version-id")!;
+    await expectError(await s3.call(`/other/byversion?versionId=${old}`, { method: "DELETE" }), 501, "NotImplemented");
+    const res = await s3.call(`/other/byversion?versionId=${current}`, { method: "DELETE" });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("x-amz-delete-marker")).toBe("true");
+    expect((await s3.call("/other/byversion")).status).toBe(404);
+    expect(await (await s3.call(`/other/byversion?versionId=${old}`)).text()).toBe("1");
+    // The same through DeleteObjects: the current version is deleted, an old one is reported as an error.
+    const a = (await s3.put("/other/bv2", "a")).headers.get("x-amz-version-id")!;
+    const body = `<Delete><Object><Key>bv2</Key><VersionId>${a}</VersionId></Object><Object><Key>byversion</Key><VersionId>${old}</VersionId></Object></Delete>`;
+    const { doc } = await s3.xml("/other?delete", { method: "POST", body });
+    expect(list(doc.DeleteResult.Deleted).map((d: any) => [d.Key, d.VersionId])).toEqual([["bv2", a]]);
+    expect(list(doc.DeleteResult.Error).map((e: any) => [e.Key, e.Code])).toEqual([["byversion", "NotImplemented"]]);
+    expect((await s3.call("/other/bv2")).status).toBe(404);
+  });
+
   const deleteXml = (keys: string[], quiet = false) =>
     `<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${quiet ? "<Quiet>true</Quiet>" : ""}`
     + keys.map((k) => `<Object><Key>${k.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</Key></Object>`).join("") + "</Delete>";

@@ -24,7 +24,7 @@ async function create(key: string, headers: Record<string, string> = {}): Promis
   return doc.InitiateMultipartUploadResult.UploadId;
 }
 
-async function part(key: string, id: string, n: number, body: Uint8Array): Promise<string> {
+async function part(key: string, id: string, n: number, body: Uint8Array<ArrayBuffer>): Promise<string> {
   const res = await s3.call(`/mpu/${key}?uploadId=${id}&partNumber=${n}`, { method: "PUT", body });
   if (res.status !== 200) throw new Error(`part ${n}: ${res.status} ${await res.text()}`);
   return res.headers.get("etag")!;
