@@ -24,17 +24,18 @@ export interface ListPage {
 /** Seeks past every key that starts with p (U+10FFFF sorts after any other code point). */
 const pastPrefix = (p: string) => `${p}\u{10FFFF}`;
 
+/** Where a listing resumes after `after`: past the whole folder when `after` sits in one already returned as a common prefix. */
+function resumePoint(after: string, prefix: string, delimiter?: string): string {
+  const cut = delimiter && after.startsWith(prefix) ? after.indexOf(delimiter, prefix.length) : -1;
+  return cut >= 0 ? pastPrefix(after.slice(0, cut + delimiter!.length)) : after;
+}
+
 export function listKeys(tree: Tree<VersionEntry>, root: string | null, o: ListOptions): ListPage {
   const prefix = o.prefix ?? "";
   const page: ListPage = { entries: [], prefixes: [], truncated: false };
   if (o.limit <= 0) return page;
-  let after = o.after !== undefined && compareUtf8(o.after, prefix) >= 0 ? o.after : undefined;
+  let after = o.after !== undefined && compareUtf8(o.after, prefix) >= 0 ? resumePoint(o.after, prefix, o.delimiter) : undefined;
   let from = after === undefined ? prefix : undefined;
-  // When `after` sits inside a folder already returned as a common prefix, resume past the whole folder.
-  if (after !== undefined && o.delimiter) {
-    const cut = after.indexOf(o.delimiter, prefix.length);
-    if (cut >= 0) after = pastPrefix(after.slice(0, cut + o.delimiter.length));
-  }
   for (;;) {
     let reseek: string | undefined;
     for (const [key, entry] of tree.scan(root, after !== undefined ? { after } : { from })) {
@@ -70,21 +71,38 @@ export interface VersionItem {
   latest: boolean;
 }
 
-/** Every version of every key from `afterKey` on (newest first per key), including delete markers. */
+/**
+ * Every version of every key from `from` (or after `after`) on, newest first per key, delete markers included.
+ * With a delimiter, a folder yields its common prefix once and the scan seeks past it.
+ */
 export function* listVersions(
   tree: Tree<VersionEntry>,
   blobs: BlobStore,
   root: string | null,
-  o: { prefix?: string; from?: string; after?: string },
-): Generator<VersionItem> {
+  o: { prefix?: string; delimiter?: string; from?: string; after?: string },
+): Generator<VersionItem | { prefix: string }> {
   const prefix = o.prefix ?? "";
-  const bound = o.after !== undefined ? { after: o.after } : { from: o.from ?? prefix };
-  for (const [key, head] of tree.scan(root, bound)) {
-    if (!key.startsWith(prefix)) {
-      if (compareUtf8(key, prefix) > 0) return;
-      continue;
+  let bound: { from: string } | { after: string } = o.after !== undefined
+    ? { after: resumePoint(o.after, prefix, o.delimiter) }
+    : { from: o.from ?? prefix };
+  for (;;) {
+    let reseek: string | undefined;
+    for (const [key, head] of tree.scan(root, bound)) {
+      if (!key.startsWith(prefix)) {
+        if (compareUtf8(key, prefix) > 0) return;
+        continue;
+      }
+      const cut = o.delimiter ? key.indexOf(o.delimiter, prefix.length) : -1;
+      if (cut >= 0) {
+        const folder = key.slice(0, cut + o.delimiter!.length);
+        yield { prefix: folder };
+        reseek = pastPrefix(folder);
+        break;
+      }
+      yield* versionsOf(blobs, key, head);
     }
-    yield* versionsOf(blobs, key, head);
+    if (reseek === undefined) return;
+    bound = { after: reseek };
   }
 }
 

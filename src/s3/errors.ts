@@ -37,6 +37,7 @@ const STANDARD: Record<string, [number, string]> = {
   KeyTooLongError: [400, "Your key is too long"],
   MalformedPOSTRequest: [400, "The body of your POST request is not well-formed multipart/form-data."],
   NotModified: [304, "Not Modified"],
+  OperationAborted: [409, "A conflicting conditional operation is currently in progress against this resource. Try again."],
 };
 
 export class S3Error extends Error {

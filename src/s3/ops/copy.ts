@@ -15,7 +15,9 @@ export async function copyObject(req: S3Request, deps: S3Deps): Promise<Response
   const source = readCopySource(req.headers, deps);
   const directive = (req.headers.get("x-amz-metadata-directive") ?? "COPY").toUpperCase();
   if (directive !== "COPY" && directive !== "REPLACE") throw new S3Error("InvalidArgument", "Unknown metadata directive.", { ArgumentName: "x-amz-metadata-directive", ArgumentValue: directive });
-  const sameObject = deps.buckets.resolve(source.bucket).name === target.name && source.key === req.key && !source.versionId;
+  // `repo`, `master.repo` and `branch.repo` name buckets differently; compare the branches they address.
+  const from = deps.buckets.resolve(source.bucket);
+  const sameObject = !from.commit && from.repo === target.repo && from.branch === target.branch && source.key === req.key && !source.versionId;
   if (sameObject && directive === "COPY") {
     throw new S3Error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }

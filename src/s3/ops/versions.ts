@@ -24,12 +24,21 @@ export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
   const prefixes: string[] = [];
   let truncated = false;
   let next: { key: string; version: string } | undefined;
-  // With a version-id-marker, resume inside key-marker's history; otherwise after key-marker.
-  const bound = keyMarker && versionMarker ? { from: keyMarker } : keyMarker ? { after: keyMarker } : { from: prefix };
+  // With a version-id-marker, resume inside key-marker's history; otherwise after key-marker (or its folder).
+  const bound = keyMarker && versionMarker ? { from: keyMarker } : keyMarker ? { after: keyMarker } : {};
   let skipping = Boolean(keyMarker && versionMarker);
-  let lastPrefix: string | undefined;
   let count = 0;
-  for (const item of listVersions(deps.repo.versions.objects, deps.repo.store.blobs, view.root, { prefix, ...bound })) {
+  for (const item of listVersions(deps.repo.versions.objects, deps.repo.store.blobs, view.root, { prefix, delimiter, ...bound })) {
+    if ("prefix" in item) {
+      if (count >= limit) {
+        truncated = limit > 0;
+        break;
+      }
+      prefixes.push(item.prefix);
+      next = { key: item.prefix, version: "" };
+      count++;
+      continue;
+    }
     if (skipping) {
       if (item.key !== keyMarker) skipping = false;
       else {
@@ -37,24 +46,8 @@ export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
         continue;
       }
     }
-    if (delimiter) {
-      const cut = item.key.indexOf(delimiter, prefix.length);
-      if (cut >= 0) {
-        const p = item.key.slice(0, cut + delimiter.length);
-        if (p === lastPrefix) continue;
-        if (count >= limit) {
-          truncated = true;
-          break;
-        }
-        prefixes.push(p);
-        lastPrefix = p;
-        next = { key: p, version: "" };
-        count++;
-        continue;
-      }
-    }
     if (count >= limit) {
-      truncated = true;
+      truncated = limit > 0; // max-keys=0 asks for nothing, not for a next page
       break;
     }
     const e = item.entry;
