@@ -1,13 +1,20 @@
-// The one hashing interface the rest of Strata uses. Engines plug in behind it.
-// First cut: node:crypto only (present in Bun and Deno). The WASM core (wasm/) joins as a second engine.
+// The one hashing interface the rest of Strata uses. Two engines sit behind it: the WASM core
+// (wasm/, ours) and node:crypto (present in Bun and Deno). SHA-256 comes from the selected engine;
+// CRC32, CRC32C and CRC64NVME always from the core (node:crypto has none); MD5, SHA-1 and HMAC
+// always from node:crypto (the core has none; they are legacy or short-input uses).
 import { createHash, createHmac } from "node:crypto";
+import { createWasmHasher } from "./wasm-hashers.ts";
 
-export type DigestAlgorithm = "sha256" | "sha1" | "md5" | "crc32c";
+export type DigestAlgorithm = "sha256" | "sha1" | "md5" | "crc32" | "crc32c" | "crc64nvme";
 
 export interface Hasher {
   update(data: Uint8Array): this;
+  /** Big-endian bytes (for CRCs: 4 or 8 bytes, exactly what S3 base64-encodes). */
   digest(): Uint8Array;
 }
+
+export type HashEngine = "wasm" | "native";
+export type HashEngineChoice = "auto" | HashEngine;
 
 class NodeHasher implements Hasher {
   private h;
@@ -23,28 +30,45 @@ class NodeHasher implements Hasher {
   }
 }
 
-const CRC32C_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
+let engine: HashEngine | null = null;
 
-class Crc32cHasher implements Hasher {
-  private crc = 0xffffffff;
-  update(data: Uint8Array): this {
-    let c = this.crc;
-    for (let i = 0; i < data.length; i++) c = CRC32C_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-    this.crc = c;
-    return this;
+/** Sets the SHA-256 engine (`--hash-engine`); `auto` measures both once and keeps the faster. */
+export function selectHashEngine(choice: HashEngineChoice): HashEngine {
+  engine = choice === "auto" ? fasterSha256Engine() : choice;
+  return engine;
+}
+
+/** The SHA-256 engine in use; measured on first use when none was selected. */
+export function hashEngineName(): HashEngine {
+  return (engine ??= fasterSha256Engine());
+}
+
+/** Times both engines on the same 128 KiB a few times (a few ms in all) and returns the faster. */
+function fasterSha256Engine(): HashEngine {
+  const data = new Uint8Array(128 * 1024).fill(0x5a);
+  const best = { wasm: Infinity, native: Infinity };
+  for (let round = 0; round < 4; round++) {
+    for (const name of ["wasm", "native"] as const) {
+      const start = performance.now();
+      (name === "wasm" ? createWasmHasher("sha256") : new NodeHasher("sha256")).update(data).digest();
+      best[name] = Math.min(best[name], performance.now() - start);
+    }
   }
-  digest(): Uint8Array {
-    const v = (this.crc ^ 0xffffffff) >>> 0;
-    return new Uint8Array([v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]);
-  }
+  return best.wasm < best.native ? "wasm" : "native";
 }
 
 export function createHasher(alg: DigestAlgorithm): Hasher {
-  return alg === "crc32c" ? new Crc32cHasher() : new NodeHasher(alg);
+  switch (alg) {
+    case "sha256":
+      return hashEngineName() === "wasm" ? createWasmHasher(alg) : new NodeHasher(alg);
+    case "crc32":
+    case "crc32c":
+    case "crc64nvme":
+      return createWasmHasher(alg);
+    case "sha1":
+    case "md5":
+      return new NodeHasher(alg);
+  }
 }
 
 export function digest(alg: DigestAlgorithm, data: Uint8Array): Uint8Array {
