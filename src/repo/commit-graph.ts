@@ -30,8 +30,9 @@ export class CommitGraph {
     return this.records.get(hash, () => getJson<CommitRecord>(this.blobs, hash));
   }
 
-  /** The ancestor of `from` at generation `gen` (from itself when gen equals its own). */
+  /** The ancestor of `from` at generation `gen` (from itself when gen equals its own; undefined past it). */
   ancestorAt(indexRoot: string | null, from: CommitRecord, gen: number): CommitRecord | undefined {
+    if (gen > from.gen || gen < 0) return undefined;
     let walk: CommitRecord | undefined = from;
     while (walk && walk.gen > gen) {
       const skipGen = skipGeneration(walk.gen);

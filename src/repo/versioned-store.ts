@@ -163,6 +163,22 @@ export class VersionedStore {
     }
   }
 
+  /** Keys added, changed or deleted between two commits of a repo; subtrees the commits share are skipped. */
+  *diff(repo: string, from: string | null, to: string): Generator<{ key: string; change: "added" | "changed" | "deleted"; before?: VersionEntry; after?: VersionEntry }> {
+    const rootOf = (id: string) => {
+      const commit = this.findCommit(repo, id);
+      if (!commit) throw new RepoError("NoSuchCommit", `commit ${id} is not in repo ${repo}`);
+      return commit.root;
+    };
+    const live = (e: VersionEntry | undefined) => (e && isLiveEntry(e) ? e : undefined);
+    for (const d of this.objects.diff(from ? rootOf(from) : null, rootOf(to), (a, b) => a.m === b.m && a.c === b.c)) {
+      const before = live(d.before);
+      const after = live(d.after);
+      if (!before && !after) continue;
+      yield { key: d.key, change: !before ? "added" : !after ? "deleted" : "changed", before, after };
+    }
+  }
+
   /** Opens a commit on a branch: writes collect in it and become visible together at finish. */
   async startCommit(repo: string, branch: string, message?: string): Promise<string> {
     return await this.locked(repo, async () => {
@@ -219,10 +235,14 @@ export class VersionedStore {
       const current = (key: string) => this.objects.get(root, key);
       check?.(current);
       const commitId = ref.open?.id ?? newCommitId();
-      const changes: Array<[string, VersionEntry]> = [];
+      const changes: Array<[string, VersionEntry | null]> = [];
       for (const w of writes) {
         const prev = current(w.key);
         if ("delete" in w && (!prev || !isLiveEntry(prev))) continue; // deleting what is not there changes nothing
+        if ("delete" in w && prev!.c === commitId && !prev!.p) {
+          changes.push([w.key, null]); // created and deleted inside one open commit: it never existed outside it
+          continue;
+        }
         // Within one open commit a key keeps only its last version.
         const prevLink = prev ? (prev.c === commitId ? prev.p : putJson(this.store.blobs, "version", prev)) : undefined;
         const entry: VersionEntry = "delete" in w

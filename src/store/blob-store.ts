@@ -40,6 +40,7 @@ export class BlobStore {
   private readonly readFds = new Map<number, number>();
   private active!: { seq: number; fd: number; size: number; index: Map<string, BlobLocation> };
   private dirty = false;
+  private syncs = 0;
 
   constructor(dataDir: string, private readonly options: BlobStoreOptions) {
     this.dir = path.join(dataDir, "packs");
@@ -48,14 +49,22 @@ export class BlobStore {
   }
 
   private open(): void {
-    const seqs = fs
-      .readdirSync(this.dir)
-      .filter((n) => n.endsWith(".pack"))
+    const names = fs.readdirSync(this.dir);
+    const seqs = names
+      .filter((n) => /^\d{8}\.pack$/.test(n))
       .map((n) => Number.parseInt(n, 10))
       .sort((a, b) => a - b);
-    const last = seqs.pop();
-    for (const seq of seqs) this.sealed.push(this.loadSealedIndex(seq));
-    this.openActive(last ?? 1);
+    // An idx without its pack was left by a gc that crashed between deleting the two; temp files by a crash.
+    for (const n of names) {
+      const stray = (/^\d{8}\.idx$/.test(n) && !seqs.includes(Number.parseInt(n, 10))) || n.endsWith(".tmp");
+      if (stray) fs.rmSync(path.join(this.dir, n), { force: true });
+    }
+    // The newest pack is the active one unless it was sealed (has an index), as after a crash right after sealing.
+    const last = seqs.at(-1);
+    const lastSealed = last !== undefined && fs.existsSync(path.join(this.dir, idxName(last)));
+    const active = last === undefined ? 1 : lastSealed ? last + 1 : last;
+    for (const seq of seqs) if (seq !== active) this.sealed.push(this.loadSealedIndex(seq));
+    this.openActive(active);
   }
 
   private loadSealedIndex(seq: number): SealedIndex {
@@ -140,6 +149,7 @@ export class BlobStore {
     if (!this.dirty) return;
     this.dirty = false;
     await fdatasync(this.active.fd);
+    this.syncs++;
   }
 
   /** Seals the active pack: fsync it, write its sorted index beside it, start the next pack. */
@@ -196,14 +206,14 @@ export class BlobStore {
     yield* this.active.index.entries();
   }
 
-  stats(): { packs: number; bytes: number; blobs: number } {
+  stats(): { packs: number; bytes: number; blobs: number; syncs: number } {
     let bytes = this.active.size;
     let blobs = this.active.index.size;
     for (const s of this.sealed) {
       bytes += fs.statSync(path.join(this.dir, packName(s.pack))).size;
       blobs += s.count;
     }
-    return { packs: this.sealed.length + 1, bytes, blobs };
+    return { packs: this.sealed.length + 1, bytes, blobs, syncs: this.syncs };
   }
 
   close(): void {

@@ -45,7 +45,8 @@ export function lockDataDir(dir: string): () => void {
       fs.fsyncSync(fd);
       fs.closeSync(fd);
       return () => {
-        if (fs.readFileSync(lockFile, "utf8").trim() === String(process.pid)) fs.rmSync(lockFile, { force: true });
+        const owner = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, "utf8").trim() : undefined;
+        if (owner === String(process.pid)) fs.rmSync(lockFile, { force: true });
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
