@@ -5,6 +5,8 @@ import type { ObjectManifest } from "./model.ts";
 import { Multipart } from "./multipart.ts";
 import { type ChunkRef, readChunks, storeStream, type StoredBytes } from "./objects.ts";
 import { VersionedStore } from "./versioned-store.ts";
+import { checkStore, type FsckReport } from "./fsck.ts";
+import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
 
 export class RepoService {
   readonly versions: VersionedStore;
@@ -64,6 +66,16 @@ export class RepoService {
     const manifest = this.statObject(repo, branch, key, commit);
     if (!manifest) return undefined;
     return new Uint8Array(await new Response(this.readObject(manifest)).arrayBuffer());
+  }
+
+  /** Verifies every pack record and every reachable object; safe while serving. */
+  fsck(): Promise<FsckReport> {
+    return checkStore(this.store);
+  }
+
+  /** Removes what no ref reaches by rewriting sparse packs; safe while serving (see gc.ts for the protocol). */
+  gc(options?: GcOptions): Promise<GcReport> {
+    return collectGarbage(this.store, options);
   }
 
   close(): Promise<void> {

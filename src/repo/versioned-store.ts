@@ -4,10 +4,10 @@ import { randomHex } from "../util/bytes.ts";
 import { KeyedMutex } from "../util/mutex.ts";
 import type { Store } from "../store/store.ts";
 import type { RefChange } from "../store/ref-journal.ts";
-import { putJson } from "./blob-codec.ts";
+import { getJson, putJson } from "./blob-codec.ts";
 import { CommitGraph } from "./commit-graph.ts";
 import { RepoError } from "./errors.ts";
-import { type BranchRef, type CommitRecord, isLiveEntry, REF, type RepoRef, type VersionEntry } from "./model.ts";
+import { type BranchRef, type CommitRecord, isLiveEntry, type ObjectManifest, REF, type RepoRef, type VersionEntry } from "./model.ts";
 import { Tree } from "./tree.ts";
 
 export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -234,6 +234,7 @@ export class VersionedStore {
       const root = this.workingRoot(repo, ref);
       const current = (key: string) => this.objects.get(root, key);
       check?.(current);
+      if (this.store.blobs.gcRunning) this.retainManifests(writes);
       const commitId = ref.open?.id ?? newCommitId();
       const changes: Array<[string, VersionEntry | null]> = [];
       for (const w of writes) {
@@ -262,6 +263,18 @@ export class VersionedStore {
     });
     await result.durable;
     return { commit: result.commit, changed: result.changed };
+  }
+
+  /**
+   * While gc runs, a write that names an existing manifest (a copy, a completed upload, an upload that began
+   * before gc did) marks it and its chunks live, or fails if gc already removed them: never a dangling ref.
+   */
+  private retainManifests(writes: KeyWrite[]): void {
+    for (const w of writes) {
+      if ("delete" in w) continue;
+      this.store.blobs.retain(w.manifest);
+      for (const [chunk] of getJson<ObjectManifest>(this.store.blobs, w.manifest).chunks) this.store.blobs.retain(chunk);
+    }
   }
 
   /** The tree writers build on: the open commit's, else the head's (latest view). */

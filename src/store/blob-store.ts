@@ -41,6 +41,8 @@ export class BlobStore {
   private active!: { seq: number; fd: number; size: number; index: Map<string, BlobLocation> };
   private dirty = false;
   private syncs = 0;
+  /** Blobs reused (put again or retained) since the running gc began; null when no gc runs. */
+  private gcTouched: Set<string> | null = null;
 
   constructor(dataDir: string, private readonly options: BlobStoreOptions) {
     this.dir = path.join(dataDir, "packs");
@@ -107,7 +109,15 @@ export class BlobStore {
   put(kind: BlobKind, payload: Uint8Array): string {
     const hashBytes = digest("sha256", payload);
     const hash = toHex(hashBytes);
-    if (this.locate(hash)) return hash;
+    if (this.locate(hash)) {
+      this.gcTouched?.add(hash); // reused while gc runs: live, whatever the mark found
+      return hash;
+    }
+    this.append(kind, hashBytes, hash, payload);
+    return hash;
+  }
+
+  private append(kind: BlobKind, hashBytes: Uint8Array, hash: string, payload: Uint8Array): void {
     const record = encodeRecord(kind, hashBytes, payload);
     const a = this.active;
     fs.writeSync(a.fd, record, 0, record.length, a.size);
@@ -115,7 +125,91 @@ export class BlobStore {
     a.size += record.length;
     this.dirty = true;
     if (a.size >= this.options.packLimit) this.seal();
-    return hash;
+  }
+
+  /**
+   * Declares that a new reference to an existing blob is about to be committed (e.g. a manifest named by a
+   * write): while gc runs this keeps the blob alive. Throws when the blob is gone, so that a write never
+   * commits a reference to a missing blob.
+   */
+  retain(hash: string): void {
+    if (!this.locate(hash)) throw new BlobMissingError(hash);
+    this.gcTouched?.add(hash);
+  }
+
+  // ---- gc support: see src/repo/gc.ts for the protocol ----
+
+  /**
+   * Starts tracking reused blobs and seals the active pack, so that every blob written from now on lands in
+   * a pack numbered at or above the returned boundary, which this gc round never sweeps.
+   */
+  beginGc(): { boundary: number; touched: ReadonlySet<string> } {
+    if (this.gcTouched) throw new Error("gc is already running on this store");
+    this.gcTouched = new Set();
+    if (this.active.index.size > 0) this.seal();
+    return { boundary: this.active.seq, touched: this.gcTouched };
+  }
+
+  /** Whether a gc is running (writers then retain the existing blobs they name). */
+  get gcRunning(): boolean {
+    return this.gcTouched !== null;
+  }
+
+  endGc(): void {
+    this.gcTouched = null;
+  }
+
+  /** Sealed packs with their byte size and the time of their last write, oldest first. */
+  sealedPacks(): Array<{ seq: number; bytes: number; written: number }> {
+    return this.sealed.map((s) => {
+      const st = fs.statSync(path.join(this.dir, packName(s.pack)));
+      return { seq: s.pack, bytes: st.size, written: st.mtimeMs };
+    });
+  }
+
+  /** The blobs a sealed pack holds (including copies that newer packs supersede). */
+  packEntries(seq: number): Array<[string, BlobLocation]> {
+    const index = this.sealed.find((s) => s.pack === seq);
+    return index ? [...index.all()] : [];
+  }
+
+  /** Where a blob is read from now (the newest copy). */
+  where(hash: string): BlobLocation | undefined {
+    return this.locate(hash);
+  }
+
+  /** Appends a fresh copy of a blob to the active pack (verified on the way); readers use it from now on. */
+  relocate(hash: string): void {
+    const loc = this.locate(hash);
+    if (!loc) throw new BlobMissingError(hash);
+    const payload = this.get(hash);
+    this.append(loc.kind, fromHex(hash), hash, payload.slice());
+  }
+
+  /**
+   * Forgets a sealed pack and deletes it (pack first, then its index: a crash in between leaves a stray index,
+   * which open() removes). Synchronous, so no read can fall between the index swap and the unlink.
+   */
+  dropPack(seq: number): void {
+    const i = this.sealed.findIndex((s) => s.pack === seq);
+    if (i < 0 || seq === this.active.seq) throw new Error(`pack ${seq} is not a sealed pack`);
+    this.sealed.splice(i, 1);
+    const fd = this.readFds.get(seq);
+    if (fd !== undefined) fs.closeSync(fd);
+    this.readFds.delete(seq);
+    fs.rmSync(path.join(this.dir, packName(seq)), { force: true });
+    fs.rmSync(path.join(this.dir, idxName(seq)), { force: true });
+    fsyncDir(this.dir);
+  }
+
+  /** Every pack file: sealed ones and the active one (with its current size: later appends are not included). */
+  packFiles(): Array<{ seq: number; path: string; size: number; sealed: boolean }> {
+    const files = this.sealed.map((s) => {
+      const file = path.join(this.dir, packName(s.pack));
+      return { seq: s.pack, path: file, size: fs.statSync(file).size, sealed: true };
+    });
+    files.push({ seq: this.active.seq, path: path.join(this.dir, packName(this.active.seq)), size: this.active.size, sealed: false });
+    return files;
   }
 
   has(hash: string): boolean {

@@ -59,7 +59,7 @@ export class Store {
     }
   }
 
-  /** Waits until everything staged so far is durable. */
+  /** Waits until everything staged so far (blobs and refs) is durable. */
   flush(): Promise<void> {
     return this.group.sync();
   }
