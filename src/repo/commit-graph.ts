@@ -14,6 +14,11 @@ export function skipGeneration(gen: number): number {
 
 export class CommitGraph {
   private readonly records = new DecodedCache<CommitRecord>(100_000);
+  /**
+   * Commits by id, for following parent and skip pointers only: those name commits of the same repo that can
+   * never change, so no index lookup is needed (a lookup by a user-given id must still go through the index).
+   */
+  private readonly byId = new DecodedCache<CommitRecord | undefined>(100_000);
 
   constructor(
     private readonly blobs: BlobStore,
@@ -40,7 +45,7 @@ export class CommitGraph {
       const useSkip: boolean =
         walk.skip !== null && (skipGen === gen || (skipGen > gen && !(skipPrevGen < skipGen - 2 && skipPrevGen >= gen)));
       const next: string | null = useSkip ? walk.skip : walk.parent;
-      walk = next === null ? undefined : this.find(indexRoot, next);
+      walk = next === null ? undefined : this.byId.get(next, () => this.find(indexRoot, next));
     }
     return walk;
   }
