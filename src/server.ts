@@ -5,7 +5,6 @@ import * as path from "node:path";
 import process from "node:process";
 import { createAdminApp } from "./admin/api.ts";
 import { AdminError } from "./admin/errors.ts";
-import { maintenanceOf } from "./admin/maintenance.ts";
 import { Metrics } from "./admin/metrics.ts";
 import { requestLogLine } from "./admin/request-log.ts";
 import type { ServerConfig } from "./config.ts";
@@ -72,7 +71,6 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     repo,
     jobs,
     metrics: () => metrics.render(),
-    maintenance: maintenanceOf(repo),
     authorize: (raw) => authorizeAdmin(raw, requestAuth, access),
     auth: createAuthRoutes(access.access, { enabled: () => access.enabled }),
   });

@@ -8,12 +8,6 @@ import type { RepoService } from "../repo/service.ts";
 import { AdminError, statusOf } from "./errors.ts";
 import { parseBranchRef, parseRef, type Ref, RefSyntaxError } from "./refs.ts";
 
-/** Store checks and garbage collection; absent until the store provides them (answers 501 then). */
-export interface Maintenance {
-  fsck(): Promise<unknown>;
-  gc(): Promise<unknown>;
-}
-
 export interface JobInput {
   ref: string;
   repo: string;
@@ -53,7 +47,6 @@ export interface AdminDeps {
   repo: RepoService;
   jobs: JobHost;
   metrics: () => string;
-  maintenance?: Maintenance;
   /** Verifies the caller (the auth layer's SigV4 check); throws to refuse. Unset: the API is open like S3 without --auth. */
   authorize?: (raw: Request) => Promise<void> | void;
   /** users, tokens and roles under /_strata/auth (they check admin Bearer tokens themselves) */
@@ -200,8 +193,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
   // ---- maintenance ----
   for (const task of ["fsck", "gc"] as const) {
     app.post(`/_strata/${task}`, async (c) => {
-      if (!deps.maintenance) throw new AdminError("NotImplemented", `${task} is not available in this build of Strata yet`, 501);
-      return c.json(await deps.maintenance[task]());
+      return c.json(await (task === "fsck" ? deps.repo.fsck() : deps.repo.gc()));
     });
   }
 

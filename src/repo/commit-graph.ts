@@ -14,6 +14,11 @@ export function skipGeneration(gen: number): number {
 
 export class CommitGraph {
   private readonly records = new DecodedCache<CommitRecord>(100_000);
+  /**
+   * Commits by id, for following parent and skip pointers only: those name commits of the same repo that can
+   * never change, so no index lookup is needed (a lookup by a user-given id must still go through the index).
+   */
+  private readonly byId = new DecodedCache<CommitRecord | undefined>(100_000);
 
   constructor(
     private readonly blobs: BlobStore,
@@ -30,8 +35,9 @@ export class CommitGraph {
     return this.records.get(hash, () => getJson<CommitRecord>(this.blobs, hash));
   }
 
-  /** The ancestor of `from` at generation `gen` (from itself when gen equals its own). */
+  /** The ancestor of `from` at generation `gen` (from itself when gen equals its own; undefined past it). */
   ancestorAt(indexRoot: string | null, from: CommitRecord, gen: number): CommitRecord | undefined {
+    if (gen > from.gen || gen < 0) return undefined;
     let walk: CommitRecord | undefined = from;
     while (walk && walk.gen > gen) {
       const skipGen = skipGeneration(walk.gen);
@@ -39,7 +45,7 @@ export class CommitGraph {
       const useSkip: boolean =
         walk.skip !== null && (skipGen === gen || (skipGen > gen && !(skipPrevGen < skipGen - 2 && skipPrevGen >= gen)));
       const next: string | null = useSkip ? walk.skip : walk.parent;
-      walk = next === null ? undefined : this.find(indexRoot, next);
+      walk = next === null ? undefined : this.byId.get(next, () => this.find(indexRoot, next));
     }
     return walk;
   }

@@ -5,6 +5,8 @@ import type { ObjectManifest } from "./model.ts";
 import { Multipart } from "./multipart.ts";
 import { type ChunkRef, readChunks, storeStream, type StoredBytes } from "./objects.ts";
 import { VersionedStore } from "./versioned-store.ts";
+import { checkStore, type FsckReport } from "./fsck.ts";
+import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
 
 export class RepoService {
   readonly versions: VersionedStore;
@@ -30,7 +32,62 @@ export class RepoService {
     return this.read(manifest.chunks, start, end);
   }
 
+  /**
+   * Stores bytes as one object version at key on a branch (one commit, or into its open commit) and resolves
+   * once durable. The S3 layer builds richer manifests itself; this is the plain path for tools and tests.
+   */
+  async putObject(
+    repo: string,
+    branch: string,
+    key: string,
+    body: ReadableStream<Uint8Array> | Uint8Array,
+    options: { contentType?: string; meta?: Record<string, string> } = {},
+  ): Promise<{ commit: string; etag: string; manifest: string }> {
+    const stream = body instanceof Uint8Array ? bytesStream(body) : body;
+    const stored = await this.ingest(stream);
+    const time = Date.now();
+    const manifest: ObjectManifest = { size: stored.size, sha256: stored.sha256, etag: stored.sha256, time, chunks: stored.chunks };
+    if (options.contentType) manifest.contentType = options.contentType;
+    if (options.meta) manifest.meta = options.meta;
+    const hash = this.manifests.put(manifest);
+    const { commit } = await this.versions.write(repo, branch, [{ key, manifest: hash, size: manifest.size, etag: manifest.etag, time }]);
+    return { commit, etag: manifest.etag, manifest: hash };
+  }
+
+  /** The manifest of key at a branch's head (or at a commit of the repo), or undefined when absent or deleted. */
+  statObject(repo: string, branch: string, key: string, commit?: string): ObjectManifest | undefined {
+    const root = commit ? this.versions.findCommit(repo, commit)?.root : this.versions.headCommit(repo, branch)?.root;
+    const entry = root ? this.versions.objects.get(root, key) : undefined;
+    return entry?.m ? this.manifests.get(entry.m) : undefined;
+  }
+
+  /** Reads a whole object into memory: for tools and tests; servers stream with readObject. */
+  async getObject(repo: string, branch: string, key: string, commit?: string): Promise<Uint8Array | undefined> {
+    const manifest = this.statObject(repo, branch, key, commit);
+    if (!manifest) return undefined;
+    return new Uint8Array(await new Response(this.readObject(manifest)).arrayBuffer());
+  }
+
+  /** Verifies every pack record and every reachable object; safe while serving. */
+  fsck(): Promise<FsckReport> {
+    return checkStore(this.store);
+  }
+
+  /** Removes what no ref reaches by rewriting sparse packs; safe while serving (see gc.ts for the protocol). */
+  gc(options?: GcOptions): Promise<GcReport> {
+    return collectGarbage(this.store, options);
+  }
+
   close(): Promise<void> {
     return this.store.close();
   }
+}
+
+function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      if (bytes.length) controller.enqueue(bytes);
+      controller.close();
+    },
+  });
 }

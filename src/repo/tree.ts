@@ -145,7 +145,7 @@ export class Tree<V> {
       const items: Item[] =
         node.v === 0
           ? (node as { e: Array<[string, V]> }).e.map(([key, value]) => ({ key, value }))
-          : (node as { c: Child[] }).c.map(([, node]) => ({ node, level: this.node(node).v }));
+          : (node as { c: Child[] }).c.map(([, child]) => ({ node: child, level: node.v - 1 })); // no read: a child is one level down
       q.unshift(...items);
     };
     while (qa.length || qb.length) {

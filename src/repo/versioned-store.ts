@@ -4,10 +4,10 @@ import { randomHex } from "../util/bytes.ts";
 import { KeyedMutex } from "../util/mutex.ts";
 import type { Store } from "../store/store.ts";
 import type { RefChange } from "../store/ref-journal.ts";
-import { putJson } from "./blob-codec.ts";
+import { getJson, putJson } from "./blob-codec.ts";
 import { CommitGraph } from "./commit-graph.ts";
 import { RepoError } from "./errors.ts";
-import { type BranchRef, type CommitRecord, isLiveEntry, REF, type RepoRef, type VersionEntry } from "./model.ts";
+import { type BranchRef, type CommitRecord, isLiveEntry, type ObjectManifest, REF, type RepoRef, type VersionEntry } from "./model.ts";
 import { Tree } from "./tree.ts";
 
 export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -163,6 +163,22 @@ export class VersionedStore {
     }
   }
 
+  /** Keys added, changed or deleted between two commits of a repo; subtrees the commits share are skipped. */
+  *diff(repo: string, from: string | null, to: string): Generator<{ key: string; change: "added" | "changed" | "deleted"; before?: VersionEntry; after?: VersionEntry }> {
+    const rootOf = (id: string) => {
+      const commit = this.findCommit(repo, id);
+      if (!commit) throw new RepoError("NoSuchCommit", `commit ${id} is not in repo ${repo}`);
+      return commit.root;
+    };
+    const live = (e: VersionEntry | undefined) => (e && isLiveEntry(e) ? e : undefined);
+    for (const d of this.objects.diff(from ? rootOf(from) : null, rootOf(to), (a, b) => a.m === b.m && a.c === b.c)) {
+      const before = live(d.before);
+      const after = live(d.after);
+      if (!before && !after) continue;
+      yield { key: d.key, change: !before ? "added" : !after ? "deleted" : "changed", before, after };
+    }
+  }
+
   /**
    * Opens a commit on a branch: writes collect in it and become visible together at finish.
    * With `empty`, its tree starts empty instead of at the head's, so it ends up holding only what was written
@@ -222,11 +238,16 @@ export class VersionedStore {
       const root = this.workingRoot(repo, ref);
       const current = (key: string) => this.objects.get(root, key);
       check?.(current);
+      if (this.store.blobs.gcRunning) this.retainManifests(writes);
       const commitId = ref.open?.id ?? newCommitId();
-      const changes: Array<[string, VersionEntry]> = [];
+      const changes: Array<[string, VersionEntry | null]> = [];
       for (const w of writes) {
         const prev = current(w.key);
         if ("delete" in w && (!prev || !isLiveEntry(prev))) continue; // deleting what is not there changes nothing
+        if ("delete" in w && prev!.c === commitId && !prev!.p) {
+          changes.push([w.key, null]); // created and deleted inside one open commit: it never existed outside it
+          continue;
+        }
         // Within one open commit a key keeps only its last version.
         const prevLink = prev ? (prev.c === commitId ? prev.p : putJson(this.store.blobs, "version", prev)) : undefined;
         const entry: VersionEntry = "delete" in w
@@ -246,6 +267,18 @@ export class VersionedStore {
     });
     await result.durable;
     return { commit: result.commit, changed: result.changed };
+  }
+
+  /**
+   * While gc runs, a write that names an existing manifest (a copy, a completed upload, an upload that began
+   * before gc did) marks it and its chunks live, or fails if gc already removed them: never a dangling ref.
+   */
+  private retainManifests(writes: KeyWrite[]): void {
+    for (const w of writes) {
+      if ("delete" in w) continue;
+      this.store.blobs.retain(w.manifest);
+      for (const [chunk] of getJson<ObjectManifest>(this.store.blobs, w.manifest).chunks) this.store.blobs.retain(chunk);
+    }
   }
 
   /** The tree writers build on: the open commit's, else the head's (latest view). */

@@ -42,6 +42,9 @@ export class BlobStore {
   private dirty = false;
   /** Chunks put again while already stored, and their bytes: what deduplication saved (for metrics). */
   readonly deduplicated = { chunks: 0, bytes: 0 };
+  private syncs = 0;
+  /** Blobs reused (put again or retained) since the running gc began; null when no gc runs. */
+  private gcTouched: Set<string> | null = null;
 
   constructor(dataDir: string, private readonly options: BlobStoreOptions) {
     this.dir = path.join(dataDir, "packs");
@@ -50,14 +53,22 @@ export class BlobStore {
   }
 
   private open(): void {
-    const seqs = fs
-      .readdirSync(this.dir)
-      .filter((n) => n.endsWith(".pack"))
+    const names = fs.readdirSync(this.dir);
+    const seqs = names
+      .filter((n) => /^\d{8}\.pack$/.test(n))
       .map((n) => Number.parseInt(n, 10))
       .sort((a, b) => a - b);
-    const last = seqs.pop();
-    for (const seq of seqs) this.sealed.push(this.loadSealedIndex(seq));
-    this.openActive(last ?? 1);
+    // An idx without its pack was left by a gc that crashed between deleting the two; temp files by a crash.
+    for (const n of names) {
+      const stray = (/^\d{8}\.idx$/.test(n) && !seqs.includes(Number.parseInt(n, 10))) || n.endsWith(".tmp");
+      if (stray) fs.rmSync(path.join(this.dir, n), { force: true });
+    }
+    // The newest pack is the active one unless it was sealed (has an index), as after a crash right after sealing.
+    const last = seqs.at(-1);
+    const lastSealed = last !== undefined && fs.existsSync(path.join(this.dir, idxName(last)));
+    const active = last === undefined ? 1 : lastSealed ? last + 1 : last;
+    for (const seq of seqs) if (seq !== active) this.sealed.push(this.loadSealedIndex(seq));
+    this.openActive(active);
   }
 
   private loadSealedIndex(seq: number): SealedIndex {
@@ -105,8 +116,14 @@ export class BlobStore {
         this.deduplicated.chunks++;
         this.deduplicated.bytes += payload.length;
       }
+      this.gcTouched?.add(hash); // reused while gc runs: live, whatever the mark found
       return hash;
     }
+    this.append(kind, hashBytes, hash, payload);
+    return hash;
+  }
+
+  private append(kind: BlobKind, hashBytes: Uint8Array, hash: string, payload: Uint8Array): void {
     const record = encodeRecord(kind, hashBytes, payload);
     const a = this.active;
     fs.writeSync(a.fd, record, 0, record.length, a.size);
@@ -114,7 +131,91 @@ export class BlobStore {
     a.size += record.length;
     this.dirty = true;
     if (a.size >= this.options.packLimit) this.seal();
-    return hash;
+  }
+
+  /**
+   * Declares that a new reference to an existing blob is about to be committed (e.g. a manifest named by a
+   * write): while gc runs this keeps the blob alive. Throws when the blob is gone, so that a write never
+   * commits a reference to a missing blob.
+   */
+  retain(hash: string): void {
+    if (!this.locate(hash)) throw new BlobMissingError(hash);
+    this.gcTouched?.add(hash);
+  }
+
+  // ---- gc support: see src/repo/gc.ts for the protocol ----
+
+  /**
+   * Starts tracking reused blobs and seals the active pack, so that every blob written from now on lands in
+   * a pack numbered at or above the returned boundary, which this gc round never sweeps.
+   */
+  beginGc(): { boundary: number; touched: ReadonlySet<string> } {
+    if (this.gcTouched) throw new Error("gc is already running on this store");
+    this.gcTouched = new Set();
+    if (this.active.index.size > 0) this.seal();
+    return { boundary: this.active.seq, touched: this.gcTouched };
+  }
+
+  /** Whether a gc is running (writers then retain the existing blobs they name). */
+  get gcRunning(): boolean {
+    return this.gcTouched !== null;
+  }
+
+  endGc(): void {
+    this.gcTouched = null;
+  }
+
+  /** Sealed packs with their byte size and the time of their last write, oldest first. */
+  sealedPacks(): Array<{ seq: number; bytes: number; written: number }> {
+    return this.sealed.map((s) => {
+      const st = fs.statSync(path.join(this.dir, packName(s.pack)));
+      return { seq: s.pack, bytes: st.size, written: st.mtimeMs };
+    });
+  }
+
+  /** The blobs a sealed pack holds (including copies that newer packs supersede). */
+  packEntries(seq: number): Array<[string, BlobLocation]> {
+    const index = this.sealed.find((s) => s.pack === seq);
+    return index ? [...index.all()] : [];
+  }
+
+  /** Where a blob is read from now (the newest copy). */
+  where(hash: string): BlobLocation | undefined {
+    return this.locate(hash);
+  }
+
+  /** Appends a fresh copy of a blob to the active pack (verified on the way); readers use it from now on. */
+  relocate(hash: string): void {
+    const loc = this.locate(hash);
+    if (!loc) throw new BlobMissingError(hash);
+    const payload = this.get(hash);
+    this.append(loc.kind, fromHex(hash), hash, payload.slice());
+  }
+
+  /**
+   * Forgets a sealed pack and deletes it (pack first, then its index: a crash in between leaves a stray index,
+   * which open() removes). Synchronous, so no read can fall between the index swap and the unlink.
+   */
+  dropPack(seq: number): void {
+    const i = this.sealed.findIndex((s) => s.pack === seq);
+    if (i < 0 || seq === this.active.seq) throw new Error(`pack ${seq} is not a sealed pack`);
+    this.sealed.splice(i, 1);
+    const fd = this.readFds.get(seq);
+    if (fd !== undefined) fs.closeSync(fd);
+    this.readFds.delete(seq);
+    fs.rmSync(path.join(this.dir, packName(seq)), { force: true });
+    fs.rmSync(path.join(this.dir, idxName(seq)), { force: true });
+    fsyncDir(this.dir);
+  }
+
+  /** Every pack file: sealed ones and the active one (with its current size: later appends are not included). */
+  packFiles(): Array<{ seq: number; path: string; size: number; sealed: boolean }> {
+    const files = this.sealed.map((s) => {
+      const file = path.join(this.dir, packName(s.pack));
+      return { seq: s.pack, path: file, size: fs.statSync(file).size, sealed: true };
+    });
+    files.push({ seq: this.active.seq, path: path.join(this.dir, packName(this.active.seq)), size: this.active.size, sealed: false });
+    return files;
   }
 
   has(hash: string): boolean {
@@ -148,6 +249,7 @@ export class BlobStore {
     if (!this.dirty) return;
     this.dirty = false;
     await fdatasync(this.active.fd);
+    this.syncs++;
   }
 
   /** Seals the active pack: fsync it, write its sorted index beside it, start the next pack. */
@@ -204,14 +306,14 @@ export class BlobStore {
     yield* this.active.index.entries();
   }
 
-  stats(): { packs: number; bytes: number; blobs: number } {
+  stats(): { packs: number; bytes: number; blobs: number; syncs: number } {
     let bytes = this.active.size;
     let blobs = this.active.index.size;
     for (const s of this.sealed) {
       bytes += fs.statSync(path.join(this.dir, packName(s.pack))).size;
       blobs += s.count;
     }
-    return { packs: this.sealed.length + 1, bytes, blobs };
+    return { packs: this.sealed.length + 1, bytes, blobs, syncs: this.syncs };
   }
 
   close(): void {

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
+import { fsyncDir } from "./fs-async.ts";
 
 export const FORMAT_NAME = "strata-data";
 export const FORMAT_VERSION = 1;
@@ -16,7 +17,11 @@ export function prepareDataDir(dir: string): void {
     if (fs.readdirSync(dir).some((n) => n !== "LOCK")) {
       throw new DataDirError(`${dir} is not empty and has no FORMAT file: refusing to use it as a Strata data dir`);
     }
-    fs.writeFileSync(formatFile, `${FORMAT_NAME} ${FORMAT_VERSION}\n`);
+    const fd = fs.openSync(formatFile, "w");
+    fs.writeSync(fd, `${FORMAT_NAME} ${FORMAT_VERSION}\n`);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fsyncDir(dir);
     return;
   }
   const [name, version] = fs.readFileSync(formatFile, "utf8").trim().split(/\s+/);
@@ -45,7 +50,8 @@ export function lockDataDir(dir: string): () => void {
       fs.fsyncSync(fd);
       fs.closeSync(fd);
       return () => {
-        if (fs.readFileSync(lockFile, "utf8").trim() === String(process.pid)) fs.rmSync(lockFile, { force: true });
+        const owner = fs.existsSync(lockFile) ? fs.readFileSync(lockFile, "utf8").trim() : undefined;
+        if (owner === String(process.pid)) fs.rmSync(lockFile, { force: true });
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;

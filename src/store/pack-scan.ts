@@ -18,6 +18,8 @@ export interface ScanResult {
   end: number;
   /** Byte ranges that could not be framed at all (damaged lengths); their blobs are lost. */
   unreadable: Array<[number, number]>;
+  /** The payload bytes of a scanned record. */
+  payload(record: ScannedRecord): Uint8Array;
 }
 
 const MAX_RECORD = 64 * 1024 * 1024;
@@ -27,13 +29,14 @@ const MAX_RECORD = 64 * 1024 * 1024;
  * record after it frames cleanly; otherwise the scanner searches forward for the next clean record, and
  * when there is none, what remains is a torn tail.
  */
-export function scanPack(path: string): ScanResult {
+export function scanPack(path: string, upTo?: number): ScanResult {
   const file = fs.readFileSync(path);
-  const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+  const bytes = new Uint8Array(file.buffer, file.byteOffset, Math.min(file.byteLength, upTo ?? Infinity));
+  const payload = (r: ScannedRecord) => bytes.subarray(r.offset, r.offset + r.length);
   const records: ScannedRecord[] = [];
   const unreadable: Array<[number, number]> = [];
   if (bytes.length < PACK_MAGIC.length || compareBytes(bytes.subarray(0, PACK_MAGIC.length), PACK_MAGIC) !== 0) {
-    return { records, end: 0, unreadable };
+    return { records, end: 0, unreadable, payload };
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
@@ -72,7 +75,7 @@ export function scanPack(path: string): ScanResult {
     unreadable.push([at, next]);
     at = next;
   }
-  return { records, end: at, unreadable };
+  return { records, end: at, unreadable, payload };
 }
 
 function resync(from: number, frame: (at: number) => { intact: boolean } | undefined, size: number): number | undefined {

@@ -17,7 +17,9 @@ export interface RefChange {
 }
 
 const MAGIC = utf8("STRREFS1");
-const COMPACT_MIN_BYTES = 8 * 1024 * 1024;
+
+export class RefJournalError extends Error {}
+type StagedBatch = Array<{ bytes: Uint8Array; changes: Array<[string, string | null]> }>;
 
 export class RefJournal {
   private readonly file: string;
@@ -27,15 +29,21 @@ export class RefJournal {
   private latest = new Map<string, string>();
   /** What readers see: only what is on disk. */
   private durable = new Map<string, string>();
-  private pending: Array<{ bytes: Uint8Array; changes: Array<[string, string | null]> }> = [];
+  private pending: StagedBatch = [];
+  private readonly compactMin: number;
+  private nextCompactCheck: number;
+  private syncs = 0;
+  private compactions = 0;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, options: { compactMinBytes?: number } = {}) {
     this.file = path.join(dataDir, "refs.journal");
     if (!fs.existsSync(this.file)) {
       fs.writeFileSync(this.file, MAGIC);
       fsyncDir(dataDir);
     }
     this.size = this.replay();
+    this.compactMin = options.compactMinBytes ?? 8 * 1024 * 1024;
+    this.nextCompactCheck = this.compactMin;
     this.fd = fs.openSync(this.file, "r+");
     for (const [k, v] of this.latest) this.durable.set(k, v);
   }
@@ -43,23 +51,27 @@ export class RefJournal {
   private replay(): number {
     const bytes = new Uint8Array(fs.readFileSync(this.file));
     if (bytes.length < MAGIC.length || compareBytes(bytes.subarray(0, MAGIC.length), MAGIC) !== 0) {
-      throw new Error(`${this.file} is not a Strata ref journal`);
+      throw new RefJournalError(`${this.file} is not a Strata ref journal`);
     }
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let at = MAGIC.length;
-    while (at + 8 <= bytes.length) {
-      const len = view.getUint32(at, true);
-      if (at + 8 + len > bytes.length) break;
-      const body = bytes.subarray(at + 4, at + 4 + len);
-      if (view.getUint32(at + 4 + len, true) !== recordChecksum(body)) break;
+    for (let body = readFrame(bytes, at); body; body = readFrame(bytes, at)) {
       for (const [k, v] of JSON.parse(fromUtf8(body)) as Array<[string, string | null]>) {
         if (v === null) this.latest.delete(k);
         else this.latest.set(k, v);
       }
-      at += 8 + len;
+      at += 8 + body.length;
     }
-    // Anything after the last intact record is a torn write that was never acknowledged.
-    if (at < bytes.length) fs.truncateSync(this.file, at);
+    if (at < bytes.length) {
+      // A bad record with intact records after it is damage, not a torn write: replaying past it would
+      // silently lose acknowledged changes, and truncating would destroy them. Refuse and keep the file.
+      for (let probe = at + 1; probe + 8 <= bytes.length; probe++) {
+        if (readFrame(bytes, probe)) {
+          throw new RefJournalError(`${this.file} is damaged at byte ${at} (intact records follow at ${probe}); refusing to open it`);
+        }
+      }
+      // Anything after the last intact record is a torn write that was never acknowledged.
+      fs.truncateSync(this.file, at);
+    }
     return at;
   }
 
@@ -85,11 +97,16 @@ export class RefJournal {
     this.pending.push({ bytes: frame(utf8(JSON.stringify(encoded))), changes: encoded });
   }
 
-  /** Writes every staged record with one fdatasync. */
-  async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
+  /** Takes the records staged so far, for write(); the group commit takes them before syncing blobs. */
+  take(): StagedBatch {
     const batch = this.pending;
     this.pending = [];
+    return batch;
+  }
+
+  /** Writes a batch of staged records with one fdatasync, then shows them to readers. */
+  async write(batch: StagedBatch): Promise<void> {
+    if (batch.length === 0) return;
     let total = 0;
     for (const r of batch) total += r.bytes.length;
     const buf = new Uint8Array(total);
@@ -101,19 +118,32 @@ export class RefJournal {
     fs.writeSync(this.fd, buf, 0, buf.length, this.size);
     this.size += buf.length;
     await fdatasync(this.fd);
+    this.syncs++;
     for (const r of batch) {
       for (const [k, v] of r.changes) {
         if (v === null) this.durable.delete(k);
         else this.durable.set(k, v);
       }
     }
-    if (this.size > COMPACT_MIN_BYTES && this.pending.length === 0) this.compactIfSparse();
+    if (this.size >= this.nextCompactCheck) this.compactIfSparse();
   }
 
-  /** Rewrites the journal as one snapshot record when most of it is superseded history. */
+  /** Writes everything staged so far. */
+  flush(): Promise<void> {
+    return this.write(this.take());
+  }
+
+  /**
+   * Rewrites the journal as one snapshot record of the durable view when most of it is superseded history.
+   * Crash-safe: the snapshot goes to a temporary file that is fsynced before it is renamed over the journal,
+   * so a crash leaves either the old journal or the new one, both complete. Records staged but not yet
+   * written are appended to the new file by the next write. Runs inside a write, so never concurrently with one.
+   */
   private compactIfSparse(): void {
     const snapshot: Array<[string, string]> = [...this.durable];
     const record = frame(utf8(JSON.stringify(snapshot)));
+    // Check again only once the journal could be 4x the snapshot: serialising every ref per flush would cost O(refs).
+    this.nextCompactCheck = Math.max(this.compactMin, 4 * record.length, this.size + this.compactMin / 8);
     if (record.length * 4 > this.size) return;
     const tmp = `${this.file}.tmp`;
     const fd = fs.openSync(tmp, "w");
@@ -126,11 +156,28 @@ export class RefJournal {
     fs.closeSync(this.fd);
     this.fd = fs.openSync(this.file, "r+");
     this.size = MAGIC.length + record.length;
+    this.nextCompactCheck = Math.max(this.compactMin, 4 * record.length);
+    this.compactions++;
+  }
+
+  /** Bytes on disk, fdatasyncs and compactions so far (for tests and benchmarks). */
+  stats(): { bytes: number; syncs: number; compactions: number } {
+    return { bytes: this.size, syncs: this.syncs, compactions: this.compactions };
   }
 
   close(): void {
     fs.closeSync(this.fd);
   }
+}
+
+/** The body of the record at `at` when it frames and its checksum matches, else undefined. */
+function readFrame(bytes: Uint8Array, at: number): Uint8Array | undefined {
+  if (at + 8 > bytes.length) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const len = view.getUint32(at, true);
+  if (len < 2 || at + 8 + len > bytes.length) return undefined;
+  const body = bytes.subarray(at + 4, at + 4 + len);
+  return view.getUint32(at + 4 + len, true) === recordChecksum(body) ? body : undefined;
 }
 
 function frame(body: Uint8Array): Uint8Array {

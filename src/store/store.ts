@@ -6,6 +6,8 @@ import { type RefChange, RefJournal } from "./ref-journal.ts";
 
 export interface StoreOptions {
   packLimit?: number;
+  /** The ref journal is considered for compaction once it is this big. */
+  journalCompactBytes?: number;
 }
 
 export const DEFAULT_PACK_LIMIT = 64 * 1024 * 1024;
@@ -22,15 +24,18 @@ export class Store {
     this.unlock = lockDataDir(dir);
     try {
       this.blobs = new BlobStore(dir, { packLimit: options.packLimit ?? DEFAULT_PACK_LIMIT });
-      this.refs = new RefJournal(dir);
+      this.refs = new RefJournal(dir, { compactMinBytes: options.journalCompactBytes });
     } catch (err) {
       this.unlock();
       throw err;
     }
     // Blobs first, then the ref records that point at them: a ref on disk never names a missing blob.
+    // The ref records are taken before the blob sync starts, so every blob they name was written (by a
+    // synchronous put) before that fdatasync began; records staged during it wait for the next flush.
     this.group = new GroupSync(async () => {
+      const batch = this.refs.take();
       await this.blobs.sync();
-      await this.refs.flush();
+      await this.refs.write(batch);
     });
   }
 
@@ -54,7 +59,7 @@ export class Store {
     }
   }
 
-  /** Waits until everything staged so far is durable. */
+  /** Waits until everything staged so far (blobs and refs) is durable. */
   flush(): Promise<void> {
     return this.group.sync();
   }

@@ -1,7 +1,6 @@
 // fsck and gc: on a running server through the admin API, or offline on a stopped server's --data-dir.
-import { maintenanceOf } from "../../admin/maintenance.ts";
-import { RepoService } from "../../repo/service.ts";
-import { Store } from "../../store/store.ts";
+import { fsck, gc } from "../../repo/maintenance.ts";
+import { DataDirError } from "../../store/data-dir.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { CliError, EXIT } from "../exit.ts";
 import { emit } from "../output.ts";
@@ -12,18 +11,11 @@ async function runTask(ctx: CommandContext, task: "fsck" | "gc"): Promise<void> 
   if (dataDir === undefined) report = await ctx.client().admin("POST", task);
   else {
     // Opening the store takes the data dir's lock: a running server on it makes this fail clearly.
-    let repo: RepoService;
     try {
-      repo = new RepoService(Store.open(dataDir));
+      report = await (task === "fsck" ? fsck(dataDir) : gc(dataDir));
     } catch (err) {
-      throw new CliError(EXIT.conflict, `cannot open ${dataDir}: ${(err as Error).message}`);
-    }
-    try {
-      const maintenance = maintenanceOf(repo);
-      if (!maintenance) throw new CliError(EXIT.failure, `${task} is not available in this build of Strata yet`, "NotImplemented");
-      report = await maintenance[task]();
-    } finally {
-      await repo.close();
+      if (err instanceof DataDirError) throw new CliError(EXIT.conflict, `cannot open ${dataDir}: ${err.message}`);
+      throw err;
     }
   }
   emit(ctx, report, () => JSON.stringify(report, null, 2));

@@ -1,0 +1,131 @@
+// Walks everything the refs reach: repos → commit index → commits → trees → version chains → manifests →
+// chunks, branches' open commits, and multipart parts → chunks. fsck and gc share this one walker, so
+// what gc keeps is exactly what fsck checks.
+import { BlobCorruptError, BlobMissingError } from "../store/blob-store.ts";
+import type { BlobKind } from "../store/pack-format.ts";
+import type { Store } from "../store/store.ts";
+import { getJson } from "./blob-codec.ts";
+import { type BranchRef, type CommitRecord, type ObjectManifest, type PartRecord, REF, type RepoRef, type VersionEntry } from "./model.ts";
+import type { TreeNode } from "./tree.ts";
+
+export interface Unreachable {
+  hash: string;
+  kind: BlobKind;
+  /** who refers to it: repo, branch, commit and key, or upload and part */
+  where: string;
+  problem: "missing" | "damaged";
+}
+
+export interface WalkResult {
+  /** every hash reached (present or not) */
+  reached: Set<string>;
+  problems: Unreachable[];
+}
+
+/** Where in the model a blob was reached from. */
+interface Context {
+  repo?: string;
+  branch?: string;
+  commit?: string;
+  key?: string;
+  /** reached through the repo's commit index (its leaves map commit id → commit blob) */
+  index?: true;
+  upload?: string;
+  part?: number;
+}
+type Task = { hash: string; kind: BlobKind; ctx: Context };
+
+function describe(ctx: Context): string {
+  if (ctx.upload) return `upload ${ctx.upload} part ${ctx.part}`;
+  const parts = [ctx.branch ? `${ctx.repo}/${ctx.branch}` : `repo ${ctx.repo}`];
+  if (ctx.index) parts.push("commit index");
+  if (ctx.commit) parts.push(`commit ${ctx.commit}`);
+  if (ctx.key !== undefined) parts.push(`key ${ctx.key}`);
+  return parts.join(" ");
+}
+
+/**
+ * Visits every blob reachable from the refs (both the latest and the durable view, so that a ref staged but
+ * not yet durable, or one just replaced, is covered). Blobs are immutable, so the walk may yield to the
+ * event loop between steps while the store keeps serving. Chunks are checked for presence, not read:
+ * reading every chunk is the pack verification's job.
+ */
+export async function walkReachable(store: Store, options: { isDamaged?: (hash: string) => boolean } = {}): Promise<WalkResult> {
+  const reached = new Set<string>();
+  const problems: Unreachable[] = [];
+  const tasks: Task[] = [];
+  const refs = [...store.refs.list(""), ...store.refs.list("", "durable")];
+  const push = (hash: string | null | undefined, kind: BlobKind, ctx: Context) => {
+    if (!hash || reached.has(hash)) return;
+    reached.add(hash);
+    tasks.push({ hash, kind, ctx });
+  };
+  const report = (t: Task, problem: Unreachable["problem"]) => problems.push({ hash: t.hash, kind: t.kind, where: describe(t.ctx), problem });
+  for (const [key, value] of refs) {
+    const [type, a, b] = key.split("/");
+    if (type === "repo") push((value as RepoRef).commits, "tree", { repo: a, index: true });
+    else if (type === "branch") {
+      const open = (value as BranchRef).open;
+      if (open) push(open.root, "tree", { repo: a, branch: b, commit: open.id });
+    } else if (type === "part") push(value as string, "part", { upload: a, part: Number(b) });
+  }
+
+  const read = <T>(t: Task): T | undefined => {
+    try {
+      return getJson<T>(store.blobs, t.hash);
+    } catch (err) {
+      if (err instanceof BlobMissingError || err instanceof BlobCorruptError) {
+        report(t, err instanceof BlobMissingError ? "missing" : "damaged");
+        return undefined;
+      }
+      throw err;
+    }
+  };
+  const visitEntry = (ctx: Context, e: VersionEntry) => {
+    push(e.m, "manifest", { ...ctx, commit: e.c });
+    push(e.p, "version", ctx);
+  };
+
+  let steps = 0;
+  while (tasks.length) {
+    const t = tasks.pop()!;
+    if (++steps % 2000 === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (t.kind === "chunk") {
+      if (!store.blobs.has(t.hash)) report(t, "missing");
+      else if (options.isDamaged?.(t.hash)) report(t, "damaged");
+      continue;
+    }
+    if (options.isDamaged?.(t.hash) && store.blobs.has(t.hash)) {
+      report(t, "damaged");
+      continue;
+    }
+    switch (t.kind) {
+      case "tree": {
+        const node = read<TreeNode<unknown>>(t);
+        if (!node) break;
+        if (node.v !== 0) for (const [, child] of (node as { c: Array<[string, string, number]> }).c) push(child, "tree", t.ctx);
+        else if (t.ctx.index) {
+          for (const [id, hash] of (node as { e: Array<[string, string]> }).e) push(hash, "commit", { repo: t.ctx.repo, commit: id });
+        } else for (const [key, e] of (node as { e: Array<[string, VersionEntry]> }).e) visitEntry({ ...t.ctx, key }, e);
+        break;
+      }
+      case "commit": {
+        const c = read<CommitRecord>(t);
+        if (c) push(c.root, "tree", { repo: c.repo, branch: c.branch, commit: c.id });
+        break;
+      }
+      case "version": {
+        const e = read<VersionEntry>(t);
+        if (e) visitEntry(t.ctx, e);
+        break;
+      }
+      case "manifest":
+      case "part": {
+        const m = read<ObjectManifest | PartRecord>(t);
+        if (m) for (const [hash] of m.chunks) push(hash, "chunk", t.ctx);
+        break;
+      }
+    }
+  }
+  return { reached, problems };
+}

@@ -1,0 +1,93 @@
+import { describe, expect, test } from "bun:test";
+import { BlobStore } from "../../src/store/blob-store.ts";
+import { Tree } from "../../src/repo/tree.ts";
+import { compareUtf8 } from "../../src/util/bytes.ts";
+import { rng, tmpDir } from "../helpers/tmp-dir.ts";
+
+type V = { n: number; live: boolean };
+const ALPHABET = ["a", "b", "z", "/", "é", "中", "\u{1F600}", "0"];
+
+function randomKey(rand: () => number): string {
+  let k = "";
+  const len = 1 + Math.floor(rand() * 4);
+  for (let i = 0; i < len; i++) k += ALPHABET[Math.floor(rand() * ALPHABET.length)];
+  return k;
+}
+
+const sortedModel = (m: Map<string, V>) => [...m].sort((a, b) => compareUtf8(a[0], b[0]));
+const utf8Order = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+describe("copy-on-write tree against a sorted map", () => {
+  for (const seed of [1, 2, 3]) {
+    test(`random applies, gets, scans and diffs agree with the model (seed ${seed})`, () => {
+      const rand = rng(seed);
+      const blobs = new BlobStore(tmpDir(), { packLimit: 1 << 30 });
+      const tree = new Tree<V>(blobs, (v) => v.live);
+      const model = new Map<string, V>();
+      let root: string | null = null;
+      let n = 0;
+      const history: Array<{ root: string | null; model: Map<string, V> }> = [];
+      for (let round = 0; round < 120; round++) {
+        const batch = Math.floor(rand() * (round % 10 === 0 ? 400 : 12));
+        const changes: Array<[string, V | null]> = [];
+        for (let i = 0; i < batch; i++) {
+          const key = rand() < 0.5 ? randomKey(rand) : `bulk/${Math.floor(rand() * 3000)}`;
+          const del = rand() < 0.3;
+          const value = del ? null : { n: n++, live: rand() < 0.9 };
+          changes.push([key, value]);
+          if (value) model.set(key, value);
+          else model.delete(key);
+        }
+        root = tree.apply(root, changes);
+        history.push({ root, model: new Map(model) });
+        const expected = sortedModel(model);
+        expect([...tree.scan(root)]).toEqual(expected);
+        expect(tree.count(root)).toBe(expected.filter(([, v]) => v.live).length);
+        // keys come out in UTF-8 byte order
+        const keys = expected.map(([k]) => k);
+        expect([...keys].sort(utf8Order)).toEqual(keys);
+        for (let i = 0; i < 5; i++) {
+          const probe = rand() < 0.5 && keys.length ? keys[Math.floor(rand() * keys.length)] : randomKey(rand);
+          expect(tree.get(root, probe)).toEqual(model.get(probe));
+          const after = [...tree.scan(root, { after: probe })].slice(0, 20);
+          expect(after).toEqual(expected.filter(([k]) => compareUtf8(k, probe) > 0).slice(0, 20));
+          const from = [...tree.scan(root, { from: probe })].slice(0, 20);
+          expect(from).toEqual(expected.filter(([k]) => compareUtf8(k, probe) >= 0).slice(0, 20));
+        }
+      }
+      // diff any two versions equals the model's symmetric difference
+      for (let i = 0; i < 15; i++) {
+        const a = history[Math.floor(rand() * history.length)];
+        const b = history[Math.floor(rand() * history.length)];
+        const expected: Array<{ key: string; before?: V; after?: V }> = [];
+        const keys = new Set([...a.model.keys(), ...b.model.keys()]);
+        for (const key of [...keys].sort(compareUtf8)) {
+          const before = a.model.get(key);
+          const after = b.model.get(key);
+          if (before?.n === after?.n) continue;
+          const d: { key: string; before?: V; after?: V } = { key };
+          if (before) d.before = before;
+          if (after) d.after = after;
+          expected.push(d);
+        }
+        expect([...tree.diff(a.root, b.root, (x, y) => x.n === y.n)]).toEqual(expected);
+      }
+      blobs.close();
+    });
+  }
+
+  test("a write into a big tree rewrites O(log n) nodes and a diff of it reads few nodes", () => {
+    const blobs = new BlobStore(tmpDir(), { packLimit: 1 << 30 });
+    const tree = new Tree<number>(blobs);
+    const changes: Array<[string, number]> = Array.from({ length: 50_000 }, (_, i) => [`key/${String(i).padStart(6, "0")}`, i]);
+    const root = tree.apply(null, changes);
+    const before = blobs.stats().blobs;
+    const next = tree.apply(root, [["key/025000x", 1]]);
+    const written = blobs.stats().blobs - before;
+    expect(written).toBeLessThanOrEqual(4);
+    const nodes = [...tree.nodes(root)].length;
+    expect(nodes).toBeGreaterThan(400);
+    expect([...tree.diff(root, next, (a, b) => a === b)]).toEqual([{ key: "key/025000x", after: 1 }]);
+    blobs.close();
+  });
+});
