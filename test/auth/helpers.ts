@@ -1,11 +1,11 @@
 // A server with auth on and one user per role, plus ways to run the real clients against it.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { spawn } from "node:child_process";
 import { AccessControl, type Role } from "../../src/repo/access.ts";
 import { Store } from "../../src/store/store.ts";
 import type { ServerConfig } from "../../src/config.ts";
 import type { StrataServer } from "../../src/server.ts";
+import { run as runProcess } from "../helpers/process.ts";
 import { tempDir, withServer } from "../helpers/server.ts";
 
 export interface AuthServer extends StrataServer {
@@ -44,17 +44,9 @@ export interface Run {
 }
 
 /** Runs a command without blocking the event loop (the server under test lives in this process). */
-export function run(cmd: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? "");
-  });
+export async function run(cmd: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<Run> {
+  const r = await runProcess(cmd, args, { env: { ...process.env, ...env }, input });
+  return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 export const fixture = (name: string) => path.join(import.meta.dirname, "fixtures", name);

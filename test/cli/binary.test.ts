@@ -4,7 +4,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { aws, binaryInEmptyFolder, CLEAN_ENV, freePort, type ServerProcess, startServerProcess } from "./helpers.ts";
+import { aws, binaryInEmptyFolder, CLEAN_ENV } from "./helpers.ts";
+import { freePort, type ServerProcess, startServerProcess } from "../helpers/process.ts";
 
 let dir: string;
 let bin: string;

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { aws, BIN_DIR, freePort, ROOT, type ServerProcess, startServerProcess, tempDir } from "./helpers.ts";
+import { aws, BIN_DIR, ROOT, tempDir } from "./helpers.ts";
+import { freePort, type ServerProcess, startServerProcess } from "../helpers/process.ts";
 
 let server: ServerProcess;
 let work: string;

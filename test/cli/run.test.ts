@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StrataServer } from "../../src/server.ts";
 import { withServer } from "../helpers/server.ts";
-import { binaryInEmptyFolder, type Result, run, tempDir } from "./helpers.ts";
+import { binaryInEmptyFolder, tempDir } from "./helpers.ts";
+import { type Result, run } from "../helpers/process.ts";
 
 let server: StrataServer;
 let bin: string;

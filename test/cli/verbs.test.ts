@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { COMMANDS } from "../../src/cli/main.ts";
 import type { StrataServer } from "../../src/server.ts";
 import { withServer } from "../helpers/server.ts";
-import { binaryInEmptyFolder, CLEAN_ENV, freePort, type Result, run } from "./helpers.ts";
+import { binaryInEmptyFolder, CLEAN_ENV } from "./helpers.ts";
+import { freePort, type Result, run } from "../helpers/process.ts";
 
 let server: StrataServer;
 let dir: string;

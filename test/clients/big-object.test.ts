@@ -1,27 +1,15 @@
 // A 2 GiB object up and down through the aws CLI while the server (a separate process) keeps its RSS under 250 MB.
 import { expect, test } from "bun:test";
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
+import { freePort, startServerProcess } from "../helpers/process.ts";
 import { tempDir } from "../helpers/server.ts";
 import { AWS_ENV, missing, runOk } from "./tools.ts";
 
 const SIZE = 2 * 1024 ** 3;
 const RSS_LIMIT = 250 * 1024 * 1024;
 const skip = missing("aws") || missing("head");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
 
 const rssOf = (pid: number): number => {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -37,20 +25,16 @@ async function sha256File(file: string): Promise<string> {
 test.skipIf(skip)("2 GiB through the aws CLI with server RSS under 250 MB", async () => {
   const dir = tempDir("strata-big-");
   const port = await freePort();
-  const server = spawn(process.execPath, [path.join(import.meta.dir, "../../src/main.ts"), "serve", "--port", String(port), "--bind", "127.0.0.1", "--data-dir", path.join(dir, "data"), "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+  const server = await startServerProcess(process.execPath, [path.join(import.meta.dir, "../../src/main.ts"), "serve", "--port", String(port), "--bind", "127.0.0.1", "--data-dir", path.join(dir, "data"), "--quiet"], { port, env: process.env as Record<string, string> });
   let peak = 0;
   const sampler = setInterval(() => {
     try {
-      peak = Math.max(peak, rssOf(server.pid!));
+      peak = Math.max(peak, rssOf(server.proc.pid!));
     } catch {
       // the process is gone
     }
   }, 100);
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.stdout!.once("data", () => resolve());
-      server.once("exit", (code) => reject(new Error(`server exited ${code}`)));
-    });
     const file = path.join(dir, "big.bin");
     await runOk("sh", ["-c", `head -c ${SIZE} /dev/urandom > '${file}'`]);
     const digest = await sha256File(file);
@@ -70,8 +54,8 @@ test.skipIf(skip)("2 GiB through the aws CLI with server RSS under 250 MB", asyn
     expect(peak).toBeLessThan(RSS_LIMIT);
   } finally {
     clearInterval(sampler);
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
+    server.proc.kill("SIGTERM");
+    await server.exited;
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}, 600_000);
+}, 300_000);

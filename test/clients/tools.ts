@@ -1,8 +1,8 @@
 // Running real client programs against a test server: find them, run them without blocking the event loop
 // (the server runs in this process), and skip loudly when one is missing.
-import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import * as path from "node:path";
+import { run as runProcess } from "../helpers/process.ts";
 
 /** Whether a program is on PATH. */
 export function has(program: string): boolean {
@@ -30,14 +30,9 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(program: string, args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string } = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = execFile(program, args, { env: { ...process.env, ...options.env }, cwd: options.cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-    if (options.input !== undefined) child.stdin!.end(options.input);
-  });
+export async function run(program: string, args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string } = {}): Promise<RunResult> {
+  const r = await runProcess(program, args, { ...options, env: { ...process.env, ...options.env } });
+  return { code: r.code ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs and fails with the program's output unless it exits 0. */
