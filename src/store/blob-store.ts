@@ -115,7 +115,14 @@ export class BlobStore {
 
   /** Stores a blob (once) and returns its hash. Durable only after the next sync(). */
   put(kind: BlobKind, payload: Uint8Array): string {
-    const hashBytes = digest("sha256", payload);
+    return this.putDigested(kind, payload, digest("sha256", payload));
+  }
+
+  /**
+   * put() for a payload whose SHA-256 the caller has just computed (off-thread, for large objects).
+   * The digest must be the payload's: it becomes the blob's name.
+   */
+  putDigested(kind: BlobKind, payload: Uint8Array, hashBytes: Uint8Array): string {
     const hash = toHex(hashBytes);
     if (this.locate(hash)) {
       if (kind === "chunk") {
