@@ -12,9 +12,12 @@ export interface ChunkerOptions {
 export const DEFAULT_CHUNKING: ChunkerOptions = { min: 256 * 1024, avg: 1024 * 1024, max: 4 * 1024 * 1024 };
 
 export interface Chunker {
-  /** Feeds bytes; returns the chunks completed by them (each a fresh copy the caller may keep). */
+  /**
+   * Feeds bytes; returns the chunks completed by them. Each chunk is a view of its own buffer from the
+   * chunker's ChunkBuffers, which passes to the caller with it (give it back to have it reused).
+   */
   push(data: Uint8Array): Uint8Array[];
-  /** Returns the last, partial chunk, if any, and starts over. */
+  /** Returns the last, partial chunk, if any (the caller owns its buffer too), and starts over. */
   finish(): Uint8Array | null;
 }
 
@@ -23,30 +26,69 @@ function checkOptions({ min, avg, max }: ChunkerOptions): void {
   if (!ok) throw new RangeError(`chunk sizes need 1 <= min <= avg <= max <= 1 GiB, got ${min}/${avg}/${max}`);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
+/**
+ * The buffers chunks are assembled in, each big enough for a maximum chunk. Bytes are copied once, into
+ * the buffer of the chunk they belong to; buffers given back are reused, so a long stream does not
+ * allocate (and page-fault in) fresh memory for every chunk.
+ */
+export class ChunkBuffers {
+  private readonly free: ArrayBuffer[] = [];
+
+  /** `keep`: how many given-back buffers to hold for reuse at most. */
+  constructor(readonly size: number, private readonly keep = 2) {}
+
+  take(): Uint8Array {
+    return new Uint8Array(this.free.pop() ?? new ArrayBuffer(this.size));
   }
-  return out;
+
+  /** Returns a chunk's buffer for reuse; the caller must hold no view of it any more. */
+  give(buffer: ArrayBufferLike): void {
+    if (buffer instanceof ArrayBuffer && buffer.byteLength === this.size && this.free.length < this.keep) this.free.push(buffer);
+  }
 }
+
+/** Chunks up to this size are assembled in a buffer of just this size. */
+const SMALL_CHUNK = 64 * 1024;
 
 class FastCdcChunker implements Chunker {
   private readonly context = new CoreContext();
-  /** Bytes of the unfinished chunk from earlier pushes (copies: the caller may reuse its buffers). */
-  private pending: Uint8Array[] = [];
+  /** The unfinished chunk: a buffer from `buffers` (taken at its first byte) and how much of it is filled. */
+  private current: Uint8Array | null = null;
+  private filled = 0;
 
-  constructor(private readonly options: ChunkerOptions) {
+  constructor(private readonly options: ChunkerOptions, private readonly buffers: ChunkBuffers) {
     checkOptions(options);
+    if (buffers.size < options.max) throw new RangeError(`chunk buffers of ${buffers.size} bytes cannot hold ${options.max}-byte chunks`);
     this.reset();
   }
 
   private reset(): void {
     this.context.enter();
     core.cdcInit(this.options.min, this.options.avg, this.options.max);
-    this.pending = [];
+    this.current = null;
+    this.filled = 0;
+  }
+
+  /** Appends bytes to the unfinished chunk. */
+  private append(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    const need = this.filled + bytes.length;
+    if (!this.current || this.current.length < need) {
+      // A chunk starts in a small buffer of its own, so that small objects do not hold a maximum-size one.
+      const grown = need <= SMALL_CHUNK && this.buffers.size > SMALL_CHUNK ? new Uint8Array(SMALL_CHUNK) : this.buffers.take();
+      if (this.current) grown.set(this.current.subarray(0, this.filled));
+      this.current = grown;
+    }
+    this.current.set(bytes, this.filled);
+    this.filled += bytes.length;
+  }
+
+  /** Hands the unfinished chunk over as finished. */
+  private cut(): Uint8Array {
+    const chunk = this.current!.subarray(0, this.filled);
+    this.current = null;
+    this.filled = 0;
+    return chunk;
   }
 
   push(data: Uint8Array): Uint8Array[] {
@@ -57,23 +99,22 @@ class FastCdcChunker implements Chunker {
       this.context.enter();
       input.set(piece);
       for (let cut = core.cdcScan(0, piece.length); cut >= 0; cut = core.cdcScan(cut, piece.length)) {
-        // One copy per chunk: views of data are gathered into a fresh array only here.
-        chunks.push(concat([...this.pending, data.subarray(start, at + cut)]));
-        this.pending = [];
+        this.append(data.subarray(start, at + cut));
+        chunks.push(this.cut());
         start = at + cut;
       }
     }
-    if (start < data.length) this.pending.push(data.slice(start));
+    this.append(data.subarray(start));
     return chunks;
   }
 
   finish(): Uint8Array | null {
-    const last = this.pending.length > 0 ? concat(this.pending) : null;
+    const last = this.filled > 0 ? this.cut() : null;
     this.reset();
     return last;
   }
 }
 
-export function createChunker(options: ChunkerOptions = DEFAULT_CHUNKING): Chunker {
-  return new FastCdcChunker(options);
+export function createChunker(options: ChunkerOptions = DEFAULT_CHUNKING, buffers = new ChunkBuffers(options.max)): Chunker {
+  return new FastCdcChunker(options, buffers);
 }

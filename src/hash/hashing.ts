@@ -1,8 +1,10 @@
 // The one hashing interface the rest of Strata uses. Two engines sit behind it: the WASM core
 // (wasm/, ours) and node:crypto (present in Bun and Deno). SHA-256 comes from the selected engine;
-// CRC32, CRC32C and CRC64NVME always from the core (node:crypto has none); MD5, SHA-1 and HMAC
-// always from node:crypto (the core has none; they are legacy or short-input uses).
+// CRC32 from node:zlib where the runtime has it (native, ~10x the core), else from the core; CRC32C and
+// CRC64NVME always from the core (node:crypto has none); MD5, SHA-1 and HMAC always from node:crypto
+// (the core has none; they are legacy or short-input uses).
 import { createHash, createHmac } from "node:crypto";
+import * as zlib from "node:zlib";
 import { createWasmHasher } from "./wasm-hashers.ts";
 
 export type DigestAlgorithm = "sha256" | "sha1" | "md5" | "crc32" | "crc32c" | "crc64nvme";
@@ -27,6 +29,22 @@ class NodeHasher implements Hasher {
   }
   digest(): Uint8Array {
     return new Uint8Array(this.h.digest());
+  }
+}
+
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
+class NativeCrc32Hasher implements Hasher {
+  private value = 0;
+  constructor(private readonly crc32: (data: Uint8Array, value?: number) => number) {}
+  update(data: Uint8Array): this {
+    this.value = this.crc32(data, this.value);
+    return this;
+  }
+  digest(): Uint8Array {
+    const out = new Uint8Array(4);
+    new DataView(out.buffer).setUint32(0, this.value >>> 0);
+    return out;
   }
 }
 
@@ -62,6 +80,7 @@ export function createHasher(alg: DigestAlgorithm): Hasher {
     case "sha256":
       return hashEngineName() === "wasm" ? createWasmHasher(alg) : new NodeHasher(alg);
     case "crc32":
+      return nativeCrc32 ? new NativeCrc32Hasher(nativeCrc32) : createWasmHasher(alg);
     case "crc32c":
     case "crc64nvme":
       return createWasmHasher(alg);

@@ -1,6 +1,7 @@
 // Object bytes: streamed in through the chunker into content-addressed chunks, streamed out by range.
-import { createChunker } from "../hash/chunker.ts";
+import { ChunkBuffers, createChunker, DEFAULT_CHUNKING } from "../hash/chunker.ts";
 import { createHasher, type DigestAlgorithm } from "../hash/hashing.ts";
+import { type HashedChunk, type ObjectHashing, startObjectHashing } from "../hash/object-hashing.ts";
 import { toHex } from "../util/bytes.ts";
 import type { BlobStore } from "../store/blob-store.ts";
 
@@ -14,39 +15,110 @@ export interface StoredBytes {
   chunks: ChunkRef[];
 }
 
+/** Chunks out for hashing per upload at most: two keep both cores busy. */
+const CHUNKS_IN_FLIGHT = 2;
+
+/**
+ * Chunks out for hashing (or hashed, not yet written) across all uploads at most. Each holds a
+ * max-size buffer, so this bounds memory however many uploads run at once.
+ */
+class HashingSlots {
+  private waiters: Array<() => void> = [];
+  constructor(private free: number) {}
+
+  get available(): boolean {
+    return this.free > 0;
+  }
+
+  async take(): Promise<void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  give(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+const slots = new HashingSlots(4);
+
+/** Chunk buffers shared by every upload; a few stay allocated between uploads. */
+const chunkBuffers = new ChunkBuffers(DEFAULT_CHUNKING.max, 4);
+
 /**
  * Cuts a stream into chunks and stores each once (a chunk already in the store is not written again).
- * Returns the size, digests and chunk list. Memory stays bounded by the chunker's maximum chunk size.
+ * Returns the size, digests and chunk list. Memory stays bounded: a few maximum-size chunks per upload.
+ *
+ * An object that fits in one chunk is hashed once, here: its digest is its chunk's address. From the
+ * first cut on, the object and chunk digests are computed by ObjectHashing (on a worker thread) while
+ * this thread goes on receiving and chunking; chunks are written as their digests arrive, in order.
  */
 export async function storeStream(
   blobs: BlobStore,
   body: ReadableStream<Uint8Array> | null,
   options: { md5?: boolean; maxSize?: number } = {},
 ): Promise<StoredBytes> {
-  const chunker = createChunker();
-  const sha = createHasher("sha256");
+  const chunker = createChunker(DEFAULT_CHUNKING, chunkBuffers);
   const md5 = options.md5 ? createHasher("md5") : undefined;
   const chunks: ChunkRef[] = [];
+  const inFlight: Promise<HashedChunk>[] = [];
+  let hashing: ObjectHashing | undefined;
   let size = 0;
-  const keep = (chunk: Uint8Array) => chunks.push([blobs.put("chunk", chunk), chunk.length]);
-  if (body) {
-    const reader = body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (options.maxSize !== undefined && size > options.maxSize) {
-        await reader.cancel();
-        throw new ObjectTooLargeError(options.maxSize);
-      }
-      sha.update(value);
-      md5?.update(value);
-      for (const chunk of chunker.push(value)) keep(chunk);
+  const keepOldest = async () => {
+    const hashed = inFlight.shift()!;
+    try {
+      const { chunk, digest } = await hashed;
+      chunks.push([blobs.putDigested("chunk", chunk, digest), chunk.length]);
+      chunkBuffers.give(chunk.buffer);
+    } finally {
+      slots.give();
     }
+  };
+  const hash = async (chunk: Uint8Array) => {
+    hashing ??= startObjectHashing();
+    // Write our own hashed chunks before waiting for a slot: an upload that waits holds none, so
+    // the uploads holding them always make progress.
+    while (inFlight.length >= CHUNKS_IN_FLIGHT || (inFlight.length > 0 && !slots.available)) await keepOldest();
+    await slots.take();
+    inFlight.push(hashing.add(chunk));
+  };
+  try {
+    if (body) {
+      const reader = body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.length;
+        if (options.maxSize !== undefined && size > options.maxSize) {
+          await reader.cancel();
+          throw new ObjectTooLargeError(options.maxSize);
+        }
+        md5?.update(value);
+        for (const chunk of chunker.push(value)) await hash(chunk);
+      }
+    }
+    const last = chunker.finish();
+    let sha256: string;
+    if (hashing) {
+      if (last) await hash(last);
+      while (inFlight.length > 0) await keepOldest();
+      sha256 = toHex(await hashing.finish());
+    } else if (last) {
+      sha256 = blobs.put("chunk", last); // one chunk: the object's digest is the chunk's
+      chunks.push([sha256, last.length]);
+      chunkBuffers.give(last.buffer);
+    } else {
+      sha256 = toHex(createHasher("sha256").digest());
+    }
+    return { size, sha256, md5: md5 ? toHex(md5.digest()) : undefined, chunks };
+  } catch (err) {
+    // Let the worker hand every buffer back, and free the slots, before giving up.
+    while (inFlight.length > 0) await keepOldest().catch(() => {});
+    hashing?.abort();
+    throw err;
   }
-  const last = chunker.finish();
-  if (last) keep(last);
-  return { size, sha256: toHex(sha.digest()), md5: md5 ? toHex(md5.digest()) : undefined, chunks };
 }
 
 export class ObjectTooLargeError extends Error {

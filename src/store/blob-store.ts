@@ -3,15 +3,19 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fromHex, toHex } from "../util/bytes.ts";
 import { digest } from "../hash/hashing.ts";
-import { recordChecksum } from "./checksum.ts";
 import { fdatasync, fsyncDir } from "./fs-async.ts";
 import {
   type BlobKind,
   type BlobLocation,
+  bodyChecksum,
   encodeRecord,
   idxName,
+  MAGIC_BYTES,
   PACK_MAGIC,
+  PACK_VERSION,
   packName,
+  type PackVersion,
+  packVersion,
   RECORD_HEAD,
 } from "./pack-format.ts";
 import { SealedIndex } from "./pack-index.ts";
@@ -37,8 +41,8 @@ export interface BlobStoreOptions {
 export class BlobStore {
   private readonly dir: string;
   private sealed: SealedIndex[] = []; // newest last
-  private readonly readFds = new Map<number, number>();
-  private active!: { seq: number; fd: number; size: number; index: Map<string, BlobLocation> };
+  private readonly readFds = new Map<number, { fd: number; version: PackVersion }>();
+  private active!: { seq: number; fd: number; version: PackVersion; size: number; index: Map<string, BlobLocation> };
   private dirty = false;
   /** Chunks put again while already stored, and their bytes: what deduplication saved (for metrics). */
   readonly deduplicated = { chunks: 0, bytes: 0 };
@@ -92,24 +96,33 @@ export class BlobStore {
     const file = path.join(this.dir, packName(seq));
     let index = new Map<string, BlobLocation>();
     let size: number;
+    let version = PACK_VERSION;
     if (fs.existsSync(file)) {
       const scan = scanPack(file);
       for (const r of scan.records) index.set(r.hash, { pack: seq, offset: r.offset, length: r.length, kind: r.kind });
-      size = Math.max(scan.end, PACK_MAGIC.length);
-      if (scan.end < PACK_MAGIC.length) fs.writeFileSync(file, PACK_MAGIC);
+      size = Math.max(scan.end, MAGIC_BYTES);
+      if (scan.end < MAGIC_BYTES) fs.writeFileSync(file, PACK_MAGIC);
       else fs.truncateSync(file, scan.end); // drop a torn tail: it was never acknowledged
+      version = scan.version; // an older pack keeps its own checksum for the records appended to it
     } else {
       fs.writeFileSync(file, PACK_MAGIC);
       fsyncDir(this.dir);
-      size = PACK_MAGIC.length;
+      size = MAGIC_BYTES;
     }
     const fd = fs.openSync(file, "r+");
-    this.active = { seq, fd, size, index };
+    this.active = { seq, fd, version, size, index };
   }
 
   /** Stores a blob (once) and returns its hash. Durable only after the next sync(). */
   put(kind: BlobKind, payload: Uint8Array): string {
-    const hashBytes = digest("sha256", payload);
+    return this.putDigested(kind, payload, digest("sha256", payload));
+  }
+
+  /**
+   * put() for a payload whose SHA-256 the caller has just computed (off-thread, for large objects).
+   * The digest must be the payload's: it becomes the blob's name.
+   */
+  putDigested(kind: BlobKind, payload: Uint8Array, hashBytes: Uint8Array): string {
     const hash = toHex(hashBytes);
     if (this.locate(hash)) {
       if (kind === "chunk") {
@@ -124,11 +137,11 @@ export class BlobStore {
   }
 
   private append(kind: BlobKind, hashBytes: Uint8Array, hash: string, payload: Uint8Array): void {
-    const record = encodeRecord(kind, hashBytes, payload);
     const a = this.active;
-    fs.writeSync(a.fd, record, 0, record.length, a.size);
+    const record = encodeRecord(a.version, kind, hashBytes, payload);
+    writeAllAt(a.fd, record, a.size);
     a.index.set(hash, { pack: a.seq, offset: a.size + RECORD_HEAD, length: payload.length, kind });
-    a.size += record.length;
+    a.size += RECORD_HEAD + payload.length + 4;
     this.dirty = true;
     if (a.size >= this.options.packLimit) this.seal();
   }
@@ -200,8 +213,8 @@ export class BlobStore {
     const i = this.sealed.findIndex((s) => s.pack === seq);
     if (i < 0 || seq === this.active.seq) throw new Error(`pack ${seq} is not a sealed pack`);
     this.sealed.splice(i, 1);
-    const fd = this.readFds.get(seq);
-    if (fd !== undefined) fs.closeSync(fd);
+    const open = this.readFds.get(seq);
+    if (open !== undefined) fs.closeSync(open.fd);
     this.readFds.delete(seq);
     fs.rmSync(path.join(this.dir, packName(seq)), { force: true });
     fs.rmSync(path.join(this.dir, idxName(seq)), { force: true });
@@ -230,14 +243,14 @@ export class BlobStore {
   get(hash: string): Uint8Array {
     const loc = this.locate(hash);
     if (!loc) throw new BlobMissingError(hash);
-    const fd = this.fdFor(loc.pack);
+    const { fd, version } = this.packFor(loc.pack);
     const recordStart = loc.offset - RECORD_HEAD;
     const record = new Uint8Array(RECORD_HEAD + loc.length + 4);
     const n = fs.readSync(fd, record, 0, record.length, recordStart);
     if (n !== record.length) throw new BlobCorruptError(hash, `short read in pack ${loc.pack}`);
     const view = new DataView(record.buffer);
     const body = record.subarray(4, record.length - 4);
-    if (view.getUint32(0, true) !== body.length || view.getUint32(record.length - 4, true) !== recordChecksum(body)) {
+    if (view.getUint32(0, true) !== body.length || view.getUint32(record.length - 4, true) !== bodyChecksum(version, body)) {
       throw new BlobCorruptError(hash, `checksum mismatch in pack ${loc.pack} at ${recordStart}`);
     }
     if (toHex(record.subarray(5, RECORD_HEAD)) !== hash) throw new BlobCorruptError(hash, "hash field mismatch");
@@ -259,12 +272,13 @@ export class BlobStore {
     const index = SealedIndex.build(a.seq, a.index.entries());
     this.writeIndex(index);
     this.sealed.push(index);
-    this.readFds.set(a.seq, a.fd);
+    this.readFds.set(a.seq, { fd: a.fd, version: a.version });
     this.dirty = false;
     const next = a.seq + 1;
     fs.writeFileSync(path.join(this.dir, packName(next)), PACK_MAGIC);
     fsyncDir(this.dir);
-    this.active = { seq: next, fd: fs.openSync(path.join(this.dir, packName(next)), "r+"), size: PACK_MAGIC.length, index: new Map() };
+    const fd = fs.openSync(path.join(this.dir, packName(next)), "r+");
+    this.active = { seq: next, fd, version: PACK_VERSION, size: MAGIC_BYTES, index: new Map() };
   }
 
   private writeIndex(index: SealedIndex): void {
@@ -290,14 +304,22 @@ export class BlobStore {
     return undefined;
   }
 
-  private fdFor(pack: number): number {
-    if (pack === this.active.seq) return this.active.fd;
-    let fd = this.readFds.get(pack);
-    if (fd === undefined) {
-      fd = fs.openSync(path.join(this.dir, packName(pack)), "r");
-      this.readFds.set(pack, fd);
+  private packFor(pack: number): { fd: number; version: PackVersion } {
+    if (pack === this.active.seq) return this.active;
+    let open = this.readFds.get(pack);
+    if (open === undefined) {
+      const fd = fs.openSync(path.join(this.dir, packName(pack)), "r");
+      const magic = new Uint8Array(MAGIC_BYTES);
+      fs.readSync(fd, magic, 0, MAGIC_BYTES, 0);
+      const version = packVersion(magic);
+      if (version === undefined) {
+        fs.closeSync(fd);
+        throw new Error(`pack ${pack} has no pack magic`);
+      }
+      open = { fd, version };
+      this.readFds.set(pack, open);
     }
-    return fd;
+    return open;
   }
 
   /** Every stored blob with its location (sealed packs, then the active one). */
@@ -319,7 +341,18 @@ export class BlobStore {
   close(): void {
     fs.fsyncSync(this.active.fd);
     fs.closeSync(this.active.fd);
-    for (const fd of this.readFds.values()) fs.closeSync(fd);
+    for (const { fd } of this.readFds.values()) fs.closeSync(fd);
     this.readFds.clear();
+  }
+}
+
+/** Writes all of `parts` at `position` with writev (a short write continues where it stopped). */
+function writeAllAt(fd: number, parts: Uint8Array[], position: number): void {
+  let pending = parts.filter((p) => p.length > 0);
+  while (pending.length > 0) {
+    let n = fs.writevSync(fd, pending, position);
+    position += n;
+    while (pending.length > 0 && n >= pending[0].length) n -= pending.shift()!.length;
+    if (n > 0) pending[0] = pending[0].subarray(n);
   }
 }

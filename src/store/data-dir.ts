@@ -5,7 +5,12 @@ import process from "node:process";
 import { fsyncDir } from "./fs-async.ts";
 
 export const FORMAT_NAME = "strata-data";
-export const FORMAT_VERSION = 1;
+/**
+ * 1: packs STRPACK1 (CRC32C records). 2: new packs are STRPACK2 (CRC32 records); STRPACK1 packs stay
+ * valid. A version-1 dir is upgraded on open by rewriting FORMAT before any STRPACK2 pack is written,
+ * so a version-1 binary refuses the dir instead of misreading its new packs.
+ */
+export const FORMAT_VERSION = 2;
 
 export class DataDirError extends Error {}
 
@@ -14,14 +19,10 @@ export function prepareDataDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
   const formatFile = path.join(dir, "FORMAT");
   if (!fs.existsSync(formatFile)) {
-    if (fs.readdirSync(dir).some((n) => n !== "LOCK")) {
+    if (fs.readdirSync(dir).some((n) => n !== "LOCK" && n !== "FORMAT.tmp")) {
       throw new DataDirError(`${dir} is not empty and has no FORMAT file: refusing to use it as a Strata data dir`);
     }
-    const fd = fs.openSync(formatFile, "w");
-    fs.writeSync(fd, `${FORMAT_NAME} ${FORMAT_VERSION}\n`);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fsyncDir(dir);
+    writeFormat(dir);
     return;
   }
   const [name, version] = fs.readFileSync(formatFile, "utf8").trim().split(/\s+/);
@@ -29,6 +30,19 @@ export function prepareDataDir(dir: string): void {
   if (Number(version) > FORMAT_VERSION) {
     throw new DataDirError(`${dir} has format version ${version}; this Strata reads up to ${FORMAT_VERSION}`);
   }
+  if (Number(version) < FORMAT_VERSION) writeFormat(dir);
+}
+
+/** Writes FORMAT atomically (temp file, fsync, rename, fsync of the dir). */
+function writeFormat(dir: string): void {
+  const formatFile = path.join(dir, "FORMAT");
+  const tmp = `${formatFile}.tmp`;
+  const fd = fs.openSync(tmp, "w");
+  fs.writeSync(fd, `${FORMAT_NAME} ${FORMAT_VERSION}\n`);
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
+  fs.renameSync(tmp, formatFile);
+  fsyncDir(dir);
 }
 
 function pidAlive(pid: number): boolean {

@@ -1,8 +1,18 @@
 // Reads a pack file front to back, yielding its records; tells where the valid data ends (torn tail).
 import * as fs from "node:fs";
-import { compareBytes, toHex } from "../util/bytes.ts";
-import { recordChecksum } from "./checksum.ts";
-import { type BlobKind, HASH_BYTES, kindName, PACK_MAGIC, RECORD_HEAD, RECORD_OVERHEAD } from "./pack-format.ts";
+import { toHex } from "../util/bytes.ts";
+import {
+  type BlobKind,
+  bodyChecksum,
+  HASH_BYTES,
+  kindName,
+  MAGIC_BYTES,
+  PACK_VERSION,
+  type PackVersion,
+  packVersion,
+  RECORD_HEAD,
+  RECORD_OVERHEAD,
+} from "./pack-format.ts";
 
 export interface ScannedRecord {
   hash: string;
@@ -18,6 +28,8 @@ export interface ScanResult {
   end: number;
   /** Byte ranges that could not be framed at all (damaged lengths); their blobs are lost. */
   unreadable: Array<[number, number]>;
+  /** The pack's version (from its magic; the current one when the file has no valid magic). */
+  version: PackVersion;
   /** The payload bytes of a scanned record. */
   payload(record: ScannedRecord): Uint8Array;
 }
@@ -35,9 +47,8 @@ export function scanPack(path: string, upTo?: number): ScanResult {
   const payload = (r: ScannedRecord) => bytes.subarray(r.offset, r.offset + r.length);
   const records: ScannedRecord[] = [];
   const unreadable: Array<[number, number]> = [];
-  if (bytes.length < PACK_MAGIC.length || compareBytes(bytes.subarray(0, PACK_MAGIC.length), PACK_MAGIC) !== 0) {
-    return { records, end: 0, unreadable, payload };
-  }
+  const version = packVersion(bytes);
+  if (version === undefined) return { records, end: 0, unreadable, version: PACK_VERSION, payload };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
   const frame = (at: number): { size: number; intact: boolean } | undefined => {
@@ -45,7 +56,7 @@ export function scanPack(path: string, upTo?: number): ScanResult {
     const body = view.getUint32(at, true);
     if (body < 1 + HASH_BYTES || body > MAX_RECORD + 1 + HASH_BYTES || at + 4 + body + 4 > bytes.length) return undefined;
     if (!kindName(bytes[at + 4])) return undefined;
-    const intact = view.getUint32(at + 4 + body, true) === recordChecksum(bytes.subarray(at + 4, at + 4 + body));
+    const intact = view.getUint32(at + 4 + body, true) === bodyChecksum(version, bytes.subarray(at + 4, at + 4 + body));
     return { size: 4 + body + 4, intact };
   };
   const push = (at: number, size: number, intact: boolean) =>
@@ -57,7 +68,7 @@ export function scanPack(path: string, upTo?: number): ScanResult {
       intact,
     });
 
-  let at = PACK_MAGIC.length;
+  let at = MAGIC_BYTES;
   while (at < bytes.length) {
     const rec = frame(at);
     if (rec?.intact) {
@@ -75,7 +86,7 @@ export function scanPack(path: string, upTo?: number): ScanResult {
     unreadable.push([at, next]);
     at = next;
   }
-  return { records, end: at, unreadable, payload };
+  return { records, end: at, unreadable, version, payload };
 }
 
 function resync(from: number, frame: (at: number) => { intact: boolean } | undefined, size: number): number | undefined {

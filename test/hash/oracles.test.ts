@@ -6,6 +6,7 @@ import { crc32 as zlibCrc32 } from "node:zlib";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { createCRC32, createCRC64, createSHA256 } from "hash-wasm";
 import { createHasher, selectHashEngine, type DigestAlgorithm, type HashEngine } from "../../src/hash/hashing.ts";
+import { createWasmHasher } from "../../src/hash/wasm-hashers.ts";
 import { randomBytes, randomSplits, seededRandom } from "./random.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -82,4 +83,13 @@ test("a digested hasher refuses more input", () => {
   const h = createHasher("crc32c");
   h.digest();
   expect(() => h.update(new Uint8Array(1))).toThrow();
+});
+
+test("the core's CRC32 (used where node:zlib has no crc32) agrees with zlib", () => {
+  for (const n of [0, 1, 7, 8, 300, (1 << 20) + 3]) {
+    const data = randomBytes(n, random);
+    const h = createWasmHasher("crc32");
+    for (const p of randomSplits(data, random)) h.update(p);
+    expect(hex(h.digest())).toBe(oracles("crc32", data)[0]!);
+  }
 });
