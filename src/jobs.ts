@@ -41,10 +41,7 @@ export interface JobEndpointOptions {
   /** with auth on, a job's endpoint takes only the job's own access key */
   authEnabled: boolean;
   /** the server's request observer: the same metrics and log lines as the main endpoint */
-  observed: {
-    observe: S3AppOptions["observe"];
-    wrap: (raw: Request, responding: Response | Promise<Response>) => Promise<Response>;
-  };
+  observe: S3AppOptions["observe"];
 }
 
 export class JobEndpoints implements JobHost {
@@ -66,10 +63,10 @@ export class JobEndpoints implements JobHost {
         },
       }
       : { auth: this.o.auth };
-    const app = createS3App({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(spec) }, { domains: [], observe: this.o.observed.observe, ...auth });
+    const app = createS3App({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(spec) }, { domains: [], observe: this.o.observe, ...auth });
     let server: RunningServer;
     try {
-      server = serve({ port: 0, hostname: this.o.hostname, fetch: (raw) => this.o.observed.wrap(raw, app.fetch(raw)), tls: this.o.tls });
+      server = serve({ port: 0, hostname: this.o.hostname, fetch: (raw) => app.fetch(raw), tls: this.o.tls });
     } catch (err) {
       await vs.dropCommit(repo, branch);
       throw err;

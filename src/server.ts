@@ -17,7 +17,7 @@ import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
 import { createS3App, type S3AppOptions } from "./s3/app.ts";
 import { parseBucket } from "./s3/buckets.ts";
 import { authenticate } from "./s3/auth/authenticate.ts";
-import { DEFAULT_S3_CONFIG, type S3Request } from "./s3/context.ts";
+import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
 import { S3Error } from "./s3/errors.ts";
 import type { RequestAuthOptions } from "./s3/request-auth.ts";
 import { Store } from "./store/store.ts";
@@ -54,19 +54,20 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     const { bytes, blobs } = store.blobs.stats();
     return { bytes, blobs, dedupChunks: store.blobs.deduplicated.chunks, dedupBytes: store.blobs.deduplicated.bytes };
   });
-  const log = config.quiet ? undefined : (hooks.log ?? ((line: string) => process.stdout.write(line + "\n")));
-  const observed = observeRequests(metrics, log);
+  const stdoutLog = config.quiet || hooks.log ? undefined : batchedStdout();
+  const log = config.quiet ? undefined : (hooks.log ?? stdoutLog!.write);
+  const observe = observeRequests(metrics, log);
   // Auth off: every access key is its own secret, so unsigned requests pass and signed ones must verify.
   // Auth on: access keys are tokens, and roles decide. The admin API takes the same credentials.
   const requestAuth = access.auth;
 
   const s3 = createS3App({ repo, config: s3Config, buckets: { resolve: parseBucket, managesBuckets: true } }, {
     domains: ["localhost", ...config.domains],
-    observe: observed.observe,
+    observe,
     auth: requestAuth,
     authorize: access.authorize,
   });
-  const jobs = new JobEndpoints({ repo, s3Config, hostname: config.bind, tls, observed, auth: requestAuth, authEnabled: access.enabled });
+  const jobs = new JobEndpoints({ repo, s3Config, hostname: config.bind, tls, observe, auth: requestAuth, authEnabled: access.enabled });
   const admin = createAdminApp({
     repo,
     jobs,
@@ -78,7 +79,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const domains = ["localhost", ...config.domains];
   const fetch = (raw: Request) => {
     const url = new URL(raw.url);
-    return isAdminRequest(raw, url, domains) ? admin.fetch(raw) : observed.wrap(raw, s3.fetch(raw));
+    return isAdminRequest(raw, url, domains) ? admin.fetch(raw) : s3.fetch(raw);
   };
 
   let server;
@@ -99,6 +100,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
       await server.stop();
       await jobs.dropAll();
       await repo.close();
+      stdoutLog?.flush();
       if (config.ephemeral) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -116,29 +118,36 @@ function isAdminRequest(raw: Request, url: URL, domains: string[]): boolean {
   return !domains.some((d) => hostname.endsWith(`.${d}`));
 }
 
+/** Feeds each S3 request's outcome to the metrics and the request log. */
+function observeRequests(metrics: Metrics, log?: (line: string) => void): NonNullable<S3AppOptions["observe"]> {
+  return ({ req, operation, response, started }) => {
+    const bytesIn = Number(req.headers.get("x-amz-decoded-content-length") ?? req.headers.get("content-length") ?? 0) || 0;
+    const bytesOut = req.method === "HEAD" ? 0 : Number(response.headers.get("content-length") ?? 0) || 0;
+    const ms = performance.now() - started;
+    metrics.record({ operation, status: response.status, seconds: ms / 1000, bytesIn, bytesOut });
+    log?.(requestLogLine({ id: req.requestId, operation, method: req.method, bucket: req.bucket, key: req.key, status: response.status, bytesIn, bytesOut, ms }));
+  };
+}
+
 /**
- * Joins the S3 app's per-request event (operation, bucket, key) with its response (status, length) for the
- * metrics and the log line. The app tags each response with its request id, which keys the join.
+ * Request log lines for stdout, written together once per turn of the event loop: a write per line cost
+ * 10-15% of a small GET's throughput. flush() writes what is left (at stop).
  */
-function observeRequests(metrics: Metrics, log?: (line: string) => void) {
-  const pending = new Map<string, { req: S3Request; operation: string; started: number }>();
-  const observe: S3AppOptions["observe"] = (e) => {
-    pending.set(e.req.requestId, e);
+function batchedStdout(): { write: (line: string) => void; flush: () => void } {
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = pending.join("");
+    pending = [];
+    process.stdout.write(text);
   };
-  const wrap = async (raw: Request, responding: Response | Promise<Response>): Promise<Response> => {
-    const res = await responding;
-    const id = res.headers.get("x-amz-request-id") ?? "";
-    const event = pending.get(id);
-    if (!event) return res;
-    pending.delete(id);
-    const bytesIn = Number(raw.headers.get("x-amz-decoded-content-length") ?? raw.headers.get("content-length") ?? 0) || 0;
-    const bytesOut = raw.method === "HEAD" ? 0 : Number(res.headers.get("content-length") ?? 0) || 0;
-    const ms = performance.now() - event.started;
-    metrics.record({ operation: event.operation, status: res.status, seconds: ms / 1000, bytesIn, bytesOut });
-    log?.(requestLogLine({ id, operation: event.operation, method: raw.method, bucket: event.req.bucket, key: event.req.key, status: res.status, bytesIn, bytesOut, ms }));
-    return res;
+  return {
+    write(line) {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push(line + "\n");
+    },
+    flush,
   };
-  return { observe, wrap };
 }
 
 /**

@@ -12,21 +12,38 @@ export function getJson<T>(blobs: BlobStore, hash: string): T {
   return JSON.parse(fromUtf8(blobs.get(hash))) as T;
 }
 
-/** A small LRU of decoded immutable blobs: content addressing means an entry is never stale. */
+/**
+ * A bounded cache of decoded immutable blobs: content addressing means an entry is never stale.
+ *
+ * Two generations instead of an LRU list: a hit in the young map costs one lookup, a hit in the old map copies the
+ * entry to the young one, and when the young map is full it becomes the old one (dropping the previous old one).
+ * What is used keeps being copied forward; what is not goes within two generations. An LRU built on Map
+ * delete+set looked cheap but cost ~20 µs per hit on a 50,000-entry map in Bun (the table is rehashed as
+ * deletions pile up), which made tree lookups the largest cost of a small GET.
+ */
 export class DecodedCache<T> {
-  private map = new Map<string, T>();
-  constructor(private readonly capacity: number) {}
+  private young = new Map<string, T>();
+  private old = new Map<string, T>();
+  private readonly generation: number;
+
+  /** Holds at most `capacity` entries (two generations of half of it). */
+  constructor(capacity: number) {
+    this.generation = Math.max(1, Math.ceil(capacity / 2));
+  }
 
   get(hash: string, load: () => T): T {
-    const hit = this.map.get(hash);
-    if (hit !== undefined) {
-      this.map.delete(hash);
-      this.map.set(hash, hit);
-      return hit;
-    }
-    const value = load();
-    this.map.set(hash, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
+    const hit = this.young.get(hash);
+    if (hit !== undefined) return hit;
+    const value = this.old.get(hash) ?? load();
+    this.remember(hash, value);
     return value;
+  }
+
+  private remember(hash: string, value: T): void {
+    if (this.young.size >= this.generation) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(hash, value);
   }
 }

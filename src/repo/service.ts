@@ -33,6 +33,18 @@ export class RepoService {
   }
 
   /**
+   * Bytes [start, end] of an object stored as a single chunk (every object below the chunker's minimum size),
+   * read at once; undefined for objects of several chunks, which are streamed. Memory is bounded by the largest
+   * chunk, as when streaming. A response with a body in hand is far cheaper than a one-chunk stream: with
+   * 4 KiB objects the stream machinery was ~20% of a GET.
+   */
+  readSingleChunk(manifest: ObjectManifest, start = 0, end = manifest.size - 1): Uint8Array<ArrayBuffer> | undefined {
+    if (manifest.chunks.length !== 1) return undefined;
+    const bytes = this.store.blobs.get(manifest.chunks[0][0]) as Uint8Array<ArrayBuffer>; // read into a fresh ArrayBuffer
+    return bytes.subarray(start, end + 1);
+  }
+
+  /**
    * Stores bytes as one object version at key on a branch (one commit, or into its open commit) and resolves
    * once durable. The S3 layer builds richer manifests itself; this is the plain path for tools and tests.
    */

@@ -7,8 +7,11 @@ import { DecodedCache, getJson, putJson } from "./blob-codec.ts";
 /** Leaf: level 0, entries [key, value]. Internal: level ≥ 1, children [firstKey, hash, liveCount]. */
 export type TreeNode<V> = { v: 0; e: Array<[string, V]> } | { v: number; c: Array<[string, string, number]> };
 
-const MAX_LEAF = 96;
-const MAX_CHILDREN = 128;
+// Small nodes: a one-key write rewrites a whole leaf and every node above it, so the bytes serialised, hashed
+// and appended per PUT grow with node size (96/128 wrote ~47 KB per small PUT, 32/32 ~22 KB) while depth grows
+// only with log32: a million keys still take five levels. Readers accept nodes of any size.
+const MAX_LEAF = 32;
+const MAX_CHILDREN = 32;
 
 export type TreeChange<V> = [key: string, value: V | null];
 export type DiffEntry<V> = { key: string; before?: V; after?: V };
@@ -207,9 +210,15 @@ function childFor(children: Child[], key: string): number {
   return lo;
 }
 
+/**
+ * Cuts an overfull node into even parts filled to about 3/4 of max, as B-trees are bulk-loaded: a node built
+ * full would split again at the next write into it, rewriting a sibling and its parent too (a cascade, right
+ * after a bulk load, on every level).
+ */
 function split<T>(items: T[], max: number): T[][] {
   if (items.length === 0) return [];
-  const parts = Math.ceil(items.length / max);
+  if (items.length <= max) return [items];
+  const parts = Math.ceil(items.length / Math.max(1, Math.floor((max * 3) / 4)));
   const size = Math.ceil(items.length / parts);
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

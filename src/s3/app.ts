@@ -61,8 +61,8 @@ export interface S3AppOptions {
   auth: RequestAuthOptions;
   /** [authz] With auth on: refuses (AccessDenied) what the request's user has no role for; see access-policy.ts. */
   authorize?: Authorizer;
-  /** Called once per request with what the log and metrics need. */
-  observe?: (event: { req: S3Request; operation: string; status: number; started: number }) => void;
+  /** Called once per request, with its final response, with what the log and metrics need. */
+  observe?: (event: { req: S3Request; operation: string; response: Response; started: number }) => void;
 }
 
 /** Splits the request target into bucket and key, honouring virtual-host style addressing. */
@@ -122,7 +122,7 @@ export function createS3App(deps: S3Deps, options: S3AppOptions): Hono {
     }
     response.headers.set("x-amz-request-id", req.requestId);
     response.headers.set("server", "Strata");
-    options.observe?.({ req, operation, status: response.status, started });
+    options.observe?.({ req, operation, response, started });
     return response;
   });
   return app;

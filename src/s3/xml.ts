@@ -1,31 +1,70 @@
-// The one home of fast-xml-parser: building S3 response documents and parsing request bodies.
-import { XMLBuilder, XMLParser } from "fast-xml-parser";
+// The one home of fast-xml-parser (parsing request bodies) and of the writer of S3 response documents.
+//
+// Responses are written by a small serializer rather than fast-xml-parser's XMLBuilder: the builder tracks a
+// path matcher, attribute extraction and five regex passes per value, and a 1000-key ListObjectsV2 page cost
+// ~3.5 ms in it (1.5 ms with entities and attributes off) against ~0.4 ms here. The output is the same bytes.
+import { XMLParser } from "fast-xml-parser";
 
 const NS = "http://s3.amazonaws.com/doc/2006-03-01/";
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@", suppressEmptyNode: false, processEntities: true });
 const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, isArray: (name) => ARRAY_TAGS.has(name) });
 const ARRAY_TAGS = new Set(["Object", "Part", "CORSRule"]);
 
-export type XmlValue = string | number | boolean | undefined | null | XmlObject | XmlValue[];
+export type XmlValue = string | number | boolean | undefined | null | RawXml | XmlObject | XmlValue[];
 export interface XmlObject {
   [name: string]: XmlValue;
 }
 
-/** An S3 response document: <?xml ...?><Root xmlns="...">...</Root>. Undefined fields are left out. */
-export function xmlDocument(root: string, body: XmlObject, namespace = true): string {
-  const content = namespace ? { "@xmlns": NS, ...prune(body) } : prune(body);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ [root]: content })}`;
+/**
+ * Elements already written (their text escaped with escapeXml), inserted as they are whatever the field's name.
+ * A list page writes its thousand entries with one template each: walking them as objects costs ~1 ms a page.
+ */
+export class RawXml {
+  constructor(readonly xml: string) {}
 }
 
-function prune(value: XmlObject): XmlObject {
-  const out: XmlObject = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v === undefined || v === null) continue;
-    if (Array.isArray(v)) out[k] = v.map((x) => (typeof x === "object" && x !== null && !Array.isArray(x) ? prune(x) : x));
-    else if (typeof v === "object") out[k] = prune(v);
-    else out[k] = v;
-  }
+/** One element written now, to be inserted (repeatedly) as RawXml. */
+export function xmlFragment(name: string, value: XmlValue): RawXml {
+  return new RawXml(element(name, value));
+}
+
+/**
+ * An S3 response document: <?xml ...?><Root xmlns="...">...</Root>. Fields in insertion order; undefined and null
+ * fields are left out; an array repeats its element once per item (none for an empty array); a "#text" field is
+ * the element's own text.
+ */
+export function xmlDocument(root: string, body: XmlObject, namespace = true): string {
+  const open = namespace ? `<${root} xmlns="${NS}">` : `<${root}>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${open}${fields(body)}</${root}>`;
+}
+
+function fields(object: XmlObject): string {
+  let out = "";
+  for (const name of Object.keys(object)) out += element(name, object[name]);
   return out;
+}
+
+const TEXT = "#text";
+
+function element(name: string, value: XmlValue): string {
+  if (value === undefined || value === null) return "";
+  if (name === TEXT) return escapeXml(String(value));
+  if (typeof value !== "object") return `<${name}>${escapeXml(typeof value === "string" ? value : String(value))}</${name}>`;
+  if (value instanceof RawXml) return value.xml;
+  if (Array.isArray(value)) {
+    let out = "";
+    for (let i = 0; i < value.length; i++) out += element(name, value[i]);
+    return out;
+  }
+  return `<${name}>${fields(value)}</${name}>`;
+}
+
+const SPECIAL = /[&<>"']/;
+const SPECIALS = /[&<>"']/g;
+const ENTITY: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+
+/** Escapes the five XML specials, as the builder did (ETags keep their quotes as &quot;). */
+export function escapeXml(text: string): string {
+  return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ENTITY[c]) : text;
 }
 
 /** Parses a request body; undefined when it is not well-formed XML. */

@@ -19,16 +19,25 @@ export interface RefChange {
 const MAGIC = utf8("STRREFS1");
 
 export class RefJournalError extends Error {}
-type StagedBatch = Array<{ bytes: Uint8Array; changes: Array<[string, string | null]> }>;
+
+/**
+ * A ref as recorded (its JSON) and, once someone read it, decoded. Reads vastly outnumber writes (every request
+ * reads its repo and branch), so each value is parsed once and shared, frozen, by every reader and both views.
+ */
+interface RefEntry {
+  raw: string;
+  value?: unknown;
+}
+type StagedBatch = Array<{ bytes: Uint8Array; changes: Array<[string, RefEntry | null]> }>;
 
 export class RefJournal {
   private readonly file: string;
   private fd: number;
   private size: number;
   /** What writers build on: includes changes not yet durable. */
-  private latest = new Map<string, string>();
+  private latest = new Map<string, RefEntry>();
   /** What readers see: only what is on disk. */
-  private durable = new Map<string, string>();
+  private durable = new Map<string, RefEntry>();
   private pending: StagedBatch = [];
   private readonly compactMin: number;
   private nextCompactCheck: number;
@@ -57,7 +66,7 @@ export class RefJournal {
     for (let body = readFrame(bytes, at); body; body = readFrame(bytes, at)) {
       for (const [k, v] of JSON.parse(fromUtf8(body)) as Array<[string, string | null]>) {
         if (v === null) this.latest.delete(k);
-        else this.latest.set(k, v);
+        else this.latest.set(k, { raw: v });
       }
       at += 8 + body.length;
     }
@@ -75,26 +84,28 @@ export class RefJournal {
     return at;
   }
 
+  /** The ref's value (frozen: build changed copies, never mutate it), or undefined. */
   get<T = RefValue>(key: string, view: "latest" | "durable" = "latest"): T | undefined {
-    const raw = (view === "latest" ? this.latest : this.durable).get(key);
-    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+    const entry = (view === "latest" ? this.latest : this.durable).get(key);
+    return entry === undefined ? undefined : (decoded(entry) as T);
   }
 
-  /** Refs whose key starts with prefix, in key order. */
+  /** Refs whose key starts with prefix, in key order (values frozen, as get's). */
   list<T = RefValue>(prefix: string, view: "latest" | "durable" = "latest"): Array<[string, T]> {
     const out: Array<[string, T]> = [];
-    for (const [k, v] of view === "latest" ? this.latest : this.durable) if (k.startsWith(prefix)) out.push([k, JSON.parse(v) as T]);
+    for (const [k, v] of view === "latest" ? this.latest : this.durable) if (k.startsWith(prefix)) out.push([k, decoded(v) as T]);
     return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
   /** Applies changes to the latest view now; they reach disk (and the durable view) at the next flush. */
   stage(changes: RefChange[]): void {
     const encoded: Array<[string, string | null]> = changes.map((c) => [c.key, c.value === null ? null : JSON.stringify(c.value)]);
-    for (const [k, v] of encoded) {
+    const entries: Array<[string, RefEntry | null]> = encoded.map(([k, raw]) => [k, raw === null ? null : { raw }]);
+    for (const [k, v] of entries) {
       if (v === null) this.latest.delete(k);
       else this.latest.set(k, v);
     }
-    this.pending.push({ bytes: frame(utf8(JSON.stringify(encoded))), changes: encoded });
+    this.pending.push({ bytes: frame(utf8(JSON.stringify(encoded))), changes: entries });
   }
 
   /** Takes the records staged so far, for write(); the group commit takes them before syncing blobs. */
@@ -140,7 +151,7 @@ export class RefJournal {
    * written are appended to the new file by the next write. Runs inside a write, so never concurrently with one.
    */
   private compactIfSparse(): void {
-    const snapshot: Array<[string, string]> = [...this.durable];
+    const snapshot: Array<[string, string]> = [...this.durable].map(([k, v]) => [k, v.raw]);
     const record = frame(utf8(JSON.stringify(snapshot)));
     // Check again only once the journal could be 4x the snapshot: serialising every ref per flush would cost O(refs).
     this.nextCompactCheck = Math.max(this.compactMin, 4 * record.length, this.size + this.compactMin / 8);
@@ -168,6 +179,20 @@ export class RefJournal {
   close(): void {
     fs.closeSync(this.fd);
   }
+}
+
+/** The entry's value, parsed on first use. Frozen so that no reader can change what the others (and the journal) hold. */
+function decoded(entry: RefEntry): unknown {
+  if (entry.value === undefined) entry.value = deepFreeze(JSON.parse(entry.raw));
+  return entry.value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** The body of the record at `at` when it frames and its checksum matches, else undefined. */

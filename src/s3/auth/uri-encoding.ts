@@ -50,6 +50,9 @@ export function uriEncodeBytes(bytes: Uint8Array, keepSlash = false): string {
 
 export const uriEncode = (text: string, keepSlash = false): string => uriEncodeBytes(encoder.encode(text), keepSlash);
 
+/** Unreserved characters and '/' only: decoding and re-encoding would give the same string. */
+const ALREADY_CANONICAL = /^[A-Za-z0-9\-._~/]*$/;
+
 /**
  * The path as the signers encode it: each '/'-separated segment decoded then re-encoded, so an
  * encoded slash (%2F) stays inside its segment, '//' and a leading '/' in keys survive, and nothing
@@ -57,6 +60,7 @@ export const uriEncode = (text: string, keepSlash = false): string => uriEncodeB
  */
 export function canonicalPath(rawPath: string): string {
   if (rawPath === "") return "/";
+  if (ALREADY_CANONICAL.test(rawPath)) return rawPath; // the common case, without a round trip through bytes
   return rawPath
     .split("/")
     .map((segment) => uriEncodeBytes(percentDecode(segment)))

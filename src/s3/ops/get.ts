@@ -39,5 +39,5 @@ export function getObject(req: S3Request, deps: S3Deps): Response {
   if (range) headers["content-range"] = `bytes ${start}-${end}/${manifest.size}`;
   const status = range ? 206 : 200;
   if (req.method === "HEAD" || manifest.size === 0) return new Response(null, { status, headers });
-  return new Response(deps.repo.readObject(manifest, start, end), { status, headers });
+  return new Response(deps.repo.readSingleChunk(manifest, start, end) ?? deps.repo.readObject(manifest, start, end), { status, headers });
 }

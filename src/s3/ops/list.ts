@@ -4,12 +4,24 @@ import { isoTime } from "../../util/time.ts";
 import { fromBase64, toBase64, utf8, fromUtf8 } from "../../util/bytes.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
-import { quoteEtag } from "../object-headers.ts";
 import { encoderFor, maxKeys } from "../list-params.ts";
 import { xmlResponse } from "../respond.ts";
 import { readView } from "../targets.ts";
+import { escapeXml, RawXml, xmlFragment } from "../xml.ts";
+import type { VersionEntry } from "../../repo/model.ts";
 
-const OWNER = { ID: "strata", DisplayName: "strata" };
+const OWNER = xmlFragment("Owner", { ID: "strata", DisplayName: "strata" }).xml;
+
+/** The <Contents> elements of a page, one template each (see RawXml); the ETag is quoted as quoteEtag does. */
+function contentsXml(entries: Array<[string, VersionEntry]>, encode: (s: string) => string, withOwner: boolean): RawXml {
+  const owner = withOwner ? OWNER : "";
+  let xml = "";
+  for (const [key, e] of entries) {
+    xml += `<Contents><Key>${escapeXml(encode(key))}</Key><LastModified>${isoTime(e.t)}</LastModified><ETag>&quot;${escapeXml(e.e!)}&quot;</ETag>` +
+      `<Size>${e.s}</Size>${owner}<StorageClass>STANDARD</StorageClass></Contents>`;
+  }
+  return new RawXml(xml);
+}
 
 function listParams(req: S3Request) {
   const q = req.query;
@@ -30,14 +42,7 @@ export function listObjectsV1(req: S3Request, deps: S3Deps): Response {
     Delimiter: delimiter !== undefined ? encode(delimiter) : undefined,
     IsTruncated: page.truncated,
     EncodingType: req.query.get("encoding-type") || undefined,
-    Contents: page.entries.map(([key, e]) => ({
-      Key: encode(key),
-      LastModified: isoTime(e.t),
-      ETag: quoteEtag(e.e!),
-      Size: e.s,
-      Owner: OWNER,
-      StorageClass: "STANDARD",
-    })),
+    Contents: contentsXml(page.entries, encode, true),
     CommonPrefixes: page.prefixes.map((p) => ({ Prefix: encode(p) })),
   }, { headers: view.commit ? { "x-amz-version-id": view.commit } : {} });
 }
@@ -68,14 +73,7 @@ export function listObjectsV2(req: S3Request, deps: S3Deps): Response {
     ContinuationToken: token ?? undefined,
     NextContinuationToken: page.truncated && page.last !== undefined ? toBase64(utf8(page.last)) : undefined,
     StartAfter: startAfter ? encode(startAfter) : undefined,
-    Contents: page.entries.map(([key, e]) => ({
-      Key: encode(key),
-      LastModified: isoTime(e.t),
-      ETag: quoteEtag(e.e!),
-      Size: e.s,
-      Owner: owner ? OWNER : undefined,
-      StorageClass: "STANDARD",
-    })),
+    Contents: contentsXml(page.entries, encode, owner),
     CommonPrefixes: page.prefixes.map((p) => ({ Prefix: encode(p) })),
   }, { headers: view.commit ? { "x-amz-version-id": view.commit } : {} });
 }
