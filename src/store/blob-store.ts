@@ -38,12 +38,24 @@ export interface BlobStoreOptions {
   packLimit: number;
 }
 
+/**
+ * Appended records wait in memory until this many bytes are pending (or the next sync), then go out in one
+ * writev: a small PUT appends ~9 blobs, and a write syscall each was a fifth of its CPU time.
+ */
+const APPEND_BUFFER_BYTES = 1024 * 1024;
+/** writev takes at most IOV_MAX (1024 on Linux) buffers; a record is three. */
+const APPEND_BUFFER_PARTS = 1020;
+
 export class BlobStore {
   private readonly dir: string;
   private sealed: SealedIndex[] = []; // newest last
   private readonly readFds = new Map<number, { fd: number; version: PackVersion }>();
   private active!: { seq: number; fd: number; version: PackVersion; size: number; index: Map<string, BlobLocation> };
   private dirty = false;
+  /** Records appended to the active pack but not yet written: they start at `pendingAt` in its file. */
+  private pending: Uint8Array[] = [];
+  private pendingAt = 0;
+  private pendingBytes = 0;
   /** Chunks put again while already stored, and their bytes: what deduplication saved (for metrics). */
   readonly deduplicated = { chunks: 0, bytes: 0 };
   private syncs = 0;
@@ -138,8 +150,13 @@ export class BlobStore {
 
   private append(kind: BlobKind, hashBytes: Uint8Array, hash: string, payload: Uint8Array): void {
     const a = this.active;
-    const record = encodeRecord(a.version, kind, hashBytes, payload);
-    writeAllAt(a.fd, record, a.size);
+    // The payload is copied while it waits: the caller may reuse its buffer once put() returns.
+    const large = payload.length >= APPEND_BUFFER_BYTES;
+    const record = encodeRecord(a.version, kind, hashBytes, large ? payload : payload.slice());
+    if (this.pending.length === 0) this.pendingAt = a.size;
+    this.pending.push(...record);
+    this.pendingBytes += RECORD_HEAD + payload.length + 4;
+    if (this.pendingBytes >= APPEND_BUFFER_BYTES || this.pending.length >= APPEND_BUFFER_PARTS) this.writePending();
     a.index.set(hash, { pack: a.seq, offset: a.size + RECORD_HEAD, length: payload.length, kind });
     a.size += RECORD_HEAD + payload.length + 4;
     this.dirty = true;
@@ -223,6 +240,7 @@ export class BlobStore {
 
   /** Every pack file: sealed ones and the active one (with its current size: later appends are not included). */
   packFiles(): Array<{ seq: number; path: string; size: number; sealed: boolean }> {
+    this.writePending(); // the active pack's bytes up to its size are in the file for whoever reads it
     const files = this.sealed.map((s) => {
       const file = path.join(this.dir, packName(s.pack));
       return { seq: s.pack, path: file, size: fs.statSync(file).size, sealed: true };
@@ -243,8 +261,10 @@ export class BlobStore {
   get(hash: string): Uint8Array {
     const loc = this.locate(hash);
     if (!loc) throw new BlobMissingError(hash);
-    const { fd, version } = this.packFor(loc.pack);
     const recordStart = loc.offset - RECORD_HEAD;
+    // A blob put moments ago may still wait in memory; reads of such fresh blobs are rare, so write them out.
+    if (loc.pack === this.active.seq && this.pending.length > 0 && recordStart >= this.pendingAt) this.writePending();
+    const { fd, version } = this.packFor(loc.pack);
     const record = new Uint8Array(RECORD_HEAD + loc.length + 4);
     const n = fs.readSync(fd, record, 0, record.length, recordStart);
     if (n !== record.length) throw new BlobCorruptError(hash, `short read in pack ${loc.pack}`);
@@ -261,6 +281,7 @@ export class BlobStore {
   async sync(): Promise<void> {
     if (!this.dirty) return;
     this.dirty = false;
+    this.writePending();
     await fdatasync(this.active.fd);
     this.syncs++;
   }
@@ -268,6 +289,7 @@ export class BlobStore {
   /** Seals the active pack: fsync it, write its sorted index beside it, start the next pack. */
   private seal(): void {
     const a = this.active;
+    this.writePending();
     fs.fsyncSync(a.fd);
     const index = SealedIndex.build(a.seq, a.index.entries());
     this.writeIndex(index);
@@ -279,6 +301,15 @@ export class BlobStore {
     fsyncDir(this.dir);
     const fd = fs.openSync(path.join(this.dir, packName(next)), "r+");
     this.active = { seq: next, fd, version: PACK_VERSION, size: MAGIC_BYTES, index: new Map() };
+  }
+
+  /** Writes the records waiting in memory to the active pack, in one writev. */
+  private writePending(): void {
+    if (this.pending.length === 0) return;
+    const parts = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    writeAllAt(this.active.fd, parts, this.pendingAt);
   }
 
   private writeIndex(index: SealedIndex): void {
@@ -339,6 +370,7 @@ export class BlobStore {
   }
 
   close(): void {
+    this.writePending();
     fs.fsyncSync(this.active.fd);
     fs.closeSync(this.active.fd);
     for (const { fd } of this.readFds.values()) fs.closeSync(fd);

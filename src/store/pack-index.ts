@@ -53,12 +53,22 @@ export class SealedIndex {
     let hi = this.count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const c = compareBytes(this.entries.subarray(mid * IDX_ENTRY, mid * IDX_ENTRY + HASH_BYTES), hash);
+      const c = this.compareAt(mid, hash);
       if (c === 0) return this.at(mid);
       if (c < 0) lo = mid + 1;
       else hi = mid - 1;
     }
     return undefined;
+  }
+
+  /** Entry i's hash against `hash`, in place: a subarray per bisection step cost more than the comparison. */
+  private compareAt(i: number, hash: Uint8Array): number {
+    const base = i * IDX_ENTRY;
+    for (let j = 0; j < HASH_BYTES; j++) {
+      const d = this.entries[base + j] - hash[j];
+      if (d !== 0) return d;
+    }
+    return 0;
   }
 
   *all(): Generator<[string, BlobLocation]> {
