@@ -79,7 +79,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const domains = ["localhost", ...config.domains];
   const fetch = (raw: Request) => {
     const url = new URL(raw.url);
-    return isAdminRequest(raw, url, domains) ? admin.fetch(raw) : s3.fetch(raw, url);
+    return isAdminRequest(raw, url, domains) ? admin.fetch(raw) : s3.fetch(raw);
   };
 
   let server;

@@ -1,4 +1,5 @@
 // The S3 endpoint on Hono: addressing (path and virtual-host style), dispatch, errors, request ids.
+import { Hono } from "hono";
 import { RepoError } from "../repo/errors.ts";
 import { randomHex } from "../util/bytes.ts";
 import type { Operation } from "./route.ts";
@@ -89,17 +90,12 @@ export function addressOf(url: URL, host: string | null, domains: string[]): { b
   return { bucket: decode(path.slice(1, slash)), key: key === "" ? undefined : decode(key) };
 }
 
-export interface S3App {
-  /** Answers one request; `url` is `raw.url` already parsed, when the caller has it (saves a second parse). */
-  fetch(raw: Request, url?: URL): Promise<Response>;
-}
-
-// A plain function rather than a router: every request takes the same path, and Hono's Context per request
-// cost small GETs measurable throughput.
-export function createS3App(deps: S3Deps, options: S3AppOptions): S3App {
-  const fetch = async (raw: Request, parsed?: URL): Promise<Response> => {
+export function createS3App(deps: S3Deps, options: S3AppOptions): Hono {
+  const app = new Hono();
+  app.all("*", async (c) => {
+    const raw = c.req.raw;
     const started = performance.now();
-    const url = parsed ?? new URL(raw.url);
+    const url = new URL(raw.url);
     const req: S3Request = {
       method: raw.method,
       url,
@@ -128,8 +124,8 @@ export function createS3App(deps: S3Deps, options: S3AppOptions): S3App {
     response.headers.set("server", "Strata");
     options.observe?.({ req, operation, response, started });
     return response;
-  };
-  return { fetch };
+  });
+  return app;
 }
 
 function toS3Error(err: unknown): S3Error {
