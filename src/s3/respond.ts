@@ -3,6 +3,9 @@ import { S3Error } from "./errors.ts";
 import type { S3Request } from "./context.ts";
 import { type XmlObject, xmlDocument } from "./xml.ts";
 
+/** The owner S3 reports on buckets, objects and uploads: Strata has one. */
+export const OWNER = { ID: "strata", DisplayName: "strata" };
+
 export function xmlResponse(root: string, body: XmlObject, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return new Response(xmlDocument(root, body), {
     status: init.status ?? 200,

@@ -5,16 +5,16 @@ import { fromBase64, toBase64, utf8, fromUtf8 } from "../../util/bytes.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { encoderFor, maxKeys } from "../list-params.ts";
-import { xmlResponse } from "../respond.ts";
+import { OWNER, xmlResponse } from "../respond.ts";
 import { readView } from "../targets.ts";
 import { escapeXml, RawXml, xmlFragment } from "../xml.ts";
 import type { VersionEntry } from "../../repo/model.ts";
 
-const OWNER = xmlFragment("Owner", { ID: "strata", DisplayName: "strata" }).xml;
+const OWNER_XML = xmlFragment("Owner", OWNER).xml;
 
 /** The <Contents> elements of a page, one template each (see RawXml); the ETag is quoted as quoteEtag does. */
 function contentsXml(entries: Array<[string, VersionEntry]>, encode: (s: string) => string, withOwner: boolean): RawXml {
-  const owner = withOwner ? OWNER : "";
+  const owner = withOwner ? OWNER_XML : "";
   let xml = "";
   for (const [key, e] of entries) {
     xml += `<Contents><Key>${escapeXml(encode(key))}</Key><LastModified>${isoTime(e.t)}</LastModified><ETag>&quot;${escapeXml(e.e!)}&quot;</ETag>` +

@@ -7,7 +7,7 @@ import type { S3Deps, S3Request } from "../context.ts";
 import { copyRange, readCopySource } from "../copy-source.ts";
 import { S3Error } from "../errors.ts";
 import { describedBy, quoteEtag } from "../object-headers.ts";
-import { xmlResponse } from "../respond.ts";
+import { OWNER, xmlResponse } from "../respond.ts";
 import { fromRepoError, writeTarget } from "../targets.ts";
 import { parseXml } from "../xml.ts";
 import type { ChecksumAlgorithm } from "../payload/checksums.ts"; // [authz]
@@ -17,8 +17,6 @@ import { checksumElement, completedChecksum, uploadChecksum, uploadChecksumHeade
 
 const MIN_PART = 5 * 1024 * 1024;
 const MAX_PART = 5 * 1024 ** 3;
-const OWNER = { ID: "strata", DisplayName: "strata" };
-
 function uploadOf(req: S3Request, deps: S3Deps) {
   const target = writeTarget(deps, req.bucket!);
   const id = req.query.get("uploadId") ?? "";

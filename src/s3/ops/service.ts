@@ -3,9 +3,7 @@ import { isoTime } from "../../util/time.ts";
 import { branchBucket } from "../buckets.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
-import { xmlResponse } from "../respond.ts";
-
-const OWNER = { ID: "strata", DisplayName: "strata" };
+import { OWNER, xmlResponse } from "../respond.ts";
 
 export function listBuckets(req: S3Request, deps: S3Deps): Response {
   const prefix = req.query.get("prefix") ?? "";

@@ -3,12 +3,10 @@ import { listVersions } from "../../repo/listing.ts";
 import { isoTime } from "../../util/time.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { quoteEtag } from "../object-headers.ts";
-import { xmlResponse } from "../respond.ts";
+import { OWNER, xmlResponse } from "../respond.ts";
 import type { XmlObject } from "../xml.ts";
 import { readView } from "../targets.ts";
 import { encoderFor, maxKeys } from "../list-params.ts";
-
-const OWNER = { ID: "strata", DisplayName: "strata" };
 
 export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
   const view = readView(deps, req.bucket!);
