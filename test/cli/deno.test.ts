@@ -1,4 +1,4 @@
-// The same sources under Deno 2 (`deno task start`-style): serve, then the aws CLI puts, gets and lists.
+// The same sources under Deno 2, started the README's way (`deno task start`): serve, then the aws CLI puts, gets and lists.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,7 +11,7 @@ let work: string;
 beforeAll(async () => {
   const port = await freePort();
   work = tempDir();
-  server = await startServerProcess(path.join(BIN_DIR, "deno"), ["run", "--allow-all", "src/main.ts", "serve", "--port", String(port), "--bind", "127.0.0.1", "--ephemeral", "--quiet"], {
+  server = await startServerProcess(path.join(BIN_DIR, "deno"), ["task", "start", "--port", String(port), "--bind", "127.0.0.1", "--ephemeral", "--quiet"], {
     port,
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? work, DENO_NO_UPDATE_CHECK: "1" },
