@@ -2,7 +2,8 @@
 // AWS_ACCESS_KEY_ID is set (the same credentials S3 takes), turned into CliErrors with meaningful exit codes.
 import process from "node:process";
 import { CliError, EXIT, exitCodeOf } from "./exit.ts";
-import { type Credentials, encodeRfc3986, sha256Hex, signV4, UNSIGNED_PAYLOAD } from "./sigv4.ts";
+import { uriEncode } from "../s3/auth/uri-encoding.ts";
+import { type Credentials, sha256Hex, signV4, UNSIGNED_PAYLOAD } from "./sigv4.ts";
 
 export const DEFAULT_SERVER = "http://127.0.0.1:30600";
 
@@ -28,7 +29,7 @@ export class StrataClient {
 
   /** Calls the admin API; resolves to its JSON answer, throws CliError on an error answer. */
   async admin<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
-    const url = this.url(`/_strata/${path.split("/").map(encodeRfc3986).join("/")}`, options.query);
+    const url = this.url(`/_strata/${path.split("/").map((segment) => uriEncode(segment)).join("/")}`, options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers = new Headers(body === undefined ? {} : { "content-type": "application/json" });
     const res = await this.send(method, url, headers, body, sha256Hex(body ?? ""));
@@ -48,7 +49,7 @@ export class StrataClient {
 
   /** An S3 request on bucket/key; bodies stream (UNSIGNED-PAYLOAD). Error answers become CliErrors. */
   async s3(method: string, bucket: string, key: string | undefined, init: { body?: ReadableStream<Uint8Array>; headers?: Record<string, string>; query?: Query } = {}): Promise<Response> {
-    const path = `/${bucket}${key === undefined ? "" : `/${key.split("/").map(encodeRfc3986).join("/")}`}`;
+    const path = `/${bucket}${key === undefined ? "" : `/${key.split("/").map((segment) => uriEncode(segment)).join("/")}`}`;
     const res = await this.send(method, this.url(path, init.query), new Headers(init.headers), init.body, init.body ? UNSIGNED_PAYLOAD : sha256Hex(""));
     if (res.ok) return res;
     const text = method === "HEAD" ? "" : await res.text();

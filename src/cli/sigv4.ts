@@ -1,8 +1,9 @@
 // AWS Signature V4 for the CLI's requests, so the admin API and S3 can take the same credentials.
 // Bodies that stream are sent as UNSIGNED-PAYLOAD; JSON bodies are hashed.
-import { createHash } from "node:crypto";
-import { hmacSha256 } from "../hash/hashing.ts";
-import { toHex } from "../util/bytes.ts";
+import { digest, hmacSha256 } from "../hash/hashing.ts";
+import { deriveSigningKey } from "../s3/auth/sigv4.ts";
+import { canonicalQuery } from "../s3/auth/uri-encoding.ts";
+import { toHex, utf8 } from "../util/bytes.ts";
 
 export interface Credentials {
   accessKeyId: string;
@@ -12,11 +13,7 @@ export interface Credentials {
 
 export const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
-export const sha256Hex = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex");
-
-/** RFC 3986 encoding as SigV4 wants it (encodeURIComponent leaves !'()* alone). */
-export const encodeRfc3986 = (s: string): string =>
-  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+export const sha256Hex = (data: string | Uint8Array): string => toHex(digest("sha256", typeof data === "string" ? utf8(data) : data));
 
 /** Adds x-amz-date, x-amz-content-sha256 and Authorization to headers. The URL path must already be encoded. */
 export function signV4(
@@ -33,23 +30,17 @@ export function signV4(
   headers.set("x-amz-content-sha256", request.payloadHash);
   if (creds.sessionToken) headers.set("x-amz-security-token", creds.sessionToken);
   const names = ["host", "x-amz-content-sha256", "x-amz-date", ...(creds.sessionToken ? ["x-amz-security-token"] : [])].sort();
-  const query = [...url.searchParams]
-    .map(([k, v]) => [encodeRfc3986(k), encodeRfc3986(v)])
-    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join("&");
+  // The verifier's own canonical form of the query, so the two sides cannot drift apart.
   const canonical = [
     request.method,
     url.pathname,
-    query,
+    canonicalQuery(url.search.slice(1)),
     names.map((n) => `${n}:${headers.get(n)!.trim()}\n`).join(""),
     names.join(";"),
     request.payloadHash,
   ].join("\n");
   const scope = `${day}/${region}/s3/aws4_request`;
   const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256Hex(canonical)].join("\n");
-  let key: Uint8Array = hmacSha256(`AWS4${creds.secretAccessKey}`, day);
-  for (const part of [region, "s3", "aws4_request"]) key = hmacSha256(key, part);
-  const signature = toHex(hmacSha256(key, toSign));
+  const signature = toHex(hmacSha256(deriveSigningKey(creds.secretAccessKey, day, region, "s3"), toSign));
   headers.set("authorization", `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${names.join(";")}, Signature=${signature}`);
 }
