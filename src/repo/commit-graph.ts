@@ -31,6 +31,11 @@ export class CommitGraph {
     return hash === undefined ? undefined : this.read(hash);
   }
 
+  /** Caches a commit just written, so that the next write on its branch does not read it back from the store. */
+  remember(hash: string, record: CommitRecord): void {
+    this.records.get(hash, () => record);
+  }
+
   read(hash: string): CommitRecord {
     return this.records.get(hash, () => getJson<CommitRecord>(this.blobs, hash));
   }

@@ -2,7 +2,7 @@
 import { ChunkBuffers, createChunker, DEFAULT_CHUNKING } from "../hash/chunker.ts";
 import { createHasher, type DigestAlgorithm } from "../hash/hashing.ts";
 import { type HashedChunk, type ObjectHashing, startObjectHashing } from "../hash/object-hashing.ts";
-import { toHex } from "../util/bytes.ts";
+import { fromHex, toHex } from "../util/bytes.ts";
 import type { BlobStore } from "../store/blob-store.ts";
 
 /** [chunk hash, chunk size] */
@@ -149,6 +149,6 @@ export function readChunks(blobs: BlobStore, chunks: ChunkRef[], start: number, 
 /** Hashes over a set of digests, e.g. the multipart ETag (digest of the concatenated part digests). */
 export function digestOfDigests(alg: DigestAlgorithm, hexDigests: string[]): string {
   const h = createHasher(alg);
-  for (const d of hexDigests) h.update(Uint8Array.from(d.match(/../g) ?? [], (x) => parseInt(x, 16)));
+  for (const d of hexDigests) h.update(fromHex(d));
   return toHex(h.digest());
 }

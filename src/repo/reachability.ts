@@ -6,7 +6,7 @@ import type { BlobKind } from "../store/pack-format.ts";
 import type { Store } from "../store/store.ts";
 import { getJson } from "./blob-codec.ts";
 import { type BranchRef, type CommitRecord, type ObjectManifest, type PartRecord, REF, type RepoRef, type VersionEntry } from "./model.ts";
-import type { TreeNode } from "./tree.ts";
+import { nodeLinks, type TreeNode } from "./tree.ts";
 
 export interface Unreachable {
   hash: string;
@@ -103,10 +103,10 @@ export async function walkReachable(store: Store, options: { isDamaged?: (hash: 
       case "tree": {
         const node = read<TreeNode<unknown>>(t);
         if (!node) break;
-        if (node.v !== 0) for (const [, child] of (node as { c: Array<[string, string, number]> }).c) push(child, "tree", t.ctx);
-        else if (t.ctx.index) {
-          for (const [id, hash] of (node as { e: Array<[string, string]> }).e) push(hash, "commit", { repo: t.ctx.repo, commit: id });
-        } else for (const [key, e] of (node as { e: Array<[string, VersionEntry]> }).e) visitEntry({ ...t.ctx, key }, e);
+        const { children, entries } = nodeLinks(node);
+        for (const child of children) push(child, "tree", t.ctx);
+        if (t.ctx.index) for (const [id, hash] of entries as Array<[string, string]>) push(hash, "commit", { repo: t.ctx.repo, commit: id });
+        else for (const [key, e] of entries as Array<[string, VersionEntry]>) visitEntry({ ...t.ctx, key }, e);
         break;
       }
       case "commit": {

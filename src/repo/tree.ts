@@ -1,22 +1,50 @@
 // A persistent, copy-on-write B+tree of key → value whose nodes are blobs. Writing k keys rewrites only the
 // nodes on their paths; two trees that share history share nodes, so a diff skips whatever they share.
+//
+// A root may also be an overlay: a few recent changes kept in one small blob on top of a B+tree root. Every
+// small write is a commit with its own root, and rewriting a leaf and all its parents per write was the main
+// cost of a small PUT (~22 KB serialised, hashed and appended per 4 KiB object). An overlay holds at most
+// MAX_OVERLAY changes; the write that would pass that folds them into the B+tree in one rewrite. Reads see
+// the overlay first, then its base; an overlay's base is always a B+tree root, so a read looks at one
+// overlay at most.
 import { compareUtf8 } from "../util/bytes.ts";
 import type { BlobStore } from "../store/blob-store.ts";
 import { DecodedCache, getJson, putJson } from "./blob-codec.ts";
 
-/** Leaf: level 0, entries [key, value]. Internal: level ≥ 1, children [firstKey, hash, liveCount]. */
-export type TreeNode<V> = { v: 0; e: Array<[string, V]> } | { v: number; c: Array<[string, string, number]> };
+/**
+ * Leaf: level 0, entries [key, value]. Internal: level ≥ 1, children [firstKey, hash, liveCount].
+ * Overlay: level -1, base B+tree root and sorted changes [key, value or null for a removal].
+ */
+export type TreeNode<V> =
+  | { v: 0; e: Array<[string, V]> }
+  | { v: number; c: Array<[string, string, number]> }
+  | { v: -1; b: string | null; o: Array<[string, V | null]> };
+
+type Overlay<V> = { v: -1; b: string | null; o: Array<[string, V | null]> };
 
 // Small nodes: a one-key write rewrites a whole leaf and every node above it, so the bytes serialised, hashed
 // and appended per PUT grow with node size (96/128 wrote ~47 KB per small PUT, 32/32 ~22 KB) while depth grows
 // only with log32: a million keys still take five levels. Readers accept nodes of any size.
 const MAX_LEAF = 32;
 const MAX_CHILDREN = 32;
+// Changes an overlay holds before they are folded into its base. Per write an overlay costs about half of
+// this many entries and a fold costs a path of B+tree nodes spread over this many writes; 16 keeps both small.
+const MAX_OVERLAY = 16;
 
 export type TreeChange<V> = [key: string, value: V | null];
 export type DiffEntry<V> = { key: string; before?: V; after?: V };
 
 type Child = [firstKey: string, hash: string, live: number];
+
+/** The parts of a node a walker follows: child node hashes and the entries it holds (overlay removals left out). */
+export function nodeLinks<V>(node: TreeNode<V>): { children: string[]; entries: Array<[string, V]> } {
+  if (node.v === -1) {
+    const { b, o } = node as Overlay<V>;
+    return { children: b ? [b] : [], entries: o.filter((e): e is [string, V] => e[1] !== null) };
+  }
+  if (node.v === 0) return { children: [], entries: (node as { e: Array<[string, V]> }).e };
+  return { children: (node as { c: Child[] }).c.map((c) => c[1]), entries: [] };
+}
 
 export class Tree<V> {
   private readonly cache = new DecodedCache<TreeNode<V>>(50_000);
@@ -31,7 +59,25 @@ export class Tree<V> {
     return this.cache.get(hash, () => getJson<TreeNode<V>>(this.blobs, hash));
   }
 
+  /** An overlay root's base and changes; a B+tree root is its own base, with no changes on top. */
+  private layers(root: string | null): { base: string | null; changes: Array<[string, V | null]> } {
+    if (!root) return { base: null, changes: [] };
+    const node = this.node(root);
+    if (node.v !== -1) return { base: root, changes: [] };
+    const overlay = node as Overlay<V>;
+    return { base: overlay.b, changes: overlay.o };
+  }
+
   get(root: string | null, key: string): V | undefined {
+    const { base, changes } = this.layers(root);
+    if (changes.length > 0) {
+      const i = lowerBound(changes, key);
+      if (i < changes.length && changes[i][0] === key) return changes[i][1] ?? undefined;
+    }
+    return this.getInBase(base, key);
+  }
+
+  private getInBase(root: string | null, key: string): V | undefined {
     let hash = root;
     while (hash) {
       const node = this.node(hash);
@@ -48,18 +94,41 @@ export class Tree<V> {
 
   /** Number of live entries. */
   count(root: string | null): number {
+    const { base, changes } = this.layers(root);
+    let n = this.countBase(base);
+    const live = (v: V | null | undefined) => (v !== null && v !== undefined && this.isLive(v) ? 1 : 0);
+    for (const [key, value] of changes) n += live(value) - live(this.getInBase(base, key));
+    return n;
+  }
+
+  private countBase(root: string | null): number {
     if (!root) return 0;
     const node = this.node(root);
     if (node.v === 0) return (node as { e: Array<[string, V]> }).e.filter(([, v]) => this.isLive(v)).length;
     return (node as { c: Child[] }).c.reduce((n, c) => n + c[2], 0);
   }
 
-  /** Applies changes (any order; the last change of a key wins) and returns the new root. */
+  /**
+   * Applies changes (any order; the last change of a key wins) and returns the new root: an overlay while the
+   * changes since the last fold are few, else a B+tree root with all of them folded in.
+   */
   apply(root: string | null, changes: TreeChange<V>[]): string | null {
     if (changes.length === 0) return root;
-    const byKey = new Map<string, V | null>();
+    const { base, changes: pending } = this.layers(root);
+    const byKey = new Map<string, V | null>(pending);
     for (const [k, v] of changes) byKey.set(k, v);
-    const sorted = [...byKey].sort((a, b) => compareUtf8(a[0], b[0]));
+    // Over an empty base a removal removes nothing.
+    const merged = [...byKey].filter(([, v]) => base !== null || v !== null).sort((a, b) => compareUtf8(a[0], b[0]));
+    if (merged.length > MAX_OVERLAY) return this.fold(base, merged);
+    if (merged.length === 0) return base;
+    const overlay: Overlay<V> = { v: -1, b: base, o: merged };
+    const hash = putJson(this.blobs, "tree", overlay);
+    this.cache.get(hash, () => overlay);
+    return hash;
+  }
+
+  /** Writes sorted changes into a B+tree and returns its new root. */
+  private fold(root: string | null, sorted: TreeChange<V>[]): string | null {
     let level = root ? this.node(root).v : 0;
     let children = root ? this.rewrite(root, sorted) : this.buildLeaves([], sorted);
     while (children.length > 1) children = this.writeInternal(++level, children);
@@ -117,10 +186,28 @@ export class Tree<V> {
 
   /** Entries with key > after (or ≥ from), in UTF-8 byte order. */
   *scan(root: string | null, bound: { after?: string; from?: string } = {}): Generator<[string, V]> {
-    if (!root) return;
+    const { base, changes } = this.layers(root);
     const seek = bound.after ?? bound.from ?? "";
     const inclusive = bound.after === undefined;
-    yield* this.scanNode(root, seek, inclusive);
+    const fromBase = base ? this.scanNode(base, seek, inclusive) : undefined;
+    if (changes.length === 0) {
+      if (fromBase) yield* fromBase;
+      return;
+    }
+    let i = lowerBound(changes, seek);
+    if (!inclusive && i < changes.length && changes[i][0] === seek) i++;
+    let b = fromBase?.next();
+    while ((b && !b.done) || i < changes.length) {
+      const order = !b || b.done ? 1 : i >= changes.length ? -1 : compareUtf8(b.value[0], changes[i][0]);
+      if (order < 0) {
+        yield b!.value as [string, V];
+        b = fromBase!.next();
+        continue;
+      }
+      if (order === 0) b = fromBase!.next(); // the overlay's change replaces the base's entry
+      const [key, value] = changes[i++];
+      if (value !== null) yield [key, value];
+    }
   }
 
   private *scanNode(hash: string, seek: string, inclusive: boolean): Generator<[string, V]> {
@@ -139,6 +226,37 @@ export class Tree<V> {
 
   /** Keys whose values differ between two trees; subtrees the two share are skipped without reading. */
   *diff(a: string | null, b: string | null, equal: (x: V, y: V) => boolean): Generator<DiffEntry<V>> {
+    const la = this.layers(a);
+    const lb = this.layers(b);
+    const fromBases = this.diffBases(la.base, lb.base, equal);
+    if (la.changes.length === 0 && lb.changes.length === 0) {
+      yield* fromBases;
+      return;
+    }
+    // A key either overlay touches is compared by its final values; any other key differs only where the bases do.
+    const touched = [...new Set([...la.changes, ...lb.changes].map(([k]) => k))].sort(compareUtf8);
+    const compare = (key: string): DiffEntry<V> | undefined => {
+      const before = this.get(a, key);
+      const after = this.get(b, key);
+      if (before === undefined && after === undefined) return undefined;
+      if (before !== undefined && after !== undefined && equal(before, after)) return undefined;
+      return { key, ...(before !== undefined && { before }), ...(after !== undefined && { after }) };
+    };
+    let t = 0;
+    for (const d of fromBases) {
+      for (; t < touched.length && compareUtf8(touched[t], d.key) <= 0; t++) {
+        const entry = compare(touched[t]);
+        if (entry) yield entry;
+      }
+      if (touched[t - 1] !== d.key) yield d;
+    }
+    for (; t < touched.length; t++) {
+      const entry = compare(touched[t]);
+      if (entry) yield entry;
+    }
+  }
+
+  private *diffBases(a: string | null, b: string | null, equal: (x: V, y: V) => boolean): Generator<DiffEntry<V>> {
     type Item = { node: string; level: number } | { key: string; value: V };
     const qa: Item[] = a ? [{ node: a, level: this.node(a).v }] : [];
     const qb: Item[] = b ? [{ node: b, level: this.node(b).v }] : [];
@@ -183,11 +301,11 @@ export class Tree<V> {
     if (!root) return;
     const node = this.node(root);
     yield { hash: root, node };
-    if (node.v !== 0) for (const [, child] of (node as { c: Child[] }).c) yield* this.nodes(child);
+    for (const child of nodeLinks(node).children) yield* this.nodes(child);
   }
 }
 
-function lowerBound<V>(entries: Array<[string, V]>, key: string): number {
+function lowerBound(entries: ReadonlyArray<readonly [string, unknown]>, key: string): number {
   let lo = 0;
   let hi = entries.length;
   while (lo < hi) {

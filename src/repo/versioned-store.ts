@@ -309,6 +309,7 @@ export class VersionedStore {
     };
     if (c.message) record.message = c.message;
     const hash = putJson(this.store.blobs, "commit", record);
+    this.graph.remember(hash, record);
     const commits = this.commitIndex.apply(repoRef.commits, [[c.id, hash]]);
     const durable = this.store.commit([
       { key: REF.repo(repo), value: { ...repoRef, commits } satisfies RepoRef },
