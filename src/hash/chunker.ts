@@ -47,7 +47,7 @@ export class ChunkBuffers {
   }
 }
 
-/** Chunks up to this size are assembled in a buffer of just this size. */
+/** Chunks up to this size are assembled in buffers of their own, grown by doubling; larger ones in ChunkBuffers. */
 const SMALL_CHUNK = 64 * 1024;
 
 class FastCdcChunker implements Chunker {
@@ -74,8 +74,10 @@ class FastCdcChunker implements Chunker {
     if (bytes.length === 0) return;
     const need = this.filled + bytes.length;
     if (!this.current || this.current.length < need) {
-      // A chunk starts in a small buffer of its own, so that small objects do not hold a maximum-size one.
-      const grown = need <= SMALL_CHUNK && this.buffers.size > SMALL_CHUNK ? new Uint8Array(SMALL_CHUNK) : this.buffers.take();
+      // A chunk starts in a small buffer of its own that doubles as it fills, so that small objects hold neither
+      // a maximum-size buffer nor a zeroed 64 KiB one (allocating that was the largest cost of a 4 KiB PUT).
+      const small = need <= SMALL_CHUNK && this.buffers.size > SMALL_CHUNK;
+      const grown = small ? new Uint8Array(Math.max(need, Math.min(SMALL_CHUNK, 2 * (this.current?.length ?? 0)))) : this.buffers.take();
       if (this.current) grown.set(this.current.subarray(0, this.filled));
       this.current = grown;
     }

@@ -5,7 +5,7 @@ import type { BlobStore } from "../store/blob-store.ts";
 import { fromUtf8, utf8 } from "../util/bytes.ts";
 
 export function putJson(blobs: BlobStore, kind: BlobKind, value: unknown): string {
-  return blobs.put(kind, utf8(JSON.stringify(value)));
+  return blobs.put(kind, utf8(JSON.stringify(value)), true);
 }
 
 export function getJson<T>(blobs: BlobStore, hash: string): T {

@@ -8,8 +8,11 @@ export class Manifests {
 
   constructor(private readonly blobs: BlobStore) {}
 
+  /** Stores a manifest, which the caller must not change afterwards (it stays cached for the reads that follow). */
   put(manifest: ObjectManifest): string {
-    return putJson(this.blobs, "manifest", manifest);
+    const hash = putJson(this.blobs, "manifest", manifest);
+    this.cache.get(hash, () => manifest);
+    return hash;
   }
 
   get(hash: string): ObjectManifest {

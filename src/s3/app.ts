@@ -90,6 +90,11 @@ export function addressOf(url: URL, host: string | null, domains: string[]): { b
   return { bucket: decode(path.slice(1, slash)), key: key === "" ? undefined : decode(key) };
 }
 
+// Request ids: a random prefix per process and a counter, unique without drawing random bytes per request.
+const REQUEST_ID_PREFIX = randomHex(4).toUpperCase();
+let requestCount = 0;
+const nextRequestId = () => REQUEST_ID_PREFIX + (requestCount++).toString(16).toUpperCase().padStart(8, "0");
+
 export function createS3App(deps: S3Deps, options: S3AppOptions): Hono {
   const app = new Hono();
   app.all("*", async (c) => {
@@ -103,7 +108,7 @@ export function createS3App(deps: S3Deps, options: S3AppOptions): Hono {
       query: url.searchParams,
       body: raw.body,
       verifiedChecksums: () => ({}),
-      requestId: randomHex(8).toUpperCase(),
+      requestId: nextRequestId(),
     };
     let operation = "Unknown";
     let response: Response;

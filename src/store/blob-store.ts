@@ -125,16 +125,19 @@ export class BlobStore {
     this.active = { seq, fd, version, size, index };
   }
 
-  /** Stores a blob (once) and returns its hash. Durable only after the next sync(). */
-  put(kind: BlobKind, payload: Uint8Array): string {
-    return this.putDigested(kind, payload, digest("sha256", payload));
+  /**
+   * Stores a blob (once) and returns its hash. Durable only after the next sync(). With `handedOver`, the caller
+   * never touches the payload again, so it waits for its write without being copied.
+   */
+  put(kind: BlobKind, payload: Uint8Array, handedOver = false): string {
+    return this.putDigested(kind, payload, digest("sha256", payload), handedOver);
   }
 
   /**
    * put() for a payload whose SHA-256 the caller has just computed (off-thread, for large objects).
    * The digest must be the payload's: it becomes the blob's name.
    */
-  putDigested(kind: BlobKind, payload: Uint8Array, hashBytes: Uint8Array): string {
+  putDigested(kind: BlobKind, payload: Uint8Array, hashBytes: Uint8Array, handedOver = false): string {
     const hash = toHex(hashBytes);
     if (this.locate(hash)) {
       if (kind === "chunk") {
@@ -144,15 +147,15 @@ export class BlobStore {
       this.gcTouched?.add(hash); // reused while gc runs: live, whatever the mark found
       return hash;
     }
-    this.append(kind, hashBytes, hash, payload);
+    this.append(kind, hashBytes, hash, payload, handedOver);
     return hash;
   }
 
-  private append(kind: BlobKind, hashBytes: Uint8Array, hash: string, payload: Uint8Array): void {
+  private append(kind: BlobKind, hashBytes: Uint8Array, hash: string, payload: Uint8Array, handedOver = false): void {
     const a = this.active;
-    // The payload is copied while it waits: the caller may reuse its buffer once put() returns.
+    // Unless handed over, the payload is copied while it waits: the caller may reuse its buffer once put() returns.
     const large = payload.length >= APPEND_BUFFER_BYTES;
-    const record = encodeRecord(a.version, kind, hashBytes, large ? payload : payload.slice());
+    const record = encodeRecord(a.version, kind, hashBytes, large || handedOver ? payload : payload.slice());
     if (this.pending.length === 0) this.pendingAt = a.size;
     this.pending.push(...record);
     this.pendingBytes += RECORD_HEAD + payload.length + 4;
@@ -219,7 +222,7 @@ export class BlobStore {
     const loc = this.locate(hash);
     if (!loc) throw new BlobMissingError(hash);
     const payload = this.get(hash);
-    this.append(loc.kind, fromHex(hash), hash, payload.slice());
+    this.append(loc.kind, fromHex(hash), hash, payload, true);
   }
 
   /**
