@@ -76,18 +76,49 @@ describe("copy-on-write tree against a sorted map", () => {
     });
   }
 
-  test("a write into a big tree rewrites O(log n) nodes and a diff of it reads few nodes", () => {
+  test("a write into a big tree writes one small overlay; the overlay folds in after 16 keys, rewriting O(log n) nodes", () => {
     const blobs = new BlobStore(tmpDir(), { packLimit: 1 << 30 });
     const tree = new Tree<number>(blobs);
     const changes: Array<[string, number]> = Array.from({ length: 50_000 }, (_, i) => [`key/${String(i).padStart(6, "0")}`, i]);
     const root = tree.apply(null, changes);
-    const before = blobs.stats().blobs;
-    const next = tree.apply(root, [["key/025000x", 1]]);
-    const written = blobs.stats().blobs - before;
-    expect(written).toBeLessThanOrEqual(4);
     const nodes = [...tree.nodes(root)].length;
     expect(nodes).toBeGreaterThan(400);
-    expect([...tree.diff(root, next, (a, b) => a === b)]).toEqual([{ key: "key/025000x", after: 1 }]);
+    let at = root;
+    const written: number[] = [];
+    for (let i = 0; i < 17; i++) {
+      const before = blobs.stats().blobs;
+      at = tree.apply(at, [[`key/025000x${i}`, i]]);
+      written.push(blobs.stats().blobs - before);
+    }
+    expect(written.slice(0, 16)).toEqual(Array(16).fill(1)); // one overlay blob per write
+    expect(written[16]).toBeLessThanOrEqual(5); // the fold: the leaf, split in two by 17 new keys, and its 3 parents
+    // after the fold the root is a B+tree again: every node it reaches is a B+tree node
+    expect([...tree.nodes(at)].every(({ node }) => node.v >= 0)).toBe(true);
+    expect(tree.count(at)).toBe(50_017);
+    expect([...tree.diff(root, at, (a, b) => a === b)].map((d) => d.key)).toEqual(Array.from({ length: 17 }, (_, i) => `key/025000x${i}`).sort(compareUtf8));
+    blobs.close();
+  });
+
+  test("an overlay over a tree shadows, removes and adds keys for get, scan, count, diff and nodes", () => {
+    const blobs = new BlobStore(tmpDir(), { packLimit: 1 << 30 });
+    const tree = new Tree<number>(blobs);
+    const base = tree.apply(null, Array.from({ length: 100 }, (_, i) => [`k${String(i).padStart(3, "0")}`, i] as [string, number]));
+    const over = tree.apply(base, [["k010", -10], ["k020", null], ["k0505", 505]]);
+    expect(tree.node(over!).v).toBe(-1);
+    expect(tree.get(over, "k010")).toBe(-10);
+    expect(tree.get(over, "k020")).toBeUndefined();
+    expect(tree.get(over, "k0505")).toBe(505);
+    expect(tree.get(over, "k030")).toBe(30);
+    expect(tree.count(over)).toBe(100);
+    expect([...tree.scan(over, { after: "k019" })].slice(0, 2)).toEqual([["k021", 21], ["k022", 22]]);
+    expect([...tree.scan(over, { from: "k050" })].slice(0, 3)).toEqual([["k050", 50], ["k0505", 505], ["k051", 51]]);
+    expect([...tree.diff(base, over, (a, b) => a === b)]).toEqual([
+      { key: "k010", before: 10, after: -10 },
+      { key: "k020", before: 20 },
+      { key: "k0505", after: 505 },
+    ]);
+    // gc and fsck walk nodes: the overlay and every node of its base
+    expect([...tree.nodes(over)].map((n) => n.hash)).toEqual([over, ...[...tree.nodes(base)].map((n) => n.hash)]);
     blobs.close();
   });
 });
