@@ -7,10 +7,11 @@ import { fsyncDir } from "./fs-async.ts";
 export const FORMAT_NAME = "strata-data";
 /**
  * 1: packs STRPACK1 (CRC32C records). 2: new packs are STRPACK2 (CRC32 records); STRPACK1 packs stay
- * valid. A version-1 dir is upgraded on open by rewriting FORMAT before any STRPACK2 pack is written,
- * so a version-1 binary refuses the dir instead of misreading its new packs.
+ * valid. 3: a tree root may be an overlay node (`v: -1`, see src/repo/tree.ts), which older binaries
+ * cannot read. An older dir is upgraded on open by rewriting FORMAT before anything new is written, so
+ * an older binary refuses the dir instead of misreading it.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export class DataDirError extends Error {}
 

@@ -81,12 +81,14 @@ describe("pack versions", () => {
     blobs.close();
   });
 
-  test("a version-1 data dir opens and is marked version 2", async () => {
-    const dir = tmpDir();
-    await Store.open(dir).close();
-    fs.writeFileSync(path.join(dir, "FORMAT"), "strata-data 1\n");
-    const store = Store.open(dir);
-    expect(fs.readFileSync(path.join(dir, "FORMAT"), "utf8")).toBe("strata-data 2\n");
-    await store.close();
-  });
+  for (const older of [1, 2]) {
+    test(`a version-${older} data dir opens and is marked version 3 before anything new is written`, async () => {
+      const dir = tmpDir();
+      await Store.open(dir).close();
+      fs.writeFileSync(path.join(dir, "FORMAT"), `strata-data ${older}\n`);
+      const store = Store.open(dir);
+      expect(fs.readFileSync(path.join(dir, "FORMAT"), "utf8")).toBe("strata-data 3\n");
+      await store.close();
+    });
+  }
 });
