@@ -51,6 +51,8 @@ export interface PhaseResult {
   seconds: number;
   opsPerSec: number;
   bytesPerSec: number;
+  /** CPU time (user + system, all threads) this load generator spent per op, in µs. */
+  clientCpuUsPerOp?: number;
   firstError?: string;
 }
 
@@ -72,6 +74,7 @@ interface PhaseLimits {
 /** Runs `op(i)` for i = 0, 1, ... on `concurrency` clients; op returns the payload bytes moved. */
 export async function runPhase(limits: PhaseLimits, op: (i: number, client: number, signal: AbortSignal) => Promise<number>): Promise<PhaseResult> {
   const abort = new AbortController();
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const deadline = start + limits.seconds * 1000;
   const hardStop = setTimeout(() => abort.abort(new Error("phase time limit")), (limits.seconds + GRACE_SECONDS) * 1000);
@@ -98,7 +101,9 @@ export async function runPhase(limits: PhaseLimits, op: (i: number, client: numb
     clearTimeout(hardStop);
   }
   const seconds = (performance.now() - start) / 1000;
-  return { ops, errors, seconds, opsPerSec: ops / seconds, bytesPerSec: bytes / seconds, ...(firstError ? { firstError } : {}) };
+  const cpu = process.cpuUsage(cpuBefore);
+  const clientCpuUsPerOp = ops > 0 ? (cpu.user + cpu.system) / ops : undefined;
+  return { ops, errors, seconds, opsPerSec: ops / seconds, bytesPerSec: bytes / seconds, clientCpuUsPerOp, ...(firstError ? { firstError } : {}) };
 }
 
 /** Writes `count` files of `size` random bytes (made once, shared by every target). */
