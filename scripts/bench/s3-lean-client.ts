@@ -2,7 +2,8 @@
 // persistent connection per load-generator client, each request assembled into one buffer
 // (request line, headers with the SigV4 signature, body) and written in one go. Measuring
 // thousands of small requests a second on two cores shared with the server, fetch's own cost
-// (~70 µs of CPU per request here) would weigh as much as a fast server's; this costs a fraction.
+// (~40–70 µs of CPU per small request here) would weigh as much as a fast server's; this costs
+// about half, over a third of which is the kernel's share of each send and receive.
 import { Http1Connection } from "./http1-connection.ts";
 import type { Http1Response } from "./http1-response.ts";
 import { fail, listQuery, RequestFailed, s3Path } from "./s3-client.ts";
