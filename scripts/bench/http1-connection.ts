@@ -39,8 +39,7 @@ export class Http1Connection {
 
   /** Closes the socket; a request in flight fails. */
   close(): void {
-    this.socket?.end();
-    this.socket = undefined;
+    this.fail(this.socket, new Error("the client closed the connection"));
   }
 
   private async exchange(request: Uint8Array, head: boolean, signal?: AbortSignal): Promise<Http1Response> {

@@ -95,6 +95,15 @@ test("an abort fails the request in flight", async () => {
   await expect(sent).rejects.toThrow("phase time limit");
 });
 
+test("closing the connection fails the request in flight", async () => {
+  const { port } = serve(() => {}); // never answers
+  const conn = new Http1Connection("127.0.0.1", port);
+  const sent = conn.send(request(), false);
+  await Bun.sleep(20);
+  conn.close();
+  await expect(sent).rejects.toThrow("the client closed the connection");
+});
+
 test("a request larger than one socket write goes out whole", async () => {
   const size = 32 * 1024 * 1024;
   const { port } = serve((_c, _r, s) => s.write(OK));
