@@ -2,15 +2,19 @@
 import { metric, ratio, type MetricId, type TargetResult } from "./metrics.ts";
 
 export type Goal =
-  | { metric: MetricId; against: string; atLeast: number } // subject ≥ atLeast × other target
+  // subject ≥ atLeast × other target; `alsoShow`: a target whose ratio is printed beside, unjudged
+  | { metric: MetricId; against: string; atLeast: number; alsoShow?: string }
   | { metric: MetricId; below: number }; // subject's absolute figure < below
+
+// PUT goals are judged against the ceiling as the issue defines it (no fsync); the ratio against
+// ceiling-fsync, which acknowledges a write only once it is durable as Strata does, is shown too.
 
 export const ISSUE_7_GOALS: Goal[] = [
   { metric: "smallPut", against: "s3rver", atLeast: 10 },
   { metric: "smallGet", against: "s3rver", atLeast: 10 },
-  { metric: "smallPut", against: "ceiling", atLeast: 0.5 },
+  { metric: "smallPut", against: "ceiling", atLeast: 0.5, alsoShow: "ceiling-fsync" },
   { metric: "smallGet", against: "ceiling", atLeast: 0.5 },
-  { metric: "largePut", against: "ceiling", atLeast: 0.8 },
+  { metric: "largePut", against: "ceiling", atLeast: 0.8, alsoShow: "ceiling-fsync" },
   { metric: "largeGet", against: "ceiling", atLeast: 0.8 },
   { metric: "list", against: "s3rver", atLeast: 20 },
   { metric: "startupMs", below: 150 },
@@ -23,6 +27,8 @@ export interface GoalCheck {
   value?: number;
   verdict: "PASS" | "MISS" | "n/a";
   why?: string;
+  /** For information only: the subject's ratio to the goal's `alsoShow` target. */
+  alsoShown?: { against: string; value?: number };
 }
 
 export function describeGoal(g: Goal): string {
@@ -30,21 +36,27 @@ export function describeGoal(g: Goal): string {
   return "against" in g ? `${m.label} ≥ ${g.atLeast}× ${g.against}` : `${m.label} < ${g.below} ${m.unit}`;
 }
 
+function judge(g: Goal, subject: string, byName: Map<string, TargetResult>): GoalCheck {
+  const goal = describeGoal(g);
+  const s = byName.get(subject);
+  if (!s || s.skipped) return { goal, verdict: "n/a", why: `${subject} was not run` };
+  const errors = (s.phases as Record<string, { errors: number } | undefined> | undefined)?.[g.metric]?.errors ?? 0;
+  if (errors > 0) return { goal, verdict: "MISS", why: `${errors} failed requests in that phase` };
+  if ("against" in g) {
+    const value = ratio(g.metric, s, byName.get(g.against));
+    if (value === undefined) return { goal, verdict: "n/a", why: `no figure for ${subject} or ${g.against}` };
+    return { goal, value, verdict: value >= g.atLeast ? "PASS" : "MISS" };
+  }
+  const value = metric(g.metric).value(s);
+  if (value === undefined) return { goal, verdict: "n/a", why: `no figure for ${subject}` };
+  return { goal, value, verdict: value < g.below ? "PASS" : "MISS" };
+}
+
 export function checkGoals(goals: Goal[], results: TargetResult[], subject: string): GoalCheck[] {
   const byName = new Map(results.map((r) => [r.name, r]));
-  const s = byName.get(subject);
   return goals.map((g) => {
-    const goal = describeGoal(g);
-    if (!s || s.skipped) return { goal, verdict: "n/a", why: `${subject} was not run` };
-    const errors = (s.phases as Record<string, { errors: number } | undefined> | undefined)?.[g.metric]?.errors ?? 0;
-    if (errors > 0) return { goal, verdict: "MISS", why: `${errors} failed requests in that phase` };
-    if ("against" in g) {
-      const value = ratio(g.metric, s, byName.get(g.against));
-      if (value === undefined) return { goal, verdict: "n/a", why: `no figure for ${subject} or ${g.against}` };
-      return { goal, value, verdict: value >= g.atLeast ? "PASS" : "MISS" };
-    }
-    const value = metric(g.metric).value(s);
-    if (value === undefined) return { goal, verdict: "n/a", why: `no figure for ${subject}` };
-    return { goal, value, verdict: value < g.below ? "PASS" : "MISS" };
+    const check = judge(g, subject, byName);
+    if (!("alsoShow" in g) || g.alsoShow === undefined) return check;
+    return { ...check, alsoShown: { against: g.alsoShow, value: ratio(g.metric, byName.get(subject), byName.get(g.alsoShow)) } };
   });
 }

@@ -8,6 +8,7 @@ import { randomFillSync } from "node:crypto";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { S3Endpoint, keysOfListPage } from "./s3-client.ts";
+import { LeanS3Client } from "./s3-lean-client.ts";
 import { SigV4Signer } from "./sigv4.ts";
 
 export interface LoadSettings {
@@ -51,6 +52,8 @@ export interface PhaseResult {
   seconds: number;
   opsPerSec: number;
   bytesPerSec: number;
+  /** CPU time (user + system, all threads) this load generator spent per op, in µs. */
+  clientCpuUsPerOp?: number;
   firstError?: string;
 }
 
@@ -72,6 +75,7 @@ interface PhaseLimits {
 /** Runs `op(i)` for i = 0, 1, ... on `concurrency` clients; op returns the payload bytes moved. */
 export async function runPhase(limits: PhaseLimits, op: (i: number, client: number, signal: AbortSignal) => Promise<number>): Promise<PhaseResult> {
   const abort = new AbortController();
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const deadline = start + limits.seconds * 1000;
   const hardStop = setTimeout(() => abort.abort(new Error("phase time limit")), (limits.seconds + GRACE_SECONDS) * 1000);
@@ -98,7 +102,9 @@ export async function runPhase(limits: PhaseLimits, op: (i: number, client: numb
     clearTimeout(hardStop);
   }
   const seconds = (performance.now() - start) / 1000;
-  return { ops, errors, seconds, opsPerSec: ops / seconds, bytesPerSec: bytes / seconds, ...(firstError ? { firstError } : {}) };
+  const cpu = process.cpuUsage(cpuBefore);
+  const clientCpuUsPerOp = ops > 0 ? (cpu.user + cpu.system) / ops : undefined;
+  return { ops, errors, seconds, opsPerSec: ops / seconds, bytesPerSec: bytes / seconds, clientCpuUsPerOp, ...(firstError ? { firstError } : {}) };
 }
 
 /** Writes `count` files of `size` random bytes (made once, shared by every target). */
@@ -143,22 +149,22 @@ function stampedBodies(clients: number, size: number): (i: number, client: numbe
  * Fills a bucket with `listKeys` keys, checks that two pages of `listPageSize` keys come back
  * in order, then reads those two pages over and over.
  */
-async function listPhase(s3: S3Endpoint, s: LoadSettings): Promise<PhaseResult> {
+async function listPhase(s3: LeanS3Client, s: LoadSettings): Promise<PhaseResult> {
   const tiny = stampedBodies(s.concurrency, 16);
   const fill = await runPhase({ concurrency: s.concurrency, maxOps: s.listKeys, seconds: 120 }, async (i, c, signal) => {
-    await s3.put(LIST_BUCKET, listKey(i), tiny(i, c), signal);
+    await s3.put(LIST_BUCKET, listKey(i), tiny(i, c), c, signal);
     return 0;
   });
   if (fill.errors > 0) return { ...fill, ops: 0, opsPerSec: 0, bytesPerSec: 0, firstError: `filling the list bucket: ${fill.firstError}` };
-  const first = keysOfListPage(await s3.listPage(LIST_BUCKET, s.listPageSize));
+  const first = keysOfListPage(await s3.listPage(LIST_BUCKET, s.listPageSize, undefined, 0));
   const startAfter = first[first.length - 1];
-  const second = keysOfListPage(await s3.listPage(LIST_BUCKET, s.listPageSize, startAfter));
+  const second = keysOfListPage(await s3.listPage(LIST_BUCKET, s.listPageSize, startAfter, 0));
   const expected = Array.from({ length: Math.min(2 * s.listPageSize, s.listKeys) }, (_, i) => listKey(i));
   if ([...first, ...second].join() !== expected.join()) {
     return { ops: 0, errors: 1, seconds: 0, opsPerSec: 0, bytesPerSec: 0, firstError: `list pages hold ${first.length}+${second.length} keys, not the ${expected.length} written, in order` };
   }
-  return runPhase({ concurrency: s.listConcurrency, maxOps: s.listMaxPages, seconds: s.phaseSeconds }, async (i, _c, signal) => {
-    const xml = await s3.listPage(LIST_BUCKET, s.listPageSize, i % 2 ? startAfter : undefined, signal);
+  return runPhase({ concurrency: s.listConcurrency, maxOps: s.listMaxPages, seconds: s.phaseSeconds }, async (i, c, signal) => {
+    const xml = await s3.listPage(LIST_BUCKET, s.listPageSize, i % 2 ? startAfter : undefined, c, signal);
     return xml.length;
   });
 }
@@ -172,9 +178,23 @@ async function guarded(phase: () => Promise<PhaseResult>): Promise<PhaseResult> 
   }
 }
 
-/** Runs every phase against one endpoint; `onPhase` hears each phase's name as it starts. */
+/**
+ * Runs every phase against one endpoint; `onPhase` hears each phase's name as it starts. Small
+ * objects and lists go over the lean client (per-request cost is what they measure), large
+ * objects over fetch (throughput-bound: streaming a file is what matters there).
+ */
 export async function runLoad(base: string, s: LoadSettings, largeBodies: string[], onPhase: (name: PhaseName | "setup") => void = () => {}): Promise<LoadResult> {
-  const s3 = new S3Endpoint(base, s.sign ? new SigV4Signer() : undefined);
+  const signer = s.sign ? new SigV4Signer() : undefined;
+  const s3 = new S3Endpoint(base, signer);
+  const lean = new LeanS3Client(base, signer);
+  try {
+    return await phases(s3, lean, s, largeBodies, onPhase);
+  } finally {
+    lean.close();
+  }
+}
+
+async function phases(s3: S3Endpoint, lean: LeanS3Client, s: LoadSettings, largeBodies: string[], onPhase: (name: PhaseName | "setup") => void): Promise<LoadResult> {
   onPhase("setup");
   await s3.createBucket(DATA_BUCKET);
   await s3.createBucket(LIST_BUCKET);
@@ -183,23 +203,23 @@ export async function runLoad(base: string, s: LoadSettings, largeBodies: string
 
   // Warm-up (not measured): lets JITs compile the hot paths and connections open.
   await runPhase({ ...smallLimits, maxOps: s.warmupOps }, async (i, c, signal) => {
-    await s3.put(DATA_BUCKET, `warm-${i}`, small(-1 - i, c), signal);
-    return s3.getSmall(DATA_BUCKET, `warm-${i}`, signal);
+    await lean.put(DATA_BUCKET, `warm-${i}`, small(-1 - i, c), c, signal);
+    return lean.getSmall(DATA_BUCKET, `warm-${i}`, c, signal);
   });
 
   onPhase("smallPut");
   const smallPut = await runPhase(smallLimits, async (i, c, signal) => {
-    await s3.put(DATA_BUCKET, smallKey(i), small(i, c), signal);
+    await lean.put(DATA_BUCKET, smallKey(i), small(i, c), c, signal);
     return s.smallSize;
   });
   const written = Math.max(1, smallPut.ops);
   onPhase("smallGet");
-  const smallGet = await runPhase(smallLimits, (i, _c, signal) =>
-    s3.getSmall(DATA_BUCKET, smallKey(i % written), signal).then((n) => expectLength("small GET", n, s.smallSize)),
+  const smallGet = await runPhase(smallLimits, (i, c, signal) =>
+    lean.getSmall(DATA_BUCKET, smallKey(i % written), c, signal).then((n) => expectLength("small GET", n, s.smallSize)),
   );
   onPhase("smallHead");
-  const smallHead = await runPhase(smallLimits, async (i, _c, signal) => {
-    expectLength("HEAD content-length", await s3.head(DATA_BUCKET, smallKey(i % written), signal), s.smallSize);
+  const smallHead = await runPhase(smallLimits, async (i, c, signal) => {
+    expectLength("HEAD content-length", await lean.head(DATA_BUCKET, smallKey(i % written), c, signal), s.smallSize);
     return 0;
   });
 
@@ -220,6 +240,6 @@ export async function runLoad(base: string, s: LoadSettings, largeBodies: string
   );
 
   onPhase("list");
-  const list = await guarded(() => listPhase(s3, s));
+  const list = await guarded(() => listPhase(lean, s));
   return { smallPut, smallGet, smallHead, largePut, largeGet, list };
 }

@@ -1,8 +1,9 @@
 // `npm run bench`: Strata against the servers a user would pick instead (s3rver, moto_server)
-// and against a ceiling (a bare Bun file server), one target at a time on this machine.
+// and against a ceiling (a bare Bun file server; ceiling-fsync: the same, syncing every PUT as
+// Strata does), one target at a time on this machine.
 // Prints figures, ratios and the issue 7 goal verdicts, and writes them to .bench/peers.json.
 //
-//   bun scripts/bench/peers.ts [--targets strata,s3rver,moto,ceiling] [--subject strata]
+//   bun scripts/bench/peers.ts [--targets strata,s3rver,moto,ceiling,ceiling-fsync] [--subject strata]
 //                              [--endpoint name=http://127.0.0.1:PORT ...] [--quick]
 //                              [--strata-bin PATH (default dist/strata, built when missing)]
 //                              [--seconds N] [--unsigned] [--json PATH] [--work-dir DIR]
@@ -33,7 +34,7 @@ function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
-      targets: { type: "string", default: "strata,s3rver,moto,ceiling" },
+      targets: { type: "string", default: "strata,s3rver,moto,ceiling,ceiling-fsync" },
       subject: { type: "string", default: "strata" },
       "strata-bin": { type: "string" },
       endpoint: { type: "string", multiple: true, default: [] },

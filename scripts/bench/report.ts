@@ -44,10 +44,13 @@ export function ratiosTable(results: TargetResult[], subject: string): string | 
 }
 
 export function goalsTable(checks: GoalCheck[]): string {
-  return table(
-    ["goal", "value", "verdict"],
-    checks.map((c) => [c.goal, c.value === undefined ? "-" : formatNumber(c.value), c.verdict + (c.why ? ` (${c.why})` : "")]),
-  );
+  const rows = checks.flatMap((c) => {
+    const row = [c.goal, c.value === undefined ? "-" : formatNumber(c.value), c.verdict + (c.why ? ` (${c.why})` : "")];
+    if (!c.alsoShown) return [row];
+    const { against, value } = c.alsoShown;
+    return [row, [`  for information: ÷ ${against}`, value === undefined ? "-" : formatNumber(value), "(not a goal)"]];
+  });
+  return table(["goal", "value", "verdict"], rows);
 }
 
 export function notes(results: TargetResult[]): string[] {

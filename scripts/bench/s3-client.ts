@@ -1,14 +1,24 @@
-// The few S3 calls the load generator makes, as bare path-style HTTP requests over fetch (which
-// keeps connections alive and reuses them). Every target gets the same requests, so the
-// client's own cost is the same for all of them. Requests are SigV4-signed unless the endpoint
-// is built without a signer (see sigv4.ts for why signing is the default).
+// The S3 calls that move large objects, as bare path-style HTTP requests over fetch (which keeps
+// connections alive and reuses them), plus what the lean client (s3-lean-client.ts) shares with
+// them: paths, queries, failures, list pages. Requests are SigV4-signed unless the endpoint is
+// built without a signer (see sigv4.ts for why signing is the default).
 // `content-type` is explicit on PUTs because moto stores a form-encoded body as empty.
 import { uriEncode, type SigV4Signer } from "./sigv4.ts";
 
 export class RequestFailed extends Error {}
 
-function fail(method: string, url: string, status: number, detail = ""): never {
+export function fail(method: string, url: string, status: number, detail = ""): never {
   throw new RequestFailed(`${method} ${url} answered ${status}${detail ? ` (${detail})` : ""}`);
+}
+
+/** The path-style path of a bucket or an object, URI-encoded as sent and signed. */
+export function s3Path(bucket: string, key?: string): string {
+  return key === undefined ? `/${bucket}` : `/${bucket}/${uriEncode(key)}`;
+}
+
+/** The query of one ListObjectsV2 page. */
+export function listQuery(maxKeys: number, startAfter?: string): string {
+  return `list-type=2&max-keys=${maxKeys}${startAfter ? `&start-after=${uriEncode(startAfter)}` : ""}`;
 }
 
 export class S3Endpoint {
@@ -22,7 +32,7 @@ export class S3Endpoint {
   }
 
   private request(method: string, bucket: string, key: string | undefined, query: string, init: RequestInit = {}): { url: string; done: Promise<Response> } {
-    const path = key === undefined ? `/${bucket}` : `/${bucket}/${uriEncode(key)}`;
+    const path = s3Path(bucket, key);
     const url = `${this.base}${path}${query ? `?${query}` : ""}`;
     const signed = this.signer?.sign(method, this.host, path, query);
     const headers = signed ? { ...(init.headers as Record<string, string>), ...signed } : init.headers;
@@ -37,8 +47,8 @@ export class S3Endpoint {
     if (!res.ok && !(res.status === 409 && text.includes("BucketAlreadyOwnedByYou"))) fail("PUT", url, res.status, text.slice(0, 200));
   }
 
-  /** PUT of an in-memory body (small objects) or a file (Bun.file: streamed, with Content-Length). */
-  async put(bucket: string, key: string, body: Uint8Array<ArrayBuffer> | Blob, signal?: AbortSignal): Promise<void> {
+  /** PUT of a file (Bun.file: streamed, with Content-Length). */
+  async put(bucket: string, key: string, body: Blob, signal?: AbortSignal): Promise<void> {
     const { url, done } = this.request("PUT", bucket, key, "", { body, headers: { "content-type": "application/octet-stream" }, signal });
     const res = await done;
     await res.arrayBuffer();
@@ -57,34 +67,6 @@ export class S3Endpoint {
     let length = 0;
     for (let r = await reader.read(); !r.done; r = await reader.read()) length += r.value.byteLength;
     return length;
-  }
-
-  /** GET of a small body in one piece; returns its length. */
-  async getSmall(bucket: string, key: string, signal?: AbortSignal): Promise<number> {
-    const { url, done } = this.request("GET", bucket, key, "", { signal });
-    const res = await done;
-    const body = await res.arrayBuffer();
-    if (!res.ok) fail("GET", url, res.status);
-    return body.byteLength;
-  }
-
-  /** HEAD; returns the Content-Length the server reports. */
-  async head(bucket: string, key: string, signal?: AbortSignal): Promise<number> {
-    const { url, done } = this.request("HEAD", bucket, key, "", { signal });
-    const res = await done;
-    await res.arrayBuffer();
-    if (!res.ok) fail("HEAD", url, res.status);
-    return Number(res.headers.get("content-length"));
-  }
-
-  /** One ListObjectsV2 page, as the raw XML. */
-  async listPage(bucket: string, maxKeys: number, startAfter?: string, signal?: AbortSignal): Promise<string> {
-    const query = `list-type=2&max-keys=${maxKeys}${startAfter ? `&start-after=${uriEncode(startAfter)}` : ""}`;
-    const { url, done } = this.request("GET", bucket, undefined, query, { signal });
-    const res = await done;
-    const text = await res.text();
-    if (!res.ok) fail("GET", url, res.status, text.slice(0, 200));
-    return text;
   }
 }
 

@@ -91,13 +91,15 @@ export function motoTarget(): Target {
   return target;
 }
 
-export function ceilingTarget(): Target {
+/** The bare Bun file server; with `fsync`, the `ceiling-fsync` variant that syncs every PUT. */
+export function ceilingTarget({ fsync = false } = {}): Target {
   const script = join(REPO_ROOT, "scripts", "bench", "ceiling-server.ts");
+  const durability = fsync ? "fdatasync of each PUT's file before it is answered (--fsync)" : "no fsync";
   return {
-    name: "ceiling",
-    config: `Bun ${Bun.version} Bun.serve streaming bodies to/from plain files, no S3 logic, no fsync (scripts/bench/ceiling-server.ts)`,
+    name: fsync ? "ceiling-fsync" : "ceiling",
+    config: `Bun ${Bun.version} Bun.serve streaming bodies to/from plain files, no S3 logic, ${durability} (scripts/bench/ceiling-server.ts)`,
     prepare: async () => null,
-    command: (port, dataDir) => [process.execPath, script, "--port", String(port), "--dir", dataDir],
+    command: (port, dataDir) => [process.execPath, script, "--port", String(port), "--dir", dataDir, ...(fsync ? ["--fsync"] : [])],
   };
 }
 
@@ -110,5 +112,6 @@ export const BUILTIN_TARGETS: Record<string, (strataBinary?: string) => Target> 
   strata: strataTarget,
   s3rver: s3rverTarget,
   moto: motoTarget,
-  ceiling: ceilingTarget,
+  ceiling: () => ceilingTarget(),
+  "ceiling-fsync": () => ceilingTarget({ fsync: true }),
 };

@@ -54,3 +54,14 @@ test("the report shows figures, ratios, verdicts and skip notes", () => {
   expect(text).toContain("SKIPPED: not installed");
   expect(text).toMatch(/PUT 4 KiB x32 ≥ 10× peer\s+20\.0\s+PASS/);
 });
+
+test("a goal's also-shown ratio is printed for information, never judged", () => {
+  const withInfo: Goal[] = [{ metric: "smallPut", against: "peer", atLeast: 10, alsoShow: "durable" }];
+  const results = [target("s", 1000), target("peer", 200), target("durable", 500)];
+  const [check] = checkGoals(withInfo, results, "s");
+  expect(check.verdict).toBe("MISS");
+  expect(check.alsoShown).toEqual({ against: "durable", value: 2 });
+  const text = fullReport(results, "s", [check]);
+  expect(text).toMatch(/for information: ÷ durable\s+2\.00\s+\(not a goal\)/);
+  expect(checkGoals(withInfo, results.slice(0, 2), "s")[0].alsoShown).toEqual({ against: "durable", value: undefined });
+});

@@ -53,6 +53,16 @@ test("every phase runs against the ceiling without errors", async () => {
   }
 });
 
+test("the fsync ceiling stores and serves what was PUT", async () => {
+  const ceiling = startCeiling({ port: 0, dir: join(dir, "ceiling-fsync"), fsync: true });
+  try {
+    const result = await runLoad(`http://127.0.0.1:${ceiling.port}`, { ...tiny, smallMaxOps: 8 }, bodies);
+    for (const phase of ["smallPut", "smallGet", "smallHead", "largePut", "largeGet"] as const) expect({ phase, errors: result[phase].errors }).toEqual({ phase, errors: 0 });
+  } finally {
+    ceiling.stop();
+  }
+});
+
 test("a server that answers 200 with empty bodies fails GET, HEAD, large GET and list", async () => {
   const liar = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
   try {

@@ -1,6 +1,6 @@
 // How targets are found and started.
 import { expect, test } from "bun:test";
-import { BUILTIN_TARGETS, externalTarget, strataTarget } from "../../scripts/bench/targets.ts";
+import { BUILTIN_TARGETS, ceilingTarget, externalTarget, strataTarget } from "../../scripts/bench/targets.ts";
 
 test("a Strata binary that is not there is skipped with a note, never built", async () => {
   const t = strataTarget("/nonexistent/strata");
@@ -21,4 +21,13 @@ test("an external endpoint has a URL and no command", () => {
   const t = externalTarget("minio", "http://127.0.0.1:9000/");
   expect(t.url).toBe("http://127.0.0.1:9000");
   expect(t.command).toBeUndefined();
+});
+
+test("ceiling-fsync is the ceiling run with --fsync, and says so; the plain ceiling does not sync", () => {
+  const plain = ceilingTarget();
+  const durable = BUILTIN_TARGETS["ceiling-fsync"]();
+  expect(durable.name).toBe("ceiling-fsync");
+  expect(durable.command!(1, "/d")).toEqual([...plain.command!(1, "/d"), "--fsync"]);
+  expect(durable.config).toContain("fdatasync");
+  expect(plain.config).toContain("no fsync");
 });
