@@ -118,7 +118,7 @@ describe("copy-on-write tree against a sorted map", () => {
       { key: "k0505", after: 505 },
     ]);
     // gc and fsck walk nodes: the overlay and every node of its base
-    expect([...tree.nodes(over)].map((n) => n.hash)).toEqual([over, ...[...tree.nodes(base)].map((n) => n.hash)]);
+    expect([...tree.nodes(over)].map((n) => n.hash)).toEqual([over!, ...[...tree.nodes(base)].map((n) => n.hash)]);
     blobs.close();
   });
 });
