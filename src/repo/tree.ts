@@ -15,10 +15,7 @@ import { DecodedCache, getJson, putJson } from "./blob-codec.ts";
  * Leaf: level 0, entries [key, value]. Internal: level ≥ 1, children [firstKey, hash, liveCount].
  * Overlay: level -1, base B+tree root and sorted changes [key, value or null for a removal].
  */
-export type TreeNode<V> =
-  | { v: 0; e: Array<[string, V]> }
-  | { v: number; c: Array<[string, string, number]> }
-  | { v: -1; b: string | null; o: Array<[string, V | null]> };
+export type TreeNode<V> = { v: 0; e: Array<[string, V]> } | { v: number; c: Array<[string, string, number]> } | Overlay<V>;
 
 type Overlay<V> = { v: -1; b: string | null; o: Array<[string, V | null]> };
 
