@@ -121,6 +121,19 @@ export async function storeStream(
   }
 }
 
+/**
+ * storeStream for bytes already in memory. Up to the chunker's minimum size they are one chunk, stored
+ * directly (no stream, no chunker); the caller hands them over and must not change them afterwards.
+ */
+export function storeBytes(blobs: BlobStore, bytes: Uint8Array, options: { md5?: boolean; maxSize?: number } = {}): Promise<StoredBytes> {
+  if (bytes.length > DEFAULT_CHUNKING.min) return storeStream(blobs, new ReadableStream({ start: (c) => (c.enqueue(bytes), c.close()) }), options);
+  if (options.maxSize !== undefined && bytes.length > options.maxSize) return Promise.reject(new ObjectTooLargeError(options.maxSize));
+  const md5 = options.md5 ? toHex(createHasher("md5").update(bytes).digest()) : undefined;
+  if (bytes.length === 0) return Promise.resolve({ size: 0, sha256: toHex(createHasher("sha256").digest()), md5, chunks: [] });
+  const sha256 = blobs.put("chunk", bytes, true); // one chunk: the object's digest is the chunk's
+  return Promise.resolve({ size: bytes.length, sha256, md5, chunks: [[sha256, bytes.length]] });
+}
+
 export class ObjectTooLargeError extends Error {
   constructor(readonly limit: number) {
     super(`object exceeds ${limit} bytes`);

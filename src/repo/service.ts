@@ -3,7 +3,7 @@ import type { Store } from "../store/store.ts";
 import { Manifests } from "./manifests.ts";
 import type { ObjectManifest } from "./model.ts";
 import { Multipart } from "./multipart.ts";
-import { type ChunkRef, readChunks, storeStream, type StoredBytes } from "./objects.ts";
+import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
 import { VersionedStore } from "./versioned-store.ts";
 import { checkStore, type FsckReport } from "./fsck.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
@@ -19,9 +19,12 @@ export class RepoService {
     this.multipart = new Multipart(store);
   }
 
-  /** Streams bytes into chunks; nothing is visible until a manifest that names them is committed. */
-  ingest(body: ReadableStream<Uint8Array> | null, options: { md5?: boolean; maxSize?: number } = {}): Promise<StoredBytes> {
-    return storeStream(this.store.blobs, body, options);
+  /**
+   * Stores bytes as chunks; nothing is visible until a manifest that names them is committed. Bytes given in
+   * memory are handed over: the caller must not change them afterwards.
+   */
+  ingest(body: ReadableStream<Uint8Array> | Uint8Array | null, options: { md5?: boolean; maxSize?: number } = {}): Promise<StoredBytes> {
+    return body instanceof Uint8Array ? storeBytes(this.store.blobs, body, options) : storeStream(this.store.blobs, body, options);
   }
 
   read(chunks: ChunkRef[], start: number, end: number): ReadableStream<Uint8Array> {
@@ -55,8 +58,7 @@ export class RepoService {
     body: ReadableStream<Uint8Array> | Uint8Array,
     options: { contentType?: string; meta?: Record<string, string> } = {},
   ): Promise<{ commit: string; etag: string; manifest: string }> {
-    const stream = body instanceof Uint8Array ? bytesStream(body) : body;
-    const stored = await this.ingest(stream);
+    const stored = await this.ingest(body instanceof Uint8Array ? body.slice() : body);
     const time = Date.now();
     const manifest: ObjectManifest = { size: stored.size, sha256: stored.sha256, etag: stored.sha256, time, chunks: stored.chunks };
     if (options.contentType) manifest.contentType = options.contentType;
@@ -93,13 +95,4 @@ export class RepoService {
   close(): Promise<void> {
     return this.store.close();
   }
-}
-
-function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      if (bytes.length) controller.enqueue(bytes);
-      controller.close();
-    },
-  });
 }

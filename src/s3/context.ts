@@ -28,8 +28,11 @@ export interface S3Request {
   key?: string;
   /** the bucket came from the Host header (virtual-host style) */
   virtualHost?: boolean;
-  /** the payload, already unframed and verified as it streams (signatures, checksums, Content-MD5) */
-  body: ReadableStream<Uint8Array> | null;
+  /**
+   * The payload, unframed and verified (signatures, checksums, Content-MD5): a small one read whole and checked
+   * before the operation runs, a larger one checked as it streams (see request-auth.ts).
+   */
+  body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer> | null;
   /** checksums verified on the body (algorithm → base64), complete once the body has been read to its end */
   verifiedChecksums: () => Record<string, string>;
   requestId: string;

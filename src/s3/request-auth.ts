@@ -2,7 +2,7 @@
 import { authenticate } from "./auth/authenticate.ts";
 import type { AuthResult } from "./auth/types.ts";
 import type { S3Request } from "./context.ts";
-import { decodePayload } from "./payload/decode-payload.ts";
+import { decodePayload, decodeWholePayload } from "./payload/decode-payload.ts";
 
 export interface RequestAuthOptions {
   /** The secret for an access key; undefined = unknown key. With auth off every key is its own secret. */
@@ -10,6 +10,13 @@ export interface RequestAuthOptions {
 }
 
 const WITH_BODY = new Set(["PUT", "POST"]);
+
+/**
+ * Bodies up to this many bytes on the wire are read at once and checked as a whole: a stream per small PUT
+ * (the request's, the verifier's, the store reader's) cost more than storing its few KiB. Below the chunker's
+ * minimum size, so such an object is one chunk; 32 clients at once hold 8 MiB at most.
+ */
+export const WHOLE_BODY_BYTES = 256 * 1024;
 
 export async function authenticateRequest(req: S3Request, options: RequestAuthOptions): Promise<AuthResult> {
   const auth = await authenticate(
@@ -22,8 +29,16 @@ export async function authenticateRequest(req: S3Request, options: RequestAuthOp
     },
     options,
   );
-  if (WITH_BODY.has(req.method)) {
-    const payload = decodePayload(req.headers, req.body, auth);
+  if (!WITH_BODY.has(req.method)) return auth;
+  const received = req.body as ReadableStream<Uint8Array> | null; // as it came in; replaced by the verified payload
+  // A body without Content-Length (chunked transfer) may be of any size: it streams.
+  if (Number(req.headers.get("content-length") ?? NaN) <= WHOLE_BODY_BYTES) {
+    const bytes = received ? new Uint8Array(await new Response(received).arrayBuffer()) : new Uint8Array(0);
+    const payload = decodeWholePayload(req.headers, bytes, auth);
+    req.body = payload.bytes;
+    req.verifiedChecksums = () => payload.checksums;
+  } else {
+    const payload = decodePayload(req.headers, received, auth);
     req.body = payload.body;
     req.verifiedChecksums = () => payload.checksums();
   }

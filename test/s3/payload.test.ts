@@ -15,7 +15,7 @@ import type { AuthResult, SigV4Context } from "../../src/s3/auth/types.ts";
 import { S3Error } from "../../src/s3/errors.ts";
 import { ChunkSignatureChain } from "../../src/s3/payload/chunk-signatures.ts";
 import { storedContentEncoding } from "../../src/s3/payload/content-encoding.ts";
-import { decodePayload, type DecodeOptions } from "../../src/s3/payload/decode-payload.ts";
+import { decodePayload, type DecodeOptions, decodeWholePayload } from "../../src/s3/payload/decode-payload.ts";
 import { concatBytes, fromBase64, fromHex, toBase64, toHex, utf8 } from "../../src/util/bytes.ts";
 import { botocoreSign, viewOfSmithy, viewOfUrl } from "./signed-requests.ts";
 
@@ -65,10 +65,31 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<Outcome> {
   }
 }
 
+/**
+ * Decodes a body streamed in random pieces, and again read whole (the path small bodies take): both must reach
+ * the same verdict, bytes and checksums.
+ */
 async function decode(headers: Record<string, string>, body: Uint8Array, auth: AuthResult = { kind: "anonymous" }, rand?: (n: number) => number, options?: DecodeOptions) {
   const decoded = decodePayload(new Headers(headers), streamOf(body, rand), auth, options);
   const outcome = await readAll(decoded.body);
-  return { ...outcome, checksums: outcome.error ? undefined : decoded.checksums() };
+  const streamed = { ...outcome, checksums: outcome.error ? undefined : decoded.checksums() };
+  const whole = decodeWhole(headers, body, auth, options);
+  expect(whole.error?.code).toBe(streamed.error?.code);
+  if (!streamed.error) {
+    expect(toHex(whole.data)).toBe(toHex(streamed.data));
+    expect(whole.checksums).toEqual(streamed.checksums);
+  }
+  return streamed;
+}
+
+function decodeWhole(headers: Record<string, string>, body: Uint8Array, auth: AuthResult, options?: DecodeOptions) {
+  try {
+    const { bytes, checksums } = decodeWholePayload(new Headers(headers), body.slice(), auth, options);
+    return { data: bytes, checksums };
+  } catch (e) {
+    if (!(e instanceof S3Error)) throw e;
+    return { data: new Uint8Array(0), error: e, checksums: undefined };
+  }
 }
 
 function thrown(f: () => unknown): S3Error {

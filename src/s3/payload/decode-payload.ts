@@ -5,7 +5,7 @@
 // closing when any check fails, and the last piece of data is held back until every check passed.
 // So a consumer that commits only when the stream closes commits nothing that was not verified.
 import { createHasher, type Hasher } from "../../hash/hashing.ts";
-import { toHex } from "../../util/bytes.ts";
+import { concatBytes, toHex } from "../../util/bytes.ts";
 import type { AuthResult } from "../auth/types.ts";
 import { S3Error } from "../errors.ts";
 import { AwsChunkedDecoder } from "./aws-chunked.ts";
@@ -30,16 +30,16 @@ export interface DecodeOptions {
   compute?: readonly ChecksumAlgorithm[];
 }
 
-/**
- * Checks the headers at once (throws S3Error: InvalidArgument, NotImplemented, InvalidRequest,
- * InvalidDigest, MissingContentLength); all body checks happen while `body` is read.
- */
-export function decodePayload(
-  headers: Headers,
-  body: ReadableStream<Uint8Array> | null,
-  auth: AuthResult,
-  options: DecodeOptions = {},
-): DecodedPayload {
+/** The checks on one payload, fed piece by piece, whether it arrives streamed or read at once. */
+interface PayloadChecks {
+  declaredLength: number | undefined;
+  /** Feeds bytes as received; hands the object's bytes (unframed) to `take`. Throws S3Error. */
+  write(received: Uint8Array, take: (piece: Uint8Array) => void): void;
+  /** After the last byte: runs the end-of-body checks (length, hashes, trailers) and returns the checksums. Throws S3Error. */
+  finish(): ChecksumValues;
+}
+
+function payloadChecks(headers: Headers, auth: AuthResult, options: DecodeOptions): PayloadChecks {
   const mode = payloadMode(headers.get("x-amz-content-sha256"));
   const chunked = mode.framing === "aws-chunked";
   let decoder: AwsChunkedDecoder | undefined;
@@ -56,34 +56,73 @@ export function decodePayload(
   const checksums = new ChecksumVerifier(checksumRequest(headers, mode.framing === "aws-chunked" && mode.trailer), options.compute);
   const sha256 = mode.framing === "plain" && mode.sha256 ? createHasher("sha256") : undefined;
   const declaredLength = parseLength(headers.get(chunked ? "x-amz-decoded-content-length" : "content-length"));
-
   let received = 0;
-  let values: ChecksumValues | undefined;
 
-  const accept = (piece: Uint8Array) => {
+  const accept = (piece: Uint8Array, take: (piece: Uint8Array) => void) => {
+    if (piece.length === 0) return;
     received += piece.length;
     if (declaredLength !== undefined && received > declaredLength) {
       throw new S3Error("InvalidRequest", "The body holds more bytes than its declared length.");
     }
     checksums.update(piece);
     sha256?.update(piece);
-  };
-
-  const finish = () => {
-    const trailers = decoder ? decoder.end() : new Map<string, string>();
-    if (declaredLength !== undefined && received < declaredLength) throw new S3Error("IncompleteBody");
-    if (sha256) checkSha256(sha256, mode.framing === "plain" ? mode.sha256! : "");
-    values = checksums.finish(trailers);
+    take(piece);
   };
 
   return {
-    body: verifiedStream(body, decoder, accept, finish),
     declaredLength,
+    write(bytes, take) {
+      if (decoder) decoder.write(bytes, (piece) => accept(piece, take));
+      else accept(bytes, take);
+    },
+    finish() {
+      const trailers = decoder ? decoder.end() : new Map<string, string>();
+      if (declaredLength !== undefined && received < declaredLength) throw new S3Error("IncompleteBody");
+      if (sha256) checkSha256(sha256, mode.framing === "plain" ? mode.sha256! : "");
+      return checksums.finish(trailers);
+    },
+  };
+}
+
+/**
+ * Checks the headers at once (throws S3Error: InvalidArgument, NotImplemented, InvalidRequest,
+ * InvalidDigest, MissingContentLength); all body checks happen while `body` is read.
+ */
+export function decodePayload(
+  headers: Headers,
+  body: ReadableStream<Uint8Array> | null,
+  auth: AuthResult,
+  options: DecodeOptions = {},
+): DecodedPayload {
+  const checks = payloadChecks(headers, auth, options);
+  let values: ChecksumValues | undefined;
+  return {
+    body: verifiedStream(body, checks, (v) => (values = v)),
+    declaredLength: checks.declaredLength,
     checksums() {
       if (!values) throw new Error("checksums() called before the payload was fully read and verified");
       return values;
     },
   };
+}
+
+/**
+ * decodePayload for a payload read whole (a small one): the same checks, without a stream.
+ * Returns the object's bytes and checksums once every check passed; throws S3Error otherwise.
+ */
+export function decodeWholePayload(
+  headers: Headers,
+  received: Uint8Array,
+  auth: AuthResult,
+  options: DecodeOptions = {},
+): { bytes: Uint8Array<ArrayBuffer>; checksums: ChecksumValues } {
+  const checks = payloadChecks(headers, auth, options);
+  const pieces: Uint8Array[] = [];
+  checks.write(received, (piece) => pieces.push(piece));
+  const checksums = checks.finish();
+  // Pieces are views of `received` or of the decoder's own arrays: never of a shared or resizable buffer.
+  const bytes = (pieces.length === 1 ? pieces[0] : concatBytes(pieces)) as Uint8Array<ArrayBuffer>;
+  return { bytes, checksums };
 }
 
 function parseLength(value: string | null): number | undefined {
@@ -108,9 +147,8 @@ function checkSha256(hasher: Hasher, claimed: string): void {
  */
 function verifiedStream(
   source: ReadableStream<Uint8Array> | null,
-  decoder: AwsChunkedDecoder | undefined,
-  accept: (piece: Uint8Array) => void,
-  finish: () => void,
+  checks: PayloadChecks,
+  verified: (values: ChecksumValues) => void,
 ): ReadableStream<Uint8Array> {
   const reader = source?.getReader();
   let held: Uint8Array | undefined;
@@ -121,24 +159,20 @@ function verifiedStream(
           for (;;) {
             const next = reader ? await reader.read() : { done: true as const, value: undefined };
             if (next.done) {
-              finish();
+              verified(checks.finish());
               if (held) controller.enqueue(held);
               held = undefined;
               controller.close();
               return;
             }
             let released = false;
-            const take = (piece: Uint8Array) => {
-              if (piece.length === 0) return;
-              accept(piece);
+            checks.write(next.value, (piece) => {
               if (held) {
                 controller.enqueue(held);
                 released = true;
               }
               held = piece;
-            };
-            if (decoder) decoder.write(next.value, take);
-            else take(next.value);
+            });
             if (released) return;
           }
         } catch (e) {
