@@ -139,7 +139,7 @@ export class BlobStore {
    */
   putDigested(kind: BlobKind, payload: Uint8Array, hashBytes: Uint8Array, handedOver = false): string {
     const hash = toHex(hashBytes);
-    if (this.locate(hash)) {
+    if (this.locate(hash, hashBytes)) {
       if (kind === "chunk") {
         this.deduplicated.chunks++;
         this.deduplicated.bytes += payload.length;
@@ -326,11 +326,12 @@ export class BlobStore {
     fsyncDir(this.dir);
   }
 
-  private locate(hash: string): BlobLocation | undefined {
+  /** Where the newest copy of a blob is; `bytes` (the hash as bytes), when the caller has them, saves decoding the hex. */
+  private locate(hash: string, bytes?: Uint8Array): BlobLocation | undefined {
     const hit = this.active.index.get(hash);
     if (hit) return hit;
     if (this.sealed.length === 0) return undefined;
-    const bytes = fromHex(hash);
+    bytes ??= fromHex(hash);
     for (let i = this.sealed.length - 1; i >= 0; i--) {
       const loc = this.sealed[i].find(bytes);
       if (loc) return loc;
