@@ -13,6 +13,8 @@ export interface TargetResult {
   peakRssBytes?: number;
   peakRssBytesByPhase?: Record<string, number>;
   phases?: Partial<LoadResult>;
+  /** CPU time (user + system, all threads of the server's process tree) per operation of each phase, in µs. */
+  serverCpuUsPerOp?: Partial<Record<PhaseName, number>>;
 }
 
 export type MetricId = "startupMs" | "idleRss" | "peakRss" | PhaseName;

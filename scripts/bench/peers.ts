@@ -16,6 +16,7 @@ import { freePort, launch, timeToFirstAnswer } from "./launch.ts";
 import { DEFAULT_SETTINGS, makeLargeBodies, runLoad, type LoadSettings } from "./loadgen.ts";
 import type { TargetResult } from "./metrics.ts";
 import { fullReport } from "./report.ts";
+import { PhaseCpu } from "./cpu.ts";
 import { RssSampler } from "./rss.ts";
 import { BUILTIN_TARGETS, externalTarget, REPO_ROOT, type Target } from "./targets.ts";
 
@@ -92,13 +93,17 @@ async function benchTarget(target: Target, settings: LoadSettings, largeBodies: 
     result.idleRssBytes = sampler.sample();
     sampler.peak = 0; // the peak is measured under load only
     sampler.start();
+    const cpu = new PhaseCpu(server.pid);
     try {
       result.phases = await runLoad(base, settings, largeBodies, (phase) => {
         sampler.mark(phase);
+        cpu.mark(phase);
         process.stdout.write(` ${phase}`);
       });
     } finally {
       sampler.stop();
+      cpu.stop();
+      result.serverCpuUsPerOp = serverCpuPerOp(cpu.microsByLabel, result.phases);
       process.stdout.write("\n");
       result.peakRssBytes = sampler.peak;
       result.peakRssBytesByPhase = sampler.peakByLabel;
@@ -109,6 +114,13 @@ async function benchTarget(target: Target, settings: LoadSettings, largeBodies: 
     await server.stop();
   }
   return result;
+}
+
+/** The server's CPU time per operation of each phase, in µs. */
+function serverCpuPerOp(micros: Record<string, number>, phases: TargetResult["phases"]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, p] of Object.entries(phases ?? {})) if (p && p.ops > 0 && micros[name] !== undefined) out[name] = micros[name] / p.ops;
+  return out;
 }
 
 async function main(): Promise<void> {

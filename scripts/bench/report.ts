@@ -1,6 +1,7 @@
 // Turns one run into text: absolute figures per target, the subject's ratios to every other
 // target, the goal verdicts, and the notes (skips, errors) that qualify them.
 import type { GoalCheck } from "./goals.ts";
+import type { PhaseName } from "./loadgen.ts";
 import { METRICS, ratio, type TargetResult } from "./metrics.ts";
 
 export function formatNumber(n: number | undefined): string {
@@ -30,6 +31,17 @@ export function figuresTable(results: TargetResult[]): string {
     ...ran.map((r) => formatNumber(m.value(r)) + (phaseHadErrors(r, m.id) ? "*" : "")),
   ]);
   return table(["", ...ran.map((r) => r.name)], rows);
+}
+
+/** Server CPU per operation by phase: steadier than rates on a busy machine (the work per request does not swing). */
+export function serverCpuTable(results: TargetResult[]): string | undefined {
+  const measured = results.filter((r) => r.serverCpuUsPerOp && Object.keys(r.serverCpuUsPerOp).length > 0);
+  if (measured.length === 0) return undefined;
+  const rows = METRICS.filter((m) => measured.some((r) => r.serverCpuUsPerOp![m.id as PhaseName] !== undefined)).map((m) => [
+    m.label,
+    ...measured.map((r) => formatNumber(r.serverCpuUsPerOp![m.id as PhaseName])),
+  ]);
+  return table(["server CPU per op (µs)", ...measured.map((r) => r.name)], rows);
 }
 
 export function ratiosTable(results: TargetResult[], subject: string): string | undefined {
@@ -68,6 +80,8 @@ export function notes(results: TargetResult[]): string[] {
 
 export function fullReport(results: TargetResult[], subject: string, checks: GoalCheck[]): string {
   const parts = ["Figures (* = the phase had failed requests):", figuresTable(results), ""];
+  const cpu = serverCpuTable(results);
+  if (cpu) parts.push("Server CPU per operation (/proc user + system, all threads of its processes):", cpu, "");
   const ratios = ratiosTable(results, subject);
   parts.push(...(ratios ? [`Ratios, ${subject} ÷ each target:`, ratios, ""] : [`Ratios: ${subject} was not run.`, ""]));
   parts.push(`Issue 7 goals for ${subject}:`, goalsTable(checks), "", "Targets:", ...notes(results));

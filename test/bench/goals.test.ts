@@ -55,6 +55,14 @@ test("the report shows figures, ratios, verdicts and skip notes", () => {
   expect(text).toMatch(/PUT 4 KiB x32 ≥ 10× peer\s+20\.0\s+PASS/);
 });
 
+test("the report shows the server's CPU per operation when it was measured", () => {
+  const results = [target("s", 2000, { serverCpuUsPerOp: { smallPut: 321.4 } }), target("peer", 100)];
+  const text = fullReport(results, "s", []);
+  expect(text).toMatch(/server CPU per op \(µs\)\s+s\n/);
+  expect(text).toMatch(/PUT 4 KiB x32\s+321\n/);
+  expect(fullReport([target("s", 2000)], "s", [])).not.toContain("server CPU");
+});
+
 test("a goal's also-shown ratio is printed for information, never judged", () => {
   const withInfo: Goal[] = [{ metric: "smallPut", against: "peer", atLeast: 10, alsoShow: "durable" }];
   const results = [target("s", 1000), target("peer", 200), target("durable", 500)];

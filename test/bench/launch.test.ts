@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, launch, timeToFirstAnswer } from "../../scripts/bench/launch.ts";
+import { PhaseCpu } from "../../scripts/bench/cpu.ts";
 import { processTree, rssOf, RssSampler } from "../../scripts/bench/rss.ts";
 
 test("the ceiling starts, answers, and is gone after stop", async () => {
@@ -51,6 +52,28 @@ test("the RSS of a process tree counts the children, and stop kills them all", a
     await server.stop();
     await Bun.sleep(50);
     expect(tree.map(rssOf)).toEqual([0, 0, 0]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("PhaseCpu gives a busy stretch the tree's CPU time and an idle one next to none", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "bench-launch-"));
+  try {
+    // A child that spins only while the file "busy" exists.
+    const busy = join(dir, "busy");
+    const server = launch(["sh", "-c", `while true; do if [ -e ${busy} ]; then :; else sleep 0.01; fi; done`], { logPath: join(dir, "log") });
+    const cpu = new PhaseCpu(server.pid);
+    cpu.mark("idle");
+    await Bun.sleep(300);
+    await Bun.write(busy, "");
+    cpu.mark("busy");
+    await Bun.sleep(300);
+    rmSync(busy);
+    cpu.stop();
+    await server.stop();
+    expect(cpu.microsByLabel.busy).toBeGreaterThan(100_000);
+    expect(cpu.microsByLabel.idle).toBeLessThan(cpu.microsByLabel.busy / 3);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
