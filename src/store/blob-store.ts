@@ -1,4 +1,5 @@
 // Content-addressed blobs in append-only pack files. A blob is written once; its SHA-256 is its name.
+import { Buffer } from "node:buffer";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fromHex, toHex } from "../util/bytes.ts";
@@ -268,10 +269,12 @@ export class BlobStore {
     // A blob put moments ago may still wait in memory; reads of such fresh blobs are rare, so write them out.
     if (loc.pack === this.active.seq && this.pending.length > 0 && recordStart >= this.pendingAt) this.writePending();
     const { fd, version } = this.packFor(loc.pack);
-    const record = new Uint8Array(RECORD_HEAD + loc.length + 4);
+    // Not zero-filled: every byte is read over (a short read throws). Zeroing a fresh MiB cost ~40 µs.
+    const raw = Buffer.allocUnsafeSlow(RECORD_HEAD + loc.length + 4);
+    const record = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
     const n = fs.readSync(fd, record, 0, record.length, recordStart);
     if (n !== record.length) throw new BlobCorruptError(hash, `short read in pack ${loc.pack}`);
-    const view = new DataView(record.buffer);
+    const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
     const body = record.subarray(4, record.length - 4);
     if (view.getUint32(0, true) !== body.length || view.getUint32(record.length - 4, true) !== bodyChecksum(version, body)) {
       throw new BlobCorruptError(hash, `checksum mismatch in pack ${loc.pack} at ${recordStart}`);
