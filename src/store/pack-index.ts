@@ -3,13 +3,44 @@ import { compareBytes, fromHex, toHex } from "../util/bytes.ts";
 import { recordChecksum } from "./checksum.ts";
 import { type BlobKind, type BlobLocation, HASH_BYTES, IDX_ENTRY, IDX_MAGIC, kindCode, kindName } from "./pack-format.ts";
 
-/** The sorted index of a sealed pack, kept as one buffer and searched by bisection. */
+/** Bloom filter bits per entry: with four probes, ~1% of absent hashes get past it. */
+const BLOOM_BITS_PER_ENTRY = 10;
+const BLOOM_PROBES = 4;
+
+/**
+ * The sorted index of a sealed pack, kept as one buffer and searched by bisection, behind a Bloom filter.
+ * A new blob is looked up in every sealed pack before it is written: without the filter, a store of
+ * thousands of packs (tens of GB) would bisect thousands of indexes per blob written.
+ */
 export class SealedIndex {
+  /** Bit i set when some entry's hash probes i; probes are 32-bit words of the hash (SHA-256 bytes are uniform). */
+  private readonly bloom: Uint32Array;
+  private readonly bloomMask: number;
+
   private constructor(
     readonly pack: number,
     private readonly entries: Uint8Array,
     readonly count: number,
-  ) {}
+  ) {
+    const bits = 2 ** Math.max(5, Math.ceil(Math.log2(count * BLOOM_BITS_PER_ENTRY || 1)));
+    this.bloom = new Uint32Array(bits / 32);
+    this.bloomMask = bits - 1;
+    for (let i = 0; i < count; i++) {
+      for (let p = 0; p < BLOOM_PROBES; p++) {
+        const bit = probe(entries, i * IDX_ENTRY + 4 * p) & this.bloomMask;
+        this.bloom[bit >>> 5] |= 1 << (bit & 31);
+      }
+    }
+  }
+
+  /** False when the hash is surely absent; true when it may be present. */
+  mayHave(hash: Uint8Array): boolean {
+    for (let p = 0; p < BLOOM_PROBES; p++) {
+      const bit = probe(hash, 4 * p) & this.bloomMask;
+      if ((this.bloom[bit >>> 5] & (1 << (bit & 31))) === 0) return false;
+    }
+    return true;
+  }
 
   static build(pack: number, items: Iterable<[string, BlobLocation]>): SealedIndex {
     const sorted = [...items].map(([hash, loc]) => [fromHex(hash), loc] as const);
@@ -49,6 +80,7 @@ export class SealedIndex {
   }
 
   find(hash: Uint8Array): BlobLocation | undefined {
+    if (!this.mayHave(hash)) return undefined;
     let lo = 0;
     let hi = this.count - 1;
     while (lo <= hi) {
@@ -87,4 +119,9 @@ export class SealedIndex {
       kind: kindName(this.entries[at + HASH_BYTES + 12]) as BlobKind,
     };
   }
+}
+
+/** The 32-bit word at `at` (big-endian), as an unsigned number. */
+function probe(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
 }
