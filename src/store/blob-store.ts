@@ -93,7 +93,7 @@ export class BlobStore {
     const parsed = fs.existsSync(idxPath) ? SealedIndex.parse(seq, new Uint8Array(fs.readFileSync(idxPath))) : undefined;
     if (parsed) return parsed;
     // A missing or damaged index is rebuilt from its pack: packs are the source of truth.
-    const index = SealedIndex.build(seq, this.scanLocations(seq).entries());
+    const index = SealedIndex.build(seq, this.scanLocations(seq));
     this.writeIndex(index);
     return index;
   }
@@ -297,7 +297,7 @@ export class BlobStore {
     const a = this.active;
     this.writePending();
     fs.fsyncSync(a.fd);
-    const index = SealedIndex.build(a.seq, a.index.entries());
+    const index = SealedIndex.build(a.seq, a.index);
     this.writeIndex(index);
     this.sealed.push(index);
     this.readFds.set(a.seq, { fd: a.fd, version: a.version });

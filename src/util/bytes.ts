@@ -11,13 +11,18 @@ export function toHex(bytes: Uint8Array): string {
 export function fromHex(hex: string): Uint8Array {
   if (hex.length % 2 !== 0) throw new Error(`not hex: ${hex.slice(0, 80)}`);
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) {
+  hexInto(hex, out, 0);
+  return out;
+}
+
+/** Decodes hex (of even length) into `out` from index `at`, without allocating. */
+export function hexInto(hex: string, out: Uint8Array, at: number): void {
+  for (let i = 0; 2 * i < hex.length; i++) {
     const hi = nibble(hex.charCodeAt(2 * i));
     const lo = nibble(hex.charCodeAt(2 * i + 1));
     if (hi < 0 || lo < 0) throw new Error(`not hex: ${hex.slice(0, 80)}`);
-    out[i] = (hi << 4) | lo;
+    out[at + i] = (hi << 4) | lo;
   }
-  return out;
 }
 
 /** The value of one hex digit's char code, or -1. */

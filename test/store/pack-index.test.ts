@@ -14,7 +14,7 @@ test("stored hashes are all found, also after a round trip through the file; abs
     toHex(hashOf(`present ${i}`)),
     { pack: 7, offset: 100 + i * 50, length: i, kind: "chunk" },
   ]);
-  const built = SealedIndex.build(7, items);
+  const built = SealedIndex.build(7, new Map(items));
   const parsed = SealedIndex.parse(7, built.serialize())!;
   for (const index of [built, parsed]) {
     for (const [hex, loc] of items) expect(index.find(Uint8Array.from(Buffer.from(hex, "hex")))).toEqual(loc);
@@ -29,7 +29,7 @@ test("stored hashes are all found, also after a round trip through the file; abs
 });
 
 test("an empty index has nothing and turns everything away", () => {
-  const empty = SealedIndex.build(1, []);
+  const empty = SealedIndex.build(1, new Map());
   expect(empty.find(hashOf("x"))).toBeUndefined();
   expect(empty.mayHave(hashOf("x"))).toBe(false);
 });
