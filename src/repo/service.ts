@@ -58,7 +58,7 @@ export class RepoService {
     const stream = body instanceof Uint8Array ? bytesStream(body) : body;
     const stored = await this.ingest(stream);
     const time = Date.now();
-    const manifest: ObjectManifest = { size: stored.size, sha256: stored.sha256, etag: stored.sha256, time, chunks: stored.chunks };
+    const manifest: ObjectManifest = { size: stored.size, sha256: stored.sha256, etag: stored.digest, time, chunks: stored.chunks };
     if (options.contentType) manifest.contentType = options.contentType;
     if (options.meta) manifest.meta = options.meta;
     const hash = this.manifests.put(manifest);
