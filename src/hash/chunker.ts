@@ -96,9 +96,17 @@ class FastCdcChunker implements Chunker {
   push(data: Uint8Array): Uint8Array[] {
     const chunks: Uint8Array[] = [];
     let start = 0; // where the unfinished chunk's bytes begin within data
+    this.context.enter();
     for (let at = 0; at < data.length; at += INPUT_SIZE) {
+      // The scan never looks at a chunk's bytes before its minimum size (a quarter of an average chunk):
+      // count them in without copying them into the core. A scan that ends before the minimum reads nothing.
+      const unscanned = Math.min(this.options.min - (this.filled + at - start), data.length - at);
+      if (unscanned > 0) {
+        core.cdcScan(0, unscanned);
+        at += unscanned;
+      }
       const piece = data.subarray(at, at + INPUT_SIZE);
-      this.context.enter();
+      if (piece.length === 0) break;
       input.set(piece);
       for (let cut = core.cdcScan(0, piece.length); cut >= 0; cut = core.cdcScan(cut, piece.length)) {
         this.append(data.subarray(start, at + cut));

@@ -4,7 +4,11 @@ import type { ChunkRef } from "./objects.ts";
 /** Everything about an object but its bytes. */
 export interface ObjectManifest {
   size: number;
-  /** SHA-256 of the bytes; absent for multipart objects, whose ETag derives from their parts' digests. */
+  /**
+   * SHA-256 of the bytes; present only where it costs no second pass over them: objects of one chunk
+   * (or none; older versions also have it on larger single-upload objects). The ETag of a larger object
+   * derives from its chunk digests (see bytesDigest), that of a multipart object from its parts' digests.
+   */
   sha256?: string;
   md5?: string;
   /** Unquoted ETag as served: hex digest, or digest-N for multipart objects. */
@@ -87,6 +91,10 @@ export interface UploadRef {
 
 export interface PartRecord {
   size: number;
+  /**
+   * The part's SHA-256 digest as bytesDigest gives it (parts stored by older versions: of their bytes),
+   * which is its ETag in sha256 mode and what the multipart ETag is computed from.
+   */
   sha256: string;
   md5?: string;
   etag: string;

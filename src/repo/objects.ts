@@ -1,7 +1,7 @@
 // Object bytes: streamed in through the chunker into content-addressed chunks, streamed out by range.
 import { ChunkBuffers, createChunker, DEFAULT_CHUNKING } from "../hash/chunker.ts";
+import { type HashedChunk, hashChunk } from "../hash/chunk-hashing.ts";
 import { createHasher, type DigestAlgorithm } from "../hash/hashing.ts";
-import { type HashedChunk, type ObjectHashing, startObjectHashing } from "../hash/object-hashing.ts";
 import { fromHex, toHex } from "../util/bytes.ts";
 import type { BlobStore } from "../store/blob-store.ts";
 
@@ -10,9 +10,22 @@ export type ChunkRef = [string, number];
 
 export interface StoredBytes {
   size: number;
-  sha256: string;
+  /** The bytes' SHA-256 digest, their ETag in sha256 mode: see bytesDigest. */
+  digest: string;
+  /** SHA-256 of the bytes, when known without a second pass: stored as one chunk (or none). */
+  sha256?: string;
   md5?: string;
   chunks: ChunkRef[];
+}
+
+/**
+ * The SHA-256 digest of bytes stored by storeStream, from their chunk list: a single chunk's own hash
+ * (the SHA-256 of the bytes), else the SHA-256 of the chunk hashes concatenated (of no bytes: of none).
+ * Chunk boundaries depend only on the bytes, so the same bytes always get the same digest; and each
+ * byte is hashed once, for its chunk's address, where a whole-bytes SHA-256 would hash it twice.
+ */
+export function bytesDigest(chunks: ChunkRef[]): string {
+  return chunks.length === 1 ? chunks[0][0] : digestOfDigests("sha256", chunks.map(([hash]) => hash));
 }
 
 /** Chunks out for hashing per upload at most: two keep both cores busy. */
@@ -51,9 +64,9 @@ const chunkBuffers = new ChunkBuffers(DEFAULT_CHUNKING.max, 4);
  * Cuts a stream into chunks and stores each once (a chunk already in the store is not written again).
  * Returns the size, digests and chunk list. Memory stays bounded: a few maximum-size chunks per upload.
  *
- * An object that fits in one chunk is hashed once, here: its digest is its chunk's address. From the
- * first cut on, the object and chunk digests are computed by ObjectHashing (on a worker thread) while
- * this thread goes on receiving and chunking; chunks are written as their digests arrive, in order.
+ * An object that fits in one chunk is hashed here. From the first cut on, chunks are hashed by
+ * hashChunk (on a worker thread) while this thread goes on receiving and chunking; chunks are written
+ * as their digests arrive, in order.
  */
 export async function storeStream(
   blobs: BlobStore,
@@ -64,7 +77,6 @@ export async function storeStream(
   const md5 = options.md5 ? createHasher("md5") : undefined;
   const chunks: ChunkRef[] = [];
   const inFlight: Promise<HashedChunk>[] = [];
-  let hashing: ObjectHashing | undefined;
   let size = 0;
   const keepOldest = async () => {
     const hashed = inFlight.shift()!;
@@ -77,12 +89,11 @@ export async function storeStream(
     }
   };
   const hash = async (chunk: Uint8Array) => {
-    hashing ??= startObjectHashing();
     // Write our own hashed chunks before waiting for a slot: an upload that waits holds none, so
     // the uploads holding them always make progress.
     while (inFlight.length >= CHUNKS_IN_FLIGHT || (inFlight.length > 0 && !slots.available)) await keepOldest();
     await slots.take();
-    inFlight.push(hashing.add(chunk));
+    inFlight.push(hashChunk(chunk));
   };
   try {
     if (body) {
@@ -100,23 +111,18 @@ export async function storeStream(
       }
     }
     const last = chunker.finish();
-    let sha256: string;
-    if (hashing) {
-      if (last) await hash(last);
-      while (inFlight.length > 0) await keepOldest();
-      sha256 = toHex(await hashing.finish());
-    } else if (last) {
-      sha256 = blobs.put("chunk", last); // one chunk: the object's digest is the chunk's
-      chunks.push([sha256, last.length]);
+    if (last && chunks.length + inFlight.length === 0) {
+      chunks.push([blobs.put("chunk", last), last.length]); // the only chunk: no use waiting for the worker
       chunkBuffers.give(last.buffer);
-    } else {
-      sha256 = toHex(createHasher("sha256").digest());
+    } else if (last) {
+      await hash(last);
     }
-    return { size, sha256, md5: md5 ? toHex(md5.digest()) : undefined, chunks };
+    while (inFlight.length > 0) await keepOldest();
+    const digest = bytesDigest(chunks);
+    return { size, digest, sha256: chunks.length <= 1 ? digest : undefined, md5: md5 ? toHex(md5.digest()) : undefined, chunks };
   } catch (err) {
     // Let the worker hand every buffer back, and free the slots, before giving up.
     while (inFlight.length > 0) await keepOldest().catch(() => {});
-    hashing?.abort();
     throw err;
   }
 }
@@ -129,9 +135,9 @@ export function storeBytes(blobs: BlobStore, bytes: Uint8Array, options: { md5?:
   if (bytes.length > DEFAULT_CHUNKING.min) return storeStream(blobs, new ReadableStream({ start: (c) => (c.enqueue(bytes), c.close()) }), options);
   if (options.maxSize !== undefined && bytes.length > options.maxSize) return Promise.reject(new ObjectTooLargeError(options.maxSize));
   const md5 = options.md5 ? toHex(createHasher("md5").update(bytes).digest()) : undefined;
-  if (bytes.length === 0) return Promise.resolve({ size: 0, sha256: toHex(createHasher("sha256").digest()), md5, chunks: [] });
-  const sha256 = blobs.put("chunk", bytes, true); // one chunk: the object's digest is the chunk's
-  return Promise.resolve({ size: bytes.length, sha256, md5, chunks: [[sha256, bytes.length]] });
+  const chunks: ChunkRef[] = bytes.length === 0 ? [] : [[blobs.put("chunk", bytes, true), bytes.length]];
+  const digest = bytesDigest(chunks); // one chunk (or none): the SHA-256 of the bytes
+  return Promise.resolve({ size: bytes.length, digest, sha256: digest, md5, chunks });
 }
 
 export class ObjectTooLargeError extends Error {

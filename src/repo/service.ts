@@ -60,7 +60,7 @@ export class RepoService {
   ): Promise<{ commit: string; etag: string; manifest: string }> {
     const stored = await this.ingest(body instanceof Uint8Array ? body.slice() : body);
     const time = Date.now();
-    const manifest: ObjectManifest = { size: stored.size, sha256: stored.sha256, etag: stored.sha256, time, chunks: stored.chunks };
+    const manifest: ObjectManifest = { size: stored.size, sha256: stored.sha256, etag: stored.digest, time, chunks: stored.chunks };
     if (options.contentType) manifest.contentType = options.contentType;
     if (options.meta) manifest.meta = options.meta;
     const hash = this.manifests.put(manifest);

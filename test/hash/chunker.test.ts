@@ -86,3 +86,12 @@ test("one byte inserted near the start of 64 MiB leaves at least 90% of chunks u
   const kept = before.filter((h) => after.has(h)).length;
   expect(kept / before.length).toBeGreaterThanOrEqual(0.9);
 });
+
+test("boundaries are storage format: pinned for seeded data, in one push and in many", () => {
+  const data = randomBytes(8 << 20, seededRandom(0x5eed));
+  const pinned = [1247152, 1229178, 470333, 403583, 854034, 1349476, 702695, 1122393, 1009764];
+  expect(sizes(chunk([data], DEFAULT_CHUNKING))).toEqual(pinned);
+  expect(sizes(chunk(randomSplits(data, random), DEFAULT_CHUNKING))).toEqual(pinned);
+  const smallData = data.subarray(0, 1 << 20);
+  expect(sizes(chunk([smallData], small)).slice(0, 12)).toEqual([11397, 8340, 10421, 9355, 9443, 9343, 10221, 12230, 10925, 8502, 9298, 11073]);
+});

@@ -32,7 +32,7 @@ describe("gc", () => {
     await svc.versions.dropCommit("r", "main");
     const upload = await svc.multipart.create("r", "main", { key: "mp", created: 1, template: {} });
     const part = await svc.ingest(new Response(randomBytes(rand, 40_000)).body);
-    await svc.multipart.putPart("r", "main", upload, 1, { ...part, etag: part.sha256, time: 1 });
+    await svc.multipart.putPart("r", "main", upload, 1, { ...part, sha256: part.digest, etag: part.digest, time: 1 });
     await svc.multipart.remove("r", "main", upload);
     await svc.close();
 

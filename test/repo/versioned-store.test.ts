@@ -123,7 +123,7 @@ describe("multipart state", () => {
     const id = await svc.multipart.create("r", "main", { key: "big", created: 1, template: {} });
     for (const [n, body] of [[1, "one"], [2, "two"], [1, "ONE"]] as const) {
       const stored = await svc.ingest(new Response(body).body);
-      await svc.multipart.putPart("r", "main", id, n, { ...stored, etag: stored.sha256, time: 1 });
+      await svc.multipart.putPart("r", "main", id, n, { ...stored, sha256: stored.digest, etag: stored.digest, time: 1 });
     }
     const parts = svc.multipart.parts(id);
     expect(parts.map((p) => p.number)).toEqual([1, 2]);

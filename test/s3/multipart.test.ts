@@ -2,6 +2,7 @@
 // GET ?partNumber, and the errors S3 gives (EntityTooSmall, InvalidPart, InvalidPartOrder, NoSuchUpload).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash, randomBytes } from "node:crypto";
+import { expectedDigest } from "../helpers/repo.ts";
 import { withServer } from "../helpers/server.ts";
 import type { StrataServer } from "../../src/server.ts";
 import { expectError, http, list, type S3Http } from "./http.ts";
@@ -36,7 +37,7 @@ const completeXml = (parts: Array<[number, string]>) =>
 const complete = (key: string, id: string, parts: Array<[number, string]>) =>
   s3.call(`/mpu/${key}?uploadId=${id}`, { method: "POST", body: completeXml(parts) });
 
-const sha = (b: Uint8Array) => createHash("sha256").update(b).digest();
+const digest = (b: Uint8Array) => Buffer.from(expectedDigest(b), "hex");
 
 describe("a multipart upload", () => {
   const sizes = [5 * MiB, 5 * MiB + 17, 5 * MiB, 1234];
@@ -49,7 +50,7 @@ describe("a multipart upload", () => {
     id = await create("big", { "content-type": "application/x-big", "x-amz-meta-kind": "multi" });
     etags = new Array(parts.length);
     await Promise.all([3, 1, 0, 2].map(async (i) => (etags[i] = await part("big", id, i + 1, parts[i]))));
-    for (let i = 0; i < parts.length; i++) expect(etags[i]).toBe(`"${sha(parts[i]).toString("hex")}"`);
+    for (let i = 0; i < parts.length; i++) expect(etags[i]).toBe(`"${digest(parts[i]).toString("hex")}"`);
     // Re-sending a part replaces it.
     etags[1] = await part("big", id, 2, parts[1]);
   });
@@ -104,7 +105,7 @@ describe("a multipart upload", () => {
     const res = await complete("big", id, all);
     const text = await res.text();
     expect(res.status).toBe(200);
-    const expectedEtag = `"${createHash("sha256").update(Buffer.concat(parts.map(sha))).digest("hex")}-4"`;
+    const expectedEtag = `"${createHash("sha256").update(Buffer.concat(parts.map(digest))).digest("hex")}-4"`;
     expect(text).toContain(`<ETag>${expectedEtag.replace(/"/g, "&quot;")}</ETag>`);
     expect(text).toContain("<Bucket>mpu</Bucket>");
     expect(text).toContain("<Key>big</Key>");
@@ -175,7 +176,9 @@ test("UploadPartCopy copies whole objects and byte ranges", async () => {
     return doc.CopyPartResult.ETag as string;
   };
   const e1 = await copyPart(1);
+  expect(e1).toBe(`"${expectedDigest(source)}"`); // the ETag the same bytes get when uploaded
   const e2 = await copyPart(2, "bytes=100-199");
+  expect(e2).toBe(`"${expectedDigest(source.subarray(100, 200))}"`);
   await expectError(await s3.call(`/mpu/assembled?uploadId=${id}&partNumber=3`, {
     method: "PUT", headers: { "x-amz-copy-source": "/mpu/source", "x-amz-copy-source-range": `bytes=0-${6 * MiB}` },
   }), 416, "InvalidRange");
@@ -185,4 +188,15 @@ test("UploadPartCopy copies whole objects and byte ranges", async () => {
   expect((await complete("assembled", id, [[1, e1], [2, e2]])).status).toBe(200);
   const got = Buffer.from(await (await s3.call("/mpu/assembled")).arrayBuffer());
   expect(got.equals(Buffer.concat([source, source.subarray(100, 200)]))).toBe(true);
+});
+
+test("UploadPartCopy of a whole multipart object gives the ETag its bytes get when uploaded", async () => {
+  const pieces = [new Uint8Array(randomBytes(5 * MiB)), new Uint8Array(randomBytes(1000))];
+  const sourceId = await create("multi-source");
+  const sourceParts = await Promise.all(pieces.map(async (p, i) => [i + 1, await part("multi-source", sourceId, i + 1, p)] as [number, string]));
+  expect((await complete("multi-source", sourceId, sourceParts)).status).toBe(200);
+  const id = await create("copied");
+  const { doc } = await s3.xml(`/mpu/copied?uploadId=${id}&partNumber=1`, { method: "PUT", headers: { "x-amz-copy-source": "/mpu/multi-source" } });
+  expect(doc.CopyPartResult.ETag).toBe(`"${expectedDigest(Buffer.concat(pieces))}"`);
+  expect((await s3.call(`/mpu/copied?uploadId=${id}`, { method: "DELETE" })).status).toBe(204);
 });

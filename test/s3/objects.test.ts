@@ -1,6 +1,7 @@
 // GetObject / HeadObject / PutObject: headers, Range, conditions, versionId, partNumber, response-*, conditional writes.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { expectedDigest } from "../helpers/repo.ts";
 import { withServer } from "../helpers/server.ts";
 import type { StrataServer } from "../../src/server.ts";
 import { expectError, http, type S3Http } from "./http.ts";
@@ -167,6 +168,22 @@ describe("GetObject and HeadObject", () => {
 });
 
 describe("PutObject", () => {
+  test("the ETag of an object of several chunks is the digest of its chunk digests; MD5 with --etag md5", async () => {
+    const body = new Uint8Array(randomBytes(3 * 1024 * 1024));
+    const res = await s3.put("/obj/large", body);
+    expect(res.headers.get("etag")).toBe(`"${expectedDigest(body)}"`);
+    expect(res.headers.get("etag")).not.toBe(`"${createHash("sha256").update(body).digest("hex")}"`);
+    const md5Server = await withServer({ etagMode: "md5" });
+    try {
+      const md5s3 = http(md5Server);
+      await md5s3.put("/obj", "");
+      const md5Res = await md5s3.put("/obj/large", body);
+      expect(md5Res.headers.get("etag")).toBe(`"${createHash("md5").update(body).digest("hex")}"`);
+    } finally {
+      await md5Server.stop();
+    }
+  });
+
   test("If-None-Match: * creates only; If-Match replaces only that version", async () => {
     const first = await s3.call("/obj/cond", { method: "PUT", body: "a", headers: { "if-none-match": "*" } });
     expect(first.status).toBe(200);

@@ -1,7 +1,7 @@
 // Multipart uploads. Parts are chunk lists; completing concatenates them into one manifest, copying nothing.
 import { RepoError } from "../../repo/errors.ts";
 import type { ObjectManifest, PartRecord } from "../../repo/model.ts";
-import { digestOfDigests, ObjectTooLargeError } from "../../repo/objects.ts";
+import { bytesDigest, digestOfDigests, ObjectTooLargeError, type StoredBytes } from "../../repo/objects.ts";
 import { isoTime } from "../../util/time.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { copyRange, readCopySource } from "../copy-source.ts";
@@ -53,6 +53,11 @@ export async function createMultipartUpload(req: S3Request, deps: S3Deps): Promi
   return xmlResponse("InitiateMultipartUploadResult", { Bucket: target.name, Key: req.key, UploadId: id }, { headers });
 }
 
+function partRecord(stored: StoredBytes, etag: string, checksums?: Record<string, string>): PartRecord {
+  const { size, digest, md5, chunks } = stored;
+  return { size, sha256: digest, md5, etag, checksums, chunks, time: Date.now() };
+}
+
 async function storePart(req: S3Request, deps: S3Deps, part: PartRecord): Promise<void> {
   const { target, id } = uploadOf(req, deps);
   try {
@@ -73,8 +78,8 @@ export async function uploadPart(req: S3Request, deps: S3Deps): Promise<Response
     throw err;
   }
   const checksums = req.verifiedChecksums();
-  const etag = deps.config.etagMode === "md5" ? stored.md5! : stored.sha256;
-  await storePart(req, deps, { ...stored, etag, time: Date.now(), checksums: Object.keys(checksums).length ? checksums : undefined });
+  const etag = deps.config.etagMode === "md5" ? stored.md5! : stored.digest;
+  await storePart(req, deps, partRecord(stored, etag, Object.keys(checksums).length ? checksums : undefined));
   const headers: Record<string, string> = { etag: quoteEtag(etag) };
   for (const [alg, value] of Object.entries(checksums)) headers[`x-amz-checksum-${alg}`] = value;
   return new Response(null, { status: 200, headers });
@@ -86,15 +91,16 @@ export async function uploadPartCopy(req: S3Request, deps: S3Deps): Promise<Resp
   const source = readCopySource(req.headers, deps);
   const range = copyRange(req.headers, source.manifest.size);
   const md5 = deps.config.etagMode === "md5";
-  // A whole-object copy reuses the source's chunks; a range is re-chunked from the source's bytes.
-  const { size, sha256, md5: sourceMd5, chunks } = source.manifest;
-  const stored = !range && sha256 && (!md5 || sourceMd5)
-    ? { size, sha256, md5: sourceMd5, chunks }
+  // A whole-object copy reuses the source's chunks, which are the ones its bytes chunk into, unless the
+  // source is multipart (its chunks were cut part by part); a range is re-chunked from the source's bytes.
+  const { size, md5: sourceMd5, chunks, parts } = source.manifest;
+  const stored = !range && !parts && (!md5 || sourceMd5)
+    ? { size, digest: bytesDigest(chunks), md5: sourceMd5, chunks }
     : await deps.repo.ingest(deps.repo.readObject(source.manifest, range?.start ?? 0, range?.end ?? source.manifest.size - 1), { md5 });
-  const etag = md5 ? stored.md5! : stored.sha256;
-  const time = Date.now();
-  await storePart(req, deps, { ...stored, etag, time });
-  return xmlResponse("CopyPartResult", { ETag: quoteEtag(etag), LastModified: isoTime(time) }, {
+  const etag = md5 ? stored.md5! : stored.digest;
+  const part = partRecord(stored, etag);
+  await storePart(req, deps, part);
+  return xmlResponse("CopyPartResult", { ETag: quoteEtag(etag), LastModified: isoTime(part.time) }, {
     headers: { "x-amz-copy-source-version-id": source.entry.c },
   });
 }

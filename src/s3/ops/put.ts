@@ -21,7 +21,7 @@ export async function putObject(req: S3Request, deps: S3Deps): Promise<Response>
     throw err;
   }
   const checksums = req.verifiedChecksums();
-  const etag = deps.config.etagMode === "md5" ? stored.md5! : stored.sha256;
+  const etag = deps.config.etagMode === "md5" ? stored.md5! : stored.digest;
   const manifest: ObjectManifest = {
     ...described,
     size: stored.size,
