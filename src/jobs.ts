@@ -7,7 +7,7 @@ import { RepoError } from "./repo/errors.ts";
 import type { CommitRecord } from "./repo/model.ts";
 import type { RepoService } from "./repo/service.ts";
 import { serve, type RunningServer } from "./runtime/serve.ts";
-import { createS3App, type S3AppOptions } from "./s3/app.ts";
+import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
 import type { BucketTarget } from "./s3/buckets.ts";
 import type { BucketResolver, S3Config } from "./s3/context.ts";
 import type { RequestAuthOptions } from "./s3/request-auth.ts";
@@ -63,10 +63,10 @@ export class JobEndpoints implements JobHost {
         },
       }
       : { auth: this.o.auth };
-    const app = createS3App({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(spec) }, { domains: [], observe: this.o.observe, ...auth });
+    const s3 = createS3Endpoint({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(spec) }, { domains: [], observe: this.o.observe, ...auth });
     let server: RunningServer;
     try {
-      server = serve({ port: 0, hostname: this.o.hostname, fetch: (raw) => app.fetch(raw), tls: this.o.tls });
+      server = serve({ port: 0, hostname: this.o.hostname, fetch: (raw) => s3(raw), tls: this.o.tls });
     } catch (err) {
       await vs.dropCommit(repo, branch);
       throw err;

@@ -14,7 +14,7 @@ import { RepoService } from "./repo/service.ts";
 import { serve } from "./runtime/serve.ts";
 import { createAuthRoutes } from "./admin/auth-routes.ts";
 import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
-import { createS3App, type S3AppOptions } from "./s3/app.ts";
+import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
 import { parseBucket } from "./s3/buckets.ts";
 import { authenticate } from "./s3/auth/authenticate.ts";
 import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
@@ -61,7 +61,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   // Auth on: access keys are tokens, and roles decide. The admin API takes the same credentials.
   const requestAuth = access.auth;
 
-  const s3 = createS3App({ repo, config: s3Config, buckets: { resolve: parseBucket, managesBuckets: true } }, {
+  const s3 = createS3Endpoint({ repo, config: s3Config, buckets: { resolve: parseBucket, managesBuckets: true } }, {
     domains: ["localhost", ...config.domains],
     observe,
     auth: requestAuth,
@@ -79,7 +79,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const domains = ["localhost", ...config.domains];
   const fetch = (raw: Request) => {
     const url = new URL(raw.url);
-    return isAdminRequest(raw, url, domains) ? admin.fetch(raw) : s3.fetch(raw);
+    return isAdminRequest(raw, url, domains) ? admin.fetch(raw) : s3(raw, url);
   };
 
   let server;

@@ -1,5 +1,6 @@
-// The S3 endpoint on Hono: addressing (path and virtual-host style), dispatch, errors, request ids.
-import { Hono } from "hono";
+// The S3 endpoint: addressing (path and virtual-host style), dispatch, errors, request ids.
+// A plain fetch handler rather than a Hono app: S3 has one route (every path), so a router only added a
+// dispatch, a context object and a second URL parse to each request (see README, dependencies).
 import { RepoError } from "../repo/errors.ts";
 import { randomHex } from "../util/bytes.ts";
 import type { Operation } from "./route.ts";
@@ -95,12 +96,12 @@ const REQUEST_ID_PREFIX = randomHex(4).toUpperCase();
 let requestCount = 0;
 const nextRequestId = () => REQUEST_ID_PREFIX + (requestCount++).toString(16).toUpperCase().padStart(8, "0");
 
-export function createS3App(deps: S3Deps, options: S3AppOptions): Hono {
-  const app = new Hono();
-  app.all("*", async (c) => {
-    const raw = c.req.raw;
+/** The S3 endpoint's request handler; `url` is the request's URL when the caller has parsed it already. */
+export type S3Endpoint = (raw: Request, url?: URL) => Promise<Response>;
+
+export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoint {
+  return async (raw, url = new URL(raw.url)) => {
     const started = performance.now();
-    const url = new URL(raw.url);
     const req: S3Request = {
       method: raw.method,
       url,
@@ -114,7 +115,7 @@ export function createS3App(deps: S3Deps, options: S3AppOptions): Hono {
     let response: Response;
     try {
       Object.assign(req, addressOf(url, raw.headers.get("host"), options.domains));
-      const unsupported = unsupportedSubresource(req.query);
+      const unsupported = url.search === "" ? undefined : unsupportedSubresource(req.query);
       if (unsupported) notImplemented(`the ?${unsupported} sub-resource`);
       const op = classify(req);
       if (!op) throw new S3Error("MethodNotAllowed");
@@ -129,8 +130,7 @@ export function createS3App(deps: S3Deps, options: S3AppOptions): Hono {
     response.headers.set("server", "Strata");
     options.observe?.({ req, operation, response, started });
     return response;
-  });
-  return app;
+  };
 }
 
 function toS3Error(err: unknown): S3Error {

@@ -1,7 +1,7 @@
 // Resolving a request's bucket to what it reads (a tree at a commit) or writes (a branch).
 import { RepoError } from "../repo/errors.ts";
 import type { BucketTarget } from "./buckets.ts";
-import type { S3Deps } from "./context.ts";
+import type { BucketResolver, S3Deps } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { notImplemented } from "./respond.ts";
 
@@ -27,7 +27,41 @@ export function resolveTarget(deps: S3Deps, bucket: string): BucketTarget {
   return target;
 }
 
+/**
+ * A bucket's view as last resolved, with the repo and branch refs it was resolved from. Refs are frozen values
+ * replaced (never changed) on every write, so while both lookups still return those very objects the view is
+ * current; a write acknowledged a moment ago has replaced one and is seen (read-after-write holds).
+ */
+interface ResolvedView {
+  repoRef: unknown;
+  branchRef: unknown;
+  view: ReadView;
+}
+const VIEWS_KEPT = 1024;
+// Per resolver: a job endpoint maps the same names to other refs. Resolvers are pure functions of the name.
+const resolvedViews = new WeakMap<BucketResolver, Map<string, ResolvedView>>();
+
+/**
+ * The tree a bucket shows. Resolving it (name rules, repo, branch, head commit in the commit index) cost as much
+ * as finding the key in that tree, so the result is kept until the bucket's repo or branch ref changes.
+ */
 export function readView(deps: S3Deps, bucket: string): ReadView {
+  let views = resolvedViews.get(deps.buckets);
+  if (!views) resolvedViews.set(deps.buckets, (views = new Map()));
+  const vs = deps.repo.versions;
+  const known = views.get(bucket);
+  if (known) {
+    const { repo, branch } = known.view.target;
+    if (vs.getRepo(repo) === known.repoRef && vs.getBranch(repo, branch) === known.branchRef) return known.view;
+  }
+  const view = resolveView(deps, bucket);
+  if (views.size >= VIEWS_KEPT) views.clear();
+  const { repo, branch } = view.target;
+  views.set(bucket, { repoRef: vs.getRepo(repo), branchRef: vs.getBranch(repo, branch), view });
+  return view;
+}
+
+function resolveView(deps: S3Deps, bucket: string): ReadView {
   const target = resolveTarget(deps, bucket);
   const vs = deps.repo.versions;
   if (target.commit) {

@@ -159,3 +159,21 @@ describe("addressing", () => {
     expect(res.headers.get("content-type")).toBe("application/xml");
   });
 });
+
+describe("bucket views stay current", () => {
+  test("reads right after each write see it: overwrite, delete, branch deleted and created again", async () => {
+    expect((await s3.call("/fresh", { method: "PUT" })).status).toBe(200);
+    for (const body of ["one", "two", "three"]) {
+      expect((await s3.put("/fresh/k", body)).status).toBe(200);
+      expect(await (await s3.call("/fresh/k")).text()).toBe(body);
+    }
+    expect((await s3.call("/fresh/k", { method: "DELETE" })).status).toBe(204);
+    await expectError(await s3.call("/fresh/k"), 404, "NoSuchKey");
+    expect((await s3.call("/fresh", { method: "DELETE" })).status).toBe(204);
+    await expectError(await s3.call("/fresh/k"), 404, "NoSuchBucket");
+    expect((await s3.call("/fresh", { method: "PUT" })).status).toBe(200);
+    await expectError(await s3.call("/fresh/k"), 404, "NoSuchKey");
+    expect((await s3.put("/fresh/k", "again")).status).toBe(200);
+    expect(await (await s3.call("/fresh/k")).text()).toBe("again");
+  });
+});

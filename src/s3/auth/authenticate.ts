@@ -18,7 +18,7 @@ const sigV4aNotImplemented = () => new S3Error("NotImplemented", "SigV4a (AWS4-E
  */
 export async function authenticate(req: RequestView, options: AuthOptions): Promise<AuthResult> {
   const authorization = req.headers.get("authorization") ?? "";
-  const params = new Map(parseQuery(req.rawQuery));
+  const params = new Map(req.rawQuery === "" ? undefined : parseQuery(req.rawQuery));
   const presignedV4 = params.has("X-Amz-Algorithm") || params.has("X-Amz-Credential");
   const presignedV2 = params.has("AWSAccessKeyId") || params.has("Signature");
 

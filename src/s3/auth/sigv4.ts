@@ -1,7 +1,8 @@
 // AWS Signature Version 4, in the Authorization header and in presigned URLs (query parameters).
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
-import { digest, hmacSha256 } from "../../hash/hashing.ts";
-import { toHex, timingSafeEqual, utf8 } from "../../util/bytes.ts";
+import { createHash, createHmac } from "node:crypto";
+import { hmacSha256 } from "../../hash/hashing.ts";
+import { timingSafeEqualText } from "../../util/bytes.ts";
 import { S3Error } from "../errors.ts";
 import { canonicalPath, canonicalQuery } from "./uri-encoding.ts";
 import { type AuthOptions, type AuthResult, MAX_CLOCK_SKEW_MS, type RequestView, type SigV4Context } from "./types.ts";
@@ -15,24 +16,32 @@ export function deriveSigningKey(secret: string, date: string, region: string, s
   return hmacSha256(hmacSha256(hmacSha256(kDate, region), service), "aws4_request");
 }
 
-// A signing key depends only on secret, day, region and service, so a client signs a day's requests with one key:
-// deriving it (four HMACs) was a third of a request's verification. Keys are kept for the clients seen recently.
-const SIGNING_KEYS_KEPT = 256;
-const signingKeys = new Map<string, Uint8Array>();
-
-function signingKeyFor(secret: string, c: Credential): Uint8Array {
-  const id = `${c.date}/${c.region}/${c.service}/${secret}`;
-  let key = signingKeys.get(id);
-  if (key === undefined) {
-    if (signingKeys.size >= SIGNING_KEYS_KEPT) signingKeys.clear();
-    key = deriveSigningKey(secret, c.date, c.region, c.service);
-    signingKeys.set(id, key);
-  }
-  return key;
+/**
+ * Results of a pure function of a string, kept for the last `kept` distinct arguments (all dropped at once when
+ * full). A client sends the same credential, signing-key inputs and, within a second, the same date on every
+ * request, so parsing and deriving them each time was most of a small request's verification.
+ */
+function remembered<T>(kept: number): (arg: string, compute: () => T) => T {
+  const results = new Map<string, T>();
+  return (arg, compute) => {
+    if (results.has(arg)) return results.get(arg) as T;
+    if (results.size >= kept) results.clear();
+    const result = compute();
+    results.set(arg, result);
+    return result;
+  };
 }
 
+// A signing key depends only on secret, day, region and service, so a client signs a day's requests with one key.
+const signingKeys = remembered<Uint8Array>(256);
+const signingKeyFor = (secret: string, c: Credential): Uint8Array =>
+  signingKeys(`${c.date}/${c.region}/${c.service}/${secret}`, () => deriveSigningKey(secret, c.date, c.region, c.service));
+
+const amzDates = remembered<number | undefined>(64);
 /** "20130524T000000Z" → ms since the epoch; undefined when it is not that shape. */
-export function parseAmzDate(value: string): number | undefined {
+export const parseAmzDate = (value: string): number | undefined => amzDates(value, () => parseAmzDateOnce(value));
+
+function parseAmzDateOnce(value: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return undefined;
   const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
@@ -49,7 +58,10 @@ interface Credential {
 }
 
 /** "AKID/20130524/us-east-1/s3/aws4_request"; the key is everything before the last four parts. */
-function parseCredential(value: string): Credential | undefined {
+const credentials = remembered<Credential | undefined>(256);
+const parseCredential = (value: string): Credential | undefined => credentials(value, () => parseCredentialOnce(value));
+
+function parseCredentialOnce(value: string): Credential | undefined {
   const parts = value.split("/");
   if (parts.length < 5) return undefined;
   const [date, region, service, terminator] = parts.slice(-4);
@@ -74,6 +86,11 @@ interface Signed {
   query: string;
 }
 
+// Hex digests of the canonical request and string to sign (a few hundred bytes, once per request) straight from
+// node:crypto, as sigv2 takes its HMAC: the generic byte interface cost an encoding, two copies and a hex loop.
+const sha256Hex = (text: string): string => createHash("sha256").update(text).digest("hex");
+const hmacSha256Hex = (key: Uint8Array, text: string): string => createHmac("sha256", key).update(text).digest("hex");
+
 /**
  * Recomputes the signature and compares it in constant time. The canonical path is tried as the
  * signers encode it and, when a client sent a differently encoded path, exactly as sent: both name
@@ -82,7 +99,6 @@ interface Signed {
 function verify(req: RequestView, s: Signed, secret: string): SigV4Context {
   const scope = `${s.credential.date}/${s.credential.region}/${s.credential.service}/aws4_request`;
   const signingKey = signingKeyFor(secret, s.credential);
-  const given = utf8(s.signature);
   const paths = [canonicalPath(req.rawPath)];
   if (req.rawPath !== "" && req.rawPath !== paths[0]) paths.push(req.rawPath);
   for (const path of paths) {
@@ -94,9 +110,9 @@ function verify(req: RequestView, s: Signed, secret: string): SigV4Context {
       s.signedHeaders.join(";"),
       s.payloadHash,
     ].join("\n");
-    const stringToSign = `${V4_ALGORITHM}\n${s.amzDate}\n${scope}\n${toHex(digest("sha256", utf8(request)))}`;
-    const expected = toHex(hmacSha256(signingKey, stringToSign));
-    if (timingSafeEqual(utf8(expected), given)) return { seedSignature: expected, signingKey, scope, amzDate: s.amzDate };
+    const stringToSign = `${V4_ALGORITHM}\n${s.amzDate}\n${scope}\n${sha256Hex(request)}`;
+    const expected = hmacSha256Hex(signingKey, stringToSign);
+    if (timingSafeEqualText(expected, s.signature)) return { seedSignature: expected, signingKey, scope, amzDate: s.amzDate };
   }
   throw new S3Error("SignatureDoesNotMatch");
 }
@@ -111,14 +127,22 @@ const headerMalformed = (why: string) => new S3Error("AuthorizationHeaderMalform
 
 /** `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...` */
 export function verifyV4Header(req: RequestView, authorization: string, options: AuthOptions): AuthResult {
-  const fields = new Map<string, string>();
+  let credentialText: string | undefined, signedText: string | undefined, signature: string | undefined;
   for (const part of authorization.slice(V4_ALGORITHM.length).split(",")) {
     const eq = part.indexOf("=");
-    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    if (eq <= 0) continue;
+    const value = part.slice(eq + 1).trim();
+    switch (part.slice(0, eq).trim()) {
+      case "Credential":
+        credentialText = value;
+        break;
+      case "SignedHeaders":
+        signedText = value;
+        break;
+      case "Signature":
+        signature = value;
+    }
   }
-  const credentialText = fields.get("Credential");
-  const signedText = fields.get("SignedHeaders");
-  const signature = fields.get("Signature");
   if (!credentialText || !signedText || !signature) throw headerMalformed("missing Credential, SignedHeaders or Signature.");
   const credential = parseCredential(credentialText);
   if (!credential) {

@@ -25,9 +25,11 @@ export function getObject(req: S3Request, deps: S3Deps): Response {
   const partNumber = req.query.get("partNumber");
   const range = partNumber !== null ? partRange(manifest, partNumber) : parseRange(req.headers.get("range"), manifest.size);
   if (partNumber !== null) headers["x-amz-mp-parts-count"] = String(manifest.parts?.length ?? 1);
-  for (const name of OVERRIDES) {
-    const v = req.query.get(`response-${name}`);
-    if (v !== null) headers[name] = v;
+  if (req.url.search !== "") {
+    for (const name of OVERRIDES) {
+      const v = req.query.get(`response-${name}`);
+      if (v !== null) headers[name] = v;
+    }
   }
   if (!range && req.headers.get("x-amz-checksum-mode")?.toUpperCase() === "ENABLED") {
     for (const [alg, value] of Object.entries(manifest.checksums ?? {})) headers[`x-amz-checksum-${alg}`] = value;

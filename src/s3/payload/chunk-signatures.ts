@@ -3,7 +3,7 @@
 // signed last, over the final chunk's signature.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html
 import { digest, hmacSha256 } from "../../hash/hashing.ts";
-import { toHex, timingSafeEqual, utf8 } from "../../util/bytes.ts";
+import { timingSafeEqualText, toHex, utf8 } from "../../util/bytes.ts";
 import type { SigV4Context } from "../auth/types.ts";
 import { S3Error } from "../errors.ts";
 
@@ -44,7 +44,7 @@ export class ChunkSignatureChain {
 }
 
 function check(expected: string, given: string, what: string): void {
-  if (!timingSafeEqual(utf8(expected), utf8(given))) {
+  if (!timingSafeEqualText(expected, given)) {
     throw new S3Error("SignatureDoesNotMatch", `The ${what} signature we calculated does not match the signature you provided.`);
   }
 }
