@@ -107,7 +107,7 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
       url,
       headers: raw.headers,
       query: url.searchParams,
-      body: raw.body,
+      body: null, // set by authentication: the verified payload
       verifiedChecksums: () => ({}),
       requestId: nextRequestId(),
     };
@@ -120,7 +120,7 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
       const op = classify(req);
       if (!op) throw new S3Error("MethodNotAllowed");
       operation = op;
-      const auth = await authenticateRequest(req, options.auth);
+      const auth = await authenticateRequest(req, raw, options.auth);
       options.authorize?.(auth, op, req, deps); // [authz]
       response = await HANDLERS[op](req, deps);
     } catch (err) {

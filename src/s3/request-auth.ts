@@ -18,7 +18,14 @@ const WITH_BODY = new Set(["PUT", "POST"]);
  */
 export const WHOLE_BODY_BYTES = 256 * 1024;
 
-export async function authenticateRequest(req: S3Request, options: RequestAuthOptions): Promise<AuthResult> {
+/** The request's body as received (a Request): read whole, or as a stream, but only one of the two. */
+export interface ReceivedBody {
+  readonly body: ReadableStream<Uint8Array> | null;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** Authenticates the request and, for PUT and POST, sets `req.body` to the verified payload of `received`. */
+export async function authenticateRequest(req: S3Request, received: ReceivedBody, options: RequestAuthOptions): Promise<AuthResult> {
   const auth = await authenticate(
     {
       method: req.method,
@@ -30,15 +37,14 @@ export async function authenticateRequest(req: S3Request, options: RequestAuthOp
     options,
   );
   if (!WITH_BODY.has(req.method)) return auth;
-  const received = req.body as ReadableStream<Uint8Array> | null; // as it came in; replaced by the verified payload
-  // A body without Content-Length (chunked transfer) may be of any size: it streams.
+  // A body without Content-Length (chunked transfer) may be of any size: it streams. A small one is read
+  // without ever making a stream of it (the runtime's own buffer read is the cheapest way in).
   if (Number(req.headers.get("content-length") ?? NaN) <= WHOLE_BODY_BYTES) {
-    const bytes = received ? new Uint8Array(await new Response(received).arrayBuffer()) : new Uint8Array(0);
-    const payload = decodeWholePayload(req.headers, bytes, auth);
+    const payload = decodeWholePayload(req.headers, new Uint8Array(await received.arrayBuffer()), auth);
     req.body = payload.bytes;
     req.verifiedChecksums = () => payload.checksums;
   } else {
-    const payload = decodePayload(req.headers, received, auth);
+    const payload = decodePayload(req.headers, received.body, auth);
     req.body = payload.body;
     req.verifiedChecksums = () => payload.checksums();
   }
