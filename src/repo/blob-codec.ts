@@ -5,15 +5,36 @@ import type { BlobStore } from "../store/blob-store.ts";
 import { fromUtf8, utf8 } from "../util/bytes.ts";
 
 export function putJson(blobs: BlobStore, kind: BlobKind, value: unknown): string {
-  return blobs.put(kind, utf8(JSON.stringify(value)), true);
+  return putJsonSized(blobs, kind, value).hash;
+}
+
+/** putJson, also giving the size of the stored JSON (what a DecodedCache charges for the value). */
+export function putJsonSized(blobs: BlobStore, kind: BlobKind, value: unknown): { hash: string; bytes: number } {
+  const bytes = utf8(JSON.stringify(value));
+  return { hash: blobs.put(kind, bytes, true), bytes: bytes.length };
 }
 
 export function getJson<T>(blobs: BlobStore, hash: string): T {
-  return JSON.parse(fromUtf8(blobs.get(hash))) as T;
+  return getJsonSized<T>(blobs, hash).value;
+}
+
+/** getJson, also giving the size of the stored JSON. */
+export function getJsonSized<T>(blobs: BlobStore, hash: string): Sized<T> {
+  const bytes = blobs.get(hash);
+  return { value: JSON.parse(fromUtf8(bytes)) as T, bytes: bytes.length };
+}
+
+export interface Sized<T> {
+  value: T;
+  /** What the value weighs in a DecodedCache: the size of its JSON, a stand-in for its size in memory. */
+  bytes: number;
 }
 
 /**
- * A bounded cache of decoded immutable blobs: content addressing means an entry is never stale.
+ * A cache of decoded immutable blobs, bounded by the size of their JSON: content addressing means an entry is
+ * never stale. The budget is in bytes, not entries: tree nodes range from a few hundred bytes to tens of KB
+ * (keys of up to 1 KiB), and caps of 50,000-100,000 entries let a busy server's heap grow past 300 MB, which
+ * also made every garbage collection longer. Decoded objects take roughly 2-3 times their JSON.
  *
  * Two generations instead of an LRU list: a hit in the young map costs one lookup, a hit in the old map copies the
  * entry to the young one, and when the young map is full it becomes the old one (dropping the previous old one).
@@ -22,28 +43,32 @@ export function getJson<T>(blobs: BlobStore, hash: string): T {
  * deletions pile up), which made tree lookups the largest cost of a small GET.
  */
 export class DecodedCache<T> {
-  private young = new Map<string, T>();
-  private old = new Map<string, T>();
-  private readonly generation: number;
+  private young = new Map<string, Sized<T>>();
+  private old = new Map<string, Sized<T>>();
+  private youngBytes = 0;
+  private readonly generationBytes: number;
 
-  /** Holds at most `capacity` entries (two generations of half of it). */
-  constructor(capacity: number) {
-    this.generation = Math.max(1, Math.ceil(capacity / 2));
+  /** Holds values whose JSON adds up to at most about `budgetBytes` (two generations of half of it). */
+  constructor(budgetBytes: number) {
+    this.generationBytes = Math.max(1, budgetBytes / 2);
   }
 
-  get(hash: string, load: () => T): T {
-    const hit = this.young.get(hash);
-    if (hit !== undefined) return hit;
-    const value = this.old.get(hash) ?? load();
-    this.remember(hash, value);
-    return value;
+  get(key: string, load: () => Sized<T>): T {
+    const hit = this.young.get(key);
+    if (hit !== undefined) return hit.value;
+    const entry = this.old.get(key) ?? load();
+    this.remember(key, entry);
+    return entry.value;
   }
 
-  private remember(hash: string, value: T): void {
-    if (this.young.size >= this.generation) {
+  /** Caches a value just written (or computed), with its weight. */
+  remember(key: string, entry: Sized<T>): void {
+    if (this.youngBytes + entry.bytes > this.generationBytes && this.young.size > 0) {
       this.old = this.young;
       this.young = new Map();
+      this.youngBytes = 0;
     }
-    this.young.set(hash, value);
+    this.young.set(key, entry);
+    this.youngBytes += entry.bytes;
   }
 }

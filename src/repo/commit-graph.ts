@@ -1,9 +1,12 @@
 // Commits and their ancestry. Each commit keeps a skip pointer (as in Bitcoin's block index), so
 // "is X an ancestor of Y" and "ancestor of Y at generation g" take O(log n) commit reads, however long the history.
 import type { BlobStore } from "../store/blob-store.ts";
-import { DecodedCache, getJson } from "./blob-codec.ts";
+import { DecodedCache, getJsonSized } from "./blob-codec.ts";
 import type { CommitRecord } from "./model.ts";
 import type { Tree } from "./tree.ts";
+
+/** What a commit found by id weighs in the cache: about its JSON's size. */
+const COMMIT_BYTES = 300;
 
 const clearLowestBit = (n: number) => n & (n - 1);
 
@@ -13,12 +16,12 @@ export function skipGeneration(gen: number): number {
 }
 
 export class CommitGraph {
-  private readonly records = new DecodedCache<CommitRecord>(100_000);
+  private readonly records = new DecodedCache<CommitRecord>(4 * 1024 * 1024);
   /**
    * Commits by id, for following parent and skip pointers only: those name commits of the same repo that can
    * never change, so no index lookup is needed (a lookup by a user-given id must still go through the index).
    */
-  private readonly byId = new DecodedCache<CommitRecord | undefined>(100_000);
+  private readonly byId = new DecodedCache<CommitRecord | undefined>(2 * 1024 * 1024);
 
   constructor(
     private readonly blobs: BlobStore,
@@ -32,12 +35,12 @@ export class CommitGraph {
   }
 
   /** Caches a commit just written, so that the next write on its branch does not read it back from the store. */
-  remember(hash: string, record: CommitRecord): void {
-    this.records.get(hash, () => record);
+  remember(hash: string, record: CommitRecord, bytes: number): void {
+    this.records.remember(hash, { value: record, bytes });
   }
 
   read(hash: string): CommitRecord {
-    return this.records.get(hash, () => getJson<CommitRecord>(this.blobs, hash));
+    return this.records.get(hash, () => getJsonSized<CommitRecord>(this.blobs, hash));
   }
 
   /** The ancestor of `from` at generation `gen` (from itself when gen equals its own; undefined past it). */
@@ -50,7 +53,7 @@ export class CommitGraph {
       const useSkip: boolean =
         walk.skip !== null && (skipGen === gen || (skipGen > gen && !(skipPrevGen < skipGen - 2 && skipPrevGen >= gen)));
       const next: string | null = useSkip ? walk.skip : walk.parent;
-      walk = next === null ? undefined : this.byId.get(next, () => this.find(indexRoot, next));
+      walk = next === null ? undefined : this.byId.get(next, () => ({ value: this.find(indexRoot, next), bytes: COMMIT_BYTES }));
     }
     return walk;
   }

@@ -1,21 +1,21 @@
 // Storing an object = its chunks, then its manifest blob. The manifest is what a tree entry points at.
 import type { BlobStore } from "../store/blob-store.ts";
-import { DecodedCache, getJson, putJson } from "./blob-codec.ts";
+import { DecodedCache, getJsonSized, putJsonSized } from "./blob-codec.ts";
 import type { ObjectManifest } from "./model.ts";
 
 export class Manifests {
-  private readonly cache = new DecodedCache<ObjectManifest>(10_000);
+  private readonly cache = new DecodedCache<ObjectManifest>(4 * 1024 * 1024);
 
   constructor(private readonly blobs: BlobStore) {}
 
   /** Stores a manifest, which the caller must not change afterwards (it stays cached for the reads that follow). */
   put(manifest: ObjectManifest): string {
-    const hash = putJson(this.blobs, "manifest", manifest);
-    this.cache.get(hash, () => manifest);
+    const { hash, bytes } = putJsonSized(this.blobs, "manifest", manifest);
+    this.cache.remember(hash, { value: manifest, bytes });
     return hash;
   }
 
   get(hash: string): ObjectManifest {
-    return this.cache.get(hash, () => getJson<ObjectManifest>(this.blobs, hash));
+    return this.cache.get(hash, () => getJsonSized<ObjectManifest>(this.blobs, hash));
   }
 }

@@ -9,7 +9,7 @@
 // overlay at most.
 import { compareUtf8 } from "../util/bytes.ts";
 import type { BlobStore } from "../store/blob-store.ts";
-import { DecodedCache, getJson, putJson } from "./blob-codec.ts";
+import { DecodedCache, getJsonSized, putJsonSized } from "./blob-codec.ts";
 
 /**
  * Leaf: level 0, entries [key, value]. Internal: level ≥ 1, children [firstKey, hash, liveCount].
@@ -44,7 +44,8 @@ export function nodeLinks<V>(node: TreeNode<V>): { children: string[]; entries: 
 }
 
 export class Tree<V> {
-  private readonly cache = new DecodedCache<TreeNode<V>>(50_000);
+  /** Decoded nodes; 8 MiB of JSON holds every internal node of a tree of millions of keys and the hot leaves. */
+  private readonly cache = new DecodedCache<TreeNode<V>>(8 * 1024 * 1024);
 
   /** isLive says whether a value counts as present (tombstones do not). */
   constructor(
@@ -53,7 +54,14 @@ export class Tree<V> {
   ) {}
 
   node(hash: string): TreeNode<V> {
-    return this.cache.get(hash, () => getJson<TreeNode<V>>(this.blobs, hash));
+    return this.cache.get(hash, () => getJsonSized<TreeNode<V>>(this.blobs, hash));
+  }
+
+  /** Stores a node, keeping it decoded for the reads that follow (the next write starts from it). */
+  private write(node: TreeNode<V>): string {
+    const { hash, bytes } = putJsonSized(this.blobs, "tree", node);
+    this.cache.remember(hash, { value: node, bytes });
+    return hash;
   }
 
   /** An overlay root's base and changes; a B+tree root is its own base, with no changes on top. */
@@ -118,10 +126,7 @@ export class Tree<V> {
     const merged = [...byKey].filter(([, v]) => base !== null || v !== null).sort((a, b) => compareUtf8(a[0], b[0]));
     if (merged.length > MAX_OVERLAY) return this.fold(base, merged);
     if (merged.length === 0) return base;
-    const overlay: Overlay<V> = { v: -1, b: base, o: merged };
-    const hash = putJson(this.blobs, "tree", overlay);
-    this.cache.get(hash, () => overlay);
-    return hash;
+    return this.write({ v: -1, b: base, o: merged } satisfies Overlay<V>);
   }
 
   /** Writes sorted changes into a B+tree and returns its new root. */
@@ -167,17 +172,13 @@ export class Tree<V> {
       }
     }
     return split(merged, MAX_LEAF).map((e) => {
-      const hash = putJson(this.blobs, "tree", { v: 0, e } satisfies TreeNode<V>);
-      this.cache.get(hash, () => ({ v: 0, e }));
-      return [e[0][0], hash, e.filter(([, v]) => this.isLive(v)).length] as Child;
+      return [e[0][0], this.write({ v: 0, e }), e.filter(([, v]) => this.isLive(v)).length] as Child;
     });
   }
 
   private writeInternal(level: number, children: Child[]): Child[] {
     return split(children, MAX_CHILDREN).map((c) => {
-      const hash = putJson(this.blobs, "tree", { v: level, c } satisfies TreeNode<V>);
-      this.cache.get(hash, () => ({ v: level, c }));
-      return [c[0][0], hash, this.sumLive(c)] as Child;
+      return [c[0][0], this.write({ v: level, c }), this.sumLive(c)] as Child;
     });
   }
 

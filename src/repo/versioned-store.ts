@@ -4,7 +4,7 @@ import { randomHex } from "../util/bytes.ts";
 import { KeyedMutex } from "../util/mutex.ts";
 import type { Store } from "../store/store.ts";
 import type { RefChange } from "../store/ref-journal.ts";
-import { getJson, putJson } from "./blob-codec.ts";
+import { getJson, putJson, putJsonSized } from "./blob-codec.ts";
 import { CommitGraph } from "./commit-graph.ts";
 import { RepoError } from "./errors.ts";
 import { type BranchRef, type CommitRecord, isLiveEntry, type ObjectManifest, REF, type RepoRef, type VersionEntry } from "./model.ts";
@@ -308,8 +308,8 @@ export class VersionedStore {
       started: c.started,
     };
     if (c.message) record.message = c.message;
-    const hash = putJson(this.store.blobs, "commit", record);
-    this.graph.remember(hash, record);
+    const { hash, bytes } = putJsonSized(this.store.blobs, "commit", record);
+    this.graph.remember(hash, record, bytes);
     const commits = this.commitIndex.apply(repoRef.commits, [[c.id, hash]]);
     const durable = this.store.commit([
       { key: REF.repo(repo), value: { ...repoRef, commits } satisfies RepoRef },
