@@ -4,7 +4,8 @@ import { DecodedCache, getJsonSized, putJsonSized } from "./blob-codec.ts";
 import type { ObjectManifest } from "./model.ts";
 
 export class Manifests {
-  private readonly cache = new DecodedCache<ObjectManifest>(4 * 1024 * 1024);
+  /** A small object's manifest is ~250 bytes of JSON: 8 MiB keeps those of ~30,000 recently used objects. */
+  private readonly cache = new DecodedCache<ObjectManifest>(8 * 1024 * 1024);
 
   constructor(private readonly blobs: BlobStore) {}
 
