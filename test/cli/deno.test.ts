@@ -15,6 +15,8 @@ beforeAll(async () => {
     port,
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? work, DENO_NO_UPDATE_CHECK: "1" },
+    // Deno transpiles every changed source on its first start; on a loaded machine that once took over 15 s.
+    readyTimeoutMs: 50_000,
   });
 }, 60_000);
 

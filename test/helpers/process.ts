@@ -45,8 +45,15 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts a server process (`<cmd> ... serve --port P ...`) and waits until /healthz answers. */
-export async function startServerProcess(cmd: string, args: string[], options: { port: number; env: Record<string, string>; cwd?: string }): Promise<ServerProcess> {
+/**
+ * Starts a server process (`<cmd> ... serve --port P ...`) and waits until /healthz answers, for at most
+ * `readyTimeoutMs` (default 15 s).
+ */
+export async function startServerProcess(
+  cmd: string,
+  args: string[],
+  options: { port: number; env: Record<string, string>; cwd?: string; readyTimeoutMs?: number },
+): Promise<ServerProcess> {
   const started = performance.now();
   const proc = spawn(cmd, args, { env: options.env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
@@ -55,14 +62,16 @@ export async function startServerProcess(cmd: string, args: string[], options: {
   proc.stderr!.on("data", (d) => (err += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on("exit", (code, signal) => resolve({ code, signal })));
   const url = `http://127.0.0.1:${options.port}`;
-  for (let i = 0; ; i++) {
+  for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited early (${proc.exitCode}): ${err}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
     } catch {
       // not listening yet
     }
-    if (i > 300) throw new Error(`server did not answer /healthz within 15 s: ${err}`);
+    if (performance.now() - started > (options.readyTimeoutMs ?? 15_000)) {
+      throw new Error(`server did not answer /healthz within ${options.readyTimeoutMs ?? 15_000} ms: ${err} ${out}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   return { proc, port: options.port, url, stdout: () => out, stderr: () => err, readyMs: performance.now() - started, exited };
