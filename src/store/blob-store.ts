@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fromHex, toHex } from "../util/bytes.ts";
 import { digest } from "../hash/hashing.ts";
-import { fdatasync, fsyncDir } from "./fs-async.ts";
+import { fdatasync, fsyncDir, writeAllAt, writeFileDurably } from "./fs-async.ts";
 import {
   type BlobKind,
   type BlobLocation,
@@ -98,8 +98,7 @@ export class BlobStore {
     return index;
   }
 
-  private scanLocations(seq: number): Map<string, BlobLocation> {
-    const scan = scanPack(path.join(this.dir, packName(seq)));
+  private scanLocations(seq: number, scan = scanPack(path.join(this.dir, packName(seq)))): Map<string, BlobLocation> {
     const index = new Map<string, BlobLocation>();
     for (const r of scan.records) index.set(r.hash, { pack: seq, offset: r.offset, length: r.length, kind: r.kind });
     return index;
@@ -112,7 +111,7 @@ export class BlobStore {
     let version = PACK_VERSION;
     if (fs.existsSync(file)) {
       const scan = scanPack(file);
-      for (const r of scan.records) index.set(r.hash, { pack: seq, offset: r.offset, length: r.length, kind: r.kind });
+      index = this.scanLocations(seq, scan);
       size = Math.max(scan.end, MAGIC_BYTES);
       if (scan.end < MAGIC_BYTES) fs.writeFileSync(file, PACK_MAGIC);
       else fs.truncateSync(file, scan.end); // drop a torn tail: it was never acknowledged
@@ -302,11 +301,7 @@ export class BlobStore {
     this.sealed.push(index);
     this.readFds.set(a.seq, { fd: a.fd, version: a.version });
     this.dirty = false;
-    const next = a.seq + 1;
-    fs.writeFileSync(path.join(this.dir, packName(next)), PACK_MAGIC);
-    fsyncDir(this.dir);
-    const fd = fs.openSync(path.join(this.dir, packName(next)), "r+");
-    this.active = { seq: next, fd, version: PACK_VERSION, size: MAGIC_BYTES, index: new Map() };
+    this.openActive(a.seq + 1);
   }
 
   /** Writes the records waiting in memory to the active pack, in one writev. */
@@ -319,14 +314,7 @@ export class BlobStore {
   }
 
   private writeIndex(index: SealedIndex): void {
-    const target = path.join(this.dir, idxName(index.pack));
-    const tmp = `${target}.tmp`;
-    const fd = fs.openSync(tmp, "w");
-    fs.writeSync(fd, index.serialize());
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fs.renameSync(tmp, target);
-    fsyncDir(this.dir);
+    writeFileDurably(path.join(this.dir, idxName(index.pack)), index.serialize());
   }
 
   /** Where the newest copy of a blob is; `bytes` (the hash as bytes), when the caller has them, saves decoding the hex. */
@@ -382,16 +370,5 @@ export class BlobStore {
     fs.closeSync(this.active.fd);
     for (const { fd } of this.readFds.values()) fs.closeSync(fd);
     this.readFds.clear();
-  }
-}
-
-/** Writes all of `parts` at `position` with writev (a short write continues where it stopped). */
-function writeAllAt(fd: number, parts: Uint8Array[], position: number): void {
-  let pending = parts.filter((p) => p.length > 0);
-  while (pending.length > 0) {
-    let n = fs.writevSync(fd, pending, position);
-    position += n;
-    while (pending.length > 0 && n >= pending[0].length) n -= pending.shift()!.length;
-    if (n > 0) pending[0] = pending[0].subarray(n);
   }
 }

@@ -2,7 +2,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
-import { fsyncDir } from "./fs-async.ts";
+import { utf8 } from "../util/bytes.ts";
+import { writeFileDurably } from "./fs-async.ts";
 
 export const FORMAT_NAME = "strata-data";
 /**
@@ -36,14 +37,7 @@ export function prepareDataDir(dir: string): void {
 
 /** Writes FORMAT atomically (temp file, fsync, rename, fsync of the dir). */
 function writeFormat(dir: string): void {
-  const formatFile = path.join(dir, "FORMAT");
-  const tmp = `${formatFile}.tmp`;
-  const fd = fs.openSync(tmp, "w");
-  fs.writeSync(fd, `${FORMAT_NAME} ${FORMAT_VERSION}\n`);
-  fs.fsyncSync(fd);
-  fs.closeSync(fd);
-  fs.renameSync(tmp, formatFile);
-  fsyncDir(dir);
+  writeFileDurably(path.join(dir, "FORMAT"), utf8(`${FORMAT_NAME} ${FORMAT_VERSION}\n`));
 }
 
 function pidAlive(pid: number): boolean {

@@ -1,8 +1,38 @@
-// Promise wrappers for the few node:fs calls that must not block the event loop (fsync above all).
+// File writes the store relies on: whole writes, durable replacement of small files, and promise wrappers for
+// the few node:fs calls that must not block the event loop (fsync above all).
 import * as fs from "node:fs";
+import * as path from "node:path";
 
 export const fdatasync = (fd: number): Promise<void> =>
   new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+
+/** Writes all of `parts` at `position` with writev (a short write continues where it stopped). */
+export function writeAllAt(fd: number, parts: Uint8Array[], position: number): void {
+  let pending = parts.filter((p) => p.length > 0);
+  while (pending.length > 0) {
+    let n = fs.writevSync(fd, pending, position);
+    position += n;
+    while (pending.length > 0 && n >= pending[0].length) n -= pending.shift()!.length;
+    if (n > 0) pending[0] = pending[0].subarray(n);
+  }
+}
+
+/**
+ * Replaces `file` with `parts` so that a crash leaves the old file or the new one, both whole: a temporary file
+ * written in full and fsynced, renamed over it, then the directory fsynced.
+ */
+export function writeFileDurably(file: string, ...parts: Uint8Array[]): void {
+  const tmp = `${file}.tmp`;
+  const fd = fs.openSync(tmp, "w");
+  try {
+    writeAllAt(fd, parts, 0);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
+}
 
 /** Makes a rename or file creation in `dir` durable. */
 export function fsyncDir(dir: string): void {

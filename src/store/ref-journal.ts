@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { compareBytes, fromUtf8, utf8 } from "../util/bytes.ts";
 import { recordChecksum } from "./checksum.ts";
-import { fdatasync, fsyncDir } from "./fs-async.ts";
+import { fdatasync, fsyncDir, writeAllAt, writeFileDurably } from "./fs-async.ts";
 
 export type RefValue = unknown;
 export interface RefChange {
@@ -118,16 +118,9 @@ export class RefJournal {
   /** Writes a batch of staged records with one fdatasync, then shows them to readers. */
   async write(batch: StagedBatch): Promise<void> {
     if (batch.length === 0) return;
-    let total = 0;
-    for (const r of batch) total += r.bytes.length;
-    const buf = new Uint8Array(total);
-    let at = 0;
-    for (const r of batch) {
-      buf.set(r.bytes, at);
-      at += r.bytes.length;
-    }
-    fs.writeSync(this.fd, buf, 0, buf.length, this.size);
-    this.size += buf.length;
+    const records = batch.map((r) => r.bytes);
+    writeAllAt(this.fd, records, this.size);
+    for (const r of records) this.size += r.length;
     await fdatasync(this.fd);
     this.syncs++;
     for (const r of batch) {
@@ -156,14 +149,7 @@ export class RefJournal {
     // Check again only once the journal could be 4x the snapshot: serialising every ref per flush would cost O(refs).
     this.nextCompactCheck = Math.max(this.compactMin, 4 * record.length, this.size + this.compactMin / 8);
     if (record.length * 4 > this.size) return;
-    const tmp = `${this.file}.tmp`;
-    const fd = fs.openSync(tmp, "w");
-    fs.writeSync(fd, MAGIC);
-    fs.writeSync(fd, record);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fs.renameSync(tmp, this.file);
-    fsyncDir(path.dirname(this.file));
+    writeFileDurably(this.file, MAGIC, record);
     fs.closeSync(this.fd);
     this.fd = fs.openSync(this.file, "r+");
     this.size = MAGIC.length + record.length;
