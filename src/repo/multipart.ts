@@ -1,6 +1,7 @@
 // Multipart uploads: parts are stored as chunk lists (part blobs) named by refs; completing an upload
 // concatenates their chunk lists into one manifest without copying a byte.
 import { randomHex } from "../util/bytes.ts";
+import type { RefChange, RefJournal } from "../store/ref-journal.ts";
 import type { Store } from "../store/store.ts";
 import { getJson, putJson } from "./blob-codec.ts";
 import { RepoError } from "./errors.ts";
@@ -52,7 +53,17 @@ export class Multipart {
 
   /** Forgets an upload and its parts; their chunks become garbage for gc unless something else uses them. */
   async remove(repo: string, branch: string, id: string): Promise<void> {
-    const parts = this.store.refs.list(REF.parts(id), "latest").map(([key]) => ({ key, value: null }));
-    await this.store.commit([...parts, { key: REF.upload(repo, branch, id), value: null }]);
+    await this.store.commit(uploadRemovals(this.store.refs, REF.upload(repo, branch, id)));
   }
+}
+
+/**
+ * The ref deletions that forget every upload whose ref starts with `prefix` (one upload, a branch's, a repo's)
+ * together with its parts: a part ref left behind would keep its blobs alive for gc forever.
+ */
+export function uploadRemovals(refs: RefJournal, prefix: string): RefChange[] {
+  return refs.list(prefix, "latest").flatMap(([key]) => [
+    ...refs.list(REF.parts(key.slice(key.lastIndexOf("/") + 1)), "latest").map(([part]) => ({ key: part, value: null })),
+    { key, value: null },
+  ]);
 }

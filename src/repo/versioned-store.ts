@@ -7,6 +7,7 @@ import type { RefChange } from "../store/ref-journal.ts";
 import { getJson, putJson, putJsonSized } from "./blob-codec.ts";
 import { CommitGraph } from "./commit-graph.ts";
 import { RepoError } from "./errors.ts";
+import { uploadRemovals } from "./multipart.ts";
 import { type BranchRef, type CommitRecord, isLiveEntry, type ObjectManifest, REF, type RepoRef, type VersionEntry } from "./model.ts";
 import { Tree } from "./tree.ts";
 
@@ -71,10 +72,9 @@ export class VersionedStore {
       this.requireRepo(repo, "latest");
       const branches = this.refs.list(REF.branches(repo), "latest");
       if (branches.length && !force) throw new RepoError("RepoHasBranches", `repo ${repo} still has ${branches.length} branch(es)`);
-      const uploads = this.refs.list(`upload/${repo}/`, "latest");
       return this.store.commit([
         ...branches.map(([key]) => ({ key, value: null })),
-        ...uploads.map(([key]) => ({ key, value: null })),
+        ...uploadRemovals(this.refs, REF.uploads(repo)),
         { key: REF.repo(repo), value: null },
       ]);
     });
@@ -126,7 +126,7 @@ export class VersionedStore {
         throw new RepoError("BranchNotEmpty", `branch ${branch}.${repo} still holds objects`);
       }
       const changes: RefChange[] = [{ key: REF.branch(repo, branch), value: null }];
-      for (const [key] of this.refs.list(REF.uploads(repo, branch), "latest")) changes.push({ key, value: null });
+      changes.push(...uploadRemovals(this.refs, REF.uploads(repo, branch)));
       const others = this.refs.list(REF.branches(repo), "latest").filter(([k]) => k !== REF.branch(repo, branch));
       if (others.length === 0 && !options.keepEmptyRepo) changes.push({ key: REF.repo(repo), value: null });
       return this.store.commit(changes);

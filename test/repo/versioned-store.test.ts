@@ -142,4 +142,25 @@ describe("multipart state", () => {
     await expect(again.multipart.putPart("r", "main", id, 3, { ...parts[0], time: 1 })).rejects.toThrow(RepoError);
     await again.close();
   });
+  test("deleting a branch or a repo forgets its uploads' parts too, so gc can collect them", async () => {
+    const svc = await openService();
+    const partIn = async (repo: string, branch: string) => {
+      const id = await svc.multipart.create(repo, branch, { key: "big", created: 1, template: {} });
+      const stored = await svc.ingest(new Response(`part of ${repo}.${branch}`).body);
+      await svc.multipart.putPart(repo, branch, id, 1, { ...stored, sha256: stored.digest, etag: stored.digest, time: 1 });
+      return id;
+    };
+    await svc.versions.createBranch("r", "main");
+    await svc.versions.createBranch("r", "dev");
+    await svc.versions.createBranch("q", "main");
+    const [dev, rMain, qMain] = [await partIn("r", "dev"), await partIn("r", "main"), await partIn("q", "main")];
+    await svc.versions.deleteBranch("r", "dev");
+    expect(svc.multipart.parts(dev)).toEqual([]);
+    expect(svc.multipart.parts(rMain).length).toBe(1);
+    await svc.versions.deleteRepo("r", true);
+    expect(svc.multipart.parts(rMain)).toEqual([]);
+    expect(svc.multipart.parts(qMain).length).toBe(1); // another repo's upload is untouched
+    expect(svc.store.refs.list("part/", "latest").map(([k]) => k)).toEqual([`part/${qMain}/00001`]);
+    await svc.close();
+  });
 });
