@@ -3,7 +3,7 @@
 import { Hono, type Context } from "hono";
 import { RepoError } from "../repo/errors.ts";
 import { listKeys } from "../repo/listing.ts";
-import { type CommitRecord, isLiveEntry, type VersionEntry } from "../repo/model.ts";
+import type { CommitRecord, VersionEntry } from "../repo/model.ts";
 import type { RepoService } from "../repo/service.ts";
 import { AdminError, statusOf } from "./errors.ts";
 import { parseBranchRef, parseRef, type Ref, RefSyntaxError } from "./refs.ts";
@@ -175,17 +175,14 @@ export function createAdminApp(deps: AdminDeps): Hono {
     const changes: unknown[] = [];
     let truncated = false;
     const sameVersion = (x: VersionEntry, y: VersionEntry) => x.m === y.m;
-    for (const d of vs.objects.diff(rootOf(parseRef(fromText), fromText), rootOf(parseRef(toText), toText), sameVersion)) {
+    for (const d of vs.diffRoots(rootOf(parseRef(fromText), fromText), rootOf(parseRef(toText), toText), sameVersion)) {
       if (!d.key.startsWith(prefix)) continue;
-      const before = d.before && isLiveEntry(d.before) ? d.before : undefined;
-      const after = d.after && isLiveEntry(d.after) ? d.after : undefined;
-      if (!before && !after) continue; // a delete marker against nothing: no change in content
       if (changes.length === limit) {
         truncated = true;
         break;
       }
-      const change = !before ? "added" : !after ? "deleted" : "modified";
-      changes.push({ key: d.key, change, before: before && versionJson(before), after: after && versionJson(after) });
+      const change = d.change === "changed" ? "modified" : d.change;
+      changes.push({ key: d.key, change, before: d.before && versionJson(d.before), after: d.after && versionJson(d.after) });
     }
     return c.json({ from: fromText, to: toText, changes, truncated });
   });

@@ -24,6 +24,8 @@ export function newCommitId(now = Date.now()): string {
 
 type View = "latest" | "durable";
 
+export type KeyChange = { key: string; change: "added" | "changed" | "deleted"; before?: VersionEntry; after?: VersionEntry };
+
 export interface BranchInfo {
   repo: string;
   branch: string;
@@ -164,14 +166,22 @@ export class VersionedStore {
   }
 
   /** Keys added, changed or deleted between two commits of a repo; subtrees the commits share are skipped. */
-  *diff(repo: string, from: string | null, to: string): Generator<{ key: string; change: "added" | "changed" | "deleted"; before?: VersionEntry; after?: VersionEntry }> {
+  diff(repo: string, from: string | null, to: string): Generator<KeyChange> {
     const rootOf = (id: string) => {
       const commit = this.findCommit(repo, id);
       if (!commit) throw new RepoError("NoSuchCommit", `commit ${id} is not in repo ${repo}`);
       return commit.root;
     };
+    return this.diffRoots(from ? rootOf(from) : null, rootOf(to), (a, b) => a.m === b.m && a.c === b.c);
+  }
+
+  /**
+   * Keys whose live version differs between two object trees, by `sameVersion`; a delete marker against
+   * nothing is no change in content.
+   */
+  *diffRoots(from: string | null, to: string | null, sameVersion: (a: VersionEntry, b: VersionEntry) => boolean): Generator<KeyChange> {
     const live = (e: VersionEntry | undefined) => (e && isLiveEntry(e) ? e : undefined);
-    for (const d of this.objects.diff(from ? rootOf(from) : null, rootOf(to), (a, b) => a.m === b.m && a.c === b.c)) {
+    for (const d of this.objects.diff(from, to, sameVersion)) {
       const before = live(d.before);
       const after = live(d.after);
       if (!before && !after) continue;
