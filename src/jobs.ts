@@ -1,7 +1,7 @@
 // Sidecar jobs' private S3 endpoints, served by the server process (the one owner of the data dir).
 // A job gets its own port where each input NAME is a read-only bucket pinned to a commit, and `out` is an open
 // commit on the output branch whose tree starts empty, so the finished commit holds exactly what the job wrote.
-import type { JobHost, JobInfo, JobSpec } from "./admin/api.ts";
+import { type JobHost, type JobInfo, type JobSpec, OUTPUT_BUCKET } from "./admin/api.ts";
 import { AdminError } from "./admin/errors.ts";
 import { RepoError } from "./repo/errors.ts";
 import type { CommitRecord } from "./repo/model.ts";
@@ -14,8 +14,6 @@ import type { RequestAuthOptions } from "./s3/request-auth.ts";
 import { S3Error } from "./s3/errors.ts";
 import { noSuchBucket } from "./s3/targets.ts";
 import { randomHex } from "./util/bytes.ts";
-
-export const OUTPUT_BUCKET = "out";
 
 /** The buckets a job sees: its inputs by name and `out`; no others, and none can be created or deleted. */
 export class JobBuckets implements BucketResolver {

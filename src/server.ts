@@ -61,8 +61,9 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   // Auth on: access keys are tokens, and roles decide. The admin API takes the same credentials.
   const requestAuth = access.auth;
 
+  const domains = ["localhost", ...config.domains];
   const s3 = createS3Endpoint({ repo, config: s3Config, buckets: { resolve: parseBucket, managesBuckets: true } }, {
-    domains: ["localhost", ...config.domains],
+    domains,
     observe,
     auth: requestAuth,
     authorize: access.authorize,
@@ -76,7 +77,6 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     auth: createAuthRoutes(access.access, { enabled: () => access.enabled }),
   });
 
-  const domains = ["localhost", ...config.domains];
   const fetch = (raw: Request) => {
     const url = new URL(raw.url);
     return isAdminRequest(raw, url, domains) ? admin.fetch(raw) : s3(raw, url);

@@ -15,6 +15,9 @@ export interface JobInput {
   commit: string;
 }
 
+/** The bucket name under which a job writes its output commit (no input may take it). */
+export const OUTPUT_BUCKET = "out";
+
 export interface JobSpec {
   inputs: Record<string, JobInput>;
   output: { ref: string; repo: string; branch: string };
@@ -202,8 +205,8 @@ export function createAdminApp(deps: AdminDeps): Hono {
     const rawInputs = body.inputs;
     if (typeof rawInputs !== "object" || rawInputs === null) throw new AdminError("InvalidRequest", "inputs must be an object of NAME → ref", 400);
     for (const [name, refText] of Object.entries(rawInputs)) {
-      if (!INPUT_NAME.test(name) || name === "out") {
-        throw new AdminError("InvalidRequest", `input name ${JSON.stringify(name)} must be 3-63 characters of a-z, 0-9 and '-' (and not "out")`, 400);
+      if (!INPUT_NAME.test(name) || name === OUTPUT_BUCKET) {
+        throw new AdminError("InvalidRequest", `input name ${JSON.stringify(name)} must be 3-63 characters of a-z, 0-9 and '-' (and not "${OUTPUT_BUCKET}")`, 400);
       }
       if (typeof refText !== "string") throw new AdminError("InvalidRequest", `input ${name} must be a ref`, 400);
       const ref = parseRef(refText);

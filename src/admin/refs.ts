@@ -39,6 +39,3 @@ export function parseBranchRef(text: string): { repo: string; branch: string } {
   return { repo: ref.repo, branch: ref.branch };
 }
 
-export function formatRef(ref: Ref): string {
-  return [ref.commit, ref.branch, ref.repo].filter(Boolean).join(".");
-}

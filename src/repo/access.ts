@@ -6,6 +6,7 @@
 // A token is both the access key and the secret key of S3 requests (the secret is always the access key).
 import { createHash, randomBytes } from "node:crypto";
 import type { Store } from "../store/store.ts";
+import { NAME_PATTERN } from "./versioned-store.ts";
 
 /** A user, token or role request that cannot be done (unknown user, bad name, ...); the message says why. */
 export class AccessError extends Error {}
@@ -47,7 +48,6 @@ export const ADMIN_USER = "admin";
 const TOKEN_PREFIX = "strata_";
 const TOKEN_ID_LENGTH = 12;
 const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
-const REPO_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 /** Whether `have` includes everything `need` allows: reader < writer < owner. */
 export const roleAtLeast = (have: Role | undefined, need: Role): boolean =>
@@ -96,7 +96,7 @@ export class AccessControl {
   /** Gives a user a role in a repo (replacing the one they had there). */
   async grant(name: string, role: Role, repo: string): Promise<void> {
     if (!ROLES.includes(role)) throw new AccessError(`a role is one of ${ROLES.join(", ")}: ${role}`);
-    if (!REPO_NAME.test(repo)) throw new AccessError(`not a repo name: ${repo}`);
+    if (!NAME_PATTERN.test(repo)) throw new AccessError(`not a repo name: ${repo}`);
     const { name: _, ...record } = this.mustGetUser(name);
     await this.store.commit([{ key: REF.user(name), value: { ...record, roles: { ...record.roles, [repo]: role } } }]);
   }

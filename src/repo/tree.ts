@@ -110,7 +110,7 @@ export class Tree<V> {
     if (!root) return 0;
     const node = this.node(root);
     if (node.v === 0) return (node as { e: Array<[string, V]> }).e.filter(([, v]) => this.isLive(v)).length;
-    return (node as { c: Child[] }).c.reduce((n, c) => n + c[2], 0);
+    return this.sumLive((node as { c: Child[] }).c);
   }
 
   /**

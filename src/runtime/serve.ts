@@ -16,9 +16,6 @@ export interface RunningServer {
 declare const Bun: any;
 declare const Deno: any;
 
-export const runtimeName = (): "bun" | "deno" | "node" =>
-  typeof Bun !== "undefined" ? "bun" : typeof Deno !== "undefined" ? "deno" : "node";
-
 export function serve(options: ServeOptions): RunningServer {
   if (typeof Bun !== "undefined") {
     const server = Bun.serve({

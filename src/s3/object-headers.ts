@@ -1,5 +1,6 @@
 // Object headers clients set on write and get back on read: content type, stored headers, user metadata, ETags.
 import type { ObjectManifest } from "../repo/model.ts";
+import { httpDate } from "../util/time.ts";
 import { S3Error } from "./errors.ts";
 import { storedContentEncoding } from "./payload/content-encoding.ts";
 
@@ -44,7 +45,7 @@ export function etagMatches(header: string, etag: string): boolean {
 export function objectHeaders(m: ObjectManifest, lastModified: number): Record<string, string> {
   const out: Record<string, string> = {
     etag: quoteEtag(m.etag),
-    "last-modified": new Date(lastModified).toUTCString(),
+    "last-modified": httpDate(lastModified),
     "content-type": m.contentType ?? "binary/octet-stream",
     "accept-ranges": "bytes",
   };

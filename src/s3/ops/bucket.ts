@@ -2,6 +2,7 @@
 import { RepoError } from "../../repo/errors.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
+import { checkAcl } from "../object-writes.ts";
 import { notImplemented, xmlResponse } from "../respond.ts";
 import { fromRepoError, readView, resolveTarget, writeTarget } from "../targets.ts";
 import { parseXml } from "../xml.ts";
@@ -12,8 +13,7 @@ function requireManagedBuckets(deps: S3Deps, what: string): void {
 
 export async function createBucket(req: S3Request, deps: S3Deps): Promise<Response> {
   requireManagedBuckets(deps, "creating buckets");
-  const acl = req.headers.get("x-amz-acl");
-  if (acl && acl !== "private") notImplemented(`canned ACL ${acl} (only private is supported)`);
+  checkAcl(req.headers);
   const target = deps.buckets.resolve(req.bucket!);
   if (target.commit) throw new S3Error("InvalidBucketName", "A commit bucket (commit.branch.repo) already exists as long as its commit does; it cannot be created.");
   await drainBody(req); // CreateBucketConfiguration: any region is accepted

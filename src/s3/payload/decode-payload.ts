@@ -16,8 +16,6 @@ import { payloadMode } from "./content-sha256.ts";
 export interface DecodedPayload {
   /** The object's bytes. Errors with an S3Error (never closes) when a check fails; see above. */
   readonly body: ReadableStream<Uint8Array>;
-  /** The object's size as declared (x-amz-decoded-content-length, else Content-Length), if any. */
-  readonly declaredLength: number | undefined;
   /**
    * Once `body` has closed: every checksum verified or computed, base64 (store them, return them
    * with x-amz-checksum-mode: ENABLED). Throws if called before.
@@ -32,7 +30,6 @@ export interface DecodeOptions {
 
 /** The checks on one payload, fed piece by piece, whether it arrives streamed or read at once. */
 interface PayloadChecks {
-  declaredLength: number | undefined;
   /** Feeds bytes as received; hands the object's bytes (unframed) to `take`. Throws S3Error. */
   write(received: Uint8Array, take: (piece: Uint8Array) => void): void;
   /** After the last byte: runs the end-of-body checks (length, hashes, trailers) and returns the checksums. Throws S3Error. */
@@ -70,7 +67,6 @@ function payloadChecks(headers: Headers, auth: AuthResult, options: DecodeOption
   };
 
   return {
-    declaredLength,
     write(bytes, take) {
       if (decoder) decoder.write(bytes, (piece) => accept(piece, take));
       else accept(bytes, take);
@@ -98,7 +94,6 @@ export function decodePayload(
   let values: ChecksumValues | undefined;
   return {
     body: verifiedStream(body, checks, (v) => (values = v)),
-    declaredLength: checks.declaredLength,
     checksums() {
       if (!values) throw new Error("checksums() called before the payload was fully read and verified");
       return values;
