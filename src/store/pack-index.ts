@@ -16,12 +16,15 @@ export class SealedIndex {
   /** Bit i set when some entry's hash probes i; probes are 32-bit words of the hash (SHA-256 bytes are uniform). */
   private readonly bloom: Uint32Array;
   private readonly bloomMask: number;
+  /** Over `entries`, made once: a DataView (and a BigInt offset) per found blob was the cost of a lookup. */
+  private readonly view: DataView;
 
   private constructor(
     readonly pack: number,
     private readonly entries: Uint8Array,
     readonly count: number,
   ) {
+    this.view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
     const bits = 2 ** Math.max(5, Math.ceil(Math.log2(count * BLOOM_BITS_PER_ENTRY || 1)));
     this.bloom = new Uint32Array(bits / 32);
     this.bloomMask = bits - 1;
@@ -114,10 +117,10 @@ export class SealedIndex {
 
   private at(i: number): BlobLocation {
     const at = i * IDX_ENTRY;
-    const view = new DataView(this.entries.buffer, this.entries.byteOffset);
+    const view = this.view;
     return {
       pack: this.pack,
-      offset: Number(view.getBigUint64(at + HASH_BYTES, true)),
+      offset: view.getUint32(at + HASH_BYTES, true) + view.getUint32(at + HASH_BYTES + 4, true) * 2 ** 32, // u64 LE, as build writes it
       length: view.getUint32(at + HASH_BYTES + 8, true),
       kind: kindName(this.entries[at + HASH_BYTES + 12]) as BlobKind,
     };
