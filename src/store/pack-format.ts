@@ -9,7 +9,7 @@
 //
 // idx   = "STRIDX01" u32 LE count | entry* (sorted by hash) | u32 LE crc32c(everything before)
 // entry = 32-byte hash | u64 LE payload offset | u32 LE payload length | u8 kind
-import { createHasher } from "../hash/hashing.ts";
+import { crcOf } from "./checksum.ts";
 
 /** Pack versions by their magic; the last is the one new packs get. */
 export const PACK_MAGICS = [new TextEncoder().encode("STRPACK1"), new TextEncoder().encode("STRPACK2")];
@@ -40,10 +40,7 @@ export function packVersion(head: Uint8Array): PackVersion | undefined {
 
 /** The record checksum of a pack version over the body, given in consecutive parts (no concatenation). */
 export function bodyChecksum(version: PackVersion, ...parts: Uint8Array[]): number {
-  const h = createHasher(version === 1 ? "crc32c" : "crc32");
-  for (const p of parts) h.update(p);
-  const d = h.digest();
-  return ((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0;
+  return crcOf(version === 1 ? "crc32c" : "crc32", ...parts);
 }
 
 /**

@@ -1,4 +1,4 @@
-// Verifies every record of every pack: framing, CRC32C checksum, and that the SHA-256 of the payload is
+// Verifies every record of every pack: framing, record checksum (CRC32C or CRC32 by pack version), and that the SHA-256 of the payload is
 // the hash the record claims. Also checks that each sealed index agrees with its pack.
 import { digest } from "../hash/hashing.ts";
 import { toHex } from "../util/bytes.ts";
