@@ -124,7 +124,7 @@ export class VersionedStore {
   async deleteBranch(repo: string, branch: string, options: { requireEmpty?: boolean; keepEmptyRepo?: boolean } = {}): Promise<void> {
     await this.locked(repo, () => {
       const ref = this.requireBranch(repo, branch, "latest");
-      if (options.requireEmpty && this.objects.count(this.workingRoot(repo, ref)) > 0) {
+      if (options.requireEmpty && this.objects.count(this.workingBase(repo, ref).root) > 0) {
         throw new RepoError("BranchNotEmpty", `branch ${branch}.${repo} still holds objects`);
       }
       const changes: RefChange[] = [{ key: REF.branch(repo, branch), value: null }];
@@ -214,7 +214,7 @@ export class VersionedStore {
       const { open } = ref;
       return this.appendCommit(repo, branch, { ...ref, open: undefined }, {
         id: open.id,
-        parent: open.parent,
+        parent: open.parent ? this.findCommit(repo, open.parent, "latest") : undefined,
         root: open.root,
         started: open.started,
         message: message ?? open.message,
@@ -245,7 +245,7 @@ export class VersionedStore {
   ): Promise<{ commit: string; changed: boolean }> {
     const result = await this.locked(repo, () => {
       const ref = this.requireBranch(repo, branch, "latest");
-      const root = this.workingRoot(repo, ref);
+      const { root, head } = this.workingBase(repo, ref);
       const current = (key: string) => this.objects.get(root, key);
       check?.(current);
       if (this.store.blobs.gcRunning) this.retainManifests(writes);
@@ -272,7 +272,7 @@ export class VersionedStore {
         const durable = this.store.commit([{ key: REF.branch(repo, branch), value: { ...ref, open: { ...ref.open, root: newRoot } } satisfies BranchRef }]);
         return { commit: ref.open.id, changed: true, durable };
       }
-      const { durable } = this.appendCommit(repo, branch, ref, { id: commitId, parent: ref.head, root: newRoot, started: writes[0]?.time ?? Date.now() });
+      const { durable } = this.appendCommit(repo, branch, ref, { id: commitId, parent: head, root: newRoot, started: writes[0]?.time ?? Date.now() });
       return { commit: commitId, changed: true, durable };
     });
     await result.durable;
@@ -291,10 +291,11 @@ export class VersionedStore {
     }
   }
 
-  /** The tree writers build on: the open commit's, else the head's (latest view). */
-  private workingRoot(repo: string, ref: BranchRef): string | null {
-    if (ref.open) return ref.open.root;
-    return ref.head ? (this.findCommit(repo, ref.head, "latest")?.root ?? null) : null;
+  /** The tree writers build on: the open commit's, else the head's (latest view), with that head commit. */
+  private workingBase(repo: string, ref: BranchRef): { root: string | null; head?: CommitRecord } {
+    if (ref.open) return { root: ref.open.root };
+    const head = ref.head ? this.findCommit(repo, ref.head, "latest") : undefined;
+    return { root: head?.root ?? null, head };
   }
 
   /** Writes a commit blob, indexes it, and moves the branch head to it. Caller holds the repo lock. */
@@ -302,15 +303,15 @@ export class VersionedStore {
     repo: string,
     branch: string,
     ref: BranchRef,
-    c: { id: string; parent: string | null; root: string | null; started: number; message?: string },
+    c: { id: string; parent: CommitRecord | undefined; root: string | null; started: number; message?: string },
   ): { record: CommitRecord; durable: Promise<void> } {
     const repoRef = this.requireRepo(repo, "latest");
-    const parent = c.parent ? this.graph.find(repoRef.commits, c.parent) : undefined;
+    const { parent } = c;
     const record: CommitRecord = {
       id: c.id,
       repo,
       branch,
-      parent: c.parent,
+      parent: parent?.id ?? null,
       gen: parent ? parent.gen + 1 : 0,
       skip: this.graph.skipFor(repoRef.commits, parent),
       root: c.root,
