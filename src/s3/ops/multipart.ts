@@ -58,18 +58,18 @@ function partRecord(stored: StoredBytes, etag: string, checksums?: Record<string
   return { size, sha256: digest, md5, etag, checksums, chunks, time: Date.now() };
 }
 
-async function storePart(req: S3Request, deps: S3Deps, part: PartRecord): Promise<void> {
-  const { target, id } = uploadOf(req, deps);
+/** Records part `n` of the upload found before its bytes came in (putPart checks again that it still exists). */
+async function storePart(deps: S3Deps, { target, id }: ReturnType<typeof uploadOf>, n: number, part: PartRecord): Promise<void> {
   try {
-    await deps.repo.multipart.putPart(target.repo, target.branch, id, partNumber(req), part);
+    await deps.repo.multipart.putPart(target.repo, target.branch, id, n, part);
   } catch (err) {
     throw err instanceof RepoError ? fromRepoError(err, target.name) : err;
   }
 }
 
 export async function uploadPart(req: S3Request, deps: S3Deps): Promise<Response> {
-  uploadOf(req, deps);
-  partNumber(req);
+  const upload = uploadOf(req, deps);
+  const n = partNumber(req);
   let stored;
   try {
     stored = await deps.repo.ingest(req.body, { md5: deps.config.etagMode === "md5", maxSize: MAX_PART });
@@ -79,15 +79,15 @@ export async function uploadPart(req: S3Request, deps: S3Deps): Promise<Response
   }
   const checksums = req.verifiedChecksums();
   const etag = deps.config.etagMode === "md5" ? stored.md5! : stored.digest;
-  await storePart(req, deps, partRecord(stored, etag, Object.keys(checksums).length ? checksums : undefined));
+  await storePart(deps, upload, n, partRecord(stored, etag, Object.keys(checksums).length ? checksums : undefined));
   const headers: Record<string, string> = { etag: quoteEtag(etag) };
   for (const [alg, value] of Object.entries(checksums)) headers[`x-amz-checksum-${alg}`] = value;
   return new Response(null, { status: 200, headers });
 }
 
 export async function uploadPartCopy(req: S3Request, deps: S3Deps): Promise<Response> {
-  uploadOf(req, deps);
-  partNumber(req);
+  const upload = uploadOf(req, deps);
+  const n = partNumber(req);
   const source = readCopySource(req.headers, deps);
   const range = copyRange(req.headers, source.manifest.size);
   const md5 = deps.config.etagMode === "md5";
@@ -99,7 +99,7 @@ export async function uploadPartCopy(req: S3Request, deps: S3Deps): Promise<Resp
     : await deps.repo.ingest(deps.repo.readObject(source.manifest, range?.start ?? 0, range?.end ?? source.manifest.size - 1), { md5 });
   const etag = md5 ? stored.md5! : stored.digest;
   const part = partRecord(stored, etag);
-  await storePart(req, deps, part);
+  await storePart(deps, upload, n, part);
   return xmlResponse("CopyPartResult", { ETag: quoteEtag(etag), LastModified: isoTime(part.time) }, {
     headers: { "x-amz-copy-source-version-id": source.entry.c },
   });
