@@ -124,7 +124,7 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
       options.authorize?.(auth, op, req, deps); // [authz]
       response = await HANDLERS[op](req, deps);
     } catch (err) {
-      response = errorResponse(toS3Error(err), req);
+      response = errorResponse(toS3Error(err, req.bucket), req);
     }
     response.headers.set("x-amz-request-id", req.requestId);
     response.headers.set("server", "Strata");
@@ -133,9 +133,10 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
   };
 }
 
-function toS3Error(err: unknown): S3Error {
+/** Any failure as the S3 error a client gets; repo errors name the request's bucket (e.g. NoSuchBucket, BucketNotEmpty). */
+function toS3Error(err: unknown, bucket: string | undefined): S3Error {
   if (err instanceof S3Error) return err;
-  if (err instanceof RepoError) return fromRepoError(err);
+  if (err instanceof RepoError) return fromRepoError(err, bucket);
   console.error("internal error:", err);
   return new S3Error("InternalError");
 }

@@ -1,10 +1,9 @@
 // Bucket operations: create (repo and/or branch), delete, head, location, versioning.
-import { RepoError } from "../../repo/errors.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { checkAcl } from "../object-writes.ts";
 import { notImplemented, xmlResponse } from "../respond.ts";
-import { fromRepoError, readView, resolveTarget, writeTarget } from "../targets.ts";
+import { readView, resolveTarget, writeTarget } from "../targets.ts";
 import { parseXml } from "../xml.ts";
 
 function requireManagedBuckets(deps: S3Deps, what: string): void {
@@ -17,24 +16,14 @@ export async function createBucket(req: S3Request, deps: S3Deps): Promise<Respon
   const target = deps.buckets.resolve(req.bucket!);
   if (target.commit) throw new S3Error("InvalidBucketName", "A commit bucket (commit.branch.repo) already exists as long as its commit does; it cannot be created.");
   await drainBody(req); // CreateBucketConfiguration: any region is accepted
-  try {
-    await deps.repo.versions.createBranch(target.repo, target.branch);
-  } catch (err) {
-    if (err instanceof RepoError) throw fromRepoError(err, target.name);
-    throw err;
-  }
+  await deps.repo.versions.createBranch(target.repo, target.branch);
   return new Response(null, { status: 200, headers: { location: `/${target.name}` } });
 }
 
 export async function deleteBucket(req: S3Request, deps: S3Deps): Promise<Response> {
   requireManagedBuckets(deps, "deleting buckets");
   const target = writeTarget(deps, req.bucket!);
-  try {
-    await deps.repo.versions.deleteBranch(target.repo, target.branch, { requireEmpty: true });
-  } catch (err) {
-    if (err instanceof RepoError) throw fromRepoError(err, target.name);
-    throw err;
-  }
+  await deps.repo.versions.deleteBranch(target.repo, target.branch, { requireEmpty: true });
   return new Response(null, { status: 204 });
 }
 

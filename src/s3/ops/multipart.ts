@@ -1,5 +1,4 @@
 // Multipart uploads. Parts are chunk lists; completing concatenates them into one manifest, copying nothing.
-import { RepoError } from "../../repo/errors.ts";
 import type { ObjectManifest, PartRecord } from "../../repo/model.ts";
 import { bytesDigest, digestOfDigests, ObjectTooLargeError, type StoredBytes } from "../../repo/objects.ts";
 import { isoTime } from "../../util/time.ts";
@@ -8,7 +7,7 @@ import { copyRange, readCopySource } from "../copy-source.ts";
 import { S3Error } from "../errors.ts";
 import { describedBy, quoteEtag } from "../object-headers.ts";
 import { OWNER, xmlResponse } from "../respond.ts";
-import { fromRepoError, writeTarget } from "../targets.ts";
+import { writeTarget } from "../targets.ts";
 import { parseXml } from "../xml.ts";
 import type { ChecksumAlgorithm } from "../payload/checksums.ts"; // [authz]
 import { maxKeys } from "../list-params.ts";
@@ -20,13 +19,9 @@ const MAX_PART = 5 * 1024 ** 3;
 function uploadOf(req: S3Request, deps: S3Deps) {
   const target = writeTarget(deps, req.bucket!);
   const id = req.query.get("uploadId") ?? "";
-  try {
-    const upload = deps.repo.multipart.get(target.repo, target.branch, id);
-    if (upload.key !== req.key) throw new S3Error("NoSuchUpload");
-    return { target, id, upload };
-  } catch (err) {
-    throw err instanceof RepoError ? fromRepoError(err, target.name) : err;
-  }
+  const upload = deps.repo.multipart.get(target.repo, target.branch, id);
+  if (upload.key !== req.key) throw new S3Error("NoSuchUpload");
+  return { target, id, upload };
 }
 
 function partNumber(req: S3Request): number {
@@ -60,11 +55,7 @@ function partRecord(stored: StoredBytes, etag: string, checksums?: Record<string
 
 /** Records part `n` of the upload found before its bytes came in (putPart checks again that it still exists). */
 async function storePart(deps: S3Deps, { target, id }: ReturnType<typeof uploadOf>, n: number, part: PartRecord): Promise<void> {
-  try {
-    await deps.repo.multipart.putPart(target.repo, target.branch, id, n, part);
-  } catch (err) {
-    throw err instanceof RepoError ? fromRepoError(err, target.name) : err;
-  }
+  await deps.repo.multipart.putPart(target.repo, target.branch, id, n, part);
 }
 
 export async function uploadPart(req: S3Request, deps: S3Deps): Promise<Response> {
