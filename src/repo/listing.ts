@@ -30,39 +30,68 @@ function resumePoint(after: string, prefix: string, delimiter?: string): string 
   return cut >= 0 ? pastPrefix(after.slice(0, cut + delimiter!.length)) : after;
 }
 
+/**
+ * Where a listing starts: after `after` (past its folder when that was returned as a common prefix), else from
+ * `from`, but never before `prefix`, where the first key under it can be.
+ */
+function startBound(prefix: string, delimiter: string | undefined, after?: string, from?: string): { from: string } | { after: string } {
+  if (after !== undefined && compareUtf8(after, prefix) >= 0) return { after: resumePoint(after, prefix, delimiter) };
+  return { from: from !== undefined && compareUtf8(from, prefix) > 0 ? from : prefix };
+}
+
+/**
+ * The keys under `prefix` from `start` on, in order; with a delimiter a folder comes once, as its common prefix,
+ * and the scan seeks past it. Keys whose entry `include` refuses are passed over (a folder of only those is no folder).
+ */
+function* scanFolded(
+  tree: Tree<VersionEntry>,
+  root: string | null,
+  prefix: string,
+  delimiter: string | undefined,
+  start: { from: string } | { after: string },
+  include: (entry: VersionEntry) => boolean = () => true,
+): Generator<{ key: string; entry: VersionEntry } | { prefix: string }> {
+  let bound = start;
+  for (;;) {
+    let reseek: string | undefined;
+    for (const [key, entry] of tree.scan(root, bound)) {
+      if (!key.startsWith(prefix)) {
+        if (compareUtf8(key, prefix) > 0) return;
+        continue;
+      }
+      if (!include(entry)) continue;
+      const cut = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+      if (cut >= 0) {
+        const folder = key.slice(0, cut + delimiter!.length);
+        yield { prefix: folder };
+        reseek = pastPrefix(folder);
+        break;
+      }
+      yield { key, entry };
+    }
+    if (reseek === undefined) return;
+    bound = { after: reseek };
+  }
+}
+
 export function listKeys(tree: Tree<VersionEntry>, root: string | null, o: ListOptions): ListPage {
   const prefix = o.prefix ?? "";
   const page: ListPage = { entries: [], prefixes: [], truncated: false };
   if (o.limit <= 0) return page;
-  let after = o.after !== undefined && compareUtf8(o.after, prefix) >= 0 ? resumePoint(o.after, prefix, o.delimiter) : undefined;
-  let from = after === undefined ? prefix : undefined;
-  for (;;) {
-    let reseek: string | undefined;
-    for (const [key, entry] of tree.scan(root, after !== undefined ? { after } : { from })) {
-      if (!key.startsWith(prefix)) {
-        if (compareUtf8(key, prefix) > 0) return page;
-        continue;
-      }
-      if (!isLiveEntry(entry)) continue;
-      const cut = o.delimiter ? key.indexOf(o.delimiter, prefix.length) : -1;
-      const item = cut >= 0 ? key.slice(0, cut + o.delimiter!.length) : key;
-      if (page.entries.length + page.prefixes.length >= o.limit) {
-        page.truncated = true;
-        return page;
-      }
-      page.last = item;
-      if (cut < 0) {
-        page.entries.push([key, entry]);
-        continue;
-      }
-      page.prefixes.push(item);
-      reseek = pastPrefix(item);
-      break;
+  for (const item of scanFolded(tree, root, prefix, o.delimiter, startBound(prefix, o.delimiter, o.after), isLiveEntry)) {
+    if (page.entries.length + page.prefixes.length >= o.limit) {
+      page.truncated = true;
+      return page;
     }
-    if (reseek === undefined) return page;
-    after = reseek;
-    from = undefined;
+    if ("key" in item) {
+      page.entries.push([item.key, item.entry]);
+      page.last = item.key;
+    } else {
+      page.prefixes.push(item.prefix);
+      page.last = item.prefix;
+    }
   }
+  return page;
 }
 
 export interface VersionItem {
@@ -82,27 +111,9 @@ export function* listVersions(
   o: { prefix?: string; delimiter?: string; from?: string; after?: string },
 ): Generator<VersionItem | { prefix: string }> {
   const prefix = o.prefix ?? "";
-  let bound: { from: string } | { after: string } = o.after !== undefined
-    ? { after: resumePoint(o.after, prefix, o.delimiter) }
-    : { from: o.from ?? prefix };
-  for (;;) {
-    let reseek: string | undefined;
-    for (const [key, head] of tree.scan(root, bound)) {
-      if (!key.startsWith(prefix)) {
-        if (compareUtf8(key, prefix) > 0) return;
-        continue;
-      }
-      const cut = o.delimiter ? key.indexOf(o.delimiter, prefix.length) : -1;
-      if (cut >= 0) {
-        const folder = key.slice(0, cut + o.delimiter!.length);
-        yield { prefix: folder };
-        reseek = pastPrefix(folder);
-        break;
-      }
-      yield* versionsOf(blobs, key, head);
-    }
-    if (reseek === undefined) return;
-    bound = { after: reseek };
+  for (const item of scanFolded(tree, root, prefix, o.delimiter, startBound(prefix, o.delimiter, o.after, o.from))) {
+    if ("key" in item) yield* versionsOf(blobs, item.key, item.entry);
+    else yield item;
   }
 }
 
