@@ -1,5 +1,16 @@
-// Query parameters shared by the listing operations: max-keys style limits and encoding-type=url.
+// Query parameters shared by several operations: max-keys style limits and encoding-type=url (listings),
+// partNumber (GetObject, HeadObject, UploadPart, UploadPartCopy).
 import { S3Error } from "./errors.ts";
+
+/** `?partNumber=`: an integer from 1 to 10000, in plain digits. */
+export function partNumber(query: URLSearchParams): number {
+  const raw = query.get("partNumber") ?? "";
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 10000) {
+    throw new S3Error("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", { ArgumentName: "partNumber", ArgumentValue: raw });
+  }
+  return n;
+}
 
 export function maxKeys(query: URLSearchParams, name = "max-keys"): number {
   const raw = query.get(name);

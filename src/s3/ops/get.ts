@@ -4,14 +4,13 @@ import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { objectHeaders } from "../object-headers.ts";
 import { checkConditions, findVersion } from "../object-lookup.ts";
+import { partNumber } from "../list-params.ts";
 import { type ByteRange, parseRange } from "../ranges.ts";
 
 const OVERRIDES = ["content-type", "content-language", "expires", "cache-control", "content-disposition", "content-encoding"];
 
-function partRange(m: ObjectManifest, raw: string): ByteRange {
-  const n = Number(raw);
+function partRange(m: ObjectManifest, n: number): ByteRange {
   const sizes = m.parts ?? [m.size];
-  if (!Number.isInteger(n) || n < 1 || n > 10000) throw new S3Error("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", { ArgumentName: "partNumber", ArgumentValue: raw });
   if (n > sizes.length) throw new S3Error("InvalidPartNumber", "The requested partnumber is not satisfiable", {}, 416);
   const start = sizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
   return { start, end: start + sizes[n - 1] - 1 };
@@ -22,9 +21,9 @@ export function getObject(req: S3Request, deps: S3Deps): Response {
   const headers = objectHeaders(manifest, entry.t);
   headers["x-amz-version-id"] = entry.c;
   checkConditions(req.headers, manifest.etag, entry.t);
-  const partNumber = req.query.get("partNumber");
-  const range = partNumber !== null ? partRange(manifest, partNumber) : parseRange(req.headers.get("range"), manifest.size);
-  if (partNumber !== null) headers["x-amz-mp-parts-count"] = String(manifest.parts?.length ?? 1);
+  const byPart = req.query.has("partNumber");
+  const range = byPart ? partRange(manifest, partNumber(req.query)) : parseRange(req.headers.get("range"), manifest.size);
+  if (byPart) headers["x-amz-mp-parts-count"] = String(manifest.parts?.length ?? 1);
   if (req.url.search !== "") {
     for (const name of OVERRIDES) {
       const v = req.query.get(`response-${name}`);

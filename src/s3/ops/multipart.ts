@@ -10,7 +10,7 @@ import { OWNER, xmlResponse } from "../respond.ts";
 import { writeTarget } from "../targets.ts";
 import { parseXml } from "../xml.ts";
 import type { ChecksumAlgorithm } from "../payload/checksums.ts"; // [authz]
-import { maxKeys } from "../list-params.ts";
+import { maxKeys, partNumber } from "../list-params.ts";
 import { checkAcl, commitObject } from "../object-writes.ts";
 import { checksumElement, completedChecksum, uploadChecksum, uploadChecksumHeaders } from "../multipart-checksums.ts"; // [authz]
 
@@ -22,15 +22,6 @@ function uploadOf(req: S3Request, deps: S3Deps) {
   const upload = deps.repo.multipart.get(target.repo, target.branch, id);
   if (upload.key !== req.key) throw new S3Error("NoSuchUpload");
   return { target, id, upload };
-}
-
-function partNumber(req: S3Request): number {
-  const raw = req.query.get("partNumber") ?? "";
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > 10000) {
-    throw new S3Error("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", { ArgumentName: "partNumber", ArgumentValue: raw });
-  }
-  return n;
 }
 
 export async function createMultipartUpload(req: S3Request, deps: S3Deps): Promise<Response> {
@@ -60,7 +51,7 @@ async function storePart(deps: S3Deps, { target, id }: ReturnType<typeof uploadO
 
 export async function uploadPart(req: S3Request, deps: S3Deps): Promise<Response> {
   const upload = uploadOf(req, deps);
-  const n = partNumber(req);
+  const n = partNumber(req.query);
   let stored;
   try {
     stored = await deps.repo.ingest(req.body, { md5: deps.config.etagMode === "md5", maxSize: MAX_PART });
@@ -78,7 +69,7 @@ export async function uploadPart(req: S3Request, deps: S3Deps): Promise<Response
 
 export async function uploadPartCopy(req: S3Request, deps: S3Deps): Promise<Response> {
   const upload = uploadOf(req, deps);
-  const n = partNumber(req);
+  const n = partNumber(req.query);
   const source = readCopySource(req.headers, deps);
   const range = copyRange(req.headers, source.manifest.size);
   const md5 = deps.config.etagMode === "md5";
