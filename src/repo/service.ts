@@ -1,7 +1,7 @@
 // Everything the protocol layers (S3, admin) need from the versioned model, behind one object.
 import type { Store } from "../store/store.ts";
 import { Manifests } from "./manifests.ts";
-import type { ObjectManifest } from "./model.ts";
+import type { CorsRule, ObjectManifest } from "./model.ts";
 import { Multipart } from "./multipart.ts";
 import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
 import { VersionedStore } from "./versioned-store.ts";
@@ -80,6 +80,26 @@ export class RepoService {
     const manifest = this.statObject(repo, branch, key, commit);
     if (!manifest) return undefined;
     return new Uint8Array(await new Response(this.readObject(manifest)).arrayBuffer());
+  }
+
+  /** The branch's cross-origin (browser) access rules, or undefined when it has none. */
+  corsRules(repo: string, branch: string): CorsRule[] | undefined {
+    return this.versions.getCors(repo, branch);
+  }
+
+  /** Replaces a branch's cross-origin access rules; null removes them. */
+  setCorsRules(repo: string, branch: string, rules: CorsRule[] | null): Promise<void> {
+    return this.versions.setCors(repo, branch, rules);
+  }
+
+  /** Whether anyone may read the branch (and its commits) without credentials. */
+  isPublic(repo: string, branch: string): boolean {
+    return this.versions.getBranch(repo, branch)?.public === true;
+  }
+
+  /** Opens a branch to reading without credentials, or closes it again; writes always need credentials. */
+  setPublic(repo: string, branch: string, on: boolean): Promise<void> {
+    return this.versions.setPublic(repo, branch, on);
   }
 
   /** Verifies every pack record and every reachable object; safe while serving. */

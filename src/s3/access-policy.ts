@@ -6,6 +6,10 @@
 // owner:  change the bucket itself (CreateBucket on an existing repo = a new branch, DeleteBucket, PutBucketVersioning)
 // admin:  everything, including CreateBucket of a new repo (a repo has no owner before it exists)
 // ListBuckets shows only the branches of repos the user holds a role in.
+// public: a branch made public (canned ACL public-read) may also be read and listed anonymously, as may its
+//         commit buckets; every write and every other operation still needs a token.
+// A preflight (OPTIONS) needs nothing; a form upload (POST Object) is authorized by the operation once it
+// has found the signer in the form's fields.
 import { type AccessControl, type Role, roleAtLeast, type User } from "../repo/access.ts";
 import type { AuthResult } from "./auth/types.ts";
 import type { S3Deps, S3Request } from "./context.ts";
@@ -16,7 +20,7 @@ import type { Operation } from "./route.ts";
 export type Authorizer = (auth: AuthResult, operation: Operation, req: S3Request, deps: S3Deps) => void;
 
 /** The role an operation needs in the repo of the request's bucket; ListBuckets needs none (it filters). */
-const REQUIRED: Record<Exclude<Operation, "ListBuckets">, Role> = {
+const REQUIRED: Record<Exclude<Operation, "ListBuckets" | "PreflightCors">, Role> = {
   HeadBucket: "reader",
   GetBucketLocation: "reader",
   GetBucketVersioning: "reader",
@@ -36,10 +40,24 @@ const REQUIRED: Record<Exclude<Operation, "ListBuckets">, Role> = {
   UploadPartCopy: "writer",
   CompleteMultipartUpload: "writer",
   AbortMultipartUpload: "writer",
+  GetBucketCors: "reader",
+  GetBucketAcl: "reader",
+  GetObjectAcl: "reader",
+  GetObjectAttributes: "reader",
+  PostObject: "writer",
+  PutObjectAcl: "writer",
   CreateBucket: "owner",
   DeleteBucket: "owner",
   PutBucketVersioning: "owner",
+  PutBucketCors: "owner",
+  DeleteBucketCors: "owner",
+  PutBucketAcl: "owner",
 };
+
+/** What the canned ACL public-read lets anyone do (S3's AllUsers READ grant): read objects and list the bucket. */
+const PUBLIC_READS = new Set<Operation>([
+  "HeadBucket", "GetBucketLocation", "ListObjects", "ListObjectsV2", "ListObjectVersions", "GetObject", "HeadObject", "GetObjectAttributes",
+]);
 
 type AccessLookup = Pick<AccessControl, "userForToken">;
 
@@ -52,7 +70,11 @@ const denied = (why: string) => new S3Error("AccessDenied", `Access Denied: ${wh
 
 export function createAuthorizer(access: AccessLookup): Authorizer {
   return (auth, operation, req, deps) => {
-    if (auth.kind === "anonymous") throw denied("anonymous requests are not allowed; sign requests with a token as access key and secret key");
+    if (operation === "PreflightCors") return;
+    if (auth.kind === "anonymous") {
+      if (PUBLIC_READS.has(operation) && publiclyReadable(deps, req.bucket!)) return;
+      throw denied("anonymous requests are not allowed; sign requests with a token as access key and secret key");
+    }
     // Authentication already refused unknown keys; a token revoked in between is just as unknown.
     const user = access.userForToken(auth.accessKey);
     if (!user) throw new S3Error("InvalidAccessKeyId", undefined, { AWSAccessKeyId: auth.accessKey });
@@ -70,6 +92,17 @@ export function createAuthorizer(access: AccessLookup): Authorizer {
       requireRole(user, "reader", deps.buckets.resolve(copySourceBucket(req.headers)).repo);
     }
   };
+}
+
+/**
+ * Whether a bucket is a public branch or one of its commits. A `commit.repo` bucket names no branch: it is public
+ * when its commit is in the history of a public branch of the repo.
+ */
+function publiclyReadable(deps: S3Deps, bucket: string): boolean {
+  const target = deps.buckets.resolve(bucket);
+  if (!target.anyBranch) return deps.repo.isPublic(target.repo, target.branch);
+  const vs = deps.repo.versions;
+  return vs.listBranches(target.repo).some((b) => deps.repo.isPublic(b.repo, b.branch) && vs.inHistory(b.repo, b.branch, target.commit!));
 }
 
 function requireRole(user: User, need: Role, repo: string): void {

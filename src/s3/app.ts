@@ -12,6 +12,11 @@ import { authenticateRequest, type RequestAuthOptions } from "./request-auth.ts"
 import type { Authorizer } from "./access-policy.ts"; // [authz]
 import { fromRepoError } from "./targets.ts";
 import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket, putBucketVersioning } from "./ops/bucket.ts";
+import { actualRequestCorsHeaders } from "./cors.ts";
+import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from "./ops/acl.ts";
+import { getObjectAttributes } from "./ops/attributes.ts";
+import { deleteBucketCors, getBucketCors, preflight, putBucketCors } from "./ops/cors.ts";
+import { postObject } from "./ops/post-object.ts";
 import { copyObject } from "./ops/copy.ts";
 import { deleteObject, deleteObjects } from "./ops/delete.ts";
 import { getObject } from "./ops/get.ts";
@@ -53,6 +58,16 @@ const HANDLERS: Record<Operation, S3Handler> = {
   CompleteMultipartUpload: completeMultipartUpload,
   AbortMultipartUpload: abortMultipartUpload,
   ListParts: listParts,
+  PreflightCors: preflight,
+  PutBucketCors: putBucketCors,
+  GetBucketCors: getBucketCors,
+  DeleteBucketCors: deleteBucketCors,
+  PostObject: postObject,
+  GetBucketAcl: getBucketAcl,
+  PutBucketAcl: putBucketAcl,
+  GetObjectAcl: getObjectAcl,
+  PutObjectAcl: putObjectAcl,
+  GetObjectAttributes: getObjectAttributes,
 };
 
 export interface S3AppOptions {
@@ -121,10 +136,18 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
       if (!op) throw new S3Error("MethodNotAllowed");
       operation = op;
       const auth = await authenticateRequest(req, raw, options.auth);
-      options.authorize?.(auth, op, req, deps); // [authz]
+      if (op === "PostObject") {
+        // A form upload is signed in its fields: the operation verifies them, then has the signer authorized.
+        req.formAuth = { secretFor: options.auth.secretFor, authorize: (signer) => options.authorize?.(signer, op, req, deps) };
+      } else options.authorize?.(auth, op, req, deps); // [authz]
       response = await HANDLERS[op](req, deps);
     } catch (err) {
       response = errorResponse(toS3Error(err, req.bucket), req);
+    }
+    // A browser may read an answer (errors too) only with the Access-Control headers of a rule that allows it.
+    if (operation !== "PreflightCors") {
+      const cors = actualRequestCorsHeaders(req, deps);
+      if (cors) for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
     }
     response.headers.set("x-amz-request-id", req.requestId);
     response.headers.set("server", "Strata");

@@ -37,6 +37,14 @@ const STANDARD: Record<string, [number, string]> = {
   KeyTooLongError: [400, "Your key is too long"],
   MalformedPOSTRequest: [400, "The body of your POST request is not well-formed multipart/form-data."],
   NotModified: [304, "Not Modified"],
+  // CORS, POST Object and ACLs (see cors.ts, post-policy.ts, ops/acl.ts)
+  AccessForbidden: [403, "CORSResponse: This CORS request is not allowed."],
+  BadRequest: [400, "Bad Request"],
+  NoSuchCORSConfiguration: [404, "The CORS configuration does not exist"],
+  MissingRequestBodyError: [400, "Request Body is empty"],
+  MaxMessageLengthExceeded: [400, "Your request was too big."],
+  InvalidPolicyDocument: [400, "Invalid Policy: Invalid JSON."],
+  MissingSecurityHeader: [400, "Your request was missing a required header."],
   OperationAborted: [409, "A conflicting conditional operation is currently in progress against this resource. Try again."],
 };
 

@@ -1,15 +1,10 @@
-// What every operation that writes an object shares: ACL header check, conditional writes, the commit.
+// What every operation that writes an object shares: conditional writes, the commit.
 import type { ObjectManifest, VersionEntry } from "../repo/model.ts";
 import type { BucketTarget } from "./buckets.ts";
 import type { S3Deps, S3Request } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { etagMatches } from "./object-headers.ts";
 import { notImplemented } from "./respond.ts";
-
-export function checkAcl(headers: Headers): void {
-  const acl = headers.get("x-amz-acl");
-  if (acl && acl !== "private") notImplemented(`canned ACL ${acl} (only private is supported)`);
-}
 
 /** Conditional write headers, checked under the branch lock against the version being replaced. */
 export function writeConditions(headers: Headers): ((current: (key: string) => VersionEntry | undefined, key: string) => void) | undefined {

@@ -24,11 +24,21 @@ export type Operation =
   | "UploadPartCopy"
   | "CompleteMultipartUpload"
   | "AbortMultipartUpload"
-  | "ListParts";
+  | "ListParts"
+  | "PreflightCors"
+  | "PutBucketCors"
+  | "GetBucketCors"
+  | "DeleteBucketCors"
+  | "PostObject"
+  | "GetBucketAcl"
+  | "PutBucketAcl"
+  | "GetObjectAcl"
+  | "PutObjectAcl"
+  | "GetObjectAttributes";
 
 /** Sub-resources S3 has that Strata does not serve: always 501, never mistaken for a plain GET/PUT. */
 const UNSUPPORTED = [
-  "accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering", "inventory",
+  "accelerate", "analytics", "encryption", "intelligent-tiering", "inventory",
   "legal-hold", "lifecycle", "logging", "metadataTable", "metrics", "notification", "object-lock",
   "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "replication", "requestPayment",
   "restore", "retention", "select", "tagging", "torrent", "website", "renameObject", "session",
@@ -38,21 +48,39 @@ export function unsupportedSubresource(query: URLSearchParams): string | undefin
   return UNSUPPORTED.find((name) => query.has(name));
 }
 
+/** Sub-resources Strata serves, with where and how: any other use (DELETE ?acl, POST ?cors, ...) is 405, never a plain operation. */
+const SERVED: Record<string, { bucket: string[]; object: string[] }> = {
+  cors: { bucket: ["GET", "PUT", "DELETE"], object: [] },
+  acl: { bucket: ["GET", "PUT"], object: ["GET", "PUT"] },
+  attributes: { bucket: [], object: ["GET"] },
+};
+
 export function classify(req: S3Request): Operation | undefined {
   const q = req.query;
   const m = req.method;
+  if (m === "OPTIONS") return "PreflightCors";
+  if (req.url.search !== "") {
+    for (const [name, where] of Object.entries(SERVED)) {
+      if (q.has(name) && !(req.key === undefined ? where.bucket : where.object).includes(m)) return undefined;
+    }
+  }
   if (!req.bucket) return m === "GET" || m === "HEAD" ? "ListBuckets" : undefined;
   if (req.key === undefined) {
     switch (m) {
       case "PUT":
+        if (q.has("cors")) return "PutBucketCors";
+        if (q.has("acl")) return "PutBucketAcl";
         return q.has("versioning") ? "PutBucketVersioning" : "CreateBucket";
       case "DELETE":
-        return "DeleteBucket";
+        return q.has("cors") ? "DeleteBucketCors" : "DeleteBucket";
       case "HEAD":
         return "HeadBucket";
       case "POST":
-        return q.has("delete") ? "DeleteObjects" : undefined;
+        // A POST to a bucket is a form upload (POST Object) unless it names a sub-resource.
+        return q.has("delete") ? "DeleteObjects" : "PostObject";
       case "GET":
+        if (q.has("cors")) return "GetBucketCors";
+        if (q.has("acl")) return "GetBucketAcl";
         if (q.has("location")) return "GetBucketLocation";
         if (q.has("versioning")) return "GetBucketVersioning";
         if (q.has("versions")) return "ListObjectVersions";
@@ -63,10 +91,13 @@ export function classify(req: S3Request): Operation | undefined {
   }
   switch (m) {
     case "GET":
+      if (q.has("acl")) return "GetObjectAcl";
+      if (q.has("attributes")) return "GetObjectAttributes";
       return q.has("uploadId") ? "ListParts" : "GetObject";
     case "HEAD":
       return "HeadObject";
     case "PUT":
+      if (q.has("acl")) return "PutObjectAcl";
       if (q.has("uploadId") && q.has("partNumber")) return req.headers.has("x-amz-copy-source") ? "UploadPartCopy" : "UploadPart";
       return req.headers.has("x-amz-copy-source") ? "CopyObject" : "PutObject";
     case "DELETE":

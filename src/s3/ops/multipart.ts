@@ -11,7 +11,8 @@ import { writeTarget } from "../targets.ts";
 import { parseXml } from "../xml.ts";
 import type { ChecksumAlgorithm } from "../payload/checksums.ts"; // [authz]
 import { maxKeys, partNumber } from "../list-params.ts";
-import { checkAcl, commitObject } from "../object-writes.ts";
+import { commitObject } from "../object-writes.ts";
+import { checkObjectAcl } from "../canned-acl.ts";
 import { checksumElement, completedChecksum, uploadChecksum, uploadChecksumHeaders } from "../multipart-checksums.ts"; // [authz]
 
 const MIN_PART = 5 * 1024 * 1024;
@@ -26,7 +27,7 @@ function uploadOf(req: S3Request, deps: S3Deps) {
 
 export async function createMultipartUpload(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
-  checkAcl(req.headers);
+  checkObjectAcl(req.headers, deps, target);
   const checksum = uploadChecksum(req.headers); // [authz]
   const id = await deps.repo.multipart.create(target.repo, target.branch, {
     key: req.key!,
@@ -130,6 +131,7 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
     chunks: parts.flatMap((p) => p.chunks),
     parts: parts.map((p) => p.size),
     ...(checksum && { checksums: { [checksum.algorithm]: checksum.value }, checksumType: checksum.type }), // [authz]
+    ...(checksum && { partChecksums: parts.map((p) => p.checksums![checksum.algorithm]) }),
   };
   const commit = await commitObject(req, deps, target, manifest);
   await deps.repo.multipart.remove(target.repo, target.branch, id);

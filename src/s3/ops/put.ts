@@ -4,12 +4,13 @@ import type { ObjectManifest } from "../../repo/model.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { describedBy, quoteEtag } from "../object-headers.ts";
-import { checkAcl, commitObject } from "../object-writes.ts";
+import { commitObject } from "../object-writes.ts";
+import { checkObjectAcl } from "../canned-acl.ts";
 import { writeTarget } from "../targets.ts";
 
 export async function putObject(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
-  checkAcl(req.headers);
+  checkObjectAcl(req.headers, deps, target);
   if (req.key!.length === 0) throw new S3Error("InvalidArgument", "An object key must not be empty.");
   if (new TextEncoder().encode(req.key!).length > 1024) throw new S3Error("KeyTooLongError");
   const described = describedBy(req.headers);

@@ -1,0 +1,106 @@
+// POST Object: an HTML form upload (multipart/form-data) signed by a POST policy. The fields before the file
+// are read and checked (signature, policy conditions) before a byte of the file is stored; the file streams
+// into the store, its size checked against content-length-range as it goes; one upload is one commit, and a
+// violation stores nothing. AWS: "POST Object" API reference
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html), "Browser-based uploads using POST".
+import { ObjectTooLargeError } from "../../repo/objects.ts";
+import type { ObjectManifest } from "../../repo/model.ts";
+import { verifyPostSignature } from "../auth/post-policy-signature.ts";
+import { checkObjectAcl } from "../canned-acl.ts";
+import type { S3Deps, S3Request } from "../context.ts";
+import { S3Error } from "../errors.ts";
+import { formBoundary, readForm } from "../form-data.ts";
+import { describedBy, quoteEtag, STORED_HEADERS } from "../object-headers.ts";
+import { commitObject } from "../object-writes.ts";
+import { checkPolicy, parsePolicy } from "../post-policy.ts";
+import { xmlResponse } from "../respond.ts";
+import { writeTarget } from "../targets.ts";
+
+const FILENAME = "${filename}";
+
+export async function postObject(req: S3Request, deps: S3Deps): Promise<Response> {
+  const boundary = formBoundary(req.headers.get("content-type"));
+  if (!boundary) {
+    throw new S3Error("PreconditionFailed", "Bucket POST must be of the enclosure-type multipart/form-data", { Condition: "Bucket POST must be of the enclosure-type multipart/form-data" });
+  }
+  const form = await readForm(req.body, boundary);
+  const fields = new Map<string, string>();
+  for (const f of form.fields) if (!fields.has(f.name.toLowerCase())) fields.set(f.name.toLowerCase(), f.value);
+  const keyField = fields.get("key");
+  if (keyField === undefined || keyField === "") {
+    throw new S3Error("InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.", { ArgumentName: "key", ArgumentValue: "" });
+  }
+  if (!form.file) throw new S3Error("InvalidArgument", "POST requires exactly one file upload per request.", { ArgumentName: "file", ArgumentValue: "0" });
+  const file = form.file;
+  const key = keyField.split(FILENAME).join(file.filename);
+  if (new TextEncoder().encode(key).length > 1024) throw new S3Error("KeyTooLongError");
+
+  // Who signed, then may they write here; a form without a policy is anonymous (auth off: allowed).
+  const policyText = fields.get("policy");
+  const auth = verifyPostSignature((name) => fields.get(name), policyText ?? "", { secretFor: req.formAuth!.secretFor });
+  if (auth.kind === "signed" && policyText === undefined) {
+    throw new S3Error("InvalidArgument", "Bucket POST must contain a field named 'policy'.  If it is specified, please check the order of the fields.", { ArgumentName: "policy", ArgumentValue: "" });
+  }
+  req.formAuth!.authorize(auth);
+  const target = writeTarget(deps, req.bucket!);
+  const range = policyText === undefined ? undefined : checkPolicy(parsePolicy(policyText), { bucket: req.bucket!, fields: new Map([...fields, ["key", key]]), now: Date.now() });
+  const described = describedBy(headersOf(fields));
+  checkObjectAcl(headersOf(fields), deps, target);
+
+  const maxSize = Math.min(deps.config.maxObjectSize, range?.max ?? Infinity);
+  let stored;
+  try {
+    stored = await deps.repo.ingest(file.body, { md5: deps.config.etagMode === "md5", maxSize });
+  } catch (err) {
+    if (err instanceof ObjectTooLargeError) throw new S3Error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { MaxSizeAllowed: String(err.limit) });
+    throw err;
+  }
+  if (range && stored.size < range.min) {
+    throw new S3Error("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", { ProposedSize: String(stored.size), MinSizeAllowed: String(range.min) });
+  }
+  const etag = deps.config.etagMode === "md5" ? stored.md5! : stored.digest;
+  const manifest: ObjectManifest = { ...described, size: stored.size, sha256: stored.sha256, md5: stored.md5, etag, time: Date.now(), chunks: stored.chunks };
+  req.key = key; // the object the form names (request logs show it too)
+  const commit = await commitObject(req, deps, target, manifest);
+  return answer(req, fields, target.name, key, etag, commit);
+}
+
+/** The form fields that describe the object, as the headers a PUT would carry them in. */
+function headersOf(fields: Map<string, string>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of fields) {
+    if (name === "content-type" || (STORED_HEADERS as readonly string[]).includes(name) || name.startsWith("x-amz-meta-")) headers.set(name, value);
+  }
+  if (fields.has("acl")) headers.set("x-amz-acl", fields.get("acl")!);
+  return headers;
+}
+
+/**
+ * success_action_redirect (or the older redirect): 303 to it with bucket, key and etag; else
+ * success_action_status 200 or 201 (201 with a PostResponse document); else 204.
+ */
+function answer(req: S3Request, fields: Map<string, string>, bucket: string, key: string, etag: string, commit: string): Response {
+  const path = req.virtualHost ? `/${encodeKey(key)}` : `/${bucket}/${encodeKey(key)}`;
+  const location = `${req.url.protocol}//${req.headers.get("host") ?? req.url.host}${path}`;
+  const headers: Record<string, string> = { etag: quoteEtag(etag), location, "x-amz-version-id": commit };
+  const redirect = fields.get("success_action_redirect") ?? fields.get("redirect");
+  if (redirect) {
+    let url: URL | undefined;
+    try {
+      url = new URL(redirect);
+    } catch {
+      url = undefined; // S3 ignores a redirect it cannot parse and answers with the status instead
+    }
+    if (url) {
+      url.searchParams.append("bucket", bucket);
+      url.searchParams.append("key", key);
+      url.searchParams.append("etag", quoteEtag(etag));
+      return new Response(null, { status: 303, headers: { ...headers, location: url.toString() } });
+    }
+  }
+  const status = fields.get("success_action_status");
+  if (status === "201") return xmlResponse("PostResponse", { Location: location, Bucket: bucket, Key: key, ETag: quoteEtag(etag) }, { status: 201, headers });
+  return new Response(null, { status: status === "200" ? 200 : 204, headers });
+}
+
+const encodeKey = (key: string): string => key.split("/").map(encodeURIComponent).join("/");
