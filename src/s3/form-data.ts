@@ -147,7 +147,7 @@ function parsePartHeaders(text: string): PartHeaders {
  */
 export async function readForm(body: ReadableStream<Uint8Array> | Uint8Array | null, boundary: string): Promise<ParsedForm> {
   const stream = body instanceof Uint8Array ? undefined : body;
-  const reader = (stream ?? new ReadableStream<Uint8Array>()).getReader();
+  const reader = (stream ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() })).getReader();
   // The first boundary has no CRLF before it; giving it one makes every delimiter the same "\r\n--boundary".
   const cursor = new Cursor(reader, concatBytes([CRLF, body instanceof Uint8Array ? body : new Uint8Array(0)]));
   const delimiter = encoder.encode(`\r\n--${boundary}`);

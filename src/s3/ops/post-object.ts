@@ -17,6 +17,8 @@ import { xmlResponse } from "../respond.ts";
 import { writeTarget } from "../targets.ts";
 
 const FILENAME = "${filename}";
+/** Fields that sign a form: with any of them, the form must carry the policy they sign. */
+const SIGNATURE_FIELDS = ["x-amz-signature", "signature", "x-amz-algorithm", "awsaccesskeyid"];
 
 export async function postObject(req: S3Request, deps: S3Deps): Promise<Response> {
   const boundary = formBoundary(req.headers.get("content-type"));
@@ -37,10 +39,10 @@ export async function postObject(req: S3Request, deps: S3Deps): Promise<Response
 
   // Who signed, then may they write here; a form without a policy is anonymous (auth off: allowed).
   const policyText = fields.get("policy");
-  const auth = verifyPostSignature((name) => fields.get(name), policyText ?? "", { secretFor: req.formAuth!.secretFor });
-  if (auth.kind === "signed" && policyText === undefined) {
+  if (policyText === undefined && SIGNATURE_FIELDS.some((name) => fields.has(name))) {
     throw new S3Error("InvalidArgument", "Bucket POST must contain a field named 'policy'.  If it is specified, please check the order of the fields.", { ArgumentName: "policy", ArgumentValue: "" });
   }
+  const auth = verifyPostSignature((name) => fields.get(name), policyText ?? "", { secretFor: req.formAuth!.secretFor });
   req.formAuth!.authorize(auth);
   const target = writeTarget(deps, req.bucket!);
   const range = policyText === undefined ? undefined : checkPolicy(parsePolicy(policyText), { bucket: req.bucket!, fields: new Map([...fields, ["key", key]]), now: Date.now() });
