@@ -5,6 +5,7 @@ need=()
 command -v s3cmd >/dev/null || need+=(s3cmd)
 command -v rclone >/dev/null || need+=(rclone)
 command -v openssl >/dev/null || need+=(openssl)
+[ -x /usr/bin/chromium ] || need+=(chromium)   # the browser tests (test/clients/browser.test.ts) drive it with playwright-core
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}") >/dev/null 2>&1 \
     || echo "note: could not install ${need[*]}; tests that need them will fail"

@@ -135,7 +135,8 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
       const op = classify(req);
       if (!op) throw new S3Error("MethodNotAllowed");
       operation = op;
-      const auth = await authenticateRequest(req, raw, options.auth);
+      // A preflight is never signed: the URL it carries (a presigned PUT's) signs the request that follows.
+      const auth = op === "PreflightCors" ? { kind: "anonymous" as const } : await authenticateRequest(req, raw, options.auth);
       if (op === "PostObject") {
         // A form upload is signed in its fields: the operation verifies them, then has the signer authorized.
         req.formAuth = { secretFor: options.auth.secretFor, authorize: (signer) => options.authorize?.(signer, op, req, deps) };
