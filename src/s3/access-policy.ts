@@ -9,6 +9,7 @@
 import { type AccessControl, type Role, roleAtLeast, type User } from "../repo/access.ts";
 import type { AuthResult } from "./auth/types.ts";
 import type { S3Deps, S3Request } from "./context.ts";
+import { parseCopySource } from "./copy-source.ts";
 import { S3Error } from "./errors.ts";
 import type { RequestAuthOptions } from "./request-auth.ts";
 import type { Operation } from "./route.ts";
@@ -62,30 +63,16 @@ export function createAuthorizer(access: AccessLookup): Authorizer {
       return;
     }
     const target = deps.buckets.resolve(req.bucket!);
-    if (operation === "CreateBucket" && !deps.repo.versions.getRepo(target.repo)) {
+    if (operation === "CreateBucket" && !deps.repo.versions.getRepo(target.repo, "durable")) {
       throw denied(`only an admin may create a new repo (${target.repo})`);
     }
     requireRole(user, REQUIRED[operation], target.repo);
     if (operation === "CopyObject" || operation === "UploadPartCopy") {
-      requireRole(user, "reader", deps.buckets.resolve(copySourceBucket(req.headers)).repo);
+      requireRole(user, "reader", deps.buckets.resolve(parseCopySource(req.headers).bucket).repo);
     }
   };
 }
 
 function requireRole(user: User, need: Role, repo: string): void {
   if (!roleAtLeast(user.roles[repo], need)) throw denied(`user ${user.name} needs the ${need} role in repo ${repo}`);
-}
-
-/** The bucket of x-amz-copy-source ("/bucket/key?versionId=..", URL-encoded); the operation parses the rest. */
-function copySourceBucket(headers: Headers): string {
-  const raw = (headers.get("x-amz-copy-source") ?? "").replace(/^\//, "");
-  const slash = raw.indexOf("/");
-  let bucket: string;
-  try {
-    bucket = decodeURIComponent(slash < 0 ? raw : raw.slice(0, slash));
-  } catch {
-    bucket = "";
-  }
-  if (!bucket) throw new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey.", { ArgumentName: "x-amz-copy-source" });
-  return bucket;
 }

@@ -74,7 +74,7 @@ export function addressOf(url: URL, host: string | null, domains: string[]): { b
     try {
       return decodeURIComponent(s);
     } catch {
-      throw new S3Error("InvalidURI", "Couldn't parse the specified URI.", {}, 400);
+      throw new S3Error("InvalidURI");
     }
   };
   for (const domain of domains) {
