@@ -85,7 +85,7 @@ export interface UploadRef {
   created: number;
   template: Omit<ObjectManifest, "size" | "sha256" | "md5" | "etag" | "chunks" | "time" | "parts" | "checksums">;
   checksumAlgorithm?: string;
-  /** [authz] COMPOSITE or FULL_OBJECT, chosen at CreateMultipartUpload */
+  /** COMPOSITE or FULL_OBJECT, chosen at CreateMultipartUpload */
   checksumType?: "FULL_OBJECT" | "COMPOSITE";
 }
 

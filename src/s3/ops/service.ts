@@ -12,7 +12,7 @@ export function listBuckets(req: S3Request, deps: S3Deps): Response {
   const after = req.query.get("continuation-token") ?? "";
   const all = deps.repo.versions
     .listBranches(undefined, "durable")
-    .filter((b) => req.mayList?.(b.repo) ?? true) // [authz]
+    .filter((b) => req.mayList?.(b.repo) ?? true)
     .map((b) => ({ Name: branchRef(b.repo, b.branch), CreationDate: isoTime(b.created), BucketRegion: deps.config.region }))
     .filter((b) => b.Name.startsWith(prefix) && b.Name > after)
     .sort((a, b) => (a.Name < b.Name ? -1 : 1));
