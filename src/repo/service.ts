@@ -70,7 +70,7 @@ export class RepoService {
 
   /** The manifest of key at a branch's head (or at a commit of the repo), or undefined when absent or deleted. */
   statObject(repo: string, branch: string, key: string, commit?: string): ObjectManifest | undefined {
-    const root = commit ? this.versions.findCommit(repo, commit)?.root : this.versions.headCommit(repo, branch)?.root;
+    const root = commit ? this.versions.findCommit(repo, commit, "durable")?.root : this.versions.headCommit(repo, branch, "durable")?.root;
     const entry = root ? this.versions.objects.get(root, key) : undefined;
     return entry?.m ? this.manifests.get(entry.m) : undefined;
   }
@@ -84,7 +84,7 @@ export class RepoService {
 
   /** The branch's cross-origin (browser) access rules, or undefined when it has none. */
   corsRules(repo: string, branch: string): CorsRule[] | undefined {
-    return this.versions.getCors(repo, branch);
+    return this.versions.getCors(repo, branch, "durable");
   }
 
   /** Replaces a branch's cross-origin access rules; null removes them. */
@@ -94,7 +94,7 @@ export class RepoService {
 
   /** Whether anyone may read the branch (and its commits) without credentials. */
   isPublic(repo: string, branch: string): boolean {
-    return this.versions.getBranch(repo, branch)?.public === true;
+    return this.versions.getBranch(repo, branch, "durable")?.public === true;
   }
 
   /** Opens a branch to reading without credentials, or closes it again; writes always need credentials. */

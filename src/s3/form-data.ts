@@ -29,7 +29,7 @@ const MAX_PART_HEADER_BYTES = 8 * 1024;
 
 const malformed = (why: string) => new S3Error("MalformedPOSTRequest", `The body of your POST request is not well-formed multipart/form-data: ${why}.`);
 const tooLarge = () =>
-  new S3Error("MaxPostPreDataLengthExceededError", "Your POST request fields preceeding the upload file was too large.", { MaxPostPreDataLengthBytes: String(MAX_FIELDS_BYTES) }, 400);
+  new S3Error("MaxPostPreDataLengthExceededError", "Your POST request fields preceeding the upload file was too large.", { MaxPostPreDataLengthBytes: String(MAX_FIELDS_BYTES) });
 
 const CRLF = new Uint8Array([13, 10]);
 const encoder = new TextEncoder();

@@ -17,7 +17,7 @@ export interface PostPolicy {
   conditions: PolicyCondition[];
 }
 
-const invalid = (why: string) => new S3Error("InvalidPolicyDocument", `Invalid Policy: ${why}`, {}, 400);
+const invalid = (why: string) => new S3Error("InvalidPolicyDocument", `Invalid Policy: ${why}`);
 const denied = (why: string) => new S3Error("AccessDenied", `Invalid according to Policy: ${why}`);
 
 /** Fields that are never matched against conditions (S3: the signature, the policy itself, the file). */

@@ -58,7 +58,7 @@ async function aclOfRequest(req: S3Request): Promise<CannedAcl> {
 function aclOfPolicy(text: string): CannedAcl {
   const doc = parseXml(text);
   const policy = doc?.AccessControlPolicy as Record<string, unknown> | undefined;
-  if (!policy || typeof policy !== "object") throw new S3Error("MalformedACLError", "The XML you provided was not well-formed or did not validate against our published schema.", {}, 400);
+  if (!policy || typeof policy !== "object") throw new S3Error("MalformedACLError");
   const list = (policy.AccessControlList as Record<string, unknown> | undefined)?.Grant;
   const grants = (Array.isArray(list) ? list : list === undefined ? [] : [list]) as Array<Record<string, unknown>>;
   let owner = false;

@@ -34,7 +34,7 @@ export async function putBucketCors(req: S3Request, deps: S3Deps): Promise<Respo
 export function getBucketCors(req: S3Request, deps: S3Deps): Response {
   const target = resolveTarget(deps, req.bucket!);
   const rules = deps.repo.corsRules(target.repo, target.branch);
-  if (!rules) throw new S3Error("NoSuchCORSConfiguration", "The CORS configuration does not exist", { BucketName: req.bucket! }, 404);
+  if (!rules) throw new S3Error("NoSuchCORSConfiguration", undefined, { BucketName: req.bucket! });
   return xmlResponse("CORSConfiguration", corsConfigurationXml(rules));
 }
 
@@ -50,13 +50,13 @@ export async function deleteBucketCors(req: S3Request, deps: S3Deps): Promise<Re
  */
 export function preflight(req: S3Request, deps: S3Deps): Response {
   const origin = req.headers.get("origin");
-  if (origin === null) throw new S3Error("BadRequest", "Insufficient information. Origin request header needed.", {}, 400);
+  if (origin === null) throw new S3Error("BadRequest", "Insufficient information. Origin request header needed.");
   const method = req.headers.get("access-control-request-method");
   if (method === null || !CORS_METHODS.includes(method)) {
-    throw new S3Error("BadRequest", `Invalid Access-Control-Request-Method: ${method ?? "null"}`, {}, 400);
+    throw new S3Error("BadRequest", `Invalid Access-Control-Request-Method: ${method ?? "null"}`);
   }
   const forbidden = (message: string) =>
-    new S3Error("AccessForbidden", message, { Method: method, ResourceType: req.key !== undefined ? "OBJECT" : "BUCKET" }, 403);
+    new S3Error("AccessForbidden", message, { Method: method, ResourceType: req.key !== undefined ? "OBJECT" : "BUCKET" });
   const rules = corsRulesFor(deps, req.bucket);
   if (!rules) {
     const exists = req.bucket !== undefined && bucketExists(deps, req.bucket);
@@ -100,4 +100,4 @@ async function boundedText(body: S3Request["body"], limit: number): Promise<stri
   return new TextDecoder().decode(concatBytes(pieces));
 }
 
-const tooLong = (limit: number) => new S3Error("MaxMessageLengthExceeded", `Your request was too big: at most ${limit} bytes are accepted.`, {}, 400);
+const tooLong = (limit: number) => new S3Error("MaxMessageLengthExceeded", `Your request was too big: at most ${limit} bytes are accepted.`);
