@@ -2,6 +2,7 @@
 // with forms signed by @aws-sdk/s3-presigned-post's createPresignedPost and by boto3's generate_presigned_post:
 // signers we did not write. Each policy condition is violated once, and a violation stores nothing.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
@@ -101,6 +102,20 @@ describe("createPresignedPost (@aws-sdk/s3-presigned-post)", () => {
     expect(await head("v/photo.png")).toBe(404);
     expect(await head("elsewhere/x")).toBe(404);
     expect((await s3.xml("/other-forms?list-type=2")).doc.ListBucketResult.KeyCount).toBe("0");
+  });
+
+  test("x-amz-checksum-* and Content-MD5 fields are verified as the file streams; a mismatch stores nothing", async () => {
+    const sum = createHash("sha256").update("checked").digest("base64");
+    const good = await createPresignedPost(client, { Bucket: "forms", Key: "summed.txt", Fields: { "x-amz-checksum-sha256": sum }, Conditions: [{ "x-amz-checksum-sha256": sum }] });
+    expect((await post(good.url, good.fields, "checked")).status).toBe(204);
+    const got = await s3.call("/forms/summed.txt", { headers: { "x-amz-checksum-mode": "ENABLED" } });
+    expect([await got.text(), got.headers.get("x-amz-checksum-sha256")]).toEqual(["checked", sum]);
+    await expectError(await post(good.url, good.fields, "tampered"), 400, "BadDigest");
+    const md5 = createHash("md5").update("other").digest("base64");
+    const bad = await createPresignedPost(client, { Bucket: "forms", Key: "md5.txt", Fields: { "Content-MD5": md5 }, Conditions: [{ "Content-MD5": md5 }] });
+    await expectError(await post(bad.url, bad.fields, "not other"), 400, "BadDigest");
+    expect(await head("md5.txt")).toBe(404);
+    expect(await (await s3.call("/forms/summed.txt")).text()).toBe("checked");
   });
 
   test("an expired policy: AccessDenied Policy expired", async () => {

@@ -11,6 +11,7 @@ import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { formBoundary, readForm } from "../form-data.ts";
 import { describedBy, quoteEtag, STORED_HEADERS } from "../object-headers.ts";
+import { decodePayload } from "../payload/decode-payload.ts";
 import { commitObject } from "../object-writes.ts";
 import { checkPolicy, parsePolicy } from "../post-policy.ts";
 import { xmlResponse } from "../respond.ts";
@@ -46,13 +47,16 @@ export async function postObject(req: S3Request, deps: S3Deps): Promise<Response
   req.formAuth!.authorize(auth);
   const target = writeTarget(deps, req.bucket!);
   const range = policyText === undefined ? undefined : checkPolicy(parsePolicy(policyText), { bucket: req.bucket!, fields: new Map([...fields, ["key", key]]), now: Date.now() });
-  const described = describedBy(headersOf(fields));
-  checkObjectAcl(headersOf(fields), deps, target);
+  const asHeaders = fieldsAsHeaders(fields);
+  const described = describedBy(asHeaders);
+  checkObjectAcl(asHeaders, deps, target);
+  // Content-MD5 and x-amz-checksum-* fields are verified while the file streams, as a PUT's headers are.
+  const checked = decodePayload(asHeaders, file.body, { kind: "anonymous" });
 
   const maxSize = Math.min(deps.config.maxObjectSize, range?.max ?? Infinity);
   let stored;
   try {
-    stored = await deps.repo.ingest(file.body, { md5: deps.config.etagMode === "md5", maxSize });
+    stored = await deps.repo.ingest(checked.body, { md5: deps.config.etagMode === "md5", maxSize });
   } catch (err) {
     if (err instanceof ObjectTooLargeError) throw new S3Error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { MaxSizeAllowed: String(err.limit) });
     throw err;
@@ -61,17 +65,28 @@ export async function postObject(req: S3Request, deps: S3Deps): Promise<Response
     throw new S3Error("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", { ProposedSize: String(stored.size), MinSizeAllowed: String(range.min) });
   }
   const etag = deps.config.etagMode === "md5" ? stored.md5! : stored.digest;
-  const manifest: ObjectManifest = { ...described, size: stored.size, sha256: stored.sha256, md5: stored.md5, etag, time: Date.now(), chunks: stored.chunks };
+  const checksums = checked.checksums();
+  const manifest: ObjectManifest = {
+    ...described,
+    size: stored.size,
+    sha256: stored.sha256,
+    md5: stored.md5,
+    etag,
+    time: Date.now(),
+    chunks: stored.chunks,
+    ...(Object.keys(checksums).length && { checksums, checksumType: "FULL_OBJECT" as const }),
+  };
   req.key = key; // the object the form names (request logs show it too)
   const commit = await commitObject(req, deps, target, manifest);
   return answer(req, fields, target.name, key, etag, commit);
 }
 
-/** The form fields that describe the object, as the headers a PUT would carry them in. */
-function headersOf(fields: Map<string, string>): Headers {
+/** The form fields that describe and vouch for the object, as the headers a PUT would carry them in. */
+function fieldsAsHeaders(fields: Map<string, string>): Headers {
   const headers = new Headers();
   for (const [name, value] of fields) {
-    if (name === "content-type" || (STORED_HEADERS as readonly string[]).includes(name) || name.startsWith("x-amz-meta-")) headers.set(name, value);
+    const described = name === "content-type" || (STORED_HEADERS as readonly string[]).includes(name) || name.startsWith("x-amz-meta-");
+    if (described || name === "content-md5" || name.startsWith("x-amz-checksum-")) headers.set(name, value);
   }
   if (fields.has("acl")) headers.set("x-amz-acl", fields.get("acl")!);
   return headers;
