@@ -1,10 +1,44 @@
-// What every operation that writes an object shares: conditional writes, the commit.
+// What every operation that writes an object shares: storing its bytes as a manifest, conditional writes, the commit.
 import type { ObjectManifest, VersionEntry } from "../repo/model.ts";
+import { ObjectTooLargeError } from "../repo/objects.ts";
 import type { BucketTarget } from "./buckets.ts";
 import type { S3Deps, S3Request } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { etagMatches } from "./object-headers.ts";
 import { notImplemented } from "./respond.ts";
+
+/**
+ * Streams an object's bytes into the store and describes them: the manifest a PUT or a form upload commits.
+ * `checksums` is read once the body has been read to its end (its checks ran then). Past `maxSize` bytes the
+ * upload stops with EntityTooLarge.
+ */
+export async function storeObject(
+  deps: S3Deps,
+  body: S3Request["body"],
+  described: Pick<ObjectManifest, "contentType" | "headers" | "meta">,
+  options: { maxSize: number; checksums: () => Record<string, string> },
+): Promise<ObjectManifest> {
+  let stored;
+  try {
+    stored = await deps.repo.ingest(body, { md5: deps.config.etagMode === "md5", maxSize: options.maxSize });
+  } catch (err) {
+    if (err instanceof ObjectTooLargeError) throw new S3Error("EntityTooLarge", undefined, { MaxSizeAllowed: String(err.limit) });
+    throw err;
+  }
+  const checksums = options.checksums();
+  const present = Object.keys(checksums).length > 0;
+  return {
+    ...described,
+    size: stored.size,
+    sha256: stored.sha256,
+    md5: stored.md5,
+    etag: deps.config.etagMode === "md5" ? stored.md5! : stored.digest,
+    time: Date.now(),
+    chunks: stored.chunks,
+    checksums: present ? checksums : undefined,
+    checksumType: present ? "FULL_OBJECT" : undefined,
+  };
+}
 
 /** Conditional write headers, checked under the branch lock against the version being replaced. */
 export function writeConditions(headers: Headers): ((current: (key: string) => VersionEntry | undefined, key: string) => void) | undefined {

@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { formBoundary, indexOfBytes, readForm } from "../../src/s3/form-data.ts";
 import { checkPolicy, parsePolicy } from "../../src/s3/post-policy.ts";
+import { concatBytes } from "../../src/util/bytes.ts";
 import { rng } from "../helpers/tmp-dir.ts";
 
 const enc = new TextEncoder();
@@ -15,13 +16,7 @@ function formBody(boundary: string, fields: [string, string][], file: Uint8Array
   parts.push(enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a \\"b\\".bin"\r\nContent-Type: application/octet-stream\r\n\r\n`), file, enc.encode("\r\n"));
   for (const f of after) parts.push(field(f));
   parts.push(enc.encode(`--${boundary}--\r\n`));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** The body cut into pieces of random sizes (1 byte to 1 KiB), as a network may deliver it. */

@@ -3,8 +3,6 @@
 // into the store, its size checked against content-length-range as it goes; one upload is one commit, and a
 // violation stores nothing. AWS: "POST Object" API reference
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html), "Browser-based uploads using POST".
-import { ObjectTooLargeError } from "../../repo/objects.ts";
-import type { ObjectManifest } from "../../repo/model.ts";
 import { verifyPostSignature } from "../auth/post-policy-signature.ts";
 import { checkObjectAcl } from "../canned-acl.ts";
 import type { S3Deps, S3Request } from "../context.ts";
@@ -12,7 +10,7 @@ import { S3Error } from "../errors.ts";
 import { formBoundary, readForm } from "../form-data.ts";
 import { describedBy, quoteEtag, STORED_HEADERS } from "../object-headers.ts";
 import { decodePayload } from "../payload/decode-payload.ts";
-import { commitObject } from "../object-writes.ts";
+import { commitObject, storeObject } from "../object-writes.ts";
 import { checkPolicy, parsePolicy } from "../post-policy.ts";
 import { xmlResponse } from "../respond.ts";
 import { writeTarget } from "../targets.ts";
@@ -54,31 +52,13 @@ export async function postObject(req: S3Request, deps: S3Deps): Promise<Response
   const checked = decodePayload(asHeaders, file.body, { kind: "anonymous" });
 
   const maxSize = Math.min(deps.config.maxObjectSize, range?.max ?? Infinity);
-  let stored;
-  try {
-    stored = await deps.repo.ingest(checked.body, { md5: deps.config.etagMode === "md5", maxSize });
-  } catch (err) {
-    if (err instanceof ObjectTooLargeError) throw new S3Error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { MaxSizeAllowed: String(err.limit) });
-    throw err;
+  const manifest = await storeObject(deps, checked.body, described, { maxSize, checksums: () => checked.checksums() });
+  if (range && manifest.size < range.min) {
+    throw new S3Error("EntityTooSmall", undefined, { ProposedSize: String(manifest.size), MinSizeAllowed: String(range.min) });
   }
-  if (range && stored.size < range.min) {
-    throw new S3Error("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", { ProposedSize: String(stored.size), MinSizeAllowed: String(range.min) });
-  }
-  const etag = deps.config.etagMode === "md5" ? stored.md5! : stored.digest;
-  const checksums = checked.checksums();
-  const manifest: ObjectManifest = {
-    ...described,
-    size: stored.size,
-    sha256: stored.sha256,
-    md5: stored.md5,
-    etag,
-    time: Date.now(),
-    chunks: stored.chunks,
-    ...(Object.keys(checksums).length && { checksums, checksumType: "FULL_OBJECT" as const }),
-  };
   req.key = key; // the object the form names (request logs show it too)
   const commit = await commitObject(req, deps, target, manifest);
-  return answer(req, fields, target.name, key, etag, commit);
+  return answer(req, fields, target.name, key, manifest.etag, commit);
 }
 
 /** The form fields that describe and vouch for the object, as the headers a PUT would carry them in. */
