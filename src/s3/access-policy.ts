@@ -4,6 +4,7 @@
 // reader: read and list (GET/HEAD objects and buckets, List*, ListParts, ListMultipartUploads)
 // writer: change objects (Put, Copy — plus reader on the copy source —, Delete*, multipart)
 // owner:  change the bucket itself (CreateBucket on an existing repo = a new branch, DeleteBucket, PutBucketVersioning)
+//         and purge versions for good (DeleteObject/DeleteObjects with a version id)
 // admin:  everything, including CreateBucket of a new repo (a repo has no owner before it exists)
 // ListBuckets shows only the branches of repos the user holds a role in.
 import { type AccessControl, type Role, roleAtLeast, type User } from "../repo/access.ts";
@@ -56,6 +57,7 @@ export function createAuthorizer(access: AccessLookup): Authorizer {
     // Authentication already refused unknown keys; a token revoked in between is just as unknown.
     const user = access.userForToken(auth.accessKey);
     if (!user) throw new S3Error("InvalidAccessKeyId", undefined, { AWSAccessKeyId: auth.accessKey });
+    req.user = user.name;
     if (user.admin) return;
     if (operation === "ListBuckets") {
       req.mayList = (repo) => user.roles[repo] !== undefined;
@@ -65,7 +67,9 @@ export function createAuthorizer(access: AccessLookup): Authorizer {
     if (operation === "CreateBucket" && !deps.repo.versions.getRepo(target.repo)) {
       throw denied(`only an admin may create a new repo (${target.repo})`);
     }
-    requireRole(user, REQUIRED[operation], target.repo);
+    // DeleteObject with a version id purges that version for good: AWS lets only the bucket owner do that.
+    requireRole(user, operation === "DeleteObject" && req.query.has("versionId") ? "owner" : REQUIRED[operation], target.repo);
+    req.mayPurge = roleAtLeast(user.roles[target.repo], "owner"); // DeleteObjects checks each entry with a version id
     if (operation === "CopyObject" || operation === "UploadPartCopy") {
       requireRole(user, "reader", deps.buckets.resolve(copySourceBucket(req.headers)).repo);
     }

@@ -2,6 +2,7 @@
 import type { S3Deps } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { checkConditions, findVersion, type ObjectVersion } from "./object-lookup.ts";
+import { versionIdParam } from "./version-id.ts";
 
 export interface CopySource extends ObjectVersion {
   bucket: string;
@@ -21,8 +22,8 @@ export function readCopySource(headers: Headers, deps: S3Deps): CopySource {
   if (path.startsWith("/")) path = path.slice(1);
   const [bucket, key] = splitOnce(path, "/");
   if (!bucket || !key) throw new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey.", { ArgumentName: "x-amz-copy-source" });
-  const versionId = queryPart ? new URLSearchParams(queryPart).get("versionId") ?? undefined : undefined;
-  const version = findVersion(deps, bucket, key, versionId ?? null);
+  const versionId = versionIdParam(queryPart ? new URLSearchParams(queryPart).get("versionId") : undefined);
+  const version = findVersion(deps, bucket, key, versionId);
   checkConditions(headers, version.manifest.etag, version.entry.t, "x-amz-copy-source-");
   return { ...version, bucket, key, versionId };
 }
