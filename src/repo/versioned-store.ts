@@ -419,6 +419,7 @@ export class VersionedStore {
         parent: head,
         root: newRoot,
         started: writes[0]?.time ?? Date.now(),
+        message: purges.length ? purgeMessage(purges) : undefined,
         purged: purges,
         author: options.author,
         repoRef: repoValue,
@@ -508,6 +509,12 @@ export class VersionedStore {
     const box = await this.locks.run(repo, async () => ({ value: await fn() }));
     return box.value;
   }
+}
+
+/** The message of a commit that purged versions, naming them (its `purged` field lists them all). */
+function purgeMessage(purges: Array<[string, string]>): string {
+  const [key, version] = purges[0];
+  return purges.length === 1 ? `purged version ${version} of ${JSON.stringify(key)}` : `purged ${purges.length} versions (${JSON.stringify(key)} ${version} and more)`;
 }
 
 function checkName(name: string, what: string): void {
