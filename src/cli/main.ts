@@ -1,6 +1,6 @@
 // The strata command's verbs (all but `serve`, which main.ts runs): dispatch, flag parsing, help, exit codes.
 import { parseArgs } from "node:util";
-import { RefSyntaxError } from "../admin/refs.ts";
+import { RefSyntaxError } from "../repo/ref-names.ts";
 import { DEFAULT_SERVER, StrataClient } from "./client.ts";
 import type { Command, Io, OptionSpec } from "./command.ts";
 import { commitCommands } from "./commands/commits.ts";

@@ -6,8 +6,9 @@ import { BlobCorruptError, BlobMissingError } from "../store/blob-store.ts";
 import type { BlobKind } from "../store/pack-format.ts";
 import type { Store } from "../store/store.ts";
 import { getJson } from "./blob-codec.ts";
-import { type BranchRef, type CommitRecord, type ObjectManifest, type PartRecord, REF, type RepoRef, type VersionEntry } from "./model.ts";
+import { type BranchRef, type CommitRecord, type ObjectManifest, type PartRecord, type RepoRef, type VersionEntry } from "./model.ts";
 import { History, type PurgeFilter } from "./purges.ts";
+import { parseRefKey, REF } from "./ref-keys.ts";
 import { nodeLinks, type TreeNode } from "./tree.ts";
 
 export interface Unreachable {
@@ -59,7 +60,7 @@ export async function walkReachable(store: Store, options: { isDamaged?: (hash: 
   const reached = new Set<string>();
   const problems: Unreachable[] = [];
   const tasks: Task[] = [];
-  const refs = [...store.refs.list(""), ...store.refs.list("", "durable")];
+  const refs = [...store.refs.list("", "latest"), ...store.refs.list("", "durable")];
   const push = (hash: string | null | undefined, kind: BlobKind, ctx: Context) => {
     if (!hash || reached.has(hash)) return;
     reached.add(hash);
@@ -69,19 +70,18 @@ export async function walkReachable(store: Store, options: { isDamaged?: (hash: 
   // Purges count once durable: one staged but lost in a crash would leave its version readable again.
   const history = new History(store.blobs);
   const purged = new Map<string, PurgeFilter>();
-  for (const [key, value] of store.refs.list("repo/", "durable")) purged.set(key.slice("repo/".length), history.filter((value as RepoRef).purged ?? null));
+  for (const [key, value] of store.refs.list(REF.repos(), "durable")) purged.set(parseRefKey(key, "repo").repo, history.filter((value as RepoRef).purged ?? null));
   // A version blob may stand in two keys' chains (the same entry written to both) and be purged in one only.
   const versionsSeen = new Set<string>();
   for (const [key, value] of refs) {
-    const [type, a, b] = key.split("/");
-    if (type === "repo") {
-      push((value as RepoRef).commits, "tree", { repo: a, index: true });
-      push((value as RepoRef).purged, "tree", { repo: a, purges: true });
-    }
-    else if (type === "branch") {
+    const ref = parseRefKey(key);
+    if (ref?.kind === "repo") {
+      push((value as RepoRef).commits, "tree", { repo: ref.repo, index: true });
+      push((value as RepoRef).purged, "tree", { repo: ref.repo, purges: true });
+    } else if (ref?.kind === "branch") {
       const open = (value as BranchRef).open;
-      if (open) push(open.root, "tree", { repo: a, branch: b, commit: open.id });
-    } else if (type === "part") push(value as string, "part", { upload: a, part: Number(b) });
+      if (open) push(open.root, "tree", { repo: ref.repo, branch: ref.branch, commit: open.id });
+    } else if (ref?.kind === "part") push(value as string, "part", { upload: ref.upload, part: ref.part });
   }
 
   const read = <T>(t: Task): T | undefined => {

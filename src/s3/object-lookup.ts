@@ -28,8 +28,8 @@ export function findVersion(deps: S3Deps, bucket: string, key: string, versionId
     if (!entry) throw noSuchVersion(`key ${key} has no null version in ${view.target.name}`);
   } else {
     const { repo, branch } = view.target;
-    const commit = vs.findCommit(repo, versionId);
-    const visible = commit && (view.target.anyBranch || (view.commit !== undefined && vs.graph.isAncestor(vs.getRepo(repo)?.commits ?? null, commit, vs.findCommit(repo, view.commit)!)));
+    const commit = vs.findCommit(repo, versionId, "durable");
+    const visible = commit && (view.target.anyBranch || (view.commit !== undefined && vs.graph.isAncestor(vs.getRepo(repo, "durable")?.commits ?? null, commit, vs.findCommit(repo, view.commit, "durable")!)));
     if (!visible) throw noSuchVersion(`${versionId} is not a commit in the history of ${branch}.${repo}`);
     if (view.purged?.(key, versionId)) throw noSuchVersion(`version ${versionId} of key ${key} was deleted for good`);
     entry = vs.entry({ root: commit.root, purged: view.purged }, key);

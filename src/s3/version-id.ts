@@ -1,7 +1,7 @@
 // What a request's version id names: the one place that decides it, for GET/HEAD, DELETE, copy sources and
 // DeleteObjects entries. A version id is the 32-hex commit that wrote the version, or "null" for the key's null
 // version (written while the bucket's versioning was suspended); anything else is refused.
-import { COMMIT_ID } from "../repo/versioned-store.ts";
+import { COMMIT_ID } from "../repo/ref-names.ts";
 import { NULL_VERSION } from "../repo/purges.ts";
 import { S3Error } from "./errors.ts";
 

@@ -13,10 +13,10 @@ import { RawXml, xmlFragment } from "../xml.ts";
 
 /** One <Version> or <DeleteMarker> element: the two kinds share one list, in the order S3 gives them. */
 function versionXml(key: string, e: VersionEntry, latest: boolean): string {
-  const common = { Key: key, VersionId: versionIdOf(e), IsLatest: latest, LastModified: isoTime(e.t) };
+  const common = { Key: key, VersionId: versionIdOf(e), IsLatest: latest, LastModified: isoTime(e.t), Owner: OWNER };
   return e.m
-    ? xmlFragment("Version", { ...common, ETag: `"${e.e}"`, Size: e.s, Owner: OWNER, StorageClass: "STANDARD" }).xml
-    : xmlFragment("DeleteMarker", { ...common, Owner: OWNER }).xml;
+    ? xmlFragment("Version", { ...common, ETag: `"${e.e}"`, Size: e.s, StorageClass: "STANDARD" }).xml
+    : xmlFragment("DeleteMarker", common).xml;
 }
 
 /**
