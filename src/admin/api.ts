@@ -2,7 +2,6 @@
 // history, diff, maintenance and sidecar jobs. The `strata` CLI is its client; errors are {error: {code, message}}.
 import { Hono, type Context } from "hono";
 import { RepoError } from "../repo/errors.ts";
-import { listKeys } from "../repo/listing.ts";
 import type { CommitRecord, VersionEntry } from "../repo/model.ts";
 import type { RepoService } from "../repo/service.ts";
 import { AdminError, statusOf } from "./errors.ts";
@@ -164,8 +163,8 @@ export function createAdminApp(deps: AdminDeps): Hono {
   // ---- contents ----
   app.get("/_strata/objects", (c) => {
     const text = requireQuery(c, "ref");
-    const root = rootOf(parseRef(text), text);
-    const page = listKeys(vs.objects, root, {
+    const ref = parseRef(text);
+    const page = vs.listKeys(vs.snapshot(ref.repo, rootOf(ref, text), "durable"), {
       prefix: c.req.query("prefix") ?? "",
       delimiter: c.req.query("delimiter") || undefined,
       after: c.req.query("after") || undefined,
@@ -186,7 +185,9 @@ export function createAdminApp(deps: AdminDeps): Hono {
     const changes: unknown[] = [];
     let truncated = false;
     const sameVersion = (x: VersionEntry, y: VersionEntry) => x.m === y.m;
-    for (const d of vs.diffRoots(rootOf(parseRef(fromText), fromText), rootOf(parseRef(toText), toText), sameVersion)) {
+    const from = parseRef(fromText);
+    const to = parseRef(toText);
+    for (const d of vs.diffRoots(rootOf(from, fromText), rootOf(to, toText), sameVersion, vs.snapshot(to.repo, null, "durable").purged)) {
       if (!d.key.startsWith(prefix)) continue;
       if (changes.length === limit) {
         truncated = true;
@@ -282,7 +283,7 @@ function branchJson(b: { repo: string; branch: string; created: number; head: st
 }
 
 function commitJson(c: CommitRecord) {
-  return { id: c.id, repo: c.repo, branch: c.branch, parent: c.parent, started: iso(c.started), finished: iso(c.time), message: c.message };
+  return { id: c.id, repo: c.repo, branch: c.branch, parent: c.parent, started: iso(c.started), finished: iso(c.time), message: c.message, author: c.author, purged: c.purged };
 }
 
 function versionJson(e: VersionEntry) {

@@ -6,6 +6,7 @@ import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { branchAcl, type CannedAcl, requestedAcl } from "../canned-acl.ts";
 import { findVersion } from "../object-lookup.ts";
+import { versionIdParam } from "../version-id.ts";
 import { notImplemented, OWNER, xmlResponse } from "../respond.ts";
 import { readView, resolveTarget, writeTarget } from "../targets.ts";
 import { escapeXml, parseXml, RawXml } from "../xml.ts";
@@ -25,7 +26,7 @@ export function getBucketAcl(req: S3Request, deps: S3Deps): Response {
 }
 
 export function getObjectAcl(req: S3Request, deps: S3Deps): Response {
-  findVersion(deps, req.bucket!, req.key!, req.query.get("versionId")); // NoSuchKey / NoSuchVersion as S3
+  findVersion(deps, req.bucket!, req.key!, versionIdParam(req.query.get("versionId"))); // NoSuchKey / NoSuchVersion as S3
   const { target } = readView(deps, req.bucket!);
   return policyXml(deps.repo.isPublic(target.repo, target.branch));
 }
@@ -41,7 +42,7 @@ export async function putBucketAcl(req: S3Request, deps: S3Deps): Promise<Respon
 /** Object ACLs are the branch's: asking an object for the ACL its branch already has changes nothing, any other is 501. */
 export async function putObjectAcl(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
-  findVersion(deps, req.bucket!, req.key!, req.query.get("versionId"));
+  findVersion(deps, req.bucket!, req.key!, versionIdParam(req.query.get("versionId")));
   const acl = await aclOfRequest(req);
   const has = branchAcl(deps, target);
   if (acl !== has) notImplemented(`per-object ACLs (objects have their branch's ACL, ${has}: set ACLs on the bucket)`);

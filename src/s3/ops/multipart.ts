@@ -1,5 +1,6 @@
 // Multipart uploads. Parts are chunk lists; completing concatenates them into one manifest, copying nothing.
 import type { ObjectManifest, PartRecord } from "../../repo/model.ts";
+import { versionIdOf } from "../../repo/purges.ts";
 import { bytesDigest, digestOfDigests, ObjectTooLargeError, type StoredBytes } from "../../repo/objects.ts";
 import { isoTime } from "../../util/time.ts";
 import type { S3Deps, S3Request } from "../context.ts";
@@ -84,7 +85,7 @@ export async function uploadPartCopy(req: S3Request, deps: S3Deps): Promise<Resp
   const part = partRecord(stored, etag);
   await storePart(deps, upload, n, part);
   return xmlResponse("CopyPartResult", { ETag: quoteEtag(etag), LastModified: isoTime(part.time) }, {
-    headers: { "x-amz-copy-source-version-id": source.entry.c },
+    headers: { "x-amz-copy-source-version-id": versionIdOf(source.entry) },
   });
 }
 
@@ -133,7 +134,7 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
     ...(checksum && { checksums: { [checksum.algorithm]: checksum.value }, checksumType: checksum.type }),
     ...(checksum && { partChecksums: parts.map((p) => p.checksums![checksum.algorithm]) }),
   };
-  const commit = await commitObject(req, deps, target, manifest);
+  const versionHeaders = await commitObject(req, deps, target, manifest);
   await deps.repo.multipart.remove(target.repo, target.branch, id);
   return xmlResponse("CompleteMultipartUploadResult", {
     Location: `/${target.name}/${encodeURIComponent(req.key!)}`,
@@ -141,7 +142,7 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
     Key: req.key,
     ETag: quoteEtag(etag),
     ...(checksum && { [checksumElement(checksum.algorithm)]: checksum.value, ChecksumType: checksum.type }),
-  }, { headers: { "x-amz-version-id": commit } });
+  }, { headers: versionHeaders });
 }
 
 export async function abortMultipartUpload(req: S3Request, deps: S3Deps): Promise<Response> {

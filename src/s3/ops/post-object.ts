@@ -57,8 +57,8 @@ export async function postObject(req: S3Request, deps: S3Deps): Promise<Response
     throw new S3Error("EntityTooSmall", undefined, { ProposedSize: String(manifest.size), MinSizeAllowed: String(range.min) });
   }
   req.key = key; // the object the form names (request logs show it too)
-  const commit = await commitObject(req, deps, target, manifest);
-  return answer(req, fields, target.name, key, manifest.etag, commit);
+  const versionHeaders = await commitObject(req, deps, target, manifest);
+  return answer(req, fields, target.name, key, manifest.etag, versionHeaders);
 }
 
 /** The form fields that describe and vouch for the object, as the headers a PUT would carry them in. */
@@ -76,10 +76,10 @@ function fieldsAsHeaders(fields: Map<string, string>): Headers {
  * success_action_redirect (or the older redirect): 303 to it with bucket, key and etag; else
  * success_action_status 200 or 201 (201 with a PostResponse document); else 204.
  */
-function answer(req: S3Request, fields: Map<string, string>, bucket: string, key: string, etag: string, commit: string): Response {
+function answer(req: S3Request, fields: Map<string, string>, bucket: string, key: string, etag: string, versionHeaders: Record<string, string>): Response {
   const path = req.virtualHost ? `/${encodeKey(key)}` : `/${bucket}/${encodeKey(key)}`;
   const location = `${req.url.protocol}//${req.headers.get("host") ?? req.url.host}${path}`;
-  const headers: Record<string, string> = { etag: quoteEtag(etag), location, "x-amz-version-id": commit };
+  const headers: Record<string, string> = { etag: quoteEtag(etag), location, ...versionHeaders };
   const redirect = fields.get("success_action_redirect") ?? fields.get("redirect");
   if (redirect) {
     let url: URL | undefined;

@@ -13,8 +13,7 @@ export async function putObject(req: S3Request, deps: S3Deps): Promise<Response>
   if (new TextEncoder().encode(req.key!).length > 1024) throw new S3Error("KeyTooLongError");
   const described = describedBy(req.headers);
   const manifest = await storeObject(deps, req.body, described, { maxSize: deps.config.maxObjectSize, checksums: req.verifiedChecksums });
-  const commit = await commitObject(req, deps, target, manifest);
-  const headers: Record<string, string> = { etag: quoteEtag(manifest.etag), "x-amz-version-id": commit };
+  const headers: Record<string, string> = { etag: quoteEtag(manifest.etag), ...(await commitObject(req, deps, target, manifest)) };
   for (const [alg, value] of Object.entries(manifest.checksums ?? {})) headers[`x-amz-checksum-${alg}`] = value;
   return new Response(null, { status: 200, headers });
 }
