@@ -4,8 +4,7 @@
 import { type JobHost, type JobInfo, type JobSpec, OUTPUT_BUCKET } from "./admin/api.ts";
 import { AdminError } from "./admin/errors.ts";
 import { RepoError } from "./repo/errors.ts";
-import type { CommitRecord } from "./repo/model.ts";
-import type { RepoService } from "./repo/service.ts";
+import type { CommitInfo, RepoService } from "./repo/service.ts";
 import { serve, type RunningServer } from "./runtime/serve.ts";
 import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
 import type { BucketTarget } from "./s3/buckets.ts";
@@ -48,7 +47,7 @@ export class JobEndpoints implements JobHost {
   constructor(private readonly o: JobEndpointOptions) {}
 
   async start(spec: JobSpec): Promise<JobInfo> {
-    const vs = this.o.repo.versions;
+    const vs = this.o.repo;
     const { repo, branch } = spec.output;
     const commit = await vs.startCommit(repo, branch, spec.message, { empty: true });
     const id = randomHex(8);
@@ -75,14 +74,14 @@ export class JobEndpoints implements JobHost {
   }
 
   /** Stops the job's endpoint (its requests in flight finish first), then finishes its output commit. */
-  async finish(id: string): Promise<CommitRecord> {
+  async finish(id: string): Promise<CommitInfo> {
     const { info } = await this.stop(id);
-    return this.o.repo.versions.finishCommit(info.output.repo, info.output.branch);
+    return this.o.repo.finishCommit(info.output.repo, info.output.branch);
   }
 
   async drop(id: string): Promise<void> {
     const { info } = await this.stop(id);
-    await this.o.repo.versions.dropCommit(info.output.repo, info.output.branch);
+    await this.o.repo.dropCommit(info.output.repo, info.output.branch);
   }
 
   list(): JobInfo[] {
@@ -101,7 +100,7 @@ export class JobEndpoints implements JobHost {
     await job.server.stop();
     const { repo, branch } = job.info.output;
     // Someone may have finished or dropped the output commit by hand meanwhile: never touch another commit.
-    if (this.o.repo.versions.getBranch(repo, branch, "latest")?.open?.id !== job.info.commit) {
+    if (this.o.repo.openCommitNow(repo, branch) !== job.info.commit) {
       throw new RepoError("NoOpenCommit", `job ${id}'s output commit ${job.info.commit} is no longer open on ${branch}.${repo}`);
     }
     return job;

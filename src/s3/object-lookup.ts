@@ -1,38 +1,34 @@
 // Finding the version of a key a request addresses, and the read conditions (If-Match and friends).
-import type { ObjectManifest, VersionEntry } from "../repo/model.ts";
+import { RepoError } from "../repo/errors.ts";
+import type { ObjectVersion } from "../repo/service.ts";
 import { parseHttpDate } from "../util/time.ts";
 import type { S3Deps } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { etagMatches } from "./object-headers.ts";
 import { readView } from "./targets.ts";
 
-export interface ObjectVersion {
-  entry: VersionEntry;
-  manifest: ObjectManifest;
-}
+/** A live version (not a delete marker), with its manifest. */
+export type LiveVersion = Extract<ObjectVersion, { deleteMarker: false }>;
 
 /** The key's version the request addresses: as of ?versionId=<commit>, else as the bucket shows it. */
-export function findVersion(deps: S3Deps, bucket: string, key: string, versionId: string | null): ObjectVersion {
+export function findVersion(deps: S3Deps, bucket: string, key: string, versionId: string | null): LiveVersion {
   const view = readView(deps, bucket);
-  const vs = deps.repo.versions;
-  let root = view.root;
-  if (versionId !== null && versionId !== "null") {
+  let version;
+  try {
+    // S3's "null" version is the current one here: every version has a commit id.
+    version = deps.repo.readVersion(view.snapshot, key, versionId !== null && versionId !== "null" ? versionId : undefined);
+  } catch (err) {
+    if (!(err instanceof RepoError) || err.code !== "NoSuchCommit") throw err;
     const { repo, branch } = view.target;
-    const commit = vs.findCommit(repo, versionId, "durable");
-    const visible = commit && (view.target.anyBranch || (view.commit !== undefined && vs.graph.isAncestor(vs.getRepo(repo, "durable")?.commits ?? null, commit, vs.findCommit(repo, view.commit, "durable")!)));
-    if (!visible) {
-      throw new S3Error("NoSuchVersion", `The specified version does not exist: ${versionId} is not a commit in the history of ${branch}.${repo}.`, { Key: key, VersionId: versionId });
-    }
-    root = commit.root;
+    throw new S3Error("NoSuchVersion", `The specified version does not exist: ${versionId} is not a commit in the history of ${branch}.${repo}.`, { Key: key, VersionId: versionId! });
   }
-  const entry = vs.objects.get(root, key);
-  if (!entry) throw new S3Error("NoSuchKey", undefined, { Key: key });
-  if (!entry.m) {
+  if (!version) throw new S3Error("NoSuchKey", undefined, { Key: key });
+  if (version.deleteMarker) {
     // S3: a delete marker answers 404 when it is the current version, 405 when asked for by version id.
-    const marker = { "x-amz-delete-marker": "true", "x-amz-version-id": entry.c };
+    const marker = { "x-amz-delete-marker": "true", "x-amz-version-id": version.commit };
     throw new S3Error(versionId !== null ? "MethodNotAllowed" : "NoSuchKey", undefined, { Key: key }).withHeaders(marker);
   }
-  return { entry, manifest: deps.repo.manifests.get(entry.m) };
+  return version;
 }
 
 /** If-Match / If-Unmodified-Since fail with 412; If-None-Match / If-Modified-Since with 304 (RFC 7232 order). */

@@ -1,7 +1,5 @@
-// What every operation that writes an object shares: ACL header check, conditional writes, the commit.
-import type { ObjectManifest, VersionEntry } from "../repo/model.ts";
-import type { BucketTarget } from "./buckets.ts";
-import type { S3Deps, S3Request } from "./context.ts";
+// What every operation that writes an object shares: ACL header check and conditional writes.
+import type { WriteCheck } from "../repo/service.ts";
 import { S3Error } from "./errors.ts";
 import { etagMatches } from "./object-headers.ts";
 import { notImplemented } from "./respond.ts";
@@ -11,33 +9,19 @@ export function checkAcl(headers: Headers): void {
   if (acl && acl !== "private") notImplemented(`canned ACL ${acl} (only private is supported)`);
 }
 
-/** Conditional write headers, checked under the branch lock against the version being replaced. */
-export function writeConditions(headers: Headers): ((current: (key: string) => VersionEntry | undefined, key: string) => void) | undefined {
+/** Conditional write headers (If-None-Match: *, If-Match), checked under the branch lock against the version being replaced. */
+export function writeConditions(headers: Headers, key: string): WriteCheck | undefined {
   const ifNoneMatch = headers.get("if-none-match");
   const ifMatch = headers.get("if-match");
   if (ifNoneMatch === null && ifMatch === null) return undefined;
   if (ifNoneMatch !== null && ifNoneMatch.trim() !== "*") notImplemented("If-None-Match on writes other than '*'");
-  return (current, key) => {
-    const entry = current(key);
-    const live = entry?.m ? entry : undefined;
+  return (current) => {
+    const version = current(key);
+    const live = version && !version.deleteMarker ? version : undefined;
     if (ifNoneMatch !== null && live) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-None-Match", Key: key });
     if (ifMatch !== null) {
       if (!live) throw new S3Error("NoSuchKey", undefined, { Key: key });
-      if (!etagMatches(ifMatch, live.e!)) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-Match", Key: key });
+      if (!etagMatches(ifMatch, live.etag)) throw new S3Error("PreconditionFailed", undefined, { Condition: "If-Match", Key: key });
     }
   };
-}
-
-/** Commits a stored manifest as the key's new version; returns the commit. */
-export async function commitObject(req: S3Request, deps: S3Deps, target: BucketTarget, manifest: ObjectManifest): Promise<string> {
-  const hash = deps.repo.manifests.put(manifest);
-  const key = req.key!;
-  const condition = writeConditions(req.headers);
-  const { commit } = await deps.repo.versions.write(
-    target.repo,
-    target.branch,
-    [{ key, manifest: hash, size: manifest.size, etag: manifest.etag, time: manifest.time }],
-    condition && ((current) => condition(current, key)),
-  );
-  return commit;
 }

@@ -16,14 +16,14 @@ export async function createBucket(req: S3Request, deps: S3Deps): Promise<Respon
   const target = deps.buckets.resolve(req.bucket!);
   if (target.commit) throw new S3Error("InvalidBucketName", "A commit bucket (commit.branch.repo) already exists as long as its commit does; it cannot be created.");
   await drainBody(req); // CreateBucketConfiguration: any region is accepted
-  await deps.repo.versions.createBranch(target.repo, target.branch);
+  await deps.repo.createBranch(target.repo, target.branch);
   return new Response(null, { status: 200, headers: { location: `/${target.name}` } });
 }
 
 export async function deleteBucket(req: S3Request, deps: S3Deps): Promise<Response> {
   requireManagedBuckets(deps, "deleting buckets");
   const target = writeTarget(deps, req.bucket!);
-  await deps.repo.versions.deleteBranch(target.repo, target.branch, { requireEmpty: true });
+  await deps.repo.deleteBranch(target.repo, target.branch, { requireEmpty: true });
   return new Response(null, { status: 204 });
 }
 

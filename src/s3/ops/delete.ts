@@ -1,7 +1,7 @@
 // DeleteObject and DeleteObjects: each request is one commit (a batch of deletes is one commit, too).
 // History is immutable: deleting "a version" is accepted only for a key's current version, and then records a
 // delete marker like a plain delete (tools such as rclone delete by version id); older versions stay readable.
-import type { VersionEntry } from "../../repo/model.ts";
+import type { VersionSummary, WriteCheck } from "../../repo/service.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { xmlResponse } from "../respond.ts";
@@ -16,12 +16,13 @@ const specific = (versionId: string | null | undefined): versionId is string => 
 const olderVersion = (key: string, versionId: string) =>
   new S3Error("NotImplemented", "This functionality is not implemented: deleting a version other than the key's current one (commits are immutable; delete the key to record a delete marker).", { Key: key, VersionId: versionId });
 
+const isCurrentVersion = (version: VersionSummary | undefined, versionId: string) => version !== undefined && !version.deleteMarker && version.commit === versionId;
+
 /** Under the branch lock: each versioned delete must still name its key's current, live version. */
-function stillCurrent(wanted: Array<{ key: string; versionId: string }>) {
-  return (current: (key: string) => VersionEntry | undefined) => {
+function stillCurrent(wanted: Array<{ key: string; versionId: string }>): WriteCheck {
+  return (current) => {
     for (const { key, versionId } of wanted) {
-      const entry = current(key);
-      if (!entry?.m || entry.c !== versionId) {
+      if (!isCurrentVersion(current(key), versionId)) {
         throw new S3Error("OperationAborted", "A conflicting write changed this key while it was being deleted; please try again.", { Key: key });
       }
     }
@@ -34,11 +35,10 @@ export async function deleteObject(req: S3Request, deps: S3Deps): Promise<Respon
   const versionId = req.query.get("versionId");
   let check;
   if (specific(versionId)) {
-    const entry = deps.repo.versions.objects.get(readView(deps, req.bucket!).root, key);
-    if (!entry?.m || entry.c !== versionId) throw olderVersion(key, versionId);
+    if (!isCurrentVersion(deps.repo.versionAt(readView(deps, req.bucket!).snapshot, key), versionId)) throw olderVersion(key, versionId);
     check = stillCurrent([{ key, versionId }]);
   }
-  const { commit, changed } = await deps.repo.versions.write(target.repo, target.branch, [{ key, delete: true, time: Date.now() }], check);
+  const { commit, changed } = await deps.repo.deleteObjects(target, [key], check);
   const headers: Record<string, string> = {};
   if (changed) {
     headers["x-amz-delete-marker"] = "true";
@@ -49,7 +49,7 @@ export async function deleteObject(req: S3Request, deps: S3Deps): Promise<Respon
 
 export async function deleteObjects(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
-  const root = readView(deps, req.bucket!).root;
+  const { snapshot } = readView(deps, req.bucket!);
   const doc = parseXml(await new Response(req.body).text());
   const del = doc?.Delete as { Object?: Array<{ Key?: unknown; VersionId?: unknown }>; Quiet?: unknown } | undefined;
   if (!del || typeof del !== "object") throw new S3Error("MalformedXML");
@@ -66,18 +66,11 @@ export async function deleteObjects(req: S3Request, deps: S3Deps): Promise<Respo
       deletes.push({ key });
       continue;
     }
-    const entry = deps.repo.versions.objects.get(root, key);
-    if (entry?.m && entry.c === versionId) deletes.push({ key, versionId });
+    if (isCurrentVersion(deps.repo.versionAt(snapshot, key), versionId)) deletes.push({ key, versionId });
     else errors.push({ Key: key, VersionId: versionId, Code: "NotImplemented", Message: olderVersion(key, versionId).message });
   }
-  const now = Date.now();
   const versioned = deletes.filter((d): d is { key: string; versionId: string } => d.versionId !== undefined);
-  const { commit } = await deps.repo.versions.write(
-    target.repo,
-    target.branch,
-    deletes.map(({ key }) => ({ key, delete: true as const, time: now })),
-    versioned.length ? stillCurrent(versioned) : undefined,
-  );
+  const { commit } = await deps.repo.deleteObjects(target, deletes.map(({ key }) => key), versioned.length ? stillCurrent(versioned) : undefined);
   return xmlResponse(
     "DeleteResult",
     {

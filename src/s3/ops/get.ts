@@ -17,10 +17,11 @@ function partRange(m: ObjectManifest, n: number): ByteRange {
 }
 
 export function getObject(req: S3Request, deps: S3Deps): Response {
-  const { entry, manifest } = findVersion(deps, req.bucket!, req.key!, req.query.get("versionId"));
-  const headers = objectHeaders(manifest, entry.t);
-  headers["x-amz-version-id"] = entry.c;
-  checkConditions(req.headers, manifest.etag, entry.t);
+  const version = findVersion(deps, req.bucket!, req.key!, req.query.get("versionId"));
+  const { manifest } = version;
+  const headers = objectHeaders(manifest, version.time);
+  headers["x-amz-version-id"] = version.commit;
+  checkConditions(req.headers, manifest.etag, version.time);
   const byPart = req.query.has("partNumber");
   const range = byPart ? partRange(manifest, partNumber(req.query)) : parseRange(req.headers.get("range"), manifest.size);
   if (byPart) headers["x-amz-mp-parts-count"] = String(manifest.parts?.length ?? 1);

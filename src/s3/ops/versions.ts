@@ -1,5 +1,4 @@
 // ListObjectVersions: per key, the commits that changed it, newest first, with delete markers.
-import { listVersions } from "../../repo/listing.ts";
 import { isoTime } from "../../util/time.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { quoteEtag } from "../object-headers.ts";
@@ -26,7 +25,7 @@ export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
   const bound = keyMarker && versionMarker ? { from: keyMarker } : keyMarker ? { after: keyMarker } : {};
   let skipping = Boolean(keyMarker && versionMarker);
   let count = 0;
-  for (const item of listVersions(deps.repo.versions.objects, deps.repo.store.blobs, view.root, { prefix, delimiter, ...bound })) {
+  for (const item of deps.repo.listVersions(view.snapshot, { prefix, delimiter, ...bound })) {
     if ("prefix" in item) {
       if (count >= limit) {
         truncated = limit > 0;
@@ -40,7 +39,7 @@ export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
     if (skipping) {
       if (item.key !== keyMarker) skipping = false;
       else {
-        if (item.entry.c === versionMarker) skipping = false;
+        if (item.commit === versionMarker) skipping = false;
         continue;
       }
     }
@@ -48,11 +47,10 @@ export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
       truncated = limit > 0; // max-keys=0 asks for nothing, not for a next page
       break;
     }
-    const e = item.entry;
-    const common = { Key: encode(item.key), VersionId: e.c, IsLatest: item.latest, LastModified: isoTime(e.t), Owner: OWNER };
-    if (e.m) versions.push({ ...common, ETag: quoteEtag(e.e!), Size: e.s, StorageClass: "STANDARD" });
+    const common = { Key: encode(item.key), VersionId: item.commit, IsLatest: item.latest, LastModified: isoTime(item.time), Owner: OWNER };
+    if (!item.deleteMarker) versions.push({ ...common, ETag: quoteEtag(item.etag), Size: item.size, StorageClass: "STANDARD" });
     else markers.push(common);
-    next = { key: item.key, version: e.c };
+    next = { key: item.key, version: item.commit };
     count++;
   }
   return xmlResponse("ListVersionsResult", {
