@@ -272,7 +272,7 @@ function branchJson(b: { repo: string; branch: string; created: number; head: st
 }
 
 function commitJson(c: CommitInfo) {
-  return { id: c.id, repo: c.repo, branch: c.branch, parent: c.parent, started: iso(c.started), finished: iso(c.time), message: c.message };
+  return { id: c.id, repo: c.repo, branch: c.branch, parent: c.parent, started: iso(c.started), finished: iso(c.time), message: c.message, author: c.author, purged: c.purged };
 }
 
 function versionJson(v: VersionSummary) {

@@ -3,6 +3,7 @@
 // "Blobs", for their stored shapes.
 import { bytesDigest, digestOfDigests, type StoredBytes } from "./objects.ts";
 import type { ObjectManifest, PartRecord, VersionEntry } from "./model.ts";
+import { versionIdOf } from "./purges.ts";
 
 /** Which digest an object's ETag is: SHA-256 (content address, the default) or MD5 (for clients that insist). */
 export type EtagMode = "sha256" | "md5";
@@ -16,10 +17,13 @@ export interface ObjectChecksum {
   type: "FULL_OBJECT" | "COMPOSITE";
 }
 
-/** A key's version as a listing shows it: which commit wrote it, when, and (unless it is a delete marker) size and ETag. */
+/**
+ * A key's version as a listing shows it: which commit wrote it, its version id (that commit, or "null" for a
+ * version written while versioning was suspended), when, and (unless it is a delete marker) size and ETag.
+ */
 export type VersionSummary =
-  | { key: string; commit: string; time: number; deleteMarker: false; size: number; etag: string }
-  | { key: string; commit: string; time: number; deleteMarker: true };
+  | { key: string; commit: string; version: string; time: number; deleteMarker: false; size: number; etag: string }
+  | { key: string; commit: string; version: string; time: number; deleteMarker: true };
 
 /** A key's version as a read gets it: the summary and, for a live version, its manifest. */
 export type ObjectVersion =
@@ -27,9 +31,10 @@ export type ObjectVersion =
   | Extract<VersionSummary, { deleteMarker: true }>;
 
 export function summaryOf(key: string, e: VersionEntry): VersionSummary {
+  const version = versionIdOf(e);
   return e.m === undefined
-    ? { key, commit: e.c, time: e.t, deleteMarker: true }
-    : { key, commit: e.c, time: e.t, deleteMarker: false, size: e.s!, etag: e.e! };
+    ? { key, commit: e.c, version, time: e.t, deleteMarker: true }
+    : { key, commit: e.c, version, time: e.t, deleteMarker: false, size: e.s!, etag: e.e! };
 }
 
 export const etagOf = (stored: Pick<StoredBytes, "digest" | "md5">, mode: EtagMode): string => (mode === "md5" ? stored.md5! : stored.digest);

@@ -5,9 +5,8 @@
 import type { Store } from "../store/store.ts";
 import { checkStore, type FsckReport } from "./fsck.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
-import { listKeys, listVersions } from "./listing.ts";
 import { Manifests } from "./manifests.ts";
-import type { BranchRef, CommitRecord, ObjectManifest, RepoRef, UploadRef } from "./model.ts";
+import type { BranchRef, CommitRecord, ObjectManifest, RepoRef, UploadRef, VersionEntry } from "./model.ts";
 import { Multipart, type PartInfo } from "./multipart.ts";
 import {
   bytesManifest,
@@ -24,7 +23,8 @@ import {
 } from "./object-records.ts";
 import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
 import { RepoError } from "./errors.ts";
-import { type BranchInfo, type KeyWrite, VersionedStore } from "./versioned-store.ts";
+import { NULL_VERSION, type PurgeFilter } from "./purges.ts";
+import { type BranchInfo, type KeyWrite, VersionedStore, type Versioning, type WriteOutcome } from "./versioned-store.ts";
 
 /** A branch of a repo: where writes go. */
 export interface BranchId {
@@ -69,12 +69,28 @@ export interface Snapshot {
   readonly commit?: string;
   /** @internal repo/ only */
   readonly root: string | null;
+  /** @internal which versions of the repo were purged (left out of every read) */
+  readonly purged: PurgeFilter;
   /** @internal the refs it was resolved from: while they are the current ones, so is the snapshot */
   readonly refs: readonly [RepoRef | undefined, BranchRef | undefined];
 }
 
 /** Runs under the branch lock against the versions the write would replace: conditional writes are atomic. */
 export type WriteCheck = (current: (key: string) => VersionSummary | undefined) => void;
+
+export interface WriteOptions {
+  check?: WriteCheck;
+  /** who makes the commit (the request's user), recorded in it */
+  author?: string;
+}
+
+/** What a write did: its commit, and the version id it gave the key (undefined: none, e.g. "null" is not named). */
+export interface Written {
+  commit: string;
+  manifest: ObjectManifest;
+  /** the new version's id: the commit, or "null" while the branch's versioning is suspended */
+  version?: string;
+}
 
 /** New bytes for a key: their chunks (see ingest), the ETag wanted, the description and verified checksums. */
 export interface NewObject {
@@ -96,6 +112,7 @@ export interface UploadInfo {
 
 export type { PartInfo } from "./multipart.ts";
 export type { EtagMode, ObjectDescription, ObjectVersion, VersionSummary } from "./object-records.ts";
+export type { Versioning, WriteOutcome } from "./versioned-store.ts";
 
 export class RepoService {
   /** internals, for repo-level tests and tools; the protocol layers use the methods below */
@@ -150,8 +167,18 @@ export class RepoService {
     return this.versions.createBranch(repo, branch, from);
   }
 
-  deleteBranch(repo: string, branch: string, options: { requireEmpty?: boolean; keepEmptyRepo?: boolean } = {}): Promise<void> {
+  /** With `keepVersions`, only when that makes no version unreadable (BranchNotEmpty otherwise). */
+  deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean } = {}): Promise<void> {
     return this.versions.deleteBranch(repo, branch, options);
+  }
+
+  /** S3 bucket versioning of a branch: Enabled (every branch starts so) or Suspended. */
+  versioning(repo: string, branch: string): Versioning {
+    return this.versions.versioning(repo, branch);
+  }
+
+  setVersioning(repo: string, branch: string, status: Versioning): Promise<void> {
+    return this.versions.setVersioning(repo, branch, status);
   }
 
   // ---- commits ----
@@ -201,12 +228,12 @@ export class RepoService {
       if (!commit || (of.branch !== undefined && !vs.inHistory(of.repo, of.branch, of.commit))) {
         throw new RepoError("NoSuchCommit", `commit ${of.commit} is not in the history of ${of.branch === undefined ? `repo ${of.repo}` : `${of.branch}.${of.repo}`}`);
       }
-      return { of, refs, root: commit.root, commit: commit.id };
+      return { of, refs, ...vs.snapshot(of.repo, commit.root, "durable"), commit: commit.id };
     }
     const open = of.openCommit ? branchRef?.open : undefined;
-    if (open) return { of, refs, root: open.root, commit: open.id };
+    if (open) return { of, refs, ...vs.snapshot(of.repo, open.root, "durable"), commit: open.id };
     const head = branchRef?.head ? vs.findCommit(of.repo, branchRef.head, "durable") : undefined;
-    return { of, refs, root: head?.root ?? null, commit: head?.id };
+    return { of, refs, ...vs.snapshot(of.repo, head?.root ?? null, "durable"), commit: head?.id };
   }
 
   /** Whether a snapshot still shows what its ref does: refs are replaced, never changed, on every write. */
@@ -217,36 +244,36 @@ export class RepoService {
   }
 
   /**
-   * The version of key the snapshot shows, or as of commit `versionId`, which must be the snapshot's commit or
-   * an ancestor of it (any commit of the repo for a snapshot of a commit without branch): else NoSuchCommit.
-   * Undefined when the key has no version there.
+   * The version of key the snapshot shows (undefined when none), or the one a version id names: "null" the key's
+   * null version, a commit id the version that commit wrote or the one the key had then; that commit must be the
+   * snapshot's or an ancestor of it (any commit of the repo for a snapshot of a commit without branch). A version
+   * id that names nothing there, or a purged version, throws NoSuchVersion saying why.
    */
   readVersion(snapshot: Snapshot, key: string, versionId?: string): ObjectVersion | undefined {
-    let root = snapshot.root;
-    if (versionId !== undefined) {
-      const vs = this.versions;
+    const vs = this.versions;
+    let entry;
+    if (versionId === undefined) entry = vs.entry(snapshot, key);
+    else if (versionId === NULL_VERSION) {
+      entry = vs.findVersion(snapshot, key, NULL_VERSION);
+      if (!entry) throw new RepoError("NoSuchVersion", `key ${key} has no null version in ${refText(snapshot.of)}`);
+    } else {
       const { repo, branch } = snapshot.of;
       const commit = vs.findCommit(repo, versionId, "durable");
       const visible = commit && (branch === undefined || (snapshot.commit !== undefined &&
         vs.graph.isAncestor(vs.getRepo(repo, "durable")?.commits ?? null, commit, vs.findCommit(repo, snapshot.commit, "durable")!)));
-      if (!visible) throw new RepoError("NoSuchCommit", `${versionId} is not a commit in the history of ${branch}.${repo}`);
-      root = commit.root;
+      if (!visible) throw new RepoError("NoSuchVersion", `${versionId} is not a commit in the history of ${refText(snapshot.of)}`);
+      if (snapshot.purged?.(key, versionId)) throw new RepoError("NoSuchVersion", `version ${versionId} of key ${key} was deleted for good`);
+      entry = vs.entry({ root: commit.root, purged: snapshot.purged }, key);
+      if (!entry) throw new RepoError("NoSuchVersion", `key ${key} has no version as of commit ${versionId}`);
     }
-    const entry = this.versions.objects.get(root, key);
     if (!entry) return undefined;
     const summary = summaryOf(key, entry);
     return summary.deleteMarker ? summary : { ...summary, manifest: this.manifests.get(entry.m!) };
   }
 
-  /** The version of key the snapshot shows, without its manifest; undefined when none. */
-  versionAt(snapshot: Snapshot, key: string): VersionSummary | undefined {
-    const entry = this.versions.objects.get(snapshot.root, key);
-    return entry && summaryOf(key, entry);
-  }
-
   /** Live keys under a prefix, after a key, folded into common prefixes by a delimiter; at most `limit` items. */
   list(snapshot: Snapshot, o: { prefix?: string; delimiter?: string; after?: string; limit: number }) {
-    const page = listKeys(this.versions.objects, snapshot.root, o);
+    const page = this.versions.listKeys(snapshot, o);
     return {
       objects: page.entries.map(([key, e]) => summaryOf(key, e) as Extract<VersionSummary, { deleteMarker: false }>),
       prefixes: page.prefixes,
@@ -258,7 +285,7 @@ export class RepoService {
 
   /** Every version of every key from `from` (or after `after`) on, newest first per key, delete markers included. */
   *listVersions(snapshot: Snapshot, o: { prefix?: string; delimiter?: string; from?: string; after?: string }): Generator<(VersionSummary & { latest: boolean }) | { prefix: string }> {
-    for (const item of listVersions(this.versions.objects, this.store.blobs, snapshot.root, o)) {
+    for (const item of this.versions.listVersions(snapshot, o)) {
       yield "prefix" in item ? item : { ...summaryOf(item.key, item.entry), latest: item.latest };
     }
   }
@@ -267,9 +294,9 @@ export class RepoService {
     return this.versions.objects.count(snapshot.root);
   }
 
-  /** Keys whose content differs between two snapshots, with their versions before and after. */
+  /** Keys whose content differs between two snapshots of a repo (purged versions left out), with their versions before and after. */
   *diffContents(from: Snapshot, to: Snapshot): Generator<{ key: string; change: "added" | "changed" | "deleted"; before?: VersionSummary; after?: VersionSummary }> {
-    for (const d of this.versions.diffRoots(from.root, to.root, (x, y) => x.m === y.m)) {
+    for (const d of this.versions.diffRoots(from.root, to.root, (x, y) => x.m === y.m, to.purged)) {
       yield { key: d.key, change: d.change, before: d.before && summaryOf(d.key, d.before), after: d.after && summaryOf(d.key, d.after) };
     }
   }
@@ -308,26 +335,29 @@ export class RepoService {
   // ---- writes: each is one commit on the branch (or goes into its open commit), resolved once durable ----
 
   /** New bytes as the key's next version. */
-  writeObject(branch: BranchId, key: string, object: NewObject, check?: WriteCheck): Promise<{ commit: string; manifest: ObjectManifest }> {
-    return this.commitManifest(branch, key, bytesManifest(object.stored, object.etag, object.description, object.checksum), check);
+  writeObject(branch: BranchId, key: string, object: NewObject, options: WriteOptions = {}): Promise<Written> {
+    return this.commitManifest(branch, key, bytesManifest(object.stored, object.etag, object.description, object.checksum), options);
   }
 
   /** A copy of a version (its chunks reused, no byte copied) as the key's next version; `description` replaces the source's. */
-  copyObject(branch: BranchId, key: string, source: Extract<ObjectVersion, { deleteMarker: false }>, description?: ObjectDescription, check?: WriteCheck): Promise<{ commit: string; manifest: ObjectManifest }> {
-    return this.commitManifest(branch, key, copyManifest(source.manifest, description), check);
+  copyObject(branch: BranchId, key: string, source: Extract<ObjectVersion, { deleteMarker: false }>, description: ObjectDescription | undefined, options: WriteOptions = {}): Promise<Written> {
+    return this.commitManifest(branch, key, copyManifest(source.manifest, description), options);
   }
 
-  /** Delete markers for keys that have a live version (one commit for all); `changed` is false when none had. */
-  deleteObjects(branch: BranchId, keys: string[], check?: WriteCheck): Promise<{ commit: string; changed: boolean }> {
+  /**
+   * Deletes keys, as one commit: without a version id a delete marker (over a missing key or another marker
+   * too); with one, that version is purged for good. `outcomes` says what happened to each, in order.
+   */
+  deleteObjects(branch: BranchId, deletes: Array<{ key: string; version?: string }>, options: WriteOptions = {}): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
     const time = Date.now();
-    return this.write(branch, keys.map((key) => ({ key, delete: true as const, time })), check);
+    return this.write(branch, deletes.map(({ key, version }) => (version === undefined ? { key, delete: true as const, time } : { key, purge: version, time })), options);
   }
 
   /** Stores bytes as one version at key (for tools and tests; S3 writes through writeObject). */
   async putObject(repo: string, branch: string, key: string, body: ReadableStream<Uint8Array> | Uint8Array, options: { contentType?: string; meta?: Record<string, string> } = {}): Promise<{ commit: string; etag: string; manifest: string }> {
     const stored = await this.ingest(body instanceof Uint8Array ? body.slice() : body);
     const description = { contentType: options.contentType, meta: options.meta };
-    const { commit, manifest, hash } = await this.commitManifest({ repo, branch }, key, bytesManifest(stored, "sha256", description));
+    const { commit, manifest, hash } = await this.commitManifest({ repo, branch }, key, bytesManifest(stored, "sha256", description), {});
     return { commit, etag: manifest.etag, manifest: hash };
   }
 
@@ -388,10 +418,10 @@ export class RepoService {
     upload: UploadInfo,
     parts: readonly PartInfo[],
     etag: EtagMode,
-    checksum?: { algorithm: string; value: string; type: "FULL_OBJECT" | "COMPOSITE" },
-    check?: WriteCheck,
-  ): Promise<{ commit: string; manifest: ObjectManifest }> {
-    const result = await this.commitManifest(branch, upload.key, partsManifest(upload.description, parts, etag, checksum), check);
+    checksum: { algorithm: string; value: string; type: "FULL_OBJECT" | "COMPOSITE" } | undefined,
+    options: WriteOptions = {},
+  ): Promise<Written> {
+    const result = await this.commitManifest(branch, upload.key, partsManifest(upload.description, parts, etag, checksum), options);
     await this.multipart.remove(branch.repo, branch.branch, upload.id);
     return result;
   }
@@ -417,19 +447,23 @@ export class RepoService {
     return this.store.close();
   }
 
-  private async commitManifest(branch: BranchId, key: string, manifest: ObjectManifest, check?: WriteCheck): Promise<{ commit: string; manifest: ObjectManifest; hash: string }> {
+  private async commitManifest(branch: BranchId, key: string, manifest: ObjectManifest, options: WriteOptions): Promise<Written & { hash: string }> {
     const hash = this.manifests.put(manifest);
-    const { commit } = await this.write(branch, [{ key, manifest: hash, size: manifest.size, etag: manifest.etag, time: manifest.time }], check);
-    return { commit, manifest, hash };
+    const { commit, outcomes } = await this.write(branch, [{ key, manifest: hash, size: manifest.size, etag: manifest.etag, time: manifest.time }], options);
+    return { commit, manifest, version: outcomes[0].version, hash };
   }
 
-  private write(branch: BranchId, writes: KeyWrite[], check?: WriteCheck): Promise<{ commit: string; changed: boolean }> {
-    return this.versions.write(branch.repo, branch.branch, writes, check && ((current) => check((key) => {
+  private write(branch: BranchId, writes: KeyWrite[], { check, author }: WriteOptions): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
+    const checkEntries = check && ((current: (key: string) => VersionEntry | undefined) => check((key) => {
       const entry = current(key);
       return entry && summaryOf(key, entry);
-    })));
+    }));
+    return this.versions.write(branch.repo, branch.branch, writes, checkEntries, { author });
   }
 }
+
+/** How a snapshot's ref reads in messages: `branch.repo`, or `repo` for a commit of any branch. */
+const refText = (of: SnapshotOf): string => (of.branch === undefined ? `repo ${of.repo}` : `${of.branch}.${of.repo}`);
 
 function uploadInfo({ id, key, created, template, checksumAlgorithm, checksumType }: { id: string } & UploadRef): UploadInfo {
   return { id, key, created, description: template, checksumAlgorithm, checksumType };

@@ -10,23 +10,25 @@ import { readView } from "./targets.ts";
 /** A live version (not a delete marker), with its manifest. */
 export type LiveVersion = Extract<ObjectVersion, { deleteMarker: false }>;
 
-/** The key's version the request addresses: as of ?versionId=<commit>, else as the bucket shows it. */
-export function findVersion(deps: S3Deps, bucket: string, key: string, versionId: string | null): LiveVersion {
+/**
+ * The key's version the request addresses: the current one, the null version (`versionId=null`), or as of
+ * `versionId=<commit>` (the version that commit wrote, or the one the key had then). A purged version is gone:
+ * naming it answers NoSuchVersion, and reads as of a commit see the version before it.
+ */
+export function findVersion(deps: S3Deps, bucket: string, key: string, versionId: string | undefined): LiveVersion {
   const view = readView(deps, bucket);
   let version;
   try {
-    // S3's "null" version is the current one here: every version has a commit id.
-    version = deps.repo.readVersion(view.snapshot, key, versionId !== null && versionId !== "null" ? versionId : undefined);
+    version = deps.repo.readVersion(view.snapshot, key, versionId);
   } catch (err) {
-    if (!(err instanceof RepoError) || err.code !== "NoSuchCommit") throw err;
-    const { repo, branch } = view.target;
-    throw new S3Error("NoSuchVersion", `The specified version does not exist: ${versionId} is not a commit in the history of ${branch}.${repo}.`, { Key: key, VersionId: versionId! });
+    if (!(err instanceof RepoError) || err.code !== "NoSuchVersion") throw err;
+    throw new S3Error("NoSuchVersion", `The specified version does not exist: ${err.message}.`, { Key: key, VersionId: versionId! });
   }
   if (!version) throw new S3Error("NoSuchKey", undefined, { Key: key });
   if (version.deleteMarker) {
     // S3: a delete marker answers 404 when it is the current version, 405 when asked for by version id.
-    const marker = { "x-amz-delete-marker": "true", "x-amz-version-id": version.commit };
-    throw new S3Error(versionId !== null ? "MethodNotAllowed" : "NoSuchKey", undefined, { Key: key }).withHeaders(marker);
+    const marker = { "x-amz-delete-marker": "true", "x-amz-version-id": version.version };
+    throw new S3Error(versionId !== undefined ? "MethodNotAllowed" : "NoSuchKey", undefined, { Key: key }).withHeaders(marker);
   }
   return version;
 }

@@ -1,5 +1,8 @@
-// What every operation that writes an object shares: ACL header check and conditional writes.
+// What every operation that writes an object shares: ACL header check, conditional writes, who writes, and the
+// version headers of the answer.
+import { NULL_VERSION } from "../repo/purges.ts";
 import type { WriteCheck } from "../repo/service.ts";
+import type { S3Request } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { etagMatches } from "./object-headers.ts";
 import { notImplemented } from "./respond.ts";
@@ -25,3 +28,16 @@ export function writeConditions(headers: Headers, key: string): WriteCheck | und
     }
   };
 }
+
+/** How an object write of this request runs: under its conditions, by its user. */
+export const writeOptions = (req: S3Request) => ({ check: writeConditions(req.headers, req.key!), author: authorOf(req) });
+
+/**
+ * The answer headers that name the version a write made: its version id (the commit), none while the bucket's
+ * versioning is suspended (AWS's PutObject examples: the null version's write answers without x-amz-version-id).
+ */
+export const versionHeaders = (version: string | undefined): Record<string, string> =>
+  version && version !== NULL_VERSION ? { "x-amz-version-id": version } : {};
+
+/** Who a commit is by: the request's user with auth on, else anonymous. */
+export const authorOf = (req: S3Request): string => req.user ?? "anonymous";

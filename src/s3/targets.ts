@@ -91,10 +91,11 @@ export function fromRepoError(err: RepoError, bucket?: string): S3Error {
     case "BranchExists":
       return new S3Error("BucketAlreadyOwnedByYou", undefined, bucket ? { BucketName: bucket } : {});
     case "BranchNotEmpty":
-      return new S3Error("BucketNotEmpty", undefined, bucket ? { BucketName: bucket } : {});
+      return new S3Error("BucketNotEmpty", `The bucket you tried to delete is not empty: ${err.message}`, bucket ? { BucketName: bucket } : {});
     case "InvalidName":
       return new S3Error("InvalidBucketName", err.message);
     case "NoSuchCommit":
+    case "NoSuchVersion":
       return new S3Error("NoSuchVersion", err.message);
     // Admin-side states an S3 request can run into (a job's output commit closed under it, ...): the message says which.
     case "RepoExists":

@@ -6,7 +6,7 @@ import { S3Error } from "../errors.ts";
 import { describedBy, quoteEtag } from "../object-headers.ts";
 import { xmlResponse } from "../respond.ts";
 import { writeTarget } from "../targets.ts";
-import { checkAcl, writeConditions } from "../object-writes.ts";
+import { checkAcl, versionHeaders, writeOptions } from "../object-writes.ts";
 
 export async function copyObject(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
@@ -21,8 +21,8 @@ export async function copyObject(req: S3Request, deps: S3Deps): Promise<Response
     throw new S3Error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }
   const description = directive === "REPLACE" ? describedBy(req.headers) : undefined;
-  const { commit, manifest } = await deps.repo.copyObject(target, req.key!, source, description, writeConditions(req.headers, req.key!));
+  const { manifest, version } = await deps.repo.copyObject(target, req.key!, source, description, writeOptions(req));
   return xmlResponse("CopyObjectResult", { ETag: quoteEtag(manifest.etag), LastModified: isoTime(manifest.time) }, {
-    headers: { "x-amz-version-id": commit, "x-amz-copy-source-version-id": source.commit },
+    headers: { ...versionHeaders(version), "x-amz-copy-source-version-id": source.version },
   });
 }

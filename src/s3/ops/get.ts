@@ -6,6 +6,7 @@ import { objectHeaders } from "../object-headers.ts";
 import { checkConditions, findVersion } from "../object-lookup.ts";
 import { partNumber } from "../list-params.ts";
 import { type ByteRange, parseRange } from "../ranges.ts";
+import { versionIdParam } from "../version-id.ts";
 
 const OVERRIDES = ["content-type", "content-language", "expires", "cache-control", "content-disposition", "content-encoding"];
 
@@ -17,10 +18,10 @@ function partRange(m: ObjectManifest, n: number): ByteRange {
 }
 
 export function getObject(req: S3Request, deps: S3Deps): Response {
-  const version = findVersion(deps, req.bucket!, req.key!, req.query.get("versionId"));
+  const version = findVersion(deps, req.bucket!, req.key!, versionIdParam(req.query.get("versionId")));
   const { manifest } = version;
   const headers = objectHeaders(manifest, version.time);
-  headers["x-amz-version-id"] = version.commit;
+  headers["x-amz-version-id"] = version.version;
   checkConditions(req.headers, manifest.etag, version.time);
   const byPart = req.query.has("partNumber");
   const range = byPart ? partRange(manifest, partNumber(req.query)) : parseRange(req.headers.get("range"), manifest.size);

@@ -10,7 +10,7 @@ import { writeTarget } from "../targets.ts";
 import { parseXml } from "../xml.ts";
 import type { ChecksumAlgorithm } from "../payload/checksums.ts";
 import { maxKeys, partNumber } from "../list-params.ts";
-import { checkAcl, writeConditions } from "../object-writes.ts";
+import { checkAcl, versionHeaders, writeOptions } from "../object-writes.ts";
 import { checksumElement, completedChecksum, uploadChecksum, uploadChecksumHeaders } from "../multipart-checksums.ts";
 
 const MIN_PART = 5 * 1024 * 1024;
@@ -61,7 +61,7 @@ export async function uploadPartCopy(req: S3Request, deps: S3Deps): Promise<Resp
   const range = copyRange(req.headers, source.size);
   const part = await deps.repo.copyPart(target, id, n, source, range, deps.config.etagMode);
   return xmlResponse("CopyPartResult", { ETag: quoteEtag(part.etag), LastModified: isoTime(part.time) }, {
-    headers: { "x-amz-copy-source-version-id": source.commit },
+    headers: { "x-amz-copy-source-version-id": source.version },
   });
 }
 
@@ -98,7 +98,7 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
   });
   // the object's checksum from its parts' (COMPOSITE or FULL_OBJECT)
   const checksum = completedChecksum({ algorithm: upload.checksumAlgorithm as ChecksumAlgorithm | undefined, type: upload.checksumType }, parts, req.headers);
-  const { commit, manifest } = await deps.repo.completeUpload(target, upload, parts, deps.config.etagMode, checksum, writeConditions(req.headers, req.key!));
+  const { manifest, version } = await deps.repo.completeUpload(target, upload, parts, deps.config.etagMode, checksum, writeOptions(req));
   const { etag } = manifest;
   return xmlResponse("CompleteMultipartUploadResult", {
     Location: `/${target.name}/${encodeURIComponent(req.key!)}`,
@@ -106,7 +106,7 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
     Key: req.key,
     ETag: quoteEtag(etag),
     ...(checksum && { [checksumElement(checksum.algorithm)]: checksum.value, ChecksumType: checksum.type }),
-  }, { headers: { "x-amz-version-id": commit } });
+  }, { headers: versionHeaders(version) });
 }
 
 export async function abortMultipartUpload(req: S3Request, deps: S3Deps): Promise<Response> {

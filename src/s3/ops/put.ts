@@ -3,7 +3,7 @@ import { ObjectTooLargeError } from "../../repo/objects.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { describedBy, quoteEtag } from "../object-headers.ts";
-import { checkAcl, writeConditions } from "../object-writes.ts";
+import { checkAcl, versionHeaders, writeOptions } from "../object-writes.ts";
 import { writeTarget } from "../targets.ts";
 
 export async function putObject(req: S3Request, deps: S3Deps): Promise<Response> {
@@ -22,8 +22,8 @@ export async function putObject(req: S3Request, deps: S3Deps): Promise<Response>
   const checksums = req.verifiedChecksums();
   const checksum = Object.keys(checksums).length ? { checksums, type: "FULL_OBJECT" as const } : undefined;
   const object = { stored, etag: deps.config.etagMode, description: described, checksum };
-  const { commit, manifest } = await deps.repo.writeObject(target, req.key!, object, writeConditions(req.headers, req.key!));
-  const headers: Record<string, string> = { etag: quoteEtag(manifest.etag), "x-amz-version-id": commit };
+  const { manifest, version } = await deps.repo.writeObject(target, req.key!, object, writeOptions(req));
+  const headers: Record<string, string> = { etag: quoteEtag(manifest.etag), ...versionHeaders(version) };
   for (const [alg, value] of Object.entries(checksums)) headers[`x-amz-checksum-${alg}`] = value;
   return new Response(null, { status: 200, headers });
 }

@@ -1,11 +1,34 @@
-// ListObjectVersions: per key, the commits that changed it, newest first, with delete markers.
+// ListObjectVersions (AWS API reference): per key, its versions and delete markers interleaved newest first,
+// exactly one IsLatest per key, purged versions left out; paged by key-marker and version-id-marker.
+import { NULL_VERSION } from "../../repo/purges.ts";
+import type { VersionSummary } from "../../repo/service.ts";
 import { isoTime } from "../../util/time.ts";
 import type { S3Deps, S3Request } from "../context.ts";
-import { quoteEtag } from "../object-headers.ts";
-import { OWNER, xmlResponse } from "../respond.ts";
-import type { XmlObject } from "../xml.ts";
-import { readView } from "../targets.ts";
+import { S3Error } from "../errors.ts";
 import { encoderFor, maxKeys } from "../list-params.ts";
+import { OWNER, xmlResponse } from "../respond.ts";
+import { readView } from "../targets.ts";
+import { versionIdParam } from "../version-id.ts";
+import { RawXml, xmlFragment } from "../xml.ts";
+
+/** One <Version> or <DeleteMarker> element: the two kinds share one list, in the order S3 gives them. */
+function versionXml(key: string, v: VersionSummary, latest: boolean): string {
+  const common = { Key: key, VersionId: v.version, IsLatest: latest, LastModified: isoTime(v.time), Owner: OWNER };
+  return !v.deleteMarker
+    ? xmlFragment("Version", { ...common, ETag: `"${v.etag}"`, Size: v.size, StorageClass: "STANDARD" }).xml
+    : xmlFragment("DeleteMarker", common).xml;
+}
+
+/**
+ * Where a page resumes inside key-marker's history: after the version version-id-marker names, or (when that one
+ * was purged since) at the first version older than it; commit ids sort by time along a key's history.
+ */
+function pastMarker(versionMarker: string): (v: VersionSummary) => "skip" | "resume-after" | "resume-at" {
+  return (v) => {
+    if (v.version === versionMarker) return "resume-after";
+    return versionMarker !== NULL_VERSION && v.commit < versionMarker ? "resume-at" : "skip";
+  };
+}
 
 export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
   const view = readView(deps, req.bucket!);
@@ -16,42 +39,38 @@ export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
   const encode = encoderFor(q);
   const keyMarker = q.get("key-marker") ?? "";
   const versionMarker = q.get("version-id-marker") ?? "";
-  const versions: XmlObject[] = [];
-  const markers: XmlObject[] = [];
+  if (versionMarker && !keyMarker) throw new S3Error("InvalidArgument", "A version-id marker cannot be specified without a key marker.", { ArgumentName: "version-id-marker", ArgumentValue: versionMarker });
+  if (versionMarker) versionIdParam(versionMarker);
+  let xml = "";
   const prefixes: string[] = [];
   let truncated = false;
   let next: { key: string; version: string } | undefined;
   // With a version-id-marker, resume inside key-marker's history; otherwise after key-marker (or its folder).
   const bound = keyMarker && versionMarker ? { from: keyMarker } : keyMarker ? { after: keyMarker } : {};
-  let skipping = Boolean(keyMarker && versionMarker);
+  const resume = versionMarker ? pastMarker(versionMarker) : undefined;
+  let skipping = resume !== undefined;
   let count = 0;
   for (const item of deps.repo.listVersions(view.snapshot, { prefix, delimiter, ...bound })) {
-    if ("prefix" in item) {
-      if (count >= limit) {
-        truncated = limit > 0;
-        break;
-      }
-      prefixes.push(item.prefix);
-      next = { key: item.prefix, version: "" };
-      count++;
-      continue;
-    }
-    if (skipping) {
-      if (item.key !== keyMarker) skipping = false;
-      else {
-        if (item.commit === versionMarker) skipping = false;
-        continue;
-      }
+    const isPrefix = "prefix" in item;
+    if (skipping && (isPrefix || item.key !== keyMarker)) skipping = false;
+    if (skipping && !isPrefix) {
+      const step = resume!(item);
+      if (step === "skip") continue;
+      skipping = false;
+      if (step === "resume-after") continue;
     }
     if (count >= limit) {
       truncated = limit > 0; // max-keys=0 asks for nothing, not for a next page
       break;
     }
-    const common = { Key: encode(item.key), VersionId: item.commit, IsLatest: item.latest, LastModified: isoTime(item.time), Owner: OWNER };
-    if (!item.deleteMarker) versions.push({ ...common, ETag: quoteEtag(item.etag), Size: item.size, StorageClass: "STANDARD" });
-    else markers.push(common);
-    next = { key: item.key, version: item.commit };
     count++;
+    if (isPrefix) {
+      prefixes.push(item.prefix);
+      next = { key: item.prefix, version: "" };
+      continue;
+    }
+    xml += versionXml(encode(item.key), item, item.latest);
+    next = { key: item.key, version: item.version };
   }
   return xmlResponse("ListVersionsResult", {
     Name: view.target.name,
@@ -64,8 +83,7 @@ export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
     Delimiter: delimiter !== undefined ? encode(delimiter) : undefined,
     EncodingType: q.get("encoding-type") || undefined,
     IsTruncated: truncated,
-    Version: versions,
-    DeleteMarker: markers,
+    Versions: new RawXml(xml),
     CommonPrefixes: prefixes.map((p) => ({ Prefix: encode(p) })),
   });
 }
