@@ -8,7 +8,7 @@ const SRC = path.resolve(import.meta.dirname, "../src");
 const RANK: Record<string, number> = { util: 0, hash: 1, store: 2, repo: 3, s3: 4, admin: 4, runtime: 1, cli: 6, root: 7 };
 const FORBIDDEN: Array<[string, string]> = [["s3", "store"], ["admin", "store"], ["s3", "admin"], ["admin", "s3"]];
 const PACKAGE_HOMES: Record<string, string[]> = {
-  hono: ["admin", "runtime"],
+  hono: ["admin", "runtime", "server-app.ts"],
   "fast-xml-parser": ["s3/xml.ts"],
 };
 

@@ -7,6 +7,7 @@ import { RepoError } from "./repo/errors.ts";
 import type { CommitInfo, RepoService } from "./repo/service.ts";
 import { serve, type RunningServer } from "./runtime/serve.ts";
 import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
+import { createServerApp } from "./server-app.ts";
 import type { BucketTarget } from "./s3/buckets.ts";
 import type { BucketResolver, S3Config } from "./s3/context.ts";
 import type { RequestAuthOptions } from "./s3/request-auth.ts";
@@ -63,7 +64,7 @@ export class JobEndpoints implements JobHost {
     const s3 = createS3Endpoint({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(spec) }, { domains: [], observe: this.o.observe, ...auth });
     let server: RunningServer;
     try {
-      server = serve({ port: 0, hostname: this.o.hostname, fetch: (raw) => s3(raw), tls: this.o.tls });
+      server = serve({ port: 0, hostname: this.o.hostname, fetch: createServerApp({ s3, domains: [] }).fetch, tls: this.o.tls });
     } catch (err) {
       await vs.dropCommit(repo, branch);
       throw err;

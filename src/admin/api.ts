@@ -47,7 +47,6 @@ const INPUT_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 export interface AdminDeps {
   repo: RepoService;
   jobs: JobHost;
-  metrics: () => string;
   /** Verifies the caller (the auth layer's SigV4 check); throws to refuse. Unset: the API is open like S3 without --auth. */
   authorize?: (raw: Request) => Promise<void> | void;
   /** users, tokens and roles under /_strata/auth (they check admin Bearer tokens themselves) */
@@ -57,12 +56,6 @@ export interface AdminDeps {
 export function createAdminApp(deps: AdminDeps): Hono {
   const app = new Hono();
   const vs = deps.repo;
-
-  app.get("/healthz", (c) => c.text("ok\n"));
-  app.get("/_strata/healthz", (c) => c.text("ok\n"));
-  const metrics = (c: Context) => c.body(deps.metrics(), 200, { "content-type": "text/plain; version=0.0.4" });
-  app.get("/metrics", metrics);
-  app.get("/_strata/metrics", metrics);
 
   if (deps.auth) app.route("/_strata/auth", deps.auth);
   app.use("/_strata/*", async (c, next) => {
