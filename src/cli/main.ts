@@ -5,12 +5,13 @@ import { DEFAULT_SERVER, StrataClient } from "./client.ts";
 import type { Command, Io, OptionSpec } from "./command.ts";
 import { commitCommands } from "./commands/commits.ts";
 import { fileCommands } from "./commands/files.ts";
+import { hashCommand } from "./commands/hash.ts";
 import { maintenanceCommands } from "./commands/maintenance.ts";
 import { repoCommands } from "./commands/repos.ts";
 import { runCommand } from "./commands/run.ts";
 import { CliError, EXIT } from "./exit.ts";
 
-export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...fileCommands, ...maintenanceCommands, runCommand];
+export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...fileCommands, ...maintenanceCommands, hashCommand, runCommand];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   server: { type: "string", help: `URL  the Strata server (default $STRATA_SERVER, else ${DEFAULT_SERVER})` },
