@@ -54,7 +54,7 @@ async function build(bucket: string, steps: Step[]): Promise<Map<string, string>
       await s3.xml(`/${bucket}?versioning`, { method: "PUT", body: `<VersioningConfiguration><Status>${status}</Status></VersioningConfiguration>` });
       continue;
     }
-    const [, key, name] = step;
+    const [, key, name] = step as [string, string, string];
     const path = `/${bucket}/${encodeKey(key)}`;
     if (op === "purge") {
       const res = await s3.call(`${path}?versionId=${ids.get(name)}`, { method: "DELETE" });
@@ -98,7 +98,7 @@ test("paging resumes where it was when the version at the marker is purged betwe
   expect(first).toContain(`<NextVersionIdMarker>${ids.get("2")}</NextVersionIdMarker>`);
   await s3.call(`/resume/r?versionId=${ids.get("2")}`, { method: "DELETE" });
   const next = (await s3.xml(`/resume?versions&max-keys=2&key-marker=r&version-id-marker=${ids.get("2")}`)).text;
-  expect([...next.matchAll(/<VersionId>([^<]*)</g)].map((m) => m[1])).toEqual([ids.get("1"), ids.get("4")]);
+  expect([...next.matchAll(/<VersionId>([^<]*)</g)].map((m) => m[1])).toEqual([ids.get("1")!, ids.get("4")!]);
 });
 
 test("a version-id-marker without a key-marker, or not a version id, is InvalidArgument", async () => {
