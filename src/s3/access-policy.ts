@@ -41,7 +41,7 @@ export function createAuthorizer(access: AccessLookup): Authorizer {
       return;
     }
     const target = deps.buckets.resolve(req.bucket!);
-    if (spec.scope === "repo-or-new" && !deps.repo.versions.getRepo(target.repo, "durable")) {
+    if (spec.scope === "repo-or-new" && !deps.repo.hasRepo(target.repo)) {
       throw denied(`only an admin may create a new repo (${target.repo})`);
     }
     requireRole(user, spec.versionedRole && req.query.has("versionId") ? spec.versionedRole : spec.role!, target.repo);
@@ -57,8 +57,8 @@ export function createAuthorizer(access: AccessLookup): Authorizer {
 function publiclyReadable(deps: S3Deps, bucket: string): boolean {
   const target = deps.buckets.resolve(bucket);
   if (!target.anyBranch) return deps.repo.isPublic(target.repo, target.branch);
-  const vs = deps.repo.versions;
-  return vs.listBranches(target.repo, "durable").some((b) => deps.repo.isPublic(b.repo, b.branch) && vs.inHistory(b.repo, b.branch, target.commit!));
+  const { repo } = deps;
+  return repo.listBranches(target.repo).some((b) => repo.isPublic(b.repo, b.branch) && repo.inHistory(b.repo, b.branch, target.commit!));
 }
 
 function requireRole(user: User, need: Role, repo: string): void {

@@ -159,7 +159,7 @@ export function corsRulesFor(deps: S3Deps, bucket: string | undefined): CorsRule
   } catch {
     return undefined; // not a bucket name: nothing to share
   }
-  if (!deps.repo.versions.getBranch(target.repo, target.branch, "durable")) return undefined;
+  if (!deps.repo.branch(target.repo, target.branch)) return undefined;
   return deps.repo.corsRules(target.repo, target.branch) ?? fallback;
 }
 

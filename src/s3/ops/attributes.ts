@@ -1,7 +1,6 @@
 // GetObjectAttributes: an object version's ETag, checksum, parts (with their checksums), size and storage class
 // in one call, the attributes picked by x-amz-object-attributes. AWS: GetObjectAttributes API reference
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html).
-import { versionIdOf } from "../../repo/purges.ts";
 import { httpDate } from "../../util/time.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
@@ -37,7 +36,8 @@ function headerNumber(headers: Headers, name: string, fallback: number): number 
 
 export function getObjectAttributes(req: S3Request, deps: S3Deps): Response {
   const wanted = requestedAttributes(req.headers);
-  const { entry, manifest } = findVersion(deps, req.bucket!, req.key!, versionIdParam(req.query.get("versionId")));
+  const version = findVersion(deps, req.bucket!, req.key!, versionIdParam(req.query.get("versionId")));
+  const { manifest } = version;
   const body: XmlObject = {};
   if (wanted.has("ETag")) body.ETag = manifest.etag; // unquoted here, as S3 answers it
   const [algorithm, value] = (Object.entries(manifest.checksums ?? {})[0] ?? []) as [ChecksumAlgorithm?, string?];
@@ -63,5 +63,5 @@ export function getObjectAttributes(req: S3Request, deps: S3Deps): Response {
   }
   if (wanted.has("StorageClass")) body.StorageClass = "STANDARD";
   if (wanted.has("ObjectSize")) body.ObjectSize = manifest.size;
-  return xmlResponse("GetObjectAttributesResponse", body, { headers: { "last-modified": httpDate(entry.t), "x-amz-version-id": versionIdOf(entry) } });
+  return xmlResponse("GetObjectAttributesResponse", body, { headers: { "last-modified": httpDate(version.time), "x-amz-version-id": version.version } });
 }

@@ -10,7 +10,7 @@ import { S3Error } from "../errors.ts";
 import { formBoundary, readForm } from "../form-data.ts";
 import { describedBy, quoteEtag, STORED_HEADERS } from "../object-headers.ts";
 import { decodePayload } from "../payload/decode-payload.ts";
-import { commitObject, storeObject } from "../object-writes.ts";
+import { ingestObject, versionHeaders, writeOptions } from "../object-writes.ts";
 import { checkPolicy, parsePolicy } from "../post-policy.ts";
 import { xmlResponse } from "../respond.ts";
 import { writeTarget } from "../targets.ts";
@@ -52,13 +52,15 @@ export async function postObject(req: S3Request, deps: S3Deps): Promise<Response
   const checked = decodePayload(asHeaders, file.body, { kind: "anonymous" });
 
   const maxSize = Math.min(deps.config.maxObjectSize, range?.max ?? Infinity);
-  const manifest = await storeObject(deps, checked.body, described, { maxSize, checksums: () => checked.checksums() });
-  if (range && manifest.size < range.min) {
-    throw new S3Error("EntityTooSmall", undefined, { ProposedSize: String(manifest.size), MinSizeAllowed: String(range.min) });
+  const stored = await ingestObject(deps, checked.body, maxSize);
+  if (range && stored.size < range.min) {
+    throw new S3Error("EntityTooSmall", undefined, { ProposedSize: String(stored.size), MinSizeAllowed: String(range.min) });
   }
+  const checksums = checked.checksums();
+  const checksum = Object.keys(checksums).length ? { checksums, type: "FULL_OBJECT" as const } : undefined;
   req.key = key; // the object the form names (request logs show it too)
-  const versionHeaders = await commitObject(req, deps, target, manifest);
-  return answer(req, fields, target.name, key, manifest.etag, versionHeaders);
+  const { manifest, version } = await deps.repo.writeObject(target, key, { stored, etag: deps.config.etagMode, description: described, checksum }, writeOptions(req));
+  return answer(req, fields, target.name, key, manifest.etag, versionHeaders(version));
 }
 
 /** The form fields that describe and vouch for the object, as the headers a PUT would carry them in. */
