@@ -18,6 +18,7 @@ import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
 import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
 import { createServerApp } from "./server-app.ts";
 import { parseBucket } from "./s3/buckets.ts";
+import { defaultCorsRule } from "./s3/cors.ts";
 import { authenticate } from "./s3/auth/authenticate.ts";
 import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
 import { S3Error } from "./s3/errors.ts";
@@ -47,7 +48,12 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const repo = new RepoService(store);
   const access = await setupServerAuth(store, config.auth);
   if (access.adminToken) console.log(`Auth is on. Admin token (shown once; use it as access key and secret key): ${access.adminToken}`);
-  const s3Config = { ...DEFAULT_S3_CONFIG, region: config.region, etagMode: config.etagMode };
+  const s3Config = {
+    ...DEFAULT_S3_CONFIG,
+    region: config.region,
+    etagMode: config.etagMode,
+    defaultCors: config.corsOrigins.length ? [defaultCorsRule(config.corsOrigins)] : undefined,
+  };
   const tls = config.tlsCert && config.tlsKey
     ? { cert: fs.readFileSync(config.tlsCert, "utf8"), key: fs.readFileSync(config.tlsKey, "utf8") }
     : undefined;

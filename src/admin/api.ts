@@ -98,6 +98,14 @@ export function createAdminApp(deps: AdminDeps): Hono {
     await vs.createBranch(repo, branch, from === undefined ? undefined : startingPoint(from, repo));
     return c.json(branchJson(vs.requireBranch(repo, branch)), 201);
   });
+  // A public branch may be read and listed through S3 without credentials (canned ACL public-read), its commits too.
+  app.put("/_strata/branches/:ref/public", async (c) => {
+    const body = await jsonBody(c);
+    const { repo, branch } = parseBranchRef(c.req.param("ref"));
+    if (typeof body.public !== "boolean") throw new AdminError("InvalidArgument", "public must be true or false", 400);
+    await deps.repo.setPublic(repo, branch, body.public);
+    return c.json({ ref: branchRef(repo, branch), public: deps.repo.isPublic(repo, branch) });
+  });
   app.delete("/_strata/branches/:ref", async (c) => {
     const { repo, branch } = parseBranchRef(c.req.param("ref"));
     await vs.deleteBranch(repo, branch, { keepEmptyRepo: true });

@@ -76,6 +76,7 @@ export function partsManifest(description: ObjectDescription, parts: readonly Pa
     chunks: parts.flatMap((p) => p.chunks),
     parts: parts.map((p) => p.size),
     ...(checksum && { checksums: { [checksum.algorithm]: checksum.value }, checksumType: checksum.type }),
+    ...(checksum && { partChecksums: parts.map((p) => p.checksums?.[checksum.algorithm] ?? "") }),
   };
 }
 

@@ -6,7 +6,7 @@ import type { Store } from "../store/store.ts";
 import { checkStore, type FsckReport } from "./fsck.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
 import { Manifests } from "./manifests.ts";
-import type { BranchRef, CommitRecord, ObjectManifest, RepoRef, UploadRef, VersionEntry } from "./model.ts";
+import type { BranchRef, CommitRecord, CorsRule, ObjectManifest, RepoRef, UploadRef, VersionEntry } from "./model.ts";
 import { Multipart, type PartInfo } from "./multipart.ts";
 import {
   bytesManifest,
@@ -373,6 +373,26 @@ export class RepoService {
     const manifest = this.statObject(repo, branch, key, commit);
     if (!manifest) return undefined;
     return new Uint8Array(await new Response(this.readObject(manifest)).arrayBuffer());
+  }
+
+  /** The branch's cross-origin (browser) access rules, or undefined when it has none. */
+  corsRules(repo: string, branch: string): CorsRule[] | undefined {
+    return this.versions.getCors(repo, branch, "durable");
+  }
+
+  /** Replaces a branch's cross-origin access rules; null removes them. */
+  setCorsRules(repo: string, branch: string, rules: CorsRule[] | null): Promise<void> {
+    return this.versions.setCors(repo, branch, rules);
+  }
+
+  /** Whether anyone may read the branch (and its commits) without credentials. */
+  isPublic(repo: string, branch: string): boolean {
+    return this.versions.getBranch(repo, branch, "durable")?.public === true;
+  }
+
+  /** Opens a branch to reading without credentials, or closes it again; writes always need credentials. */
+  setPublic(repo: string, branch: string, on: boolean): Promise<void> {
+    return this.versions.setPublic(repo, branch, on);
   }
 
   // ---- multipart uploads ----

@@ -3,6 +3,7 @@
 // operations table (operations.ts) does the dispatch.
 import { RepoError } from "../repo/errors.ts";
 import { randomHex } from "../util/bytes.ts";
+import { actualRequestCorsHeaders } from "./cors.ts";
 import { classify, OPERATIONS, unsupportedSubresource } from "./operations.ts";
 import type { S3Deps, S3Request } from "./context.ts";
 import { S3Error } from "./errors.ts";
@@ -77,11 +78,19 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
       const op = classify(req);
       if (!op) throw new S3Error("MethodNotAllowed");
       operation = op;
-      const auth = await authenticateRequest(req, raw, options.auth);
-      options.authorize?.(auth, op, req, deps);
-      response = await OPERATIONS[op].handler(req, deps);
+      const spec = OPERATIONS[op];
+      const credentials = "credentials" in spec ? spec.credentials : "request";
+      const auth = credentials === "none" ? { kind: "anonymous" as const } : await authenticateRequest(req, raw, options.auth);
+      if (credentials === "form") req.formAuth = { secretFor: options.auth.secretFor, authorize: (signer) => options.authorize?.(signer, op, req, deps) };
+      else options.authorize?.(auth, op, req, deps);
+      response = await spec.handler(req, deps);
     } catch (err) {
       response = errorResponse(toS3Error(err, req.bucket), req);
+    }
+    // A browser may read an answer (errors too) only with the Access-Control headers of a rule that allows it.
+    if (operation !== "PreflightCors") {
+      const cors = actualRequestCorsHeaders(req, deps);
+      if (cors) for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
     }
     response.headers.set("x-amz-request-id", req.requestId);
     response.headers.set("server", "Strata");

@@ -1,15 +1,21 @@
-// What every operation that writes an object shares: ACL header check, conditional writes, who writes, and the
-// version headers of the answer.
+// What every operation that writes an object shares: storing its bytes, conditional writes, who writes, and the
+// version headers of the answer (ACLs: canned-acl.ts).
 import { NULL_VERSION } from "../repo/purges.ts";
 import type { WriteCheck } from "../repo/service.ts";
-import type { S3Request } from "./context.ts";
+import { ObjectTooLargeError, type StoredBytes } from "../repo/objects.ts";
+import type { S3Deps, S3Request } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { etagMatches } from "./object-headers.ts";
 import { notImplemented } from "./respond.ts";
 
-export function checkAcl(headers: Headers): void {
-  const acl = headers.get("x-amz-acl");
-  if (acl && acl !== "private") notImplemented(`canned ACL ${acl} (only private is supported)`);
+/** Streams an object's bytes into the store (PUT, POST Object); past `maxSize` bytes it stops with EntityTooLarge. */
+export async function ingestObject(deps: S3Deps, body: S3Request["body"], maxSize: number): Promise<StoredBytes> {
+  try {
+    return await deps.repo.ingest(body, { md5: deps.config.etagMode === "md5", maxSize });
+  } catch (err) {
+    if (err instanceof ObjectTooLargeError) throw new S3Error("EntityTooLarge", undefined, { MaxSizeAllowed: String(err.limit) });
+    throw err;
+  }
 }
 
 /** Conditional write headers (If-None-Match: *, If-Match), checked under the branch lock against the version being replaced. */

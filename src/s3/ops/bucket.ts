@@ -1,7 +1,7 @@
 // Bucket operations: create (repo and/or branch), delete, head, location, versioning.
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
-import { checkAcl } from "../object-writes.ts";
+import { requestedAcl } from "../canned-acl.ts";
 import { notImplemented, xmlResponse } from "../respond.ts";
 import { readView, resolveTarget, writeTarget } from "../targets.ts";
 import { parseXml } from "../xml.ts";
@@ -12,11 +12,13 @@ function requireManagedBuckets(deps: S3Deps, what: string): void {
 
 export async function createBucket(req: S3Request, deps: S3Deps): Promise<Response> {
   requireManagedBuckets(deps, "creating buckets");
-  checkAcl(req.headers);
+  const acl = requestedAcl(req.headers);
   const target = deps.buckets.resolve(req.bucket!);
   if (target.commit) throw new S3Error("InvalidBucketName", "A commit bucket (commit.branch.repo) already exists as long as its commit does; it cannot be created.");
   await drainBody(req); // CreateBucketConfiguration: any region is accepted
   await deps.repo.createBranch(target.repo, target.branch);
+  // A crash between the two leaves the new branch private: fail closed.
+  if (acl === "public-read") await deps.repo.setPublic(target.repo, target.branch, true);
   return new Response(null, { status: 200, headers: { location: `/${target.name}` } });
 }
 

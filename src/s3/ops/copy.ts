@@ -6,11 +6,12 @@ import { S3Error } from "../errors.ts";
 import { describedBy, quoteEtag } from "../object-headers.ts";
 import { xmlResponse } from "../respond.ts";
 import { writeTarget } from "../targets.ts";
-import { checkAcl, versionHeaders, writeOptions } from "../object-writes.ts";
+import { checkObjectAcl } from "../canned-acl.ts";
+import { versionHeaders, writeOptions } from "../object-writes.ts";
 
 export async function copyObject(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
-  checkAcl(req.headers);
+  checkObjectAcl(req.headers, deps, target);
   const source = readCopySource(req.headers, deps);
   const directive = (req.headers.get("x-amz-metadata-directive") ?? "COPY").toUpperCase();
   if (directive !== "COPY" && directive !== "REPLACE") throw new S3Error("InvalidArgument", "Unknown metadata directive.", { ArgumentName: "x-amz-metadata-directive", ArgumentValue: directive });

@@ -10,7 +10,8 @@ import { writeTarget } from "../targets.ts";
 import { parseXml } from "../xml.ts";
 import type { ChecksumAlgorithm } from "../payload/checksums.ts";
 import { maxKeys, partNumber } from "../list-params.ts";
-import { checkAcl, versionHeaders, writeOptions } from "../object-writes.ts";
+import { checkObjectAcl } from "../canned-acl.ts";
+import { versionHeaders, writeOptions } from "../object-writes.ts";
 import { checksumElement, completedChecksum, uploadChecksum, uploadChecksumHeaders } from "../multipart-checksums.ts";
 
 const MIN_PART = 5 * 1024 * 1024;
@@ -24,7 +25,7 @@ function uploadOf(req: S3Request, deps: S3Deps) {
 
 export async function createMultipartUpload(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
-  checkAcl(req.headers);
+  checkObjectAcl(req.headers, deps, target);
   const checksum = uploadChecksum(req.headers);
   const id = await deps.repo.createUpload(target, req.key!, {
     description: describedBy(req.headers),
