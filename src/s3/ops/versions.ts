@@ -19,14 +19,19 @@ function versionXml(key: string, v: VersionSummary, latest: boolean): string {
     : xmlFragment("DeleteMarker", common).xml;
 }
 
+/** A commit id's first 12 hex digits: the millisecond it was made (the rest is random). */
+const commitMillis = (id: string) => id.slice(0, 12);
+
 /**
  * Where a page resumes inside key-marker's history: after the version version-id-marker names, or (when that one
- * was purged since) at the first version older than it; commit ids sort by time along a key's history.
+ * was purged since) at the first version made in an earlier millisecond. Only the time part of commit ids orders
+ * them: two commits of one millisecond compare by their random part, so a newer version could sort "older" and be
+ * listed twice, paging forever.
  */
 function pastMarker(versionMarker: string): (v: VersionSummary) => "skip" | "resume-after" | "resume-at" {
   return (v) => {
     if (v.version === versionMarker) return "resume-after";
-    return versionMarker !== NULL_VERSION && v.commit < versionMarker ? "resume-at" : "skip";
+    return versionMarker !== NULL_VERSION && commitMillis(v.commit) < commitMillis(versionMarker) ? "resume-at" : "skip";
   };
 }
 
