@@ -4,7 +4,7 @@ import { Manifests } from "./manifests.ts";
 import type { ObjectManifest } from "./model.ts";
 import { Multipart } from "./multipart.ts";
 import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
-import { VersionedStore } from "./versioned-store.ts";
+import { type KeyChange, VersionedStore } from "./versioned-store.ts";
 import { checkStore, type FsckReport } from "./fsck.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
 
@@ -80,6 +80,21 @@ export class RepoService {
     const manifest = this.statObject(repo, branch, key, commit);
     if (!manifest) return undefined;
     return new Uint8Array(await new Response(this.readObject(manifest)).arrayBuffer());
+  }
+
+  /**
+   * Keys whose bytes differ between two object trees, as a person reading a diff means it: a key written again
+   * with the same bytes (same manifest, or same size and chunks — chunks are content-addressed, their
+   * boundaries set by the bytes alone) is no change, though it has a new version.
+   */
+  diffContent(from: string | null, to: string | null): Generator<KeyChange> {
+    return this.versions.diffRoots(from, to, (a, b) => a.m === b.m || (a.s === b.s && this.sameChunks(a.m!, b.m!)));
+  }
+
+  private sameChunks(a: string, b: string): boolean {
+    const x = this.manifests.get(a).chunks;
+    const y = this.manifests.get(b).chunks;
+    return x.length === y.length && x.every(([hash], i) => hash === y[i][0]);
   }
 
   /** Verifies every pack record and every reachable object; safe while serving. */

@@ -165,6 +165,22 @@ export class VersionedStore {
     }
   }
 
+  /**
+   * Every finished commit of a repo, newest first — on a branch or not (a deleted branch's stay in the repo's
+   * index) —, at most `limit` of them. Ids sort by time, so the index's order is the commits' order.
+   */
+  repoCommits(repo: string, limit: number): { commits: CommitRecord[]; truncated: boolean } {
+    const index = this.requireRepo(repo).commits;
+    const newest: string[] = [];
+    let total = 0;
+    for (const [, hash] of this.commitIndex.scan(index)) {
+      newest.push(hash);
+      if (newest.length > limit) newest.shift();
+      total++;
+    }
+    return { commits: newest.reverse().map((hash) => this.graph.read(hash)), truncated: total > limit };
+  }
+
   /** Keys added, changed or deleted between two commits of a repo; subtrees the commits share are skipped. */
   diff(repo: string, from: string | null, to: string): Generator<KeyChange> {
     const rootOf = (id: string) => {
