@@ -3,6 +3,7 @@
 import process from "node:process";
 import type { Command } from "./cli/command.ts";
 import { EXIT } from "./cli/exit.ts";
+import { usingDataDir } from "./cli/offline.ts";
 import { SERVE_OPTIONS, serveConfig } from "./config.ts";
 import { startServer } from "./server.ts";
 
@@ -22,7 +23,7 @@ export const serveCommand: Command = {
   ].join("\n"),
   async run(ctx) {
     const config = serveConfig(ctx.values);
-    const server = await startServer(config);
+    const server = await usingDataDir(config.dataDir, () => startServer(config));
     const { io } = ctx;
     // Secrets and notices go to stderr: stdout is the request log.
     if (server.adminToken) io.err(`strata: auth is on. Admin token (shown once; use it as access key and secret key): ${server.adminToken}`);

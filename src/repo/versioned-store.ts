@@ -72,8 +72,10 @@ export class VersionedStore {
   async deleteRepo(repo: string, force = false): Promise<void> {
     await this.locked(repo, () => {
       this.requireRepo(repo, "latest");
-      const branches = this.refs.list(REF.branches(repo), "latest");
-      if (branches.length && !force) throw new RepoError("RepoHasBranches", `repo ${repo} still has ${branches.length} branch(es)`);
+      const branches = this.refs.list<BranchRef>(REF.branches(repo), "latest");
+      // Empty branches (a new repo's master) go with it; ones with commits only when forced.
+      const used = branches.filter(([, b]) => b.head !== null || b.open);
+      if (used.length && !force) throw new RepoError("RepoHasBranches", `repo ${repo} still has ${used.length} branch(es) with commits`);
       return this.store.commit([
         ...branches.map(([key]) => ({ key, value: null })),
         ...uploadRemovals(this.refs, REF.uploads(repo)),

@@ -6,7 +6,7 @@ import { AccessControl, ROLES } from "../../repo/access.ts";
 import { Store } from "../../store/store.ts";
 import { StrataClient } from "../client.ts";
 import type { Command, CommandContext } from "../command.ts";
-import { DATA_DIR_OPTION, offline } from "../offline.ts";
+import { DATA_DIR_OPTION, usingDataDir } from "../offline.ts";
 import { emit, shortTime, table } from "../output.ts";
 
 interface UserJson {
@@ -27,7 +27,7 @@ interface TokenJson {
 async function withAuthApi<T>(ctx: CommandContext, fn: (client: StrataClient) => Promise<T>): Promise<T> {
   const dir = ctx.values["data-dir"] as string | undefined;
   if (dir === undefined) return fn(ctx.client());
-  return offline(dir, async () => {
+  return usingDataDir(dir, async () => {
     const store = Store.open(dir, { mustExist: true });
     try {
       return await fn(new StrataClient("http://offline.strata", undefined, undefined, offlineAuthApi(new AccessControl(store))));

@@ -4,13 +4,13 @@ import type { FsckReport } from "../../repo/fsck.ts";
 import type { GcReport } from "../../repo/gc.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { CliError, EXIT } from "../exit.ts";
-import { DATA_DIR_OPTION, offline } from "../offline.ts";
+import { DATA_DIR_OPTION, usingDataDir } from "../offline.ts";
 import { emit, humanSize } from "../output.ts";
 
 /** The report of fsck or gc: from the server, or made here on --data-dir (whose lock keeps a server away). */
 async function report<T>(ctx: CommandContext, task: "fsck" | "gc", local: (dir: string) => Promise<T>): Promise<T> {
   const dir = ctx.values["data-dir"] as string | undefined;
-  return dir === undefined ? ctx.client().admin<T>("POST", task) : offline(dir, () => local(dir));
+  return dir === undefined ? ctx.client().admin<T>("POST", task) : usingDataDir(dir, () => local(dir));
 }
 
 function fsckSummary(r: FsckReport): string[] {
