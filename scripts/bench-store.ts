@@ -103,7 +103,7 @@ async function benchWrites(): Promise<void> {
         `(ratio ${fmt(large.rate / small.rate, 2)}); fsyncs per write ${fmt(small.fsyncs, 2)} / ${fmt(large.fsyncs, 2)}`,
     );
   }
-  const head = svc.versions.headCommit("large", "main")!;
+  const head = svc.versions.headCommit("large", "main", "durable")!;
   const times: number[] = [];
   for (let i = 0; i < 50; i++) {
     const after = `data/${String(Math.floor(Math.random() * KEYS)).padStart(8, "0")}.bin`;
@@ -133,7 +133,7 @@ async function benchHistory(): Promise<void> {
     }),
   );
   console.log(`history: ${COMMITS} commits in ${fmt((now() - t) / 1000)} s`);
-  const head = svc.versions.headCommit("h", "main")!.id;
+  const head = svc.versions.headCommit("h", "main", "durable")!.id;
   // What GET ?versionId= does: resolve the commit, check it is in the branch's history, find the key, read it.
   const readAt = async (commit: string) => {
     if (!svc.versions.inHistory("h", "main", commit)) throw new Error("not in history");

@@ -3,7 +3,7 @@
 // else (repos, users and tokens, maintenance, jobs) an admin. As in S3, the role is per repo.
 import { type Role, roleAtLeast, type User } from "../repo/access.ts";
 import { AdminError } from "./errors.ts";
-import { parseRef } from "./refs.ts";
+import { parseRef } from "../repo/ref-names.ts";
 
 /** Who is calling: with auth off anyone may do anything; with it on, the user its credentials name (none: anonymous). */
 export type Caller = { authOn: false } | { authOn: true; user?: User };

@@ -7,7 +7,7 @@ import type { CommitRecord, VersionEntry } from "../repo/model.ts";
 import type { RepoService } from "../repo/service.ts";
 import { authorizeAdminCall, type Caller, mayList } from "./admin-access.ts";
 import { AdminError, errorResponse } from "./errors.ts";
-import { DEFAULT_BRANCH, parseBranchRef, parseRef, type Ref } from "./refs.ts";
+import { branchRef, commitRef, DEFAULT_BRANCH, parseBranchRef, parseRef, type Ref } from "../repo/ref-names.ts";
 
 export interface JobInput {
   ref: string;
@@ -110,8 +110,8 @@ export function createAdminApp(deps: AdminDeps): Hono<{ Variables: { caller: Cal
 
   // ---- repos ----
   app.get("/_strata/repos", (c) => {
-    const branches = vs.listBranches();
-    const repos = vs.listRepos().filter((r) => mayList(c.get("caller"), r.name)).map((r) => ({
+    const branches = vs.listBranches(undefined, "durable");
+    const repos = vs.listRepos("durable").filter((r) => mayList(c.get("caller"), r.name)).map((r) => ({
       name: r.name,
       created: iso(r.created),
       description: r.description,
@@ -135,8 +135,8 @@ export function createAdminApp(deps: AdminDeps): Hono<{ Variables: { caller: Cal
   // ---- branches ----
   app.get("/_strata/branches", (c) => {
     const repo = c.req.query("repo");
-    if (repo) vs.requireRepo(repo);
-    const visible = vs.listBranches(repo || undefined).filter((b) => mayList(c.get("caller"), b.repo));
+    if (repo) vs.requireRepo(repo, "durable");
+    const visible = vs.listBranches(repo || undefined, "durable").filter((b) => mayList(c.get("caller"), b.repo));
     return c.json({ branches: visible.map(branchJson) });
   });
   app.post("/_strata/branches", async (c) => {
@@ -144,17 +144,17 @@ export function createAdminApp(deps: AdminDeps): Hono<{ Variables: { caller: Cal
     const { repo, branch } = parseBranchRef(requireString(body, "ref"));
     const from = optionalString(body, "from");
     await vs.createBranch(repo, branch, from === undefined ? undefined : startingPoint(from, repo));
-    return c.json(branchJson({ repo, branch, ...vs.getBranch(repo, branch)! }), 201);
+    return c.json(branchJson({ repo, branch, ...vs.getBranch(repo, branch, "durable")! }), 201);
   });
   app.delete("/_strata/branches/:ref", async (c) => {
     const { repo, branch } = parseBranchRef(c.req.param("ref"));
-    const head = vs.requireBranch(repo, branch).head;
+    const head = vs.requireBranch(repo, branch, "durable").head;
     // Its commits stay in the repo (commits?repo=, branch create --from <head>), but the name that found them goes.
     if (head && c.req.query("force") !== "true") {
       throw new AdminError("BranchHasCommits", `branch ${branch}.${repo} has commits (head ${head}); delete it with force`, 409);
     }
     await vs.deleteBranch(repo, branch, { keepEmptyRepo: true });
-    return c.json({ deleted: `${branch}.${repo}`, head });
+    return c.json({ deleted: branchRef(repo, branch), head });
   });
 
   // ---- commits ----
@@ -162,7 +162,7 @@ export function createAdminApp(deps: AdminDeps): Hono<{ Variables: { caller: Cal
     const body = await jsonBody(c);
     const { repo, branch } = parseBranchRef(requireString(body, "ref"));
     const id = await vs.startCommit(repo, branch, optionalString(body, "message"));
-    return c.json({ id, repo, branch, ref: `${id}.${branch}.${repo}` }, 201);
+    return c.json({ id, repo, branch, ref: commitRef(repo, branch, id) }, 201);
   });
   app.post("/_strata/commits/finish", async (c) => {
     const body = await jsonBody(c);
@@ -172,7 +172,7 @@ export function createAdminApp(deps: AdminDeps): Hono<{ Variables: { caller: Cal
   app.post("/_strata/commits/drop", async (c) => {
     const body = await jsonBody(c);
     const { repo, branch } = parseBranchRef(requireString(body, "ref"));
-    const open = vs.requireBranch(repo, branch).open;
+    const open = vs.requireBranch(repo, branch, "durable").open;
     await vs.dropCommit(repo, branch);
     return c.json({ dropped: open?.id });
   });
@@ -186,12 +186,12 @@ export function createAdminApp(deps: AdminDeps): Hono<{ Variables: { caller: Cal
     const text = requireQuery(c, "ref");
     const ref = parseRef(text);
     const limit = numberQuery(c, "limit", 1000);
-    const open = ref.branch && !ref.commit ? vs.requireBranch(ref.repo, ref.branch).open : undefined;
+    const open = ref.branch && !ref.commit ? vs.requireBranch(ref.repo, ref.branch, "durable").open : undefined;
     const commits: unknown[] = open ? [{ id: open.id, repo: ref.repo, branch: ref.branch, parent: open.parent, started: iso(open.started), message: open.message, open: true }] : [];
     let commit = resolveCommit(ref, text);
     while (commit && commits.length < limit) {
       commits.push(commitJson(commit));
-      commit = commit.parent ? vs.findCommit(ref.repo, commit.parent) : undefined;
+      commit = commit.parent ? vs.findCommit(ref.repo, commit.parent, "durable") : undefined;
     }
     return c.json({ commits, truncated: commit !== undefined });
   });
@@ -264,7 +264,7 @@ export function createAdminApp(deps: AdminDeps): Hono<{ Variables: { caller: Cal
     }
     const outputText = requireString(body, "output");
     const output = { ref: outputText, ...parseBranchRef(outputText) };
-    vs.requireBranch(output.repo, output.branch);
+    vs.requireBranch(output.repo, output.branch, "durable");
     return c.json(await deps.jobs.start({ inputs, output, message: optionalString(body, "message") }), 201);
   });
   app.post("/_strata/jobs/:id/finish", async (c) => c.json(commitJson(await deps.jobs.finish(c.req.param("id")))));
@@ -281,14 +281,14 @@ export function createAdminApp(deps: AdminDeps): Hono<{ Variables: { caller: Cal
   /** The commit a ref names: the commit itself, or a branch's head (undefined while the branch has none). */
   function resolveCommit(ref: Ref, text: string): CommitRecord | undefined {
     if (ref.commit) {
-      const commit = vs.findCommit(ref.repo, ref.commit);
+      const commit = vs.findCommit(ref.repo, ref.commit, "durable");
       if (!commit || (ref.branch && !vs.inHistory(ref.repo, ref.branch, ref.commit))) {
         throw new AdminError("NoSuchCommit", `${text}: commit ${ref.commit} is not in ${ref.branch ? `the history of ${ref.branch}.${ref.repo}` : `repo ${ref.repo}`}`, 404);
       }
       return commit;
     }
-    vs.requireBranch(ref.repo, ref.branch!);
-    return vs.headCommit(ref.repo, ref.branch!);
+    vs.requireBranch(ref.repo, ref.branch!, "durable");
+    return vs.headCommit(ref.repo, ref.branch!, "durable");
   }
 
   function rootOf(ref: Ref, text: string): string | null {
@@ -311,7 +311,7 @@ function iso(ms: number): string {
 
 function branchJson(b: { repo: string; branch: string; created: number; head: string | null; open?: string | { id: string } }) {
   const open = typeof b.open === "object" ? b.open.id : b.open;
-  return { ref: `${b.branch}.${b.repo}`, repo: b.repo, branch: b.branch, created: iso(b.created), head: b.head, open };
+  return { ref: branchRef(b.repo, b.branch), repo: b.repo, branch: b.branch, created: iso(b.created), head: b.head, open };
 }
 
 function commitJson(c: CommitRecord) {

@@ -3,7 +3,7 @@
 import type { Context } from "hono";
 import { AccessError, type AccessErrorCode } from "../repo/access.ts";
 import { RepoError, type RepoErrorCode } from "../repo/errors.ts";
-import { RefSyntaxError } from "./refs.ts";
+import { RefSyntaxError } from "../repo/ref-names.ts";
 
 export class AdminError extends Error {
   constructor(readonly code: string, message: string, readonly status: number) {
@@ -44,5 +44,6 @@ export function errorResponse(err: unknown, c: Context): Response {
   if (err instanceof RepoError || err instanceof AccessError) return answer(err.code, err.message, statusOf(err.code));
   if (err instanceof RefSyntaxError) return answer("InvalidRef", err.message, 400);
   console.error("admin internal error:", err);
-  return answer("InternalError", "We encountered an internal error. Please try again.", 500);
+  // The log has the details; a client gets no internal message (paths, stack frames, store state).
+  return answer("InternalError", "internal error; the server log has the details", 500);
 }

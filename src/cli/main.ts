@@ -2,7 +2,7 @@
 // exit codes. The verb table is COMMANDS: a new verb is one more entry in a module under commands/.
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { RefSyntaxError } from "../admin/refs.ts";
+import { RefSyntaxError } from "../repo/ref-names.ts";
 import { DEFAULT_SERVER, StrataClient } from "./client.ts";
 import type { Command, Io, OptionSpec, OptionValues } from "./command.ts";
 import { authCommands } from "./commands/auth.ts";

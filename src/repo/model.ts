@@ -85,7 +85,7 @@ export interface UploadRef {
   created: number;
   template: Omit<ObjectManifest, "size" | "sha256" | "md5" | "etag" | "chunks" | "time" | "parts" | "checksums">;
   checksumAlgorithm?: string;
-  /** [authz] COMPOSITE or FULL_OBJECT, chosen at CreateMultipartUpload */
+  /** COMPOSITE or FULL_OBJECT, chosen at CreateMultipartUpload */
   checksumType?: "FULL_OBJECT" | "COMPOSITE";
 }
 
@@ -102,14 +102,3 @@ export interface PartRecord {
   chunks: ChunkRef[];
   time: number;
 }
-
-export const REF = {
-  repo: (repo: string) => `repo/${repo}`,
-  repos: () => "repo/",
-  branch: (repo: string, branch: string) => `branch/${repo}/${branch}`,
-  branches: (repo?: string) => (repo ? `branch/${repo}/` : "branch/"),
-  upload: (repo: string, branch: string, id: string) => `upload/${repo}/${branch}/${id}`,
-  uploads: (repo: string, branch?: string) => (branch ? `upload/${repo}/${branch}/` : `upload/${repo}/`),
-  part: (uploadId: string, n: number) => `part/${uploadId}/${String(n).padStart(5, "0")}`,
-  parts: (uploadId: string) => `part/${uploadId}/`,
-};

@@ -5,7 +5,8 @@ import { BlobCorruptError, BlobMissingError } from "../store/blob-store.ts";
 import type { BlobKind } from "../store/pack-format.ts";
 import type { Store } from "../store/store.ts";
 import { getJson } from "./blob-codec.ts";
-import { type BranchRef, type CommitRecord, type ObjectManifest, type PartRecord, REF, type RepoRef, type VersionEntry } from "./model.ts";
+import { type BranchRef, type CommitRecord, type ObjectManifest, type PartRecord, type RepoRef, type VersionEntry } from "./model.ts";
+import { parseRefKey } from "./ref-keys.ts";
 import { nodeLinks, type TreeNode } from "./tree.ts";
 
 export interface Unreachable {
@@ -54,7 +55,7 @@ export async function walkReachable(store: Store, options: { isDamaged?: (hash: 
   const reached = new Set<string>();
   const problems: Unreachable[] = [];
   const tasks: Task[] = [];
-  const refs = [...store.refs.list(""), ...store.refs.list("", "durable")];
+  const refs = [...store.refs.list("", "latest"), ...store.refs.list("", "durable")];
   const push = (hash: string | null | undefined, kind: BlobKind, ctx: Context) => {
     if (!hash || reached.has(hash)) return;
     reached.add(hash);
@@ -62,12 +63,12 @@ export async function walkReachable(store: Store, options: { isDamaged?: (hash: 
   };
   const report = (t: Task, problem: Unreachable["problem"]) => problems.push({ hash: t.hash, kind: t.kind, where: describe(t.ctx), problem });
   for (const [key, value] of refs) {
-    const [type, a, b] = key.split("/");
-    if (type === "repo") push((value as RepoRef).commits, "tree", { repo: a, index: true });
-    else if (type === "branch") {
+    const ref = parseRefKey(key);
+    if (ref?.kind === "repo") push((value as RepoRef).commits, "tree", { repo: ref.repo, index: true });
+    else if (ref?.kind === "branch") {
       const open = (value as BranchRef).open;
-      if (open) push(open.root, "tree", { repo: a, branch: b, commit: open.id });
-    } else if (type === "part") push(value as string, "part", { upload: a, part: Number(b) });
+      if (open) push(open.root, "tree", { repo: ref.repo, branch: ref.branch, commit: open.id });
+    } else if (ref?.kind === "part") push(value as string, "part", { upload: ref.upload, part: ref.part });
   }
 
   const read = <T>(t: Task): T | undefined => {

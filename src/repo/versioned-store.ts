@@ -3,16 +3,15 @@
 import { randomHex } from "../util/bytes.ts";
 import { KeyedMutex } from "../util/mutex.ts";
 import type { Store } from "../store/store.ts";
-import type { RefChange } from "../store/ref-journal.ts";
+import type { RefChange, RefView as View } from "../store/ref-journal.ts";
 import { getJson, putJson, putJsonSized } from "./blob-codec.ts";
 import { CommitGraph } from "./commit-graph.ts";
 import { RepoError } from "./errors.ts";
 import { uploadRemovals } from "./multipart.ts";
-import { type BranchRef, type CommitRecord, isLiveEntry, type ObjectManifest, REF, type RepoRef, type VersionEntry } from "./model.ts";
+import { type BranchRef, type CommitRecord, isLiveEntry, type ObjectManifest, type RepoRef, type VersionEntry } from "./model.ts";
+import { branchRef, COMMIT_ID, NAME_PATTERN } from "./ref-names.ts";
+import { parseRefKey, REF } from "./ref-keys.ts";
 import { Tree } from "./tree.ts";
-
-export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-export const COMMIT_ID = /^[0-9a-f]{32}$/;
 
 /** A write to one key: a new version (manifest hash with its size and ETag) or a deletion. */
 export type KeyWrite = { key: string; manifest: string; size: number; etag: string; time: number } | { key: string; delete: true; time: number };
@@ -22,7 +21,7 @@ export function newCommitId(now = Date.now()): string {
   return now.toString(16).padStart(12, "0").slice(-12) + randomHex(10);
 }
 
-type View = "latest" | "durable";
+
 
 export type KeyChange = { key: string; change: "added" | "changed" | "deleted"; before?: VersionEntry; after?: VersionEntry };
 
@@ -52,11 +51,11 @@ export class VersionedStore {
 
   // ---- repos ----
 
-  listRepos(view: View = "durable"): Array<{ name: string } & RepoRef> {
-    return this.refs.list<RepoRef>(REF.repos(), view).map(([k, v]) => ({ name: k.slice(REF.repos().length), ...v }));
+  listRepos(view: View): Array<{ name: string } & RepoRef> {
+    return this.refs.list<RepoRef>(REF.repos(), view).map(([k, v]) => ({ name: parseRefKey(k, "repo").repo, ...v }));
   }
 
-  getRepo(repo: string, view: View = "durable"): RepoRef | undefined {
+  getRepo(repo: string, view: View): RepoRef | undefined {
     return this.refs.get<RepoRef>(REF.repo(repo), view);
   }
 
@@ -86,14 +85,14 @@ export class VersionedStore {
 
   // ---- branches ----
 
-  listBranches(repo?: string, view: View = "durable"): BranchInfo[] {
+  listBranches(repo: string | undefined, view: View): BranchInfo[] {
     return this.refs.list<BranchRef>(REF.branches(repo), view).map(([k, v]) => {
-      const [, r, b] = k.split("/");
+      const { repo: r, branch: b } = parseRefKey(k, "branch");
       return { repo: r, branch: b, created: v.created, head: v.head, open: v.open?.id };
     });
   }
 
-  getBranch(repo: string, branch: string, view: View = "durable"): BranchRef | undefined {
+  getBranch(repo: string, branch: string, view: View): BranchRef | undefined {
     return this.refs.get<BranchRef>(REF.branch(repo, branch), view);
   }
 
@@ -140,30 +139,30 @@ export class VersionedStore {
   // ---- commits ----
 
   /** The commit with this id in repo, or undefined. */
-  findCommit(repo: string, id: string, view: View = "durable"): CommitRecord | undefined {
+  findCommit(repo: string, id: string, view: View): CommitRecord | undefined {
     if (!COMMIT_ID.test(id)) return undefined;
     return this.graph.find(this.getRepo(repo, view)?.commits ?? null, id);
   }
 
-  headCommit(repo: string, branch: string, view: View = "durable"): CommitRecord | undefined {
+  headCommit(repo: string, branch: string, view: View): CommitRecord | undefined {
     const head = this.getBranch(repo, branch, view)?.head;
     return head ? this.findCommit(repo, head, view) : undefined;
   }
 
   /** Whether commit id is the head of branch or one of its ancestors. */
   inHistory(repo: string, branch: string, id: string): boolean {
-    const head = this.headCommit(repo, branch);
-    const commit = this.findCommit(repo, id);
+    const head = this.headCommit(repo, branch, "durable");
+    const commit = this.findCommit(repo, id, "durable");
     if (!head || !commit) return false;
-    return this.graph.isAncestor(this.getRepo(repo)?.commits ?? null, commit, head);
+    return this.graph.isAncestor(this.getRepo(repo, "durable")?.commits ?? null, commit, head);
   }
 
   /** Commits of a branch, newest first. */
   *log(repo: string, branch: string): Generator<CommitRecord> {
-    let commit = this.headCommit(repo, branch);
+    let commit = this.headCommit(repo, branch, "durable");
     while (commit) {
       yield commit;
-      commit = commit.parent ? this.findCommit(repo, commit.parent) : undefined;
+      commit = commit.parent ? this.findCommit(repo, commit.parent, "durable") : undefined;
     }
   }
 
@@ -172,7 +171,7 @@ export class VersionedStore {
    * index) —, at most `limit` of them. Ids sort by time, so the index's order is the commits' order.
    */
   repoCommits(repo: string, limit: number): { commits: CommitRecord[]; truncated: boolean } {
-    const index = this.requireRepo(repo).commits;
+    const index = this.requireRepo(repo, "durable").commits;
     const newest: string[] = [];
     let total = 0;
     for (const [, hash] of this.commitIndex.scan(index)) {
@@ -186,7 +185,7 @@ export class VersionedStore {
   /** Keys added, changed or deleted between two commits of a repo; subtrees the commits share are skipped. */
   diff(repo: string, from: string | null, to: string): Generator<KeyChange> {
     const rootOf = (id: string) => {
-      const commit = this.findCommit(repo, id);
+      const commit = this.findCommit(repo, id, "durable");
       if (!commit) throw new RepoError("NoSuchCommit", `commit ${id} is not in repo ${repo}`);
       return commit.root;
     };
@@ -347,13 +346,13 @@ export class VersionedStore {
     return { record, durable };
   }
 
-  requireRepo(repo: string, view: View = "durable"): RepoRef {
+  requireRepo(repo: string, view: View): RepoRef {
     const ref = this.getRepo(repo, view);
     if (!ref) throw new RepoError("NoSuchRepo", `repo ${repo} does not exist`);
     return ref;
   }
 
-  requireBranch(repo: string, branch: string, view: View = "durable"): BranchRef {
+  requireBranch(repo: string, branch: string, view: View): BranchRef {
     const ref = this.getBranch(repo, branch, view);
     if (!ref) throw new RepoError("NoSuchBranch", `branch ${branch}.${repo} does not exist`);
     return ref;

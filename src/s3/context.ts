@@ -36,7 +36,7 @@ export interface S3Request {
   /** checksums verified on the body (algorithm → base64), complete once the body has been read to its end */
   verifiedChecksums: () => Record<string, string>;
   requestId: string;
-  /** [authz] set by authorization with auth on: the repos whose branches ListBuckets may show */
+  /** set by authorization with auth on: the repos whose branches ListBuckets may show */
   mayList?: (repo: string) => boolean;
 }
 

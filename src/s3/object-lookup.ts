@@ -18,8 +18,8 @@ export function findVersion(deps: S3Deps, bucket: string, key: string, versionId
   let root = view.root;
   if (versionId !== null && versionId !== "null") {
     const { repo, branch } = view.target;
-    const commit = vs.findCommit(repo, versionId);
-    const visible = commit && (view.target.anyBranch || (view.commit !== undefined && vs.graph.isAncestor(vs.getRepo(repo)?.commits ?? null, commit, vs.findCommit(repo, view.commit)!)));
+    const commit = vs.findCommit(repo, versionId, "durable");
+    const visible = commit && (view.target.anyBranch || (view.commit !== undefined && vs.graph.isAncestor(vs.getRepo(repo, "durable")?.commits ?? null, commit, vs.findCommit(repo, view.commit, "durable")!)));
     if (!visible) {
       throw new S3Error("NoSuchVersion", `The specified version does not exist: ${versionId} is not a commit in the history of ${branch}.${repo}.`, { Key: key, VersionId: versionId });
     }

@@ -21,7 +21,7 @@ async function withAccess<T>(dir: string, f: (a: AccessControl) => Promise<T> | 
   const store = Store.open(dir);
   try {
     const repos = new VersionedStore(store);
-    for (const repo of ["photos", "r1"]) if (!repos.getRepo(repo)) await repos.createRepo(repo);
+    for (const repo of ["photos", "r1"]) if (!repos.getRepo(repo, "latest")) await repos.createRepo(repo);
     return await f(new AccessControl(store));
   } finally {
     await store.close();

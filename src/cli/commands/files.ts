@@ -2,7 +2,7 @@
 // (a file is never read whole into memory); a folder put is one commit.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseBranchRef, splitRefPath } from "../../admin/refs.ts";
+import { parseBranchRef, splitRefPath } from "../../repo/ref-names.ts";
 import type { StrataClient } from "../client.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { CliError, EXIT, usageError } from "../exit.ts";

@@ -11,7 +11,7 @@ const OVERRIDES = ["content-type", "content-language", "expires", "cache-control
 
 function partRange(m: ObjectManifest, n: number): ByteRange {
   const sizes = m.parts ?? [m.size];
-  if (n > sizes.length) throw new S3Error("InvalidPartNumber", "The requested partnumber is not satisfiable", {}, 416);
+  if (n > sizes.length) throw new S3Error("InvalidPartNumber");
   const start = sizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
   return { start, end: start + sizes[n - 1] - 1 };
 }
