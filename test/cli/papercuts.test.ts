@@ -8,7 +8,7 @@ import { defaultConfig } from "../../src/config.ts";
 import { startServer, type StrataServer } from "../../src/server.ts";
 import { type Result, run } from "../helpers/process.ts";
 import { withServer } from "../helpers/server.ts";
-import { binaryInEmptyFolder, CLEAN_ENV, tempDir } from "./helpers.ts";
+import { binaryInEmptyFolder, CLEAN_ENV, ROOT, tempDir } from "./helpers.ts";
 
 let server: StrataServer;
 let dir: string;
@@ -121,3 +121,18 @@ test("the request log counts the bytes of XML answers and logs admin API request
   expect(records.find((r) => r.op === "Admin auth/tokens/:id")).toMatchObject({ method: "DELETE", status: 404 });
   expect(lines.join("\n")).not.toContain("strata_secret");
 });
+
+test("`npm run -s strata -- …` and bin/strata (what npm link puts on PATH) work in the caller's folder", async () => {
+  await server.repo.versions.createBranch("npmrepo", "master");
+  const caller = tempDir();
+  fs.writeFileSync(path.join(caller, "here.txt"), "relative to the caller");
+  const env = { PATH: `${path.join(ROOT, "node_modules/.bin")}:${process.env.PATH}`, HOME: process.env.HOME!, STRATA_SERVER: server.url };
+  const put = await run("npm", ["--prefix", ROOT, "run", "-s", "strata", "--", "put", "./here.txt", "master.npmrepo/"], { cwd: caller, env });
+  expect([put.code, put.stderr]).toEqual([0, ""]);
+  const linked = path.join(caller, "strata");
+  fs.symlinkSync(path.join(ROOT, "bin/strata"), linked);
+  const got = await run(linked, ["get", "master.npmrepo/here.txt", "./back.txt"], { cwd: caller, env });
+  expect(got.code).toBe(0);
+  expect(fs.readFileSync(path.join(caller, "back.txt"), "utf8")).toBe("relative to the caller");
+  fs.rmSync(caller, { recursive: true, force: true });
+}, 60_000);
