@@ -5,7 +5,6 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { listKeys } from "../src/repo/listing.ts";
 import type { ObjectManifest } from "../src/repo/model.ts";
 import { RepoService } from "../src/repo/service.ts";
 import type { KeyWrite } from "../src/repo/versioned-store.ts";
@@ -108,7 +107,7 @@ async function benchWrites(): Promise<void> {
   for (let i = 0; i < 50; i++) {
     const after = `data/${String(Math.floor(Math.random() * KEYS)).padStart(8, "0")}.bin`;
     t = now();
-    const page = listKeys(svc.versions.objects, head.root, { prefix: "data/", after, limit: 1000 });
+    const page = svc.versions.listKeys(svc.versions.snapshot("large", head.root, "durable"), { prefix: "data/", after, limit: 1000 });
     times.push(now() - t);
     if (page.entries.length === 0) throw new Error("empty page");
   }

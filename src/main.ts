@@ -6,6 +6,7 @@ import type { Io } from "./cli/command.ts";
 import { EXIT } from "./cli/exit.ts";
 import { COMMANDS, runCli } from "./cli/main.ts";
 import { serveCommand } from "./serve-command.ts";
+import { versionLine } from "./version.ts";
 
 let lastWrite: Promise<void> = Promise.resolve();
 let outputLost = false;
@@ -32,6 +33,10 @@ const io: Io = {
 if (process.env.INIT_CWD && process.env.npm_lifecycle_event === "strata") process.chdir(process.env.INIT_CWD);
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "--version" || argv[0] === "version") {
+    io.out(versionLine());
+    return EXIT.ok;
+  }
   const code = await runCli(argv, io, [serveCommand, ...COMMANDS]);
   await lastWrite;
   return outputLost && code === EXIT.ok ? EXIT.failure : code;

@@ -205,8 +205,8 @@ export function createAdminApp(deps: AdminDeps): Hono<{ Variables: { caller: Cal
   // ---- contents ----
   app.get("/_strata/objects", (c) => {
     const text = requireQuery(c, "ref");
-    const root = rootOf(parseRef(text), text);
-    const page = listKeys(vs.objects, root, {
+    const ref = parseRef(text);
+    const page = vs.listKeys(vs.snapshot(ref.repo, rootOf(ref, text), "durable"), {
       prefix: c.req.query("prefix") ?? "",
       delimiter: c.req.query("delimiter") || undefined,
       after: c.req.query("after") || undefined,
@@ -226,7 +226,8 @@ export function createAdminApp(deps: AdminDeps): Hono<{ Variables: { caller: Cal
     const limit = numberQuery(c, "limit", 100000);
     const changes: unknown[] = [];
     let truncated = false;
-    for (const d of deps.repo.diffContent(rootOf(parseRef(fromText), fromText), rootOf(parseRef(toText), toText))) {
+    const to = parseRef(toText);
+    for (const d of deps.repo.diffContent(to.repo, rootOf(parseRef(fromText), fromText), rootOf(to, toText))) {
       if (!d.key.startsWith(prefix)) continue;
       if (changes.length === limit) {
         truncated = true;
@@ -315,7 +316,7 @@ function branchJson(b: { repo: string; branch: string; created: number; head: st
 }
 
 function commitJson(c: CommitRecord) {
-  return { id: c.id, repo: c.repo, branch: c.branch, parent: c.parent, started: iso(c.started), finished: iso(c.time), message: c.message };
+  return { id: c.id, repo: c.repo, branch: c.branch, parent: c.parent, started: iso(c.started), finished: iso(c.time), message: c.message, author: c.author, purged: c.purged };
 }
 
 function versionJson(e: VersionEntry) {

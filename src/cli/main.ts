@@ -8,14 +8,14 @@ import type { Command, Io, OptionSpec, OptionValues } from "./command.ts";
 import { authCommands } from "./commands/auth.ts";
 import { commitCommands } from "./commands/commits.ts";
 import { fileCommands } from "./commands/files.ts";
+import { hashCommand } from "./commands/hash.ts";
 import { maintenanceCommands } from "./commands/maintenance.ts";
 import { repoCommands } from "./commands/repos.ts";
 import { runCommand } from "./commands/run.ts";
 import { CliError, EXIT, usageError } from "./exit.ts";
-import { versionLine } from "./version.ts";
 
 /** Every client verb; `serve` is added by the composition root (it needs the server). */
-export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...fileCommands, ...maintenanceCommands, runCommand, ...authCommands];
+export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...fileCommands, ...maintenanceCommands, hashCommand, runCommand, ...authCommands];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   server: { type: "string", help: `URL  the Strata server (default $STRATA_SERVER, else ${DEFAULT_SERVER})` },
@@ -127,10 +127,6 @@ export async function runCli(argv: string[], io: Io, commands: Command[] = COMMA
   const dashes = argv.indexOf("--");
   const head = dashes < 0 ? argv : argv.slice(0, dashes);
   const rest = dashes < 0 ? [] : argv.slice(dashes + 1);
-  if (head[0] === "--version" || head[0] === "version") {
-    io.out(versionLine());
-    return EXIT.ok;
-  }
   if (head.length === 0 || head[0] === "help" || head[0] === "--help" || head[0] === "-h") {
     const topic = head[0] === "help" ? findCommand(commands, head.slice(1)).command : undefined;
     (head.length === 0 ? io.err : io.out)(topic ? commandHelp(topic) : generalHelp(commands));

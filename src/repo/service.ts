@@ -1,7 +1,7 @@
 // Everything the protocol layers (S3, admin) need from the versioned model, behind one object.
 import type { Store } from "../store/store.ts";
 import { Manifests } from "./manifests.ts";
-import type { ObjectManifest } from "./model.ts";
+import type { ObjectManifest, VersionEntry } from "./model.ts";
 import { Multipart } from "./multipart.ts";
 import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
 import { type KeyChange, VersionedStore } from "./versioned-store.ts";
@@ -83,12 +83,13 @@ export class RepoService {
   }
 
   /**
-   * Keys whose bytes differ between two object trees, as a person reading a diff means it: a key written again
+   * Keys whose bytes differ between two object trees (purged versions of `repo` left out), as a person reading a diff means it: a key written again
    * with the same bytes (same manifest, or same size and chunks — chunks are content-addressed, their
    * boundaries set by the bytes alone) is no change, though it has a new version.
    */
-  diffContent(from: string | null, to: string | null): Generator<KeyChange> {
-    return this.versions.diffRoots(from, to, (a, b) => a.m === b.m || (a.s === b.s && this.sameChunks(a.m!, b.m!)));
+  diffContent(repo: string, from: string | null, to: string | null): Generator<KeyChange> {
+    const sameBytes = (a: VersionEntry, b: VersionEntry) => a.m === b.m || (a.s === b.s && this.sameChunks(a.m!, b.m!));
+    return this.versions.diffRoots(from, to, sameBytes, this.versions.snapshot(repo, null, "durable").purged);
   }
 
   private sameChunks(a: string, b: string): boolean {

@@ -27,6 +27,7 @@ export function createAuthorizer(access: AccessLookup): Authorizer {
     // Authentication already refused unknown keys; a token revoked in between is just as unknown.
     const user = access.userForToken(auth.accessKey);
     if (!user) throw new S3Error("InvalidAccessKeyId", undefined, { AWSAccessKeyId: auth.accessKey });
+    req.user = user.name;
     if (user.admin) return;
     const spec: OperationSpec = OPERATIONS[operation];
     if (spec.scope === "service") {
@@ -37,7 +38,8 @@ export function createAuthorizer(access: AccessLookup): Authorizer {
     if (spec.scope === "repo-or-new" && !deps.repo.versions.getRepo(target.repo, "durable")) {
       throw denied(`only an admin may create a new repo (${target.repo})`);
     }
-    requireRole(user, spec.role!, target.repo);
+    requireRole(user, spec.versionedRole && req.query.has("versionId") ? spec.versionedRole : spec.role!, target.repo);
+    req.mayPurge = roleAtLeast(user.roles[target.repo], "owner"); // DeleteObjects checks each entry with a version id
     if (spec.scope === "repo+source") requireRole(user, "reader", deps.buckets.resolve(parseCopySource(req.headers).bucket).repo);
   };
 }

@@ -2,6 +2,7 @@
 import type { S3Deps } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { checkConditions, findVersion, type ObjectVersion } from "./object-lookup.ts";
+import { versionIdParam } from "./version-id.ts";
 
 export interface CopySource extends ObjectVersion {
   bucket: string;
@@ -24,14 +25,14 @@ export function parseCopySource(headers: Headers): { bucket: string; key: string
   if (path.startsWith("/")) path = path.slice(1);
   const [bucket, key] = splitOnce(path, "/");
   if (!bucket || !key) throw malformed();
-  const versionId = queryPart ? new URLSearchParams(queryPart).get("versionId") ?? undefined : undefined;
+  const versionId = versionIdParam(queryPart ? new URLSearchParams(queryPart).get("versionId") : undefined);
   return { bucket, key, versionId };
 }
 
 /** The version the copy source names, once its x-amz-copy-source-if-* conditions hold. */
 export function readCopySource(headers: Headers, deps: S3Deps): CopySource {
   const { bucket, key, versionId } = parseCopySource(headers);
-  const version = findVersion(deps, bucket, key, versionId ?? null);
+  const version = findVersion(deps, bucket, key, versionId);
   checkConditions(headers, version.manifest.etag, version.entry.t, "x-amz-copy-source-");
   return { ...version, bucket, key, versionId };
 }

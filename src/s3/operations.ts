@@ -35,6 +35,11 @@ export interface OperationSpec {
   handler: S3Handler;
   /** the least role in the scope's repo (reader < writer < owner); admins may do everything */
   role?: Role;
+  /**
+   * the role instead when the request names a version id: deleting a version by id purges it for good, which AWS
+   * leaves to the bucket owner (s3:DeleteObjectVersion); DeleteObjects checks each entry that names one
+   */
+  versionedRole?: Role;
   scope: Scope;
 }
 
@@ -55,7 +60,7 @@ export const OPERATIONS = {
   HeadObject: { handler: getObject, role: "reader", scope: "repo" },
   PutObject: { handler: putObject, role: "writer", scope: "repo" },
   CopyObject: { handler: copyObject, role: "writer", scope: "repo+source" },
-  DeleteObject: { handler: deleteObject, role: "writer", scope: "repo" },
+  DeleteObject: { handler: deleteObject, role: "writer", versionedRole: "owner", scope: "repo" },
   CreateMultipartUpload: { handler: createMultipartUpload, role: "writer", scope: "repo" },
   UploadPart: { handler: uploadPart, role: "writer", scope: "repo" },
   UploadPartCopy: { handler: uploadPartCopy, role: "writer", scope: "repo+source" },

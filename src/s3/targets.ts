@@ -1,11 +1,13 @@
 // Resolving a request's bucket to what it reads (a tree at a commit) or writes (a branch).
 import { RepoError } from "../repo/errors.ts";
+import type { Snapshot } from "../repo/versioned-store.ts";
 import type { BucketTarget } from "./buckets.ts";
 import type { BucketResolver, S3Deps } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { notImplemented } from "./respond.ts";
 
-export interface ReadView {
+/** What a bucket shows: a tree (with the repo's purged versions left out, as a Snapshot) at a commit. */
+export interface ReadView extends Snapshot {
   target: BucketTarget;
   /** the tree the bucket shows */
   root: string | null;
@@ -69,12 +71,12 @@ function resolveView(deps: S3Deps, bucket: string): ReadView {
     if (!commit || (!target.anyBranch && !vs.inHistory(target.repo, target.branch, target.commit))) {
       throw noSuchBucket(target.name, `commit ${target.commit} is not in the history of ${target.anyBranch ? `repo ${target.repo}` : `${target.branch}.${target.repo}`}`);
     }
-    return { target, root: commit.root, commit: commit.id };
+    return { target, ...vs.snapshot(target.repo, commit.root, "durable"), commit: commit.id };
   }
   const open = target.readsOpenCommit ? vs.getBranch(target.repo, target.branch, "durable")?.open : undefined;
-  if (open) return { target, root: open.root, commit: open.id };
+  if (open) return { target, ...vs.snapshot(target.repo, open.root, "durable"), commit: open.id };
   const head = vs.headCommit(target.repo, target.branch, "durable");
-  return { target, root: head?.root ?? null, commit: head?.id };
+  return { target, ...vs.snapshot(target.repo, head?.root ?? null, "durable"), commit: head?.id };
 }
 
 /** A branch bucket that may be written; commit buckets are read-only. */
@@ -105,7 +107,7 @@ export function fromRepoError(err: RepoError, bucket?: string): S3Error {
     case "BranchExists":
       return new S3Error("BucketAlreadyOwnedByYou", undefined, bucket ? { BucketName: bucket } : {});
     case "BranchNotEmpty":
-      return new S3Error("BucketNotEmpty", undefined, bucket ? { BucketName: bucket } : {});
+      return new S3Error("BucketNotEmpty", `The bucket you tried to delete is not empty: ${err.message}`, bucket ? { BucketName: bucket } : {});
     case "InvalidName":
       return new S3Error("InvalidBucketName", err.message);
     case "NoSuchCommit":

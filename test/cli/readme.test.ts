@@ -124,6 +124,7 @@ test("every example in the CLI table runs", async () => {
     }
     fs.mkdirSync(path.join(cwd, "photos"));
     fs.writeFileSync(path.join(cwd, "photos", "new.jpg"), "new");
+    fs.writeFileSync(path.join(cwd, "photo.jpg"), "a photo");
     const stopped = Store.open(path.join(cwd, "strata-data")); // a stopped server's data dir, for the offline verbs
     await stopped.close();
     const strata = (args: string[]) => run(path.join(BIN_DIR, "bun"), [path.join(ROOT, "src/main.ts"), ...args], { cwd, env: { PATH: process.env.PATH!, STRATA_SERVER: server.url } });

@@ -1,11 +1,13 @@
 // GetObject and HeadObject: conditional, ranged, by part, by version, with response-* overrides.
 import type { ObjectManifest } from "../../repo/model.ts";
+import { versionIdOf } from "../../repo/purges.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { objectHeaders } from "../object-headers.ts";
 import { checkConditions, findVersion } from "../object-lookup.ts";
 import { partNumber } from "../list-params.ts";
 import { type ByteRange, parseRange } from "../ranges.ts";
+import { versionIdParam } from "../version-id.ts";
 
 const OVERRIDES = ["content-type", "content-language", "expires", "cache-control", "content-disposition", "content-encoding"];
 
@@ -17,9 +19,9 @@ function partRange(m: ObjectManifest, n: number): ByteRange {
 }
 
 export function getObject(req: S3Request, deps: S3Deps): Response {
-  const { entry, manifest } = findVersion(deps, req.bucket!, req.key!, req.query.get("versionId"));
+  const { entry, manifest } = findVersion(deps, req.bucket!, req.key!, versionIdParam(req.query.get("versionId")));
   const headers = objectHeaders(manifest, entry.t);
-  headers["x-amz-version-id"] = entry.c;
+  headers["x-amz-version-id"] = versionIdOf(entry);
   checkConditions(req.headers, manifest.etag, entry.t);
   const byPart = req.query.has("partNumber");
   const range = byPart ? partRange(manifest, partNumber(req.query)) : parseRange(req.headers.get("range"), manifest.size);

@@ -1,5 +1,6 @@
 // Multipart uploads. Parts are chunk lists; completing concatenates them into one manifest, copying nothing.
 import type { ObjectManifest, PartRecord } from "../../repo/model.ts";
+import { versionIdOf } from "../../repo/purges.ts";
 import { bytesDigest, digestOfDigests, ObjectTooLargeError, type StoredBytes } from "../../repo/objects.ts";
 import { isoTime } from "../../util/time.ts";
 import type { S3Deps, S3Request } from "../context.ts";
@@ -83,7 +84,7 @@ export async function uploadPartCopy(req: S3Request, deps: S3Deps): Promise<Resp
   const part = partRecord(stored, etag);
   await storePart(deps, upload, n, part);
   return xmlResponse("CopyPartResult", { ETag: quoteEtag(etag), LastModified: isoTime(part.time) }, {
-    headers: { "x-amz-copy-source-version-id": source.entry.c },
+    headers: { "x-amz-copy-source-version-id": versionIdOf(source.entry) },
   });
 }
 
@@ -131,7 +132,7 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
     parts: parts.map((p) => p.size),
     ...(checksum && { checksums: { [checksum.algorithm]: checksum.value }, checksumType: checksum.type }),
   };
-  const commit = await commitObject(req, deps, target, manifest);
+  const versionHeaders = await commitObject(req, deps, target, manifest);
   await deps.repo.multipart.remove(target.repo, target.branch, id);
   return xmlResponse("CompleteMultipartUploadResult", {
     Location: `/${target.name}/${encodeURIComponent(req.key!)}`,
@@ -139,7 +140,7 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
     Key: req.key,
     ETag: quoteEtag(etag),
     ...(checksum && { [checksumElement(checksum.algorithm)]: checksum.value, ChecksumType: checksum.type }),
-  }, { headers: { "x-amz-version-id": commit } });
+  }, { headers: versionHeaders });
 }
 
 export async function abortMultipartUpload(req: S3Request, deps: S3Deps): Promise<Response> {
