@@ -1,46 +1,33 @@
 // What a new user runs into at the edges: output into slow pipes, group help, exit codes, data dirs that are
 // missing, files or in use, diffs of unchanged bytes, maintenance summaries, the request log, --version.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { defaultConfig } from "../../src/config.ts";
-import { startServer, type StrataServer } from "../../src/server.ts";
-import { type Result, run } from "../helpers/process.ts";
-import { withServer } from "../helpers/server.ts";
-import { binaryInEmptyFolder, CLEAN_ENV, ROOT, tempDir } from "./helpers.ts";
+import { startServer } from "../../src/server.ts";
+import { run } from "../helpers/process.ts";
+import { binaryAndServer, CLEAN_ENV, ROOT, tempDir } from "./helpers.ts";
 
-let server: StrataServer;
-let dir: string;
-let bin: string;
-beforeAll(async () => {
-  server = await withServer();
-  ({ dir, bin } = await binaryInEmptyFolder());
-}, 120_000);
-afterAll(async () => {
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const strata = (args: string[], env: Record<string, string> = {}): Promise<Result> =>
-  run(bin, args, { cwd: dir, env: { ...CLEAN_ENV, STRATA_SERVER: server.url, ...env } });
+const t = binaryAndServer();
+const strata = t.strata;
 
 test("output into a slow pipe is complete and exits 0; a closed pipe is a failure", async () => {
-  for (let i = 0; i < 400; i++) await server.repo.putObject("piped", "master", `k${i}`, new TextEncoder().encode(String(i))).catch(async (err) => {
+  for (let i = 0; i < 400; i++) await t.server.repo.putObject("piped", "master", `k${i}`, new TextEncoder().encode(String(i))).catch(async (err) => {
     if (i > 0) throw err;
-    await server.repo.versions.createBranch("piped", "master");
-    await server.repo.putObject("piped", "master", `k${i}`, new TextEncoder().encode(String(i)));
+    await t.server.repo.versions.createBranch("piped", "master");
+    await t.server.repo.putObject("piped", "master", `k${i}`, new TextEncoder().encode(String(i)));
   });
-  const file = path.join(dir, "commits.json");
-  const toFile = await run("sh", ["-c", `"${bin}" commit list master.piped --json > "${file}"`], { cwd: dir, env: { ...CLEAN_ENV, STRATA_SERVER: server.url } });
+  const file = path.join(t.dir, "commits.json");
+  const toFile = await run("sh", ["-c", `"${t.bin}" commit list master.piped --json > "${file}"`], { cwd: t.dir, env: { ...CLEAN_ENV, STRATA_SERVER: t.server.url } });
   expect(toFile.code).toBe(0);
   const size = fs.statSync(file).size;
   expect(size).toBeGreaterThan(65536);
-  const piped = await run("sh", ["-c", `"${bin}" commit list master.piped --json | (sleep 1; wc -c); exit \${PIPESTATUS:-0}`], { cwd: dir, env: { ...CLEAN_ENV, STRATA_SERVER: server.url } });
+  const piped = await run("sh", ["-c", `"${t.bin}" commit list master.piped --json | (sleep 1; wc -c); exit \${PIPESTATUS:-0}`], { cwd: t.dir, env: { ...CLEAN_ENV, STRATA_SERVER: t.server.url } });
   expect(Number(piped.stdout.trim())).toBe(size);
-  const status = await run("bash", ["-c", `"${bin}" commit list master.piped --json | (sleep 1; wc -c >/dev/null); echo "\${PIPESTATUS[0]}"`], { cwd: dir, env: { ...CLEAN_ENV, STRATA_SERVER: server.url } });
+  const status = await run("bash", ["-c", `"${t.bin}" commit list master.piped --json | (sleep 1; wc -c >/dev/null); echo "\${PIPESTATUS[0]}"`], { cwd: t.dir, env: { ...CLEAN_ENV, STRATA_SERVER: t.server.url } });
   expect(status.stdout.trim()).toBe("0");
-  const closed = await run("bash", ["-c", `"${bin}" commit list master.piped --json | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { cwd: dir, env: { ...CLEAN_ENV, STRATA_SERVER: server.url } });
+  const closed = await run("bash", ["-c", `"${t.bin}" commit list master.piped --json | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { cwd: t.dir, env: { ...CLEAN_ENV, STRATA_SERVER: t.server.url } });
   expect(closed.stdout.trim()).not.toBe("0");
 }, 60_000);
 
@@ -57,8 +44,8 @@ test("`strata <group> --help` lists the group and exits 0; --version is package.
 });
 
 test("get of a missing key says not found (exit 3), also to stdout", async () => {
-  await server.repo.versions.createBranch("gets", "master");
-  for (const dest of ["-", path.join(dir, "out.txt")]) {
+  await t.server.repo.versions.createBranch("gets", "master");
+  for (const dest of ["-", path.join(t.dir, "out.txt")]) {
     const r = await strata(["get", "master.gets/missing.txt", dest]);
     expect([r.code, r.stderr]).toEqual([3, expect.stringContaining("no such object")]);
   }
@@ -66,7 +53,7 @@ test("get of a missing key says not found (exit 3), also to stdout", async () =>
 
 test("fsck, gc and auth offline: a missing dir or a file is exit 2 and creates nothing; a dir in use is exit 4", async () => {
   const missing = path.join(tempDir(), "mistyped");
-  const file = path.join(dir, "a-file");
+  const file = path.join(t.dir, "a-file");
   fs.writeFileSync(file, "x");
   for (const args of [["fsck"], ["gc"], ["auth", "user", "list"], ["auth", "enable"]]) {
     const r = await strata([...args, "--data-dir", missing]);
@@ -74,19 +61,19 @@ test("fsck, gc and auth offline: a missing dir or a file is exit 2 and creates n
     expect(fs.existsSync(missing)).toBe(false);
     expect((await strata([...args, "--data-dir", file])).code).toBe(2);
   }
-  const inUse = await strata(["fsck", "--data-dir", server.dataDir]);
+  const inUse = await strata(["fsck", "--data-dir", t.server.dataDir]);
   expect([inUse.code, inUse.stderr]).toEqual([4, expect.stringContaining("in use")]);
-  expect((await strata(["serve", "--data-dir", server.dataDir, "--port", "0"])).code).toBe(4);
+  expect((await strata(["serve", "--data-dir", t.server.dataDir, "--port", "0"])).code).toBe(4);
   expect((await strata(["serve", "--data-dir", file, "--port", "0"])).stderr).toContain("is a file");
   const both = await strata(["serve", "--ephemeral", "--data-dir", missing]);
   expect([both.code, both.stderr]).toEqual([2, expect.stringContaining("--ephemeral")]);
 });
 
 test("diff leaves out keys written again with the same bytes", async () => {
-  await server.repo.versions.createBranch("same", "master");
-  const first = await server.repo.putObject("same", "master", "a.txt", new TextEncoder().encode("same bytes"));
-  await server.repo.putObject("same", "master", "a.txt", new TextEncoder().encode("same bytes"), { contentType: "text/plain" });
-  await server.repo.putObject("same", "master", "b.txt", new TextEncoder().encode("new"));
+  await t.server.repo.versions.createBranch("same", "master");
+  const first = await t.server.repo.putObject("same", "master", "a.txt", new TextEncoder().encode("same bytes"));
+  await t.server.repo.putObject("same", "master", "a.txt", new TextEncoder().encode("same bytes"), { contentType: "text/plain" });
+  await t.server.repo.putObject("same", "master", "b.txt", new TextEncoder().encode("new"));
   const r = await strata(["diff", `${first.commit}.same`, "master.same", "--json"]);
   expect(JSON.parse(r.stdout).changes.map((c: { key: string }) => c.key)).toEqual(["b.txt"]);
 });
@@ -124,10 +111,10 @@ test("the request log counts the bytes of XML answers and logs admin API request
 });
 
 test("`npm run -s strata -- …` and bin/strata (what npm link puts on PATH) work in the caller's folder", async () => {
-  await server.repo.versions.createBranch("npmrepo", "master");
+  await t.server.repo.versions.createBranch("npmrepo", "master");
   const caller = tempDir();
   fs.writeFileSync(path.join(caller, "here.txt"), "relative to the caller");
-  const env = { PATH: `${path.join(ROOT, "node_modules/.bin")}:${process.env.PATH}`, HOME: process.env.HOME!, STRATA_SERVER: server.url };
+  const env = { PATH: `${path.join(ROOT, "node_modules/.bin")}:${process.env.PATH}`, HOME: process.env.HOME!, STRATA_SERVER: t.server.url };
   const put = await run("npm", ["--prefix", ROOT, "run", "-s", "strata", "--", "put", "./here.txt", "master.npmrepo/"], { cwd: caller, env });
   expect([put.code, put.stderr]).toEqual([0, ""]);
   const linked = path.join(caller, "strata");
