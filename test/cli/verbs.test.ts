@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { COMMANDS } from "../../src/cli/main.ts";
 import { binaryAndServer } from "./helpers.ts";
-import { freePort, run } from "../helpers/process.ts";
+import { freePort } from "../helpers/process.ts";
 
 const t = binaryAndServer();
 const strata = t.strata;
