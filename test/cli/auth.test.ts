@@ -104,6 +104,11 @@ test("live: every auth verb against a running server with an admin's keys; a rea
   expect((await strata(["commit", "start", "master.photos"], rita)).code).toBe(6);
   expect((await strata(["auth", "user", "list"], rita)).code).toBe(6);
   expect((await strata(["gc"], rita)).code).toBe(6);
+  // A writer may open and drop commits (its JSON body is read by both the role check and the route).
+  expect((await strata(["auth", "grant", "rita", "writer", "photos"], { ...at, ...admin })).code).toBe(0);
+  expect((await strata(["commit", "start", "master.photos", "-m", "by rita"], rita)).code).toBe(0);
+  expect((await strata(["commit", "drop", "master.photos"], rita)).code).toBe(0);
+  expect((await strata(["branch", "create", "dev.photos"], rita)).code).toBe(6); // owner's
   // Revoked live: the token stops working at once.
   expect((await strata(["auth", "token", "revoke", made.token], { ...at, ...admin })).code).toBe(0);
   expect((await strata(["log", "photos"], rita)).code).toBe(6);
