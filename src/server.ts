@@ -1,4 +1,5 @@
-// Composition root of a running server: open the store, build the S3 and admin apps, serve both on one port.
+// Composition root of a running server: open the store, build the S3 endpoint and the admin API into the one
+// server app (server-app.ts), serve it on one port.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -16,6 +17,7 @@ import { serve } from "./runtime/serve.ts";
 import { createAuthRoutes } from "./admin/auth-routes.ts";
 import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
 import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
+import { createServerApp } from "./server-app.ts";
 import { parseBucket } from "./s3/buckets.ts";
 import { authenticate } from "./s3/auth/authenticate.ts";
 import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
@@ -80,7 +82,6 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const admin = createAdminApp({
     repo,
     jobs,
-    metrics: () => metrics.render(),
     identify: (raw) => identifyCaller(raw, access),
     auth: createAuthRoutes(access.access, { enabled: access.enabled, required: access.required }),
     observe: (e) => {
@@ -88,15 +89,11 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
       log?.(requestLogLine({ id: randomHex(8), ...e }));
     },
   });
-
-  const fetch = (raw: Request) => {
-    const url = new URL(raw.url);
-    return isAdminRequest(raw, url, domains) ? admin.fetch(raw) : s3(raw, url);
-  };
+  const app = createServerApp({ s3, admin, metrics: () => metrics.render(), domains });
 
   let server;
   try {
-    server = serve({ port: config.port, hostname: bind, fetch, tls });
+    server = serve({ port: config.port, hostname: bind, fetch: app.fetch, tls });
   } catch (err) {
     await repo.close();
     throw err;
@@ -119,18 +116,6 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
       if (config.ephemeral) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * `/_strata/...` is always the admin API (no bucket starts with `_`). Bare `/healthz` and `/metrics` are too when
- * they are plain path-style GETs without a query: `aws s3 ls s3://metrics` always sends one, so a bucket of that
- * name stays reachable.
- */
-function isAdminRequest(raw: Request, url: URL, domains: string[]): boolean {
-  if (url.pathname.startsWith("/_strata/")) return true;
-  if (raw.method !== "GET" || url.search !== "" || (url.pathname !== "/healthz" && url.pathname !== "/metrics")) return false;
-  const hostname = (raw.headers.get("host") ?? url.host).replace(/:\d+$/, "").toLowerCase();
-  return !domains.some((d) => hostname.endsWith(`.${d}`));
 }
 
 /** Feeds each S3 request's outcome to the metrics and the request log. */

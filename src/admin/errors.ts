@@ -16,6 +16,7 @@ export function statusOf(code: RepoErrorCode | AccessErrorCode): number {
     case "NoSuchRepo":
     case "NoSuchBranch":
     case "NoSuchCommit":
+    case "NoSuchVersion":
     case "NoSuchUpload":
     case "NoSuchUser":
     case "NoSuchToken":

@@ -215,7 +215,8 @@ export class VersionedStore {
    * older in the branch's history, so shared whenever the newest one is.
    */
   private versionOnlyHere(repo: string, branch: string, ref: BranchRef): { key: string; version: string } | undefined {
-    const { root, head } = this.workingBase(repo, ref);
+    const head = ref.head ? this.findCommit(repo, ref.head, "latest") : undefined;
+    const root = this.workingBase(repo, ref).root;
     const index = this.requireRepo(repo, "latest").commits;
     let fork: CommitRecord | undefined;
     for (const other of this.listBranches(repo, "latest")) {

@@ -35,7 +35,7 @@ export function createAuthorizer(access: AccessLookup): Authorizer {
       return;
     }
     const target = deps.buckets.resolve(req.bucket!);
-    if (spec.scope === "repo-or-new" && !deps.repo.versions.getRepo(target.repo, "durable")) {
+    if (spec.scope === "repo-or-new" && !deps.repo.hasRepo(target.repo)) {
       throw denied(`only an admin may create a new repo (${target.repo})`);
     }
     requireRole(user, spec.versionedRole && req.query.has("versionId") ? spec.versionedRole : spec.role!, target.repo);

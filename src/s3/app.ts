@@ -1,6 +1,6 @@
-// The S3 endpoint: addressing (path and virtual-host style), dispatch, errors, request ids.
-// A plain fetch handler rather than a Hono app: S3 has one route (every path), so a router only added a
-// dispatch, a context object and a second URL parse to each request (see README, dependencies).
+// The S3 endpoint: addressing (path and virtual-host style), dispatch, errors, request ids. A fetch handler that
+// the server app (server-app.ts) mounts as its catch-all route: S3 has one route (every path), and the
+// operations table (operations.ts) does the dispatch.
 import { RepoError } from "../repo/errors.ts";
 import { randomHex } from "../util/bytes.ts";
 import { classify, OPERATIONS, unsupportedSubresource } from "./operations.ts";
@@ -52,11 +52,12 @@ const REQUEST_ID_PREFIX = randomHex(4).toUpperCase();
 let requestCount = 0;
 const nextRequestId = () => REQUEST_ID_PREFIX + (requestCount++).toString(16).toUpperCase().padStart(8, "0");
 
-/** The S3 endpoint's request handler; `url` is the request's URL when the caller has parsed it already. */
-export type S3Endpoint = (raw: Request, url?: URL) => Promise<Response>;
+/** The S3 endpoint's request handler. */
+export type S3Endpoint = (raw: Request) => Promise<Response>;
 
 export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoint {
-  return async (raw, url = new URL(raw.url)) => {
+  return async (raw) => {
+    const url = new URL(raw.url);
     const started = performance.now();
     const req: S3Request = {
       method: raw.method,
