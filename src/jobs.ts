@@ -10,7 +10,7 @@ import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
 import { createServerApp } from "./server-app.ts";
 import type { BucketTarget } from "./s3/buckets.ts";
 import type { BucketResolver, S3Config } from "./s3/context.ts";
-import type { RequestAuthOptions } from "./s3/request-auth.ts";
+import { ANY_CREDENTIALS } from "./s3/auth/types.ts";
 import { S3Error } from "./s3/errors.ts";
 import { noSuchBucket } from "./s3/targets.ts";
 import { randomHex } from "./util/bytes.ts";
@@ -35,9 +35,8 @@ export interface JobEndpointOptions {
   s3Config: S3Config;
   hostname: string;
   tls?: { cert: string; key: string };
-  auth: RequestAuthOptions;
-  /** with auth on, a job's endpoint takes only the job's own access key */
-  authEnabled: boolean;
+  /** whether auth is on when a job starts: then its endpoint takes only the job's own access key, else any */
+  authEnabled: () => boolean;
   /** the server's request observer: the same metrics and log lines as the main endpoint */
   observe: S3AppOptions["observe"];
 }
@@ -53,14 +52,14 @@ export class JobEndpoints implements JobHost {
     const commit = await vs.startCommit(repo, branch, spec.message, { empty: true });
     const id = randomHex(8);
     const accessKey = `job-${id}`;
-    const auth: Pick<S3AppOptions, "auth" | "authorize"> = this.o.authEnabled
+    const auth: Pick<S3AppOptions, "auth" | "authorize"> = this.o.authEnabled()
       ? {
         auth: { secretFor: (key) => (key === accessKey ? key : undefined) },
         authorize: (result) => {
           if (result.kind !== "signed") throw new S3Error("AccessDenied", `This job endpoint takes the job's access key (${accessKey}).`);
         },
       }
-      : { auth: this.o.auth };
+      : { auth: ANY_CREDENTIALS };
     const s3 = createS3Endpoint({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(spec) }, { domains: [], observe: this.o.observe, ...auth });
     let server: RunningServer;
     try {

@@ -1,10 +1,11 @@
 // The admin JSON API under /_strata/ (a bucket name can't start with `_`): repos, branches, commits, listing,
 // history, diff, maintenance and sidecar jobs. The `strata` CLI is its client; errors are {error: {code, message}}.
 import { Hono, type Context } from "hono";
-import { RepoError } from "../repo/errors.ts";
+import { matchedRoutes } from "hono/route";
 import type { CommitInfo, RepoService, Snapshot, VersionSummary } from "../repo/service.ts";
-import { AdminError, statusOf } from "./errors.ts";
-import { branchRef, commitRef, parseBranchRef, parseRef, type Ref, RefSyntaxError } from "../repo/ref-names.ts";
+import { authorizeAdminCall, type Caller, mayList } from "./admin-access.ts";
+import { AdminError, errorResponse } from "./errors.ts";
+import { branchRef, commitRef, DEFAULT_BRANCH, parseBranchRef, parseRef, type Ref } from "../repo/ref-names.ts";
 
 export interface JobInput {
   ref: string;
@@ -47,26 +48,62 @@ const INPUT_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 export interface AdminDeps {
   repo: RepoService;
   jobs: JobHost;
-  /** Verifies the caller (the auth layer's SigV4 check); throws to refuse. Unset: the API is open like S3 without --auth. */
-  authorize?: (raw: Request) => Promise<void> | void;
-  /** users, tokens and roles under /_strata/auth (they check admin Bearer tokens themselves) */
+  /** Who is calling (the auth layer's signature or Bearer token check); throws to refuse. Unset: anyone, as S3 without --auth. */
+  identify?: (raw: Request) => Promise<Caller>;
+  /** users, tokens and roles under /_strata/auth */
   auth?: Hono;
+  /** each /_strata/ request's outcome, for the request log and metrics (operation: the route, never its values) */
+  observe?: (event: AdminRequestEvent) => void;
 }
 
+export interface AdminRequestEvent {
+  operation: string;
+  method: string;
+  status: number;
+  bytesIn: number;
+  bytesOut: number;
+  ms: number;
+}
+
+const OPEN: Caller = { authOn: false };
+
 export function createAdminApp(deps: AdminDeps): Hono {
-  const app = new Hono();
+  const app = new Hono<{ Variables: { caller: Caller } }>();
   const vs = deps.repo;
 
-  if (deps.auth) app.route("/_strata/auth", deps.auth);
+  if (deps.observe) {
+    const observe = deps.observe;
+    app.use("/_strata/*", async (c, next) => {
+      const started = performance.now();
+      await next();
+      // The route's pattern, not its path: a path may hold a token (DELETE /auth/tokens/<token>).
+      const route = matchedRoutes(c).filter((r) => r.method !== "ALL").at(-1)?.path ?? "/_strata/*";
+      // Admin answers are small JSON documents: counting their bytes costs a copy, not a stream.
+      const bytesOut = c.res.body ? (await c.res.clone().arrayBuffer()).byteLength : 0;
+      observe({
+        operation: `Admin ${route.replace(/^\/_strata\//, "")}`,
+        method: c.req.method,
+        status: c.res.status,
+        bytesIn: Number(c.req.header("content-length") ?? 0) || 0,
+        bytesOut,
+        ms: performance.now() - started,
+      });
+    });
+  }
+
+
   app.use("/_strata/*", async (c, next) => {
-    await deps.authorize?.(c.req.raw);
+    const caller = (await deps.identify?.(c.req.raw)) ?? OPEN;
+    await authorizeAdminCall(caller, { method: c.req.method, path: c.req.path, query: (name) => c.req.query(name), body: () => jsonBody(c) });
+    c.set("caller", caller);
     await next();
   });
+  if (deps.auth) app.route("/_strata/auth", deps.auth);
 
   // ---- repos ----
   app.get("/_strata/repos", (c) => {
     const branches = vs.listBranches();
-    const repos = vs.listRepos().map((r) => ({
+    const repos = vs.listRepos().filter((r) => mayList(c.get("caller"), r.name)).map((r) => ({
       name: r.name,
       created: iso(r.created),
       description: r.description,
@@ -78,7 +115,9 @@ export function createAdminApp(deps: AdminDeps): Hono {
     const body = await jsonBody(c);
     const name = requireString(body, "name");
     await vs.createRepo(name, optionalString(body, "description"));
-    return c.json({ name }, 201);
+    // As `aws s3 mb s3://name` does: a repo is its master branch's bucket, so a new one has that branch.
+    await vs.createBranch(name, DEFAULT_BRANCH);
+    return c.json({ name, branches: [DEFAULT_BRANCH] }, 201);
   });
   app.delete("/_strata/repos/:name", async (c) => {
     await vs.deleteRepo(c.req.param("name"), c.req.query("force") === "true");
@@ -89,7 +128,8 @@ export function createAdminApp(deps: AdminDeps): Hono {
   app.get("/_strata/branches", (c) => {
     const repo = c.req.query("repo");
     if (repo) vs.requireRepo(repo);
-    return c.json({ branches: vs.listBranches(repo || undefined).map(branchJson) });
+    const visible = vs.listBranches(repo || undefined).filter((b) => mayList(c.get("caller"), b.repo));
+    return c.json({ branches: visible.map(branchJson) });
   });
   app.post("/_strata/branches", async (c) => {
     const body = await jsonBody(c);
@@ -108,8 +148,13 @@ export function createAdminApp(deps: AdminDeps): Hono {
   });
   app.delete("/_strata/branches/:ref", async (c) => {
     const { repo, branch } = parseBranchRef(c.req.param("ref"));
+    const head = vs.requireBranch(repo, branch).head;
+    // Its commits stay in the repo (commits?repo=, branch create --from <head>), but the name that found them goes.
+    if (head && c.req.query("force") !== "true") {
+      throw new AdminError("BranchHasCommits", `branch ${branch}.${repo} has commits (head ${head}); delete it with force`, 409);
+    }
     await vs.deleteBranch(repo, branch, { keepEmptyRepo: true });
-    return c.json({ deleted: branchRef(repo, branch) });
+    return c.json({ deleted: branchRef(repo, branch), head });
   });
 
   // ---- commits ----
@@ -133,6 +178,11 @@ export function createAdminApp(deps: AdminDeps): Hono {
   });
   // History from a ref (a branch's head or a commit), newest first; a branch's open commit comes first.
   app.get("/_strata/commits", (c) => {
+    const all = c.req.query("repo");
+    if (all) {
+      const { commits, truncated } = vs.repoCommits(all, numberQuery(c, "limit", 1000));
+      return c.json({ commits: commits.map(commitJson), truncated });
+    }
     const text = requireQuery(c, "ref");
     const ref = parseRef(text);
     const limit = numberQuery(c, "limit", 1000);
@@ -225,14 +275,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
   app.all("/_strata/*", () => {
     throw new AdminError("NotFound", "no such admin endpoint", 404);
   });
-  app.onError((err, c) => {
-    if (err instanceof AdminError) return c.json({ error: { code: err.code, message: err.message } }, err.status as 400);
-    if (err instanceof RepoError) return c.json({ error: { code: err.code, message: err.message } }, statusOf(err.code) as 400);
-    if (err instanceof RefSyntaxError) return c.json({ error: { code: "InvalidRef", message: err.message } }, 400);
-    console.error("admin internal error:", err);
-    // The log has the details; a client gets no internal message (paths, stack frames, store state).
-    return c.json({ error: { code: "InternalError", message: "internal error; the server log has the details" } }, 500);
-  });
+  app.onError(errorResponse);
 
   /** The commit a ref names: the commit itself, or a branch's head (undefined while the branch has none). */
   function resolveCommit(ref: Ref, text: string): CommitInfo | undefined {
@@ -260,7 +303,8 @@ export function createAdminApp(deps: AdminDeps): Hono {
     return ref.commit ? { commit: ref.commit } : { branch: ref.branch };
   }
 
-  return app;
+  // The caller variable is set and read only inside this app.
+  return app as unknown as Hono;
 }
 
 function iso(ms: number): string {

@@ -191,6 +191,11 @@ export class RepoService {
     return this.versions.headCommit(repo, branch, "durable");
   }
 
+  /** Every finished commit of a repo, newest first, on a branch or not (a deleted branch's too); at most `limit`. */
+  repoCommits(repo: string, limit: number): { commits: CommitInfo[]; truncated: boolean } {
+    return this.versions.repoCommits(repo, limit);
+  }
+
   /** Whether the commit is the head of the branch or one of its ancestors. */
   inHistory(repo: string, branch: string, commit: string): boolean {
     return this.versions.inHistory(repo, branch, commit);
@@ -294,9 +299,15 @@ export class RepoService {
     return this.versions.objects.count(snapshot.root);
   }
 
-  /** Keys whose content differs between two snapshots of a repo (purged versions left out), with their versions before and after. */
+  /**
+   * Keys whose bytes differ between two snapshots of a repo (purged versions left out), with their versions before
+   * and after, as a person reading a diff means it: a key written again with the same bytes (same manifest, or
+   * same size and chunks — chunks are content-addressed, their boundaries set by the bytes alone) is no change,
+   * though it has a new version.
+   */
   *diffContents(from: Snapshot, to: Snapshot): Generator<{ key: string; change: "added" | "changed" | "deleted"; before?: VersionSummary; after?: VersionSummary }> {
-    for (const d of this.versions.diffRoots(from.root, to.root, (x, y) => x.m === y.m, to.purged)) {
+    const sameBytes = (x: VersionEntry, y: VersionEntry) => x.m === y.m || (x.s === y.s && this.sameChunks(x.m!, y.m!));
+    for (const d of this.versions.diffRoots(from.root, to.root, sameBytes, to.purged)) {
       yield { key: d.key, change: d.change, before: d.before && summaryOf(d.key, d.before), after: d.after && summaryOf(d.key, d.after) };
     }
   }
@@ -449,6 +460,12 @@ export class RepoService {
   /** Forgets an upload and its parts. */
   removeUpload(branch: BranchId, id: string): Promise<void> {
     return this.multipart.remove(branch.repo, branch.branch, id);
+  }
+
+  private sameChunks(a: string, b: string): boolean {
+    const x = this.manifests.get(a).chunks;
+    const y = this.manifests.get(b).chunks;
+    return x.length === y.length && x.every(([hash], i) => hash === y[i][0]);
   }
 
   // ---- maintenance ----

@@ -135,8 +135,10 @@ export class VersionedStore {
   async deleteRepo(repo: string, force = false): Promise<void> {
     await this.locked(repo, () => {
       this.requireRepo(repo, "latest");
-      const branches = this.refs.list(REF.branches(repo), "latest");
-      if (branches.length && !force) throw new RepoError("RepoHasBranches", `repo ${repo} still has ${branches.length} branch(es)`);
+      const branches = this.refs.list<BranchRef>(REF.branches(repo), "latest");
+      // Empty branches (a new repo's master) go with it; ones with commits only when forced.
+      const used = branches.filter(([, b]) => b.head !== null || b.open);
+      if (used.length && !force) throw new RepoError("RepoHasBranches", `repo ${repo} still has ${used.length} branch(es) with commits`);
       return this.store.commit([
         ...branches.map(([key]) => ({ key, value: null })),
         ...uploadRemovals(this.refs, REF.uploads(repo)),
@@ -301,6 +303,22 @@ export class VersionedStore {
       yield commit;
       commit = commit.parent ? this.findCommit(repo, commit.parent, "durable") : undefined;
     }
+  }
+
+  /**
+   * Every finished commit of a repo, newest first — on a branch or not (a deleted branch's stay in the repo's
+   * index) —, at most `limit` of them. Ids sort by time, so the index's order is the commits' order.
+   */
+  repoCommits(repo: string, limit: number): { commits: CommitRecord[]; truncated: boolean } {
+    const index = this.requireRepo(repo, "durable").commits;
+    const newest: string[] = [];
+    let total = 0;
+    for (const [, hash] of this.commitIndex.scan(index)) {
+      newest.push(hash);
+      if (newest.length > limit) newest.shift();
+      total++;
+    }
+    return { commits: newest.reverse().map((hash) => this.graph.read(hash)), truncated: total > limit };
   }
 
   /** Keys added, changed or deleted between two commits of a repo; subtrees the commits share are skipped. */

@@ -96,7 +96,8 @@ const hmacSha256Hex = (key: Uint8Array, text: string): string => createHmac("sha
  * signers encode it and, when a client sent a differently encoded path, exactly as sent: both name
  * the same key, and both need the secret to produce.
  */
-function verify(req: RequestView, s: Signed, secret: string): SigV4Context {
+function verify(req: RequestView, s: Signed, secret: string | undefined): SigV4Context | undefined {
+  if (secret === undefined) return undefined;
   const scope = `${s.credential.date}/${s.credential.region}/${s.credential.service}/aws4_request`;
   const signingKey = signingKeyFor(secret, s.credential);
   const paths = [canonicalPath(req.rawPath)];
@@ -117,7 +118,9 @@ function verify(req: RequestView, s: Signed, secret: string): SigV4Context {
   throw new S3Error("SignatureDoesNotMatch");
 }
 
-function secretOf(options: AuthOptions, accessKey: string): string {
+/** The secret to verify with; undefined when any credentials are accepted (auth off). */
+export function secretOf(options: AuthOptions, accessKey: string): string | undefined {
+  if (options.anyCredentials?.()) return undefined;
   const secret = options.secretFor(accessKey);
   if (secret === undefined) throw new S3Error("InvalidAccessKeyId");
   return secret;
