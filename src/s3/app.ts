@@ -81,7 +81,7 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
       const spec = OPERATIONS[op];
       const credentials = "credentials" in spec ? spec.credentials : "request";
       const auth = credentials === "none" ? { kind: "anonymous" as const } : await authenticateRequest(req, raw, options.auth);
-      if (credentials === "form") req.formAuth = { secretFor: options.auth.secretFor, authorize: (signer) => options.authorize?.(signer, op, req, deps) };
+      if (credentials === "form") req.formAuth = { credentials: options.auth, authorize: (signer) => options.authorize?.(signer, op, req, deps) };
       else options.authorize?.(auth, op, req, deps);
       response = await spec.handler(req, deps);
     } catch (err) {

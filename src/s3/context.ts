@@ -1,7 +1,7 @@
 // What every S3 operation receives: the parsed request and the services behind it.
 import type { CorsRule } from "../repo/model.ts";
 import type { RepoService } from "../repo/service.ts";
-import type { AuthResult } from "./auth/types.ts";
+import type { AuthResult, CredentialCheck } from "./auth/types.ts";
 import type { BucketTarget } from "./buckets.ts";
 
 export interface S3Config {
@@ -50,7 +50,7 @@ export interface S3Request {
    * POST Object only: a form upload carries its credentials in its fields, not in headers, so the operation
    * verifies the policy's signature with these secrets and then authorizes the signer itself.
    */
-  formAuth?: { secretFor(accessKey: string): string | undefined; authorize(auth: AuthResult): void };
+  formAuth?: { credentials: CredentialCheck; authorize(auth: AuthResult): void };
 }
 
 export interface S3Deps {

@@ -122,7 +122,7 @@ describe("a public branch (PutBucketAcl public-read by its owner)", () => {
 
 describe("strata branch public <branch.repo> on|off (admin API), and CreateBucket x-amz-acl", () => {
   const strata = (args: string[]) =>
-    run("bun", [path.resolve(import.meta.dir, "../../src/main.ts"), ...args, "--server", server.url], {
+    run(process.execPath, [path.resolve(import.meta.dir, "../../src/main.ts"), ...args, "--server", server.url], {
       env: { ...process.env, AWS_ACCESS_KEY_ID: server.tokens.admin, AWS_SECRET_ACCESS_KEY: server.tokens.admin },
     });
 

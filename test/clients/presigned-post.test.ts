@@ -10,6 +10,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { parseXml } from "../../src/s3/xml.ts";
 import type { StrataServer } from "../../src/server.ts";
 import { withServer } from "../helpers/server.ts";
+import { withAuthServer } from "../auth/helpers.ts";
 import { expectError, http, type S3Http } from "../s3/http.ts";
 import { AWS_ENV, missing, run } from "./tools.ts";
 
@@ -129,11 +130,25 @@ describe("createPresignedPost (@aws-sdk/s3-presigned-post)", () => {
   });
 });
 
-test.skipIf(missing("python3"))("boto3 generate_presigned_post: every condition, met and violated once, nothing stored", async () => {
-  const r = await run("python3", [path.join(import.meta.dir, "presigned_post.py"), server.url], { env: AWS_ENV });
-  if (r.code !== 0) throw new Error(`presigned_post.py failed:\n${r.stdout}\n${r.stderr}`);
-  expect(r.stdout).toMatch(/^ok \d+ checks/m);
+test.skipIf(missing("python3"))("boto3 generate_presigned_post with auth on: every condition, met and violated once, nothing stored", async () => {
+  const authed = await withAuthServer("boto-forms");
+  try {
+    const r = await run("python3", [path.join(import.meta.dir, "presigned_post.py"), authed.url, authed.tokens.admin], { env: AWS_ENV });
+    if (r.code !== 0) throw new Error(`presigned_post.py failed:\n${r.stdout}\n${r.stderr}`);
+    expect(r.stdout).toMatch(/^ok \d+ checks/m);
+  } finally {
+    await authed.stop();
+  }
 }, 60_000);
+
+test("with auth off a form's credentials are not checked, its form is: any key pair uploads, a malformed credential does not", async () => {
+  const form = await createPresignedPost(
+    new S3Client({ endpoint: server.url, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "AKIAREALLOOKING", secretAccessKey: "anything" } }),
+    { Bucket: "forms", Key: "any-key.txt" },
+  );
+  expect((await post(form.url, form.fields, "x")).status).toBe(204);
+  await expectError(await post(form.url, { ...form.fields, "X-Amz-Credential": "garbage" }, "x"), 400, "InvalidArgument");
+});
 
 function withoutKey(fields: Record<string, string>): Record<string, string> {
   const { key: _, ...rest } = fields;

@@ -1,7 +1,8 @@
 """boto3's generate_presigned_post (SigV4, and SigV2 with signature_version "s3") against Strata's POST Object.
 
 Every condition S3 supports is met once and violated once (AWS: "Creating a POST policy"); a violation must
-answer S3's error and store nothing. Usage: python3 presigned_post.py ENDPOINT. Prints "ok <n> checks".
+answer S3's error and store nothing. Usage: python3 presigned_post.py ENDPOINT TOKEN, against a server with auth
+on (with auth off any credentials pass, so a wrong signature could not be told apart). Prints "ok <n> checks".
 """
 import base64
 import html
@@ -14,11 +15,12 @@ import urllib3
 from botocore.config import Config
 
 endpoint = sys.argv[1]
+token = sys.argv[2]
 
 
 def client(signature_version="s3v4"):
     return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                        aws_access_key_id="x", aws_secret_access_key="x",
+                        aws_access_key_id=token, aws_secret_access_key=token,
                         config=Config(signature_version=signature_version, s3={"addressing_style": "path"},
                                       retries={"max_attempts": 1}))
 
@@ -91,8 +93,8 @@ violations = [
     ("success_action_status", lambda: send(post, change={"success_action_status": "200"}), 403, "AccessDenied", '"$success_action_status"'),
     ("acl", lambda: send(post, change={"acl": "public-read"}), 403, "AccessDenied", '["eq", "$acl", "private"]'),
     ("x-amz-date", lambda: send(post, change={"x-amz-date": post["fields"]["x-amz-date"][:9] + "000000Z"}), 403, "AccessDenied", '"$x-amz-date"'),
-    # the credential names the signing key: another one cannot verify the signature
-    ("x-amz-credential", lambda: send(post, change={"x-amz-credential": post["fields"]["x-amz-credential"].replace("x/", "y/", 1)}), 403, "SignatureDoesNotMatch", None),
+    # the credential names the signing key: an unknown one is refused
+    ("x-amz-credential", lambda: send(post, change={"x-amz-credential": "y" + post["fields"]["x-amz-credential"][len(token):]}), 403, "InvalidAccessKeyId", None),
     ("x-amz-algorithm", lambda: send(post, change={"x-amz-algorithm": "AWS4-HMAC-SHA1"}), 400, "InvalidArgument", None),
     ("a field the policy does not name", lambda: send(post, change={"x-amz-meta-extra": "1"}), 403, "AccessDenied", "Extra input fields: x-amz-meta-extra"),
     ("signature", lambda: send(post, change={"x-amz-signature": "0" * 64}), 403, "SignatureDoesNotMatch", None),

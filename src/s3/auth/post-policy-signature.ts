@@ -5,7 +5,7 @@
 import { createHmac } from "node:crypto";
 import { timingSafeEqualText } from "../../util/bytes.ts";
 import { S3Error } from "../errors.ts";
-import { parseAmzDate, parseCredential, signingKeyFor, V4_ALGORITHM } from "./sigv4.ts";
+import { parseAmzDate, parseCredential, secretOf, signingKeyFor, V4_ALGORITHM } from "./sigv4.ts";
 import type { AuthOptions, AuthResult } from "./types.ts";
 
 /** A form field by its name, which S3 matches case-insensitively. */
@@ -16,12 +16,6 @@ const missingField = (name: string) =>
     ArgumentName: name,
     ArgumentValue: "",
   });
-
-function secretOf(options: AuthOptions, accessKey: string): string {
-  const secret = options.secretFor(accessKey);
-  if (secret === undefined) throw new S3Error("InvalidAccessKeyId", undefined, { AWSAccessKeyId: accessKey });
-  return secret;
-}
 
 const mismatch = (policy: string, accessKey: string) => new S3Error("SignatureDoesNotMatch", undefined, { AWSAccessKeyId: accessKey, StringToSign: policy });
 
@@ -43,17 +37,22 @@ export function verifyPostSignature(field: FieldLookup, policy: string, options:
     if (parseAmzDate(amzDate) === undefined || amzDate.slice(0, 8) !== credential.date) {
       throw new S3Error("InvalidArgument", "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\" and on the credential's date.", { ArgumentName: "x-amz-date", ArgumentValue: amzDate });
     }
-    const key = signingKeyFor(secretOf(options, credential.accessKey), credential);
-    const expected = createHmac("sha256", key).update(policy).digest("hex");
-    if (!timingSafeEqualText(expected, signature.trim().toLowerCase())) throw mismatch(policy, credential.accessKey);
+    // Auth off (any credentials): the form and date are checked, the signature's value can't be.
+    const secret = secretOf(options, credential.accessKey);
+    if (secret !== undefined) {
+      const expected = createHmac("sha256", signingKeyFor(secret, credential)).update(policy).digest("hex");
+      if (!timingSafeEqualText(expected, signature.trim().toLowerCase())) throw mismatch(policy, credential.accessKey);
+    }
     return { kind: "signed", accessKey: credential.accessKey, scheme: "post-policy" };
   }
   const accessKey = field("awsaccesskeyid");
   if (accessKey !== undefined) {
     const signature = field("signature");
     if (signature === undefined) throw missingField("Signature");
-    const expected = createHmac("sha1", secretOf(options, accessKey)).update(policy).digest("base64");
-    if (!timingSafeEqualText(expected, signature.trim())) throw mismatch(policy, accessKey);
+    const secret = secretOf(options, accessKey);
+    if (secret !== undefined && !timingSafeEqualText(createHmac("sha1", secret).update(policy).digest("base64"), signature.trim())) {
+      throw mismatch(policy, accessKey);
+    }
     return { kind: "signed", accessKey, scheme: "post-policy" };
   }
   if (field("x-amz-signature") !== undefined || field("signature") !== undefined) throw missingField(field("signature") !== undefined ? "AWSAccessKeyId" : "X-Amz-Algorithm");

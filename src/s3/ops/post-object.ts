@@ -41,7 +41,7 @@ export async function postObject(req: S3Request, deps: S3Deps): Promise<Response
   if (policyText === undefined && SIGNATURE_FIELDS.some((name) => fields.has(name))) {
     throw new S3Error("InvalidArgument", "Bucket POST must contain a field named 'policy'.  If it is specified, please check the order of the fields.", { ArgumentName: "policy", ArgumentValue: "" });
   }
-  const auth = verifyPostSignature((name) => fields.get(name), policyText ?? "", { secretFor: req.formAuth!.secretFor });
+  const auth = verifyPostSignature((name) => fields.get(name), policyText ?? "", req.formAuth!.credentials);
   req.formAuth!.authorize(auth);
   const target = writeTarget(deps, req.bucket!);
   const range = policyText === undefined ? undefined : checkPolicy(parsePolicy(policyText), { bucket: req.bucket!, fields: new Map([...fields, ["key", key]]), now: Date.now() });
