@@ -191,7 +191,8 @@ describe("minio client", () => {
     const left: string[] = [];
     for await (const o of mc.listObjectsV2("minio-js", "", true)) left.push((o as { name: string }).name);
     expect(left).toEqual([]);
-    await mc.removeBucket("minio-js");
-    expect(await mc.bucketExists("minio-js")).toBe(false);
+    // The removes left delete markers over versions still there to read: removing the bucket would lose them.
+    expect(await mc.removeBucket("minio-js").then(() => "removed", (e) => String(e))).toContain("not empty");
+    expect(await mc.bucketExists("minio-js")).toBe(true);
   }, 60_000);
 });

@@ -20,13 +20,14 @@ function versionXml(key: string, e: VersionEntry, latest: boolean): string {
 }
 
 /**
- * Where a page resumes inside key-marker's history: after the version version-id-marker names, or (when that one
- * was purged since) at the first version older than it; commit ids sort by time along a key's history.
+ * Where a page resumes inside key-marker's history: after the version version-id-marker names or, when that one
+ * was purged since, at the first version older than it (commit ids sort by time; ids of one millisecond do not,
+ * so the comparison is used only when the marker's version is gone).
  */
-function pastMarker(versionMarker: string): (e: VersionEntry) => "skip" | "resume-after" | "resume-at" {
+function pastMarker(versionMarker: string, markerExists: boolean): (e: VersionEntry) => "skip" | "resume-after" | "resume-at" {
   return (e) => {
     if (versionIdOf(e) === versionMarker) return "resume-after";
-    return versionMarker !== NULL_VERSION && e.c < versionMarker ? "resume-at" : "skip";
+    return !markerExists && versionMarker !== NULL_VERSION && e.c < versionMarker ? "resume-at" : "skip";
   };
 }
 
@@ -47,7 +48,7 @@ export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
   let next: { key: string; version: string } | undefined;
   // With a version-id-marker, resume inside key-marker's history; otherwise after key-marker (or its folder).
   const bound = keyMarker && versionMarker ? { from: keyMarker } : keyMarker ? { after: keyMarker } : {};
-  const resume = versionMarker ? pastMarker(versionMarker) : undefined;
+  const resume = versionMarker ? pastMarker(versionMarker, deps.repo.versions.findVersion(view, keyMarker, versionMarker) !== undefined) : undefined;
   let skipping = resume !== undefined;
   let count = 0;
   for (const item of deps.repo.versions.listVersions(view, { prefix, delimiter, ...bound })) {
