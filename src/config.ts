@@ -14,6 +14,8 @@ export interface ServerConfig {
   auth: boolean;
   /** extra host names for virtual-host style addressing besides localhost */
   domains: string[];
+  /** origins allowed by the default CORS rule of every bucket without rules of its own ("*": any) */
+  corsOrigins: string[];
   quiet: boolean;
 }
 
@@ -39,6 +41,7 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   "--tls-key": { key: "tlsKey", env: "STRATA_TLS_KEY", kind: "string", help: "PEM private key file for --tls-cert" },
   "--auth": { key: "auth", env: "STRATA_AUTH", kind: "boolean", help: "require tokens (see `strata auth`)" },
   "--domain": { key: "domains", env: "STRATA_DOMAINS", kind: "list", help: "host name for virtual-host style buckets (repeatable; localhost always)" },
+  "--cors-origin": { key: "corsOrigins", env: "STRATA_CORS_ORIGINS", kind: "list", help: "let this browser origin use every bucket without CORS rules of its own (repeatable; '*' for any; local development)" },
   "--quiet": { key: "quiet", env: "STRATA_QUIET", kind: "boolean", help: "no per-request log lines" },
 };
 
@@ -53,6 +56,7 @@ export function defaultConfig(): ServerConfig {
     hashEngine: "auto",
     auth: false,
     domains: [],
+    corsOrigins: [],
     quiet: false,
   };
 }

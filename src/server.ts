@@ -1,4 +1,5 @@
-// Composition root of a running server: open the store, build the S3 and admin apps, serve both on one port.
+// Composition root of a running server: open the store, build the S3 endpoint and the admin API into the one
+// server app (server-app.ts), serve it on one port.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,7 +16,9 @@ import { serve } from "./runtime/serve.ts";
 import { createAuthRoutes } from "./admin/auth-routes.ts";
 import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
 import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
+import { createServerApp } from "./server-app.ts";
 import { parseBucket } from "./s3/buckets.ts";
+import { defaultCorsRule } from "./s3/cors.ts";
 import { authenticate } from "./s3/auth/authenticate.ts";
 import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
 import { S3Error } from "./s3/errors.ts";
@@ -45,7 +48,12 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const repo = new RepoService(store);
   const access = await setupServerAuth(store, config.auth);
   if (access.adminToken) console.log(`Auth is on. Admin token (shown once; use it as access key and secret key): ${access.adminToken}`);
-  const s3Config = { ...DEFAULT_S3_CONFIG, region: config.region, etagMode: config.etagMode };
+  const s3Config = {
+    ...DEFAULT_S3_CONFIG,
+    region: config.region,
+    etagMode: config.etagMode,
+    defaultCors: config.corsOrigins.length ? [defaultCorsRule(config.corsOrigins)] : undefined,
+  };
   const tls = config.tlsCert && config.tlsKey
     ? { cert: fs.readFileSync(config.tlsCert, "utf8"), key: fs.readFileSync(config.tlsKey, "utf8") }
     : undefined;
@@ -72,19 +80,14 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const admin = createAdminApp({
     repo,
     jobs,
-    metrics: () => metrics.render(),
     authorize: (raw) => authorizeAdmin(raw, requestAuth, access),
     auth: createAuthRoutes(access.access, { enabled: () => access.enabled }),
   });
-
-  const fetch = (raw: Request) => {
-    const url = new URL(raw.url);
-    return isAdminRequest(raw, url, domains) ? admin.fetch(raw) : s3(raw, url);
-  };
+  const app = createServerApp({ s3, admin, metrics: () => metrics.render(), domains });
 
   let server;
   try {
-    server = serve({ port: config.port, hostname: config.bind, fetch, tls });
+    server = serve({ port: config.port, hostname: config.bind, fetch: app.fetch, tls });
   } catch (err) {
     await repo.close();
     throw err;
@@ -104,18 +107,6 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
       if (config.ephemeral) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * `/_strata/...` is always the admin API (no bucket starts with `_`). Bare `/healthz` and `/metrics` are too when
- * they are plain path-style GETs without a query: `aws s3 ls s3://metrics` always sends one, so a bucket of that
- * name stays reachable.
- */
-function isAdminRequest(raw: Request, url: URL, domains: string[]): boolean {
-  if (url.pathname.startsWith("/_strata/")) return true;
-  if (raw.method !== "GET" || url.search !== "" || (url.pathname !== "/healthz" && url.pathname !== "/metrics")) return false;
-  const hostname = (raw.headers.get("host") ?? url.host).replace(/:\d+$/, "").toLowerCase();
-  return !domains.some((d) => hostname.endsWith(`.${d}`));
 }
 
 /** Feeds each S3 request's outcome to the metrics and the request log. */

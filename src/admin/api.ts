@@ -2,8 +2,7 @@
 // history, diff, maintenance and sidecar jobs. The `strata` CLI is its client; errors are {error: {code, message}}.
 import { Hono, type Context } from "hono";
 import { RepoError } from "../repo/errors.ts";
-import type { CommitRecord, VersionEntry } from "../repo/model.ts";
-import type { RepoService } from "../repo/service.ts";
+import type { CommitInfo, RepoService, Snapshot, VersionSummary } from "../repo/service.ts";
 import { AdminError, statusOf } from "./errors.ts";
 import { branchRef, commitRef, parseBranchRef, parseRef, type Ref, RefSyntaxError } from "../repo/ref-names.ts";
 
@@ -37,7 +36,7 @@ export interface JobInfo extends JobSpec {
 /** Serves jobs' private S3 endpoints (lives in the composition root, which may start servers). */
 export interface JobHost {
   start(spec: JobSpec): Promise<JobInfo>;
-  finish(id: string): Promise<CommitRecord>;
+  finish(id: string): Promise<CommitInfo>;
   drop(id: string): Promise<void>;
   list(): JobInfo[];
 }
@@ -48,7 +47,6 @@ const INPUT_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 export interface AdminDeps {
   repo: RepoService;
   jobs: JobHost;
-  metrics: () => string;
   /** Verifies the caller (the auth layer's SigV4 check); throws to refuse. Unset: the API is open like S3 without --auth. */
   authorize?: (raw: Request) => Promise<void> | void;
   /** users, tokens and roles under /_strata/auth (they check admin Bearer tokens themselves) */
@@ -57,13 +55,7 @@ export interface AdminDeps {
 
 export function createAdminApp(deps: AdminDeps): Hono {
   const app = new Hono();
-  const vs = deps.repo.versions;
-
-  app.get("/healthz", (c) => c.text("ok\n"));
-  app.get("/_strata/healthz", (c) => c.text("ok\n"));
-  const metrics = (c: Context) => c.body(deps.metrics(), 200, { "content-type": "text/plain; version=0.0.4" });
-  app.get("/metrics", metrics);
-  app.get("/_strata/metrics", metrics);
+  const vs = deps.repo;
 
   if (deps.auth) app.route("/_strata/auth", deps.auth);
   app.use("/_strata/*", async (c, next) => {
@@ -73,8 +65,8 @@ export function createAdminApp(deps: AdminDeps): Hono {
 
   // ---- repos ----
   app.get("/_strata/repos", (c) => {
-    const branches = vs.listBranches(undefined, "durable");
-    const repos = vs.listRepos("durable").map((r) => ({
+    const branches = vs.listBranches();
+    const repos = vs.listRepos().map((r) => ({
       name: r.name,
       created: iso(r.created),
       description: r.description,
@@ -96,15 +88,23 @@ export function createAdminApp(deps: AdminDeps): Hono {
   // ---- branches ----
   app.get("/_strata/branches", (c) => {
     const repo = c.req.query("repo");
-    if (repo) vs.requireRepo(repo, "durable");
-    return c.json({ branches: vs.listBranches(repo || undefined, "durable").map(branchJson) });
+    if (repo) vs.requireRepo(repo);
+    return c.json({ branches: vs.listBranches(repo || undefined).map(branchJson) });
   });
   app.post("/_strata/branches", async (c) => {
     const body = await jsonBody(c);
     const { repo, branch } = parseBranchRef(requireString(body, "ref"));
     const from = optionalString(body, "from");
     await vs.createBranch(repo, branch, from === undefined ? undefined : startingPoint(from, repo));
-    return c.json(branchJson({ repo, branch, ...vs.getBranch(repo, branch, "durable")! }), 201);
+    return c.json(branchJson(vs.requireBranch(repo, branch)), 201);
+  });
+  // A public branch may be read and listed through S3 without credentials (canned ACL public-read), its commits too.
+  app.put("/_strata/branches/:ref/public", async (c) => {
+    const body = await jsonBody(c);
+    const { repo, branch } = parseBranchRef(c.req.param("ref"));
+    if (typeof body.public !== "boolean") throw new AdminError("InvalidArgument", "public must be true or false", 400);
+    await deps.repo.setPublic(repo, branch, body.public);
+    return c.json({ ref: branchRef(repo, branch), public: deps.repo.isPublic(repo, branch) });
   });
   app.delete("/_strata/branches/:ref", async (c) => {
     const { repo, branch } = parseBranchRef(c.req.param("ref"));
@@ -127,7 +127,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
   app.post("/_strata/commits/drop", async (c) => {
     const body = await jsonBody(c);
     const { repo, branch } = parseBranchRef(requireString(body, "ref"));
-    const open = vs.requireBranch(repo, branch, "durable").open;
+    const open = vs.requireBranch(repo, branch).open;
     await vs.dropCommit(repo, branch);
     return c.json({ dropped: open?.id });
   });
@@ -136,12 +136,12 @@ export function createAdminApp(deps: AdminDeps): Hono {
     const text = requireQuery(c, "ref");
     const ref = parseRef(text);
     const limit = numberQuery(c, "limit", 1000);
-    const open = ref.branch && !ref.commit ? vs.requireBranch(ref.repo, ref.branch, "durable").open : undefined;
+    const open = ref.branch && !ref.commit ? vs.requireBranch(ref.repo, ref.branch).open : undefined;
     const commits: unknown[] = open ? [{ id: open.id, repo: ref.repo, branch: ref.branch, parent: open.parent, started: iso(open.started), message: open.message, open: true }] : [];
     let commit = resolveCommit(ref, text);
     while (commit && commits.length < limit) {
       commits.push(commitJson(commit));
-      commit = commit.parent ? vs.findCommit(ref.repo, commit.parent, "durable") : undefined;
+      commit = commit.parent ? vs.findCommit(ref.repo, commit.parent) : undefined;
     }
     return c.json({ commits, truncated: commit !== undefined });
   });
@@ -149,21 +149,20 @@ export function createAdminApp(deps: AdminDeps): Hono {
     const text = c.req.param("ref");
     const commit = resolveCommit(parseRef(text), text);
     if (!commit) throw new AdminError("NoSuchCommit", `${text} has no commits yet`, 404);
-    return c.json({ ...commitJson(commit), objects: vs.objects.count(commit.root) });
+    return c.json({ ...commitJson(commit), objects: vs.countObjects(vs.snapshot({ repo: commit.repo, commit: commit.id })) });
   });
 
   // ---- contents ----
   app.get("/_strata/objects", (c) => {
     const text = requireQuery(c, "ref");
-    const ref = parseRef(text);
-    const page = vs.listKeys(vs.snapshot(ref.repo, rootOf(ref, text), "durable"), {
+    const page = vs.list(snapshotOf(parseRef(text), text), {
       prefix: c.req.query("prefix") ?? "",
       delimiter: c.req.query("delimiter") || undefined,
       after: c.req.query("after") || undefined,
       limit: Math.min(numberQuery(c, "limit", 1000), 10000),
     });
     return c.json({
-      objects: page.entries.map(([key, e]) => ({ key, ...versionJson(e) })),
+      objects: page.objects.map((o) => ({ key: o.key, ...versionJson(o) })),
       prefixes: page.prefixes,
       truncated: page.truncated,
       next: page.truncated ? page.last : undefined,
@@ -176,10 +175,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
     const limit = numberQuery(c, "limit", 100000);
     const changes: unknown[] = [];
     let truncated = false;
-    const sameVersion = (x: VersionEntry, y: VersionEntry) => x.m === y.m;
-    const from = parseRef(fromText);
-    const to = parseRef(toText);
-    for (const d of vs.diffRoots(rootOf(from, fromText), rootOf(to, toText), sameVersion, vs.snapshot(to.repo, null, "durable").purged)) {
+    for (const d of vs.diffContents(snapshotOf(parseRef(fromText), fromText), snapshotOf(parseRef(toText), toText))) {
       if (!d.key.startsWith(prefix)) continue;
       if (changes.length === limit) {
         truncated = true;
@@ -217,7 +213,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
     }
     const outputText = requireString(body, "output");
     const output = { ref: outputText, ...parseBranchRef(outputText) };
-    vs.requireBranch(output.repo, output.branch, "durable");
+    vs.requireBranch(output.repo, output.branch);
     return c.json(await deps.jobs.start({ inputs, output, message: optionalString(body, "message") }), 201);
   });
   app.post("/_strata/jobs/:id/finish", async (c) => c.json(commitJson(await deps.jobs.finish(c.req.param("id")))));
@@ -239,20 +235,22 @@ export function createAdminApp(deps: AdminDeps): Hono {
   });
 
   /** The commit a ref names: the commit itself, or a branch's head (undefined while the branch has none). */
-  function resolveCommit(ref: Ref, text: string): CommitRecord | undefined {
+  function resolveCommit(ref: Ref, text: string): CommitInfo | undefined {
     if (ref.commit) {
-      const commit = vs.findCommit(ref.repo, ref.commit, "durable");
+      const commit = vs.findCommit(ref.repo, ref.commit);
       if (!commit || (ref.branch && !vs.inHistory(ref.repo, ref.branch, ref.commit))) {
         throw new AdminError("NoSuchCommit", `${text}: commit ${ref.commit} is not in ${ref.branch ? `the history of ${ref.branch}.${ref.repo}` : `repo ${ref.repo}`}`, 404);
       }
       return commit;
     }
-    vs.requireBranch(ref.repo, ref.branch!, "durable");
-    return vs.headCommit(ref.repo, ref.branch!, "durable");
+    vs.requireBranch(ref.repo, ref.branch!);
+    return vs.headCommit(ref.repo, ref.branch!);
   }
 
-  function rootOf(ref: Ref, text: string): string | null {
-    return resolveCommit(ref, text)?.root ?? null;
+  /** What a ref shows: its commit's tree (nothing while its branch has no commits). */
+  function snapshotOf(ref: Ref, text: string): Snapshot {
+    const commit = resolveCommit(ref, text);
+    return commit ? vs.snapshot({ repo: ref.repo, commit: commit.id }) : vs.snapshot({ repo: ref.repo, branch: ref.branch });
   }
 
   /** `--from` of branch create: a commit id, a branch of the same repo, or a ref (commit.repo, branch.repo). */
@@ -274,12 +272,12 @@ function branchJson(b: { repo: string; branch: string; created: number; head: st
   return { ref: branchRef(b.repo, b.branch), repo: b.repo, branch: b.branch, created: iso(b.created), head: b.head, open };
 }
 
-function commitJson(c: CommitRecord) {
+function commitJson(c: CommitInfo) {
   return { id: c.id, repo: c.repo, branch: c.branch, parent: c.parent, started: iso(c.started), finished: iso(c.time), message: c.message, author: c.author, purged: c.purged };
 }
 
-function versionJson(e: VersionEntry) {
-  return { size: e.s, etag: e.e, commit: e.c, modified: iso(e.t) };
+function versionJson(v: VersionSummary) {
+  return v.deleteMarker ? { commit: v.commit, modified: iso(v.time) } : { size: v.size, etag: v.etag, commit: v.commit, modified: iso(v.time) };
 }
 
 async function jsonBody(c: Context): Promise<Record<string, unknown>> {

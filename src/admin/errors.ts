@@ -12,6 +12,7 @@ export function statusOf(code: RepoErrorCode): number {
     case "NoSuchRepo":
     case "NoSuchBranch":
     case "NoSuchCommit":
+    case "NoSuchVersion":
     case "NoSuchUpload":
       return 404;
     case "RepoExists":

@@ -9,7 +9,7 @@ import { type ListOptions, type ListPage, listKeys, listVersions, type VersionIt
 import { CommitGraph } from "./commit-graph.ts";
 import { RepoError } from "./errors.ts";
 import { uploadRemovals } from "./multipart.ts";
-import { type BranchRef, type CommitRecord, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type VersionEntry } from "./model.ts";
+import { type BranchRef, type CommitRecord, type CorsRule, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type VersionEntry } from "./model.ts";
 import { History, NULL_VERSION, type PurgeFilter, purgeKey, versionIdOf } from "./purges.ts";
 import { branchRef, COMMIT_ID, NAME_PATTERN } from "./ref-names.ts";
 import { parseRefKey, REF } from "./ref-keys.ts";
@@ -140,6 +140,7 @@ export class VersionedStore {
       return this.store.commit([
         ...branches.map(([key]) => ({ key, value: null })),
         ...uploadRemovals(this.refs, REF.uploads(repo)),
+        ...this.refs.list(REF.corsOf(repo), "latest").map(([key]) => ({ key, value: null })),
         { key: REF.repo(repo), value: null },
       ]);
     });
@@ -200,9 +201,31 @@ export class VersionedStore {
       }
       const changes: RefChange[] = [{ key: REF.branch(repo, branch), value: null }];
       changes.push(...uploadRemovals(this.refs, REF.uploads(repo, branch)));
+      if (this.getCors(repo, branch, "latest")) changes.push({ key: REF.cors(repo, branch), value: null });
       const others = this.refs.list(REF.branches(repo), "latest").filter(([k]) => k !== REF.branch(repo, branch));
       if (others.length === 0 && !options.keepEmptyRepo) changes.push({ key: REF.repo(repo), value: null });
       return this.store.commit(changes);
+    });
+  }
+
+  /** Makes a branch (and its commits) readable without credentials, or not. */
+  async setPublic(repo: string, branch: string, on: boolean): Promise<void> {
+    await this.locked(repo, () => {
+      const { public: _, ...ref } = this.requireBranch(repo, branch, "latest");
+      return this.store.commit([{ key: REF.branch(repo, branch), value: (on ? { ...ref, public: true } : ref) satisfies BranchRef }]);
+    });
+  }
+
+  /** The branch's CORS rules, or undefined when it has none. */
+  getCors(repo: string, branch: string, view: View): CorsRule[] | undefined {
+    return this.refs.get<{ rules: CorsRule[] }>(REF.cors(repo, branch), view)?.rules;
+  }
+
+  /** Replaces the branch's CORS rules (null: removes them). */
+  async setCors(repo: string, branch: string, rules: CorsRule[] | null): Promise<void> {
+    await this.locked(repo, () => {
+      this.requireBranch(repo, branch, "latest");
+      return this.store.commit([{ key: REF.cors(repo, branch), value: rules && { rules } }]);
     });
   }
 

@@ -1,5 +1,6 @@
-// repo create|list|delete and branch create|list|delete.
+// repo create|list|delete and branch create|list|delete|public.
 import type { Command } from "../command.ts";
+import { usageError } from "../exit.ts";
 import { emit, shortTime, table } from "../output.ts";
 
 interface RepoJson {
@@ -83,6 +84,19 @@ export const repoCommands: Command[] = [
         branches.length === 0
           ? "no branches"
           : table(["BRANCH", "HEAD", "OPEN COMMIT", "CREATED"], branches.map((b) => [b.ref, b.head ?? "-", b.open ?? "-", shortTime(b.created)])));
+    },
+  },
+  {
+    name: "branch public",
+    summary: "let anyone read a branch and its commits without credentials (on), or not (off); writes always need a token",
+    usage: "<branch.repo> on|off",
+    example: "strata branch public master.images on",
+    args: [2, 2],
+    async run(ctx) {
+      const [ref, state] = ctx.positionals;
+      if (state !== "on" && state !== "off") throw usageError(`branch public takes on or off, not ${state}`);
+      const res = await ctx.client().admin<{ ref: string; public: boolean }>("PUT", `branches/${ref}/public`, { body: { public: state === "on" } });
+      emit(ctx, res, () => (res.public ? `${res.ref} is public: anyone may read it and its commits without credentials` : `${res.ref} is private`));
     },
   },
   {

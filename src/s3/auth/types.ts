@@ -36,7 +36,7 @@ export interface SigV4Context {
 
 export type AuthResult =
   | { kind: "anonymous" }
-  | { kind: "signed"; accessKey: string; scheme: "v2-header" | "v2-query" }
+  | { kind: "signed"; accessKey: string; scheme: "v2-header" | "v2-query" | "post-policy" }
   | { kind: "signed"; accessKey: string; scheme: "v4-header" | "v4-query"; v4: SigV4Context };
 
 /** Requests signed with a clock further off than this are refused (RequestTimeTooSkewed). */
