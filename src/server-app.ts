@@ -4,6 +4,7 @@
 // route per operation would only add a second dispatch to each request.
 import { type Context, Hono, type Next } from "hono";
 import type { S3Endpoint } from "./s3/app.ts";
+import { CONSOLE_PATH, createConsoleRoutes, isBrowserVisit } from "./admin/console/routes.ts";
 
 export interface ServerAppParts {
   /** the S3 endpoint: every request no other route takes */
@@ -29,7 +30,12 @@ export function createServerApp(parts: ServerAppParts): Hono {
     app.get("/metrics", plainGet(metrics));
     app.get("/_strata/metrics", metrics);
   }
-  if (parts.admin) app.route("/", parts.admin);
+  if (parts.admin) {
+    // A browser opening the server's root gets the console; S3's ListBuckets (signed, no text/html) is unchanged.
+    app.get("/", (c, next) => (isBrowserVisit(c.req.raw) ? c.redirect(CONSOLE_PATH, 302) : next()));
+    app.route("/", createConsoleRoutes());
+    app.route("/", parts.admin);
+  }
   app.all("*", (c) => parts.s3(c.req.raw));
   return app;
 }
