@@ -15,6 +15,13 @@ export interface ServerConfig {
   /** extra host names for virtual-host style addressing besides localhost */
   domains: string[];
   quiet: boolean;
+  /** distributed store: refs in PostgreSQL (postgres://…) and blobs in an object store (s3://bucket/prefix) */
+  meta?: string;
+  blobs?: string;
+  blobsEndpoint?: string;
+  blobsRegion?: string;
+  blobsAccessKeyId?: string;
+  blobsSecretAccessKey?: string;
 }
 
 export const DEFAULT_PORT = 30600;
@@ -26,6 +33,19 @@ interface FlagSpec {
   choices?: readonly string[];
   help: string;
 }
+
+/**
+ * The distributed store's flags (also taken by `strata migrate`). The object store's endpoint, region and
+ * credentials fall back to the usual AWS_* variables.
+ */
+export const DISTRIBUTED_FLAGS: Record<string, FlagSpec> = {
+  "--meta": { key: "meta", env: "STRATA_META", kind: "string", help: "postgres://… (?schema=NAME): refs and indexes in PostgreSQL (with --blobs)" },
+  "--blobs": { key: "blobs", env: "STRATA_BLOBS", kind: "string", help: "s3://bucket/prefix: blobs in an S3-compatible object store (with --meta)" },
+  "--blobs-endpoint": { key: "blobsEndpoint", env: "AWS_ENDPOINT_URL_S3", kind: "string", help: "object store URL (else $AWS_ENDPOINT_URL, else AWS S3 of the region)" },
+  "--blobs-region": { key: "blobsRegion", env: "AWS_REGION", kind: "string", help: "object store region (else $AWS_DEFAULT_REGION, else us-east-1)" },
+  "--blobs-access-key-id": { key: "blobsAccessKeyId", env: "AWS_ACCESS_KEY_ID", kind: "string", help: "object store access key (else $AWS_ACCESS_KEY_ID)" },
+  "--blobs-secret-access-key": { key: "blobsSecretAccessKey", env: "AWS_SECRET_ACCESS_KEY", kind: "string", help: "object store secret key (else $AWS_SECRET_ACCESS_KEY)" },
+};
 
 export const SERVE_FLAGS: Record<string, FlagSpec> = {
   "--port": { key: "port", env: "STRATA_PORT", kind: "number", help: `port to listen on (default ${DEFAULT_PORT})` },
@@ -40,7 +60,9 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   "--auth": { key: "auth", env: "STRATA_AUTH", kind: "boolean", help: "require tokens (see `strata auth`)" },
   "--domain": { key: "domains", env: "STRATA_DOMAINS", kind: "list", help: "host name for virtual-host style buckets (repeatable; localhost always)" },
   "--quiet": { key: "quiet", env: "STRATA_QUIET", kind: "boolean", help: "no per-request log lines" },
+  ...DISTRIBUTED_FLAGS,
 };
+
 
 export function defaultConfig(): ServerConfig {
   return {
@@ -88,5 +110,8 @@ export function parseServeConfig(args: string[], env: Record<string, string | un
   }
   const c = config as unknown as ServerConfig;
   if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) throw new UsageError("--tls-cert and --tls-key go together");
+  if (Boolean(c.meta) !== Boolean(c.blobs)) throw new UsageError("--meta and --blobs go together (a distributed store needs both)");
+  c.blobsEndpoint ??= env.AWS_ENDPOINT_URL;
+  c.blobsRegion ??= env.AWS_DEFAULT_REGION;
   return c;
 }

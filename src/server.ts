@@ -20,7 +20,10 @@ import { authenticate } from "./s3/auth/authenticate.ts";
 import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
 import { S3Error } from "./s3/errors.ts";
 import type { RequestAuthOptions } from "./s3/request-auth.ts";
-import { Store } from "./store/store.ts";
+import { LocalStore, type Store } from "./store/store.ts";
+import { openRemoteStore } from "./store-open.ts";
+import { errorResponse } from "./s3/respond.ts";
+import { UnavailableError } from "./util/unavailable.ts";
 
 export interface StrataServer {
   port: number;
@@ -41,7 +44,7 @@ export interface ServerHooks {
 export async function startServer(config: ServerConfig, hooks: ServerHooks = {}): Promise<StrataServer> {
   const hashEngine = selectHashEngine(config.hashEngine);
   const dataDir = config.ephemeral ? fs.mkdtempSync(path.join(os.tmpdir(), "strata-")) : path.resolve(config.dataDir);
-  const store = Store.open(dataDir);
+  const store: Store = config.meta ? await openRemoteStore(config) : LocalStore.open(dataDir);
   const repo = new RepoService(store);
   const access = await setupServerAuth(store, config.auth);
   if (access.adminToken) console.log(`Auth is on. Admin token (shown once; use it as access key and secret key): ${access.adminToken}`);
@@ -77,10 +80,24 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     auth: createAuthRoutes(access.access, { enabled: () => access.enabled }),
   });
 
-  const fetch = (raw: Request) => {
+  const handle = (raw: Request) => {
     const url = new URL(raw.url);
     return isAdminRequest(raw, url, domains) ? admin.fetch(raw) : s3(raw, url);
   };
+  // A distributed store first catches up with what other gateways acknowledged; the embedded one has nothing to do.
+  const refresh = store.refresh?.bind(store);
+  const fetch = refresh
+    ? async (raw: Request) => {
+      try {
+        await refresh();
+      } catch (err) {
+        if (!(err instanceof UnavailableError)) throw err;
+        const unavailable = new S3Error(err.code, err.message);
+        return errorResponse(unavailable, { method: raw.method, bucket: undefined, key: undefined, requestId: crypto.randomUUID(), url: new URL(raw.url) });
+      }
+      return handle(raw);
+    }
+    : handle;
 
   let server;
   try {

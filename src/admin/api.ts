@@ -2,6 +2,7 @@
 // history, diff, maintenance and sidecar jobs. The `strata` CLI is its client; errors are {error: {code, message}}.
 import { Hono, type Context } from "hono";
 import { RepoError } from "../repo/errors.ts";
+import { UnavailableError } from "../util/unavailable.ts";
 import { listKeys } from "../repo/listing.ts";
 import type { CommitRecord, VersionEntry } from "../repo/model.ts";
 import type { RepoService } from "../repo/service.ts";
@@ -232,6 +233,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
     if (err instanceof AdminError) return c.json({ error: { code: err.code, message: err.message } }, err.status as 400);
     if (err instanceof RepoError) return c.json({ error: { code: err.code, message: err.message } }, statusOf(err.code) as 400);
     if (err instanceof RefSyntaxError) return c.json({ error: { code: "InvalidRef", message: err.message } }, 400);
+    if (err instanceof UnavailableError) return c.json({ error: { code: err.code, message: err.message } }, 503);
     console.error("admin internal error:", err);
     return c.json({ error: { code: "InternalError", message: String((err as Error)?.message ?? err) } }, 500);
   });

@@ -1,6 +1,6 @@
 // Listing a tree: keys by prefix/delimiter/start-after/limit, and every version of every key.
 import { compareUtf8 } from "../util/bytes.ts";
-import type { BlobStore } from "../store/blob-store.ts";
+import type { BlobBackend } from "../store/store.ts";
 import { getJson } from "./blob-codec.ts";
 import { isLiveEntry, type VersionEntry } from "./model.ts";
 import type { Tree } from "./tree.ts";
@@ -106,7 +106,7 @@ export interface VersionItem {
  */
 export function* listVersions(
   tree: Tree<VersionEntry>,
-  blobs: BlobStore,
+  blobs: BlobBackend,
   root: string | null,
   o: { prefix?: string; delimiter?: string; from?: string; after?: string },
 ): Generator<VersionItem | { prefix: string }> {
@@ -117,7 +117,7 @@ export function* listVersions(
   }
 }
 
-export function* versionsOf(blobs: BlobStore, key: string, head: VersionEntry): Generator<VersionItem> {
+export function* versionsOf(blobs: BlobBackend, key: string, head: VersionEntry): Generator<VersionItem> {
   let entry: VersionEntry | undefined = head;
   let latest = true;
   while (entry) {

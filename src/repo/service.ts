@@ -8,12 +8,12 @@ import { VersionedStore } from "./versioned-store.ts";
 import { checkStore, type FsckReport } from "./fsck.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
 
-export class RepoService {
+export class RepoService<S extends Store = Store> {
   readonly versions: VersionedStore;
   readonly manifests: Manifests;
   readonly multipart: Multipart;
 
-  constructor(readonly store: Store) {
+  constructor(readonly store: S) {
     this.versions = new VersionedStore(store);
     this.manifests = new Manifests(store.blobs);
     this.multipart = new Multipart(store);

@@ -2,6 +2,7 @@
 // A plain fetch handler rather than a Hono app: S3 has one route (every path), so a router only added a
 // dispatch, a context object and a second URL parse to each request (see README, dependencies).
 import { RepoError } from "../repo/errors.ts";
+import { UnavailableError } from "../util/unavailable.ts";
 import { randomHex } from "../util/bytes.ts";
 import type { Operation } from "./route.ts";
 import { classify, unsupportedSubresource } from "./route.ts";
@@ -137,6 +138,7 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
 function toS3Error(err: unknown, bucket: string | undefined): S3Error {
   if (err instanceof S3Error) return err;
   if (err instanceof RepoError) return fromRepoError(err, bucket);
+  if (err instanceof UnavailableError) return new S3Error(err.code); // nothing was applied: the client may retry
   console.error("internal error:", err);
   return new S3Error("InternalError");
 }

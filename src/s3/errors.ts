@@ -37,6 +37,9 @@ const STANDARD: Record<string, [number, string]> = {
   KeyTooLongError: [400, "Your key is too long"],
   MalformedPOSTRequest: [400, "The body of your POST request is not well-formed multipart/form-data."],
   NotModified: [304, "Not Modified"],
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html (List of error codes): both 503.
+  ServiceUnavailable: [503, "Service is unable to handle request."],
+  SlowDown: [503, "Please reduce your request rate."],
   OperationAborted: [409, "A conflicting conditional operation is currently in progress against this resource. Try again."],
 };
 
