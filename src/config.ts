@@ -1,5 +1,6 @@
 // Server settings from flags and STRATA_* environment variables (flags win).
 import process from "node:process";
+import { withAwsDefaults } from "./store/distributed-config.ts";
 
 export interface ServerConfig {
   port: number;
@@ -41,10 +42,10 @@ interface FlagSpec {
 export const DISTRIBUTED_FLAGS: Record<string, FlagSpec> = {
   "--meta": { key: "meta", env: "STRATA_META", kind: "string", help: "postgres://… (?schema=NAME): refs and indexes in PostgreSQL (with --blobs)" },
   "--blobs": { key: "blobs", env: "STRATA_BLOBS", kind: "string", help: "s3://bucket/prefix: blobs in an S3-compatible object store (with --meta)" },
-  "--blobs-endpoint": { key: "blobsEndpoint", env: "AWS_ENDPOINT_URL_S3", kind: "string", help: "object store URL (else $AWS_ENDPOINT_URL, else AWS S3 of the region)" },
-  "--blobs-region": { key: "blobsRegion", env: "AWS_REGION", kind: "string", help: "object store region (else $AWS_DEFAULT_REGION, else us-east-1)" },
-  "--blobs-access-key-id": { key: "blobsAccessKeyId", env: "AWS_ACCESS_KEY_ID", kind: "string", help: "object store access key (else $AWS_ACCESS_KEY_ID)" },
-  "--blobs-secret-access-key": { key: "blobsSecretAccessKey", env: "AWS_SECRET_ACCESS_KEY", kind: "string", help: "object store secret key (else $AWS_SECRET_ACCESS_KEY)" },
+  "--blobs-endpoint": { key: "blobsEndpoint", env: "STRATA_BLOBS_ENDPOINT", kind: "string", help: "object store URL (else $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, else AWS S3)" },
+  "--blobs-region": { key: "blobsRegion", env: "STRATA_BLOBS_REGION", kind: "string", help: "object store region (else $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1)" },
+  "--blobs-access-key-id": { key: "blobsAccessKeyId", env: "STRATA_BLOBS_ACCESS_KEY_ID", kind: "string", help: "object store access key (else $AWS_ACCESS_KEY_ID)" },
+  "--blobs-secret-access-key": { key: "blobsSecretAccessKey", env: "STRATA_BLOBS_SECRET_ACCESS_KEY", kind: "string", help: "object store secret key (else $AWS_SECRET_ACCESS_KEY)" },
 };
 
 export const SERVE_FLAGS: Record<string, FlagSpec> = {
@@ -111,7 +112,5 @@ export function parseServeConfig(args: string[], env: Record<string, string | un
   const c = config as unknown as ServerConfig;
   if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) throw new UsageError("--tls-cert and --tls-key go together");
   if (Boolean(c.meta) !== Boolean(c.blobs)) throw new UsageError("--meta and --blobs go together (a distributed store needs both)");
-  c.blobsEndpoint ??= env.AWS_ENDPOINT_URL;
-  c.blobsRegion ??= env.AWS_DEFAULT_REGION;
-  return c;
+  return c.meta ? { ...c, ...withAwsDefaults(c, env) } : c;
 }

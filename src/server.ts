@@ -21,7 +21,7 @@ import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
 import { S3Error } from "./s3/errors.ts";
 import type { RequestAuthOptions } from "./s3/request-auth.ts";
 import { LocalStore, type Store } from "./store/store.ts";
-import { openRemoteStore } from "./store-open.ts";
+import { openRemoteStore } from "./store/distributed-config.ts";
 import { errorResponse } from "./s3/respond.ts";
 import { UnavailableError } from "./util/unavailable.ts";
 
