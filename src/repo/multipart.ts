@@ -2,8 +2,7 @@
 // concatenates their chunk lists into one manifest without copying a byte.
 import { randomHex } from "../util/bytes.ts";
 import type { RefChange } from "../store/ref-journal.ts";
-import type { RefReader } from "../store/store.ts";
-import type { Store } from "../store/store.ts";
+import type { RefReader, Store } from "../store/store.ts";
 import { getJson, putJson } from "./blob-codec.ts";
 import { RepoError } from "./errors.ts";
 import { type PartRecord, REF, type UploadRef } from "./model.ts";

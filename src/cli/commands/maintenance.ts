@@ -21,7 +21,9 @@ async function runTask(ctx: CommandContext, task: "fsck" | "gc"): Promise<void> 
   else {
     // Opening the store takes the data dir's lock: a running server on it makes this fail clearly.
     try {
-      report = await (task === "fsck" ? fsck(dataDir) : gc(dataDir));
+      const grace = ctx.values.grace === undefined ? undefined : Number(ctx.values.grace);
+      if (grace !== undefined && !(grace >= 0)) throw new CliError(EXIT.usage, "--grace must be a number of seconds");
+      report = await (task === "fsck" ? fsck(dataDir) : gc(dataDir, grace === undefined ? {} : { minAgeMs: grace * 1000 }));
     } catch (err) {
       if (err instanceof DataDirError) throw new CliError(EXIT.conflict, `cannot open ${dataDir}: ${err.message}`);
       throw err;
@@ -53,9 +55,12 @@ export const maintenanceCommands: Command[] = [
   {
     name: "gc",
     summary: "reclaim space held by blobs no ref reaches",
-    usage: "[--data-dir DIR | --meta URL --blobs URL]",
+    usage: "[--data-dir DIR | --meta URL --blobs URL] [--grace SECONDS]",
     example: "strata gc",
-    options: dataDir,
+    options: {
+      ...dataDir,
+      grace: { type: "string", help: "SECONDS  leave packs and blobs written or reused more recently alone (offline dir: 0; distributed: 600)" },
+    },
     args: [0, 0],
     run: (ctx) => runTask(ctx, "gc"),
   },
