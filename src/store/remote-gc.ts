@@ -94,11 +94,17 @@ export async function collectRemote(store: RemoteStore, mark: () => Promise<Set<
       batchBytes = 0;
       sources = [];
     };
+    const candidates: Array<{ p: PackRow; live: Array<{ h: string; off: string; len: number; kind: number }>; sparse: boolean }> = [];
     for (const p of packs) {
       const rows = await sql`SELECT encode(hash, 'hex') AS h, off, len, kind, touched >= ${cutoff} AS recent FROM strata_blobs WHERE pack = ${p.name}`;
-      const live = rows.filter((r) => r.recent || reached.has(r.h));
+      const live = rows.filter((r) => r.recent || reached.has(r.h)) as unknown as Array<{ h: string; off: string; len: number; kind: number }>;
       const liveSize = live.reduce((n, r) => n + Number(r.len) + RECORD_OVERHEAD, 0);
-      if (Number(p.bytes) >= smallPack && liveSize >= Number(p.bytes) * minLiveFraction && live.length > 0) continue;
+      const sparse = liveSize < Number(p.bytes) * minLiveFraction || live.length === 0;
+      if (sparse || Number(p.bytes) < smallPack) candidates.push({ p, live, sparse });
+    }
+    // One small pack alone is not worth rewriting into one small pack.
+    if (candidates.length === 1 && !candidates[0].sparse) candidates.length = 0;
+    for (const { p, live } of candidates) {
       let bytes: Uint8Array | undefined;
       try {
         if (live.length) bytes = await store.blobs.objects.getRange(p.name, 0, Number(p.bytes));
@@ -125,8 +131,9 @@ export async function collectRemote(store: RemoteStore, mark: () => Promise<Set<
     }
     await flushBatch();
     report.bytesAfter = await liveBytes(store);
+    return true;
   });
-  if (ran === undefined) report.ran = false;
+  report.ran = ran === true;
   return report;
 }
 
