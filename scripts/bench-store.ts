@@ -5,7 +5,6 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { listKeys } from "../src/repo/listing.ts";
 import type { ObjectManifest } from "../src/repo/model.ts";
 import { RepoService } from "../src/repo/service.ts";
 import type { KeyWrite } from "../src/repo/versioned-store.ts";
@@ -103,12 +102,12 @@ async function benchWrites(): Promise<void> {
         `(ratio ${fmt(large.rate / small.rate, 2)}); fsyncs per write ${fmt(small.fsyncs, 2)} / ${fmt(large.fsyncs, 2)}`,
     );
   }
-  const head = svc.versions.headCommit("large", "main")!;
+  const head = svc.versions.headCommit("large", "main", "durable")!;
   const times: number[] = [];
   for (let i = 0; i < 50; i++) {
     const after = `data/${String(Math.floor(Math.random() * KEYS)).padStart(8, "0")}.bin`;
     t = now();
-    const page = listKeys(svc.versions.objects, head.root, { prefix: "data/", after, limit: 1000 });
+    const page = svc.versions.listKeys(svc.versions.snapshot("large", head.root, "durable"), { prefix: "data/", after, limit: 1000 });
     times.push(now() - t);
     if (page.entries.length === 0) throw new Error("empty page");
   }
@@ -133,7 +132,7 @@ async function benchHistory(): Promise<void> {
     }),
   );
   console.log(`history: ${COMMITS} commits in ${fmt((now() - t) / 1000)} s`);
-  const head = svc.versions.headCommit("h", "main")!.id;
+  const head = svc.versions.headCommit("h", "main", "durable")!.id;
   // What GET ?versionId= does: resolve the commit, check it is in the branch's history, find the key, read it.
   const readAt = async (commit: string) => {
     if (!svc.versions.inHistory("h", "main", commit)) throw new Error("not in history");

@@ -5,6 +5,7 @@ import { runCli } from "./cli/main.ts";
 import type { Io } from "./cli/command.ts";
 import { parseServeConfig, SERVE_FLAGS, UsageError } from "./config.ts";
 import { startServer } from "./server.ts";
+import { versionLine } from "./version.ts";
 
 const io: Io = {
   out: (text) => process.stdout.write(text + "\n"),
@@ -63,6 +64,10 @@ async function serve(args: string[]): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === "--version" || argv[0] === "version") {
+    io.out(versionLine());
+    process.exit(0);
+  }
   if (argv[0] === "serve") return serve(argv.slice(1));
   if (argv[0] === "auth") process.exit(await runAuthCommand(argv.slice(1)));
   process.exit(await runCli(argv, io));

@@ -3,11 +3,10 @@
 import { Hono, type Context } from "hono";
 import { RepoError } from "../repo/errors.ts";
 import { UnavailableError } from "../util/unavailable.ts";
-import { listKeys } from "../repo/listing.ts";
 import type { CommitRecord, VersionEntry } from "../repo/model.ts";
 import type { RepoService } from "../repo/service.ts";
 import { AdminError, statusOf } from "./errors.ts";
-import { parseBranchRef, parseRef, type Ref, RefSyntaxError } from "./refs.ts";
+import { branchRef, commitRef, parseBranchRef, parseRef, type Ref, RefSyntaxError } from "../repo/ref-names.ts";
 
 export interface JobInput {
   ref: string;
@@ -75,8 +74,8 @@ export function createAdminApp(deps: AdminDeps): Hono {
 
   // ---- repos ----
   app.get("/_strata/repos", (c) => {
-    const branches = vs.listBranches();
-    const repos = vs.listRepos().map((r) => ({
+    const branches = vs.listBranches(undefined, "durable");
+    const repos = vs.listRepos("durable").map((r) => ({
       name: r.name,
       created: iso(r.created),
       description: r.description,
@@ -98,20 +97,20 @@ export function createAdminApp(deps: AdminDeps): Hono {
   // ---- branches ----
   app.get("/_strata/branches", (c) => {
     const repo = c.req.query("repo");
-    if (repo) vs.requireRepo(repo);
-    return c.json({ branches: vs.listBranches(repo || undefined).map(branchJson) });
+    if (repo) vs.requireRepo(repo, "durable");
+    return c.json({ branches: vs.listBranches(repo || undefined, "durable").map(branchJson) });
   });
   app.post("/_strata/branches", async (c) => {
     const body = await jsonBody(c);
     const { repo, branch } = parseBranchRef(requireString(body, "ref"));
     const from = optionalString(body, "from");
     await vs.createBranch(repo, branch, from === undefined ? undefined : startingPoint(from, repo));
-    return c.json(branchJson({ repo, branch, ...vs.getBranch(repo, branch)! }), 201);
+    return c.json(branchJson({ repo, branch, ...vs.getBranch(repo, branch, "durable")! }), 201);
   });
   app.delete("/_strata/branches/:ref", async (c) => {
     const { repo, branch } = parseBranchRef(c.req.param("ref"));
     await vs.deleteBranch(repo, branch, { keepEmptyRepo: true });
-    return c.json({ deleted: `${branch}.${repo}` });
+    return c.json({ deleted: branchRef(repo, branch) });
   });
 
   // ---- commits ----
@@ -119,7 +118,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
     const body = await jsonBody(c);
     const { repo, branch } = parseBranchRef(requireString(body, "ref"));
     const id = await vs.startCommit(repo, branch, optionalString(body, "message"));
-    return c.json({ id, repo, branch, ref: `${id}.${branch}.${repo}` }, 201);
+    return c.json({ id, repo, branch, ref: commitRef(repo, branch, id) }, 201);
   });
   app.post("/_strata/commits/finish", async (c) => {
     const body = await jsonBody(c);
@@ -129,7 +128,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
   app.post("/_strata/commits/drop", async (c) => {
     const body = await jsonBody(c);
     const { repo, branch } = parseBranchRef(requireString(body, "ref"));
-    const open = vs.requireBranch(repo, branch).open;
+    const open = vs.requireBranch(repo, branch, "durable").open;
     await vs.dropCommit(repo, branch);
     return c.json({ dropped: open?.id });
   });
@@ -138,12 +137,12 @@ export function createAdminApp(deps: AdminDeps): Hono {
     const text = requireQuery(c, "ref");
     const ref = parseRef(text);
     const limit = numberQuery(c, "limit", 1000);
-    const open = ref.branch && !ref.commit ? vs.requireBranch(ref.repo, ref.branch).open : undefined;
+    const open = ref.branch && !ref.commit ? vs.requireBranch(ref.repo, ref.branch, "durable").open : undefined;
     const commits: unknown[] = open ? [{ id: open.id, repo: ref.repo, branch: ref.branch, parent: open.parent, started: iso(open.started), message: open.message, open: true }] : [];
     let commit = resolveCommit(ref, text);
     while (commit && commits.length < limit) {
       commits.push(commitJson(commit));
-      commit = commit.parent ? vs.findCommit(ref.repo, commit.parent) : undefined;
+      commit = commit.parent ? vs.findCommit(ref.repo, commit.parent, "durable") : undefined;
     }
     return c.json({ commits, truncated: commit !== undefined });
   });
@@ -157,8 +156,8 @@ export function createAdminApp(deps: AdminDeps): Hono {
   // ---- contents ----
   app.get("/_strata/objects", (c) => {
     const text = requireQuery(c, "ref");
-    const root = rootOf(parseRef(text), text);
-    const page = listKeys(vs.objects, root, {
+    const ref = parseRef(text);
+    const page = vs.listKeys(vs.snapshot(ref.repo, rootOf(ref, text), "durable"), {
       prefix: c.req.query("prefix") ?? "",
       delimiter: c.req.query("delimiter") || undefined,
       after: c.req.query("after") || undefined,
@@ -179,7 +178,9 @@ export function createAdminApp(deps: AdminDeps): Hono {
     const changes: unknown[] = [];
     let truncated = false;
     const sameVersion = (x: VersionEntry, y: VersionEntry) => x.m === y.m;
-    for (const d of vs.diffRoots(rootOf(parseRef(fromText), fromText), rootOf(parseRef(toText), toText), sameVersion)) {
+    const from = parseRef(fromText);
+    const to = parseRef(toText);
+    for (const d of vs.diffRoots(rootOf(from, fromText), rootOf(to, toText), sameVersion, vs.snapshot(to.repo, null, "durable").purged)) {
       if (!d.key.startsWith(prefix)) continue;
       if (changes.length === limit) {
         truncated = true;
@@ -217,7 +218,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
     }
     const outputText = requireString(body, "output");
     const output = { ref: outputText, ...parseBranchRef(outputText) };
-    vs.requireBranch(output.repo, output.branch);
+    vs.requireBranch(output.repo, output.branch, "durable");
     return c.json(await deps.jobs.start({ inputs, output, message: optionalString(body, "message") }), 201);
   });
   app.post("/_strata/jobs/:id/finish", async (c) => c.json(commitJson(await deps.jobs.finish(c.req.param("id")))));
@@ -235,20 +236,21 @@ export function createAdminApp(deps: AdminDeps): Hono {
     if (err instanceof RefSyntaxError) return c.json({ error: { code: "InvalidRef", message: err.message } }, 400);
     if (err instanceof UnavailableError) return c.json({ error: { code: err.code, message: err.message } }, 503);
     console.error("admin internal error:", err);
-    return c.json({ error: { code: "InternalError", message: String((err as Error)?.message ?? err) } }, 500);
+    // The log has the details; a client gets no internal message (paths, stack frames, store state).
+    return c.json({ error: { code: "InternalError", message: "internal error; the server log has the details" } }, 500);
   });
 
   /** The commit a ref names: the commit itself, or a branch's head (undefined while the branch has none). */
   function resolveCommit(ref: Ref, text: string): CommitRecord | undefined {
     if (ref.commit) {
-      const commit = vs.findCommit(ref.repo, ref.commit);
+      const commit = vs.findCommit(ref.repo, ref.commit, "durable");
       if (!commit || (ref.branch && !vs.inHistory(ref.repo, ref.branch, ref.commit))) {
         throw new AdminError("NoSuchCommit", `${text}: commit ${ref.commit} is not in ${ref.branch ? `the history of ${ref.branch}.${ref.repo}` : `repo ${ref.repo}`}`, 404);
       }
       return commit;
     }
-    vs.requireBranch(ref.repo, ref.branch!);
-    return vs.headCommit(ref.repo, ref.branch!);
+    vs.requireBranch(ref.repo, ref.branch!, "durable");
+    return vs.headCommit(ref.repo, ref.branch!, "durable");
   }
 
   function rootOf(ref: Ref, text: string): string | null {
@@ -271,11 +273,11 @@ function iso(ms: number): string {
 
 function branchJson(b: { repo: string; branch: string; created: number; head: string | null; open?: string | { id: string } }) {
   const open = typeof b.open === "object" ? b.open.id : b.open;
-  return { ref: `${b.branch}.${b.repo}`, repo: b.repo, branch: b.branch, created: iso(b.created), head: b.head, open };
+  return { ref: branchRef(b.repo, b.branch), repo: b.repo, branch: b.branch, created: iso(b.created), head: b.head, open };
 }
 
 function commitJson(c: CommitRecord) {
-  return { id: c.id, repo: c.repo, branch: c.branch, parent: c.parent, started: iso(c.started), finished: iso(c.time), message: c.message };
+  return { id: c.id, repo: c.repo, branch: c.branch, parent: c.parent, started: iso(c.started), finished: iso(c.time), message: c.message, author: c.author, purged: c.purged };
 }
 
 function versionJson(e: VersionEntry) {

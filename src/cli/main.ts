@@ -1,16 +1,17 @@
 // The strata command's verbs (all but `serve`, which main.ts runs): dispatch, flag parsing, help, exit codes.
 import { parseArgs } from "node:util";
-import { RefSyntaxError } from "../admin/refs.ts";
+import { RefSyntaxError } from "../repo/ref-names.ts";
 import { DEFAULT_SERVER, StrataClient } from "./client.ts";
 import type { Command, Io, OptionSpec } from "./command.ts";
 import { commitCommands } from "./commands/commits.ts";
 import { fileCommands } from "./commands/files.ts";
+import { hashCommand } from "./commands/hash.ts";
 import { maintenanceCommands } from "./commands/maintenance.ts";
 import { repoCommands } from "./commands/repos.ts";
 import { runCommand } from "./commands/run.ts";
 import { CliError, EXIT } from "./exit.ts";
 
-export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...fileCommands, ...maintenanceCommands, runCommand];
+export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...fileCommands, ...maintenanceCommands, hashCommand, runCommand];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   server: { type: "string", help: `URL  the Strata server (default $STRATA_SERVER, else ${DEFAULT_SERVER})` },

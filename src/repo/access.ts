@@ -1,12 +1,12 @@
 // Users, tokens and per-repo roles, kept as refs in the store's journal beside repos and branches.
 //
-// refs:  user/<name>          → UserRecord
-//        token/<sha256(token)> → TokenRecord   (the token itself is never stored: it is the secret)
-//        settings/auth         → { enabled }   (`strata auth enable`: serve with auth on from now on)
+// refs (keys in ref-keys.ts): user/<name> → UserRecord, token/<sha256(token)> → TokenRecord (the token itself is
+// never stored: it is the secret), settings/auth → { enabled } (`strata auth enable`: serve with auth on from now on).
 // A token is both the access key and the secret key of S3 requests (the secret is always the access key).
 import { createHash, randomBytes } from "node:crypto";
 import type { Store } from "../store/store.ts";
-import { NAME_PATTERN } from "./versioned-store.ts";
+import { NAME_PATTERN } from "./ref-names.ts";
+import { parseRefKey, REF } from "./ref-keys.ts";
 
 /** A user, token or role request that cannot be done (unknown user, bad name, ...); the message says why. */
 export class AccessError extends Error {}
@@ -36,14 +36,6 @@ export interface TokenInfo extends TokenRecord {
   id: string;
 }
 
-const REF = {
-  user: (name: string) => `user/${name}`,
-  users: "user/",
-  token: (hash: string) => `token/${hash}`,
-  tokens: "token/",
-  settings: "settings/auth",
-};
-
 export const ADMIN_USER = "admin";
 const TOKEN_PREFIX = "strata_";
 const TOKEN_ID_LENGTH = 12;
@@ -53,6 +45,9 @@ const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 export const roleAtLeast = (have: Role | undefined, need: Role): boolean =>
   have !== undefined && ROLES.indexOf(have) >= ROLES.indexOf(need);
 
+/** The id of the token whose ref key this is. */
+const tokenId = (key: string): string => parseRefKey(key, "token").hash.slice(0, TOKEN_ID_LENGTH);
+
 const tokenHash = (token: string): string => createHash("sha256").update(token).digest("hex");
 
 export class AccessControl {
@@ -60,17 +55,17 @@ export class AccessControl {
 
   /** The user a token belongs to, or undefined for an unknown or revoked token. */
   userForToken(token: string): User | undefined {
-    const record = this.store.refs.get<TokenRecord>(REF.token(tokenHash(token)));
+    const record = this.store.refs.get<TokenRecord>(REF.token(tokenHash(token)), "latest");
     return record ? this.getUser(record.user) : undefined;
   }
 
   getUser(name: string): User | undefined {
-    const record = this.store.refs.get<UserRecord>(REF.user(name));
+    const record = this.store.refs.get<UserRecord>(REF.user(name), "latest");
     return record && { name, ...record };
   }
 
   listUsers(): User[] {
-    return this.store.refs.list<UserRecord>(REF.users).map(([k, v]) => ({ name: k.slice(REF.users.length), ...v }));
+    return this.store.refs.list<UserRecord>(REF.users(), "latest").map(([k, v]) => ({ name: parseRefKey(k, "user").user, ...v }));
   }
 
   async createUser(name: string, options: { admin?: boolean } = {}): Promise<User> {
@@ -124,7 +119,7 @@ export class AccessControl {
   listTokens(user?: string): TokenInfo[] {
     return this.tokenRefs()
       .filter(([, t]) => user === undefined || t.user === user)
-      .map(([key, t]) => ({ id: key.slice(REF.tokens.length, REF.tokens.length + TOKEN_ID_LENGTH), ...t }));
+      .map(([key, t]) => ({ id: tokenId(key), ...t }));
   }
 
   /** Revokes a token named by its id (or the token itself); returns the revoked token's info. */
@@ -134,12 +129,12 @@ export class AccessControl {
     if (matches.length !== 1) throw new AccessError(matches.length ? `token id ${id} is ambiguous` : `no token ${id}`);
     const [key, record] = matches[0];
     await this.store.commit([{ key, value: null }]);
-    return { id: key.slice(REF.tokens.length, REF.tokens.length + TOKEN_ID_LENGTH), ...record };
+    return { id: tokenId(key), ...record };
   }
 
   /** Whether auth was switched on for this data dir (`strata auth enable`). */
   authEnabled(): boolean {
-    return this.store.refs.get<{ enabled: boolean }>(REF.settings)?.enabled === true;
+    return this.store.refs.get<{ enabled: boolean }>(REF.authSettings(), "latest")?.enabled === true;
   }
 
   /**
@@ -147,7 +142,7 @@ export class AccessControl {
    * token, creates the `admin` user (if needed) and a token for it, returned once. Otherwise returns no token.
    */
   async enable(): Promise<{ user: string; token: string } | undefined> {
-    if (!this.authEnabled()) await this.store.commit([{ key: REF.settings, value: { enabled: true } }]);
+    if (!this.authEnabled()) await this.store.commit([{ key: REF.authSettings(), value: { enabled: true } }]);
     const admins = new Set(this.listUsers().filter((u) => u.admin).map((u) => u.name));
     if (this.tokenRefs().some(([, t]) => admins.has(t.user))) return undefined;
     const existing = this.getUser(ADMIN_USER);
@@ -158,11 +153,11 @@ export class AccessControl {
   }
 
   async disable(): Promise<void> {
-    await this.store.commit([{ key: REF.settings, value: null }]);
+    await this.store.commit([{ key: REF.authSettings(), value: null }]);
   }
 
   private tokenRefs(): Array<[string, TokenRecord]> {
-    return this.store.refs.list<TokenRecord>(REF.tokens);
+    return this.store.refs.list<TokenRecord>(REF.tokens(), "latest");
   }
 
   private mustGetUser(name: string): User {

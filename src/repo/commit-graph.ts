@@ -63,6 +63,24 @@ export class CommitGraph {
     return this.ancestorAt(indexRoot, of, ancestor.gen)?.id === ancestor.id;
   }
 
+  /**
+   * The newest commit both histories contain, or undefined when they share none. "The ancestors of a and of b at
+   * generation g are one commit" holds up to that commit's generation and never above, so a binary search over
+   * generations finds it in O(log² n) commit reads.
+   */
+  lastCommonAncestor(indexRoot: string | null, a: CommitRecord, b: CommitRecord): CommitRecord | undefined {
+    const same = (gen: number) => this.ancestorAt(indexRoot, a, gen)?.id === this.ancestorAt(indexRoot, b, gen)?.id;
+    if (!same(0)) return undefined;
+    let lo = 0;
+    let hi = Math.min(a.gen, b.gen);
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (same(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.ancestorAt(indexRoot, a, lo);
+  }
+
   /** The skip pointer a new child of `parent` gets. */
   skipFor(indexRoot: string | null, parent: CommitRecord | undefined): string | null {
     if (!parent) return null;

@@ -1,7 +1,5 @@
 // Listing a tree: keys by prefix/delimiter/start-after/limit, and every version of every key.
 import { compareUtf8 } from "../util/bytes.ts";
-import type { BlobBackend } from "../store/store.ts";
-import { getJson } from "./blob-codec.ts";
 import { isLiveEntry, type VersionEntry } from "./model.ts";
 import type { Tree } from "./tree.ts";
 
@@ -39,9 +37,13 @@ function startBound(prefix: string, delimiter: string | undefined, after?: strin
   return { from: from !== undefined && compareUtf8(from, prefix) > 0 ? from : prefix };
 }
 
+/** What a key's tree entry stands for (its first version that was not purged), or undefined when none is left. */
+export type Resolve = (key: string, entry: VersionEntry) => VersionEntry | undefined;
+
 /**
- * The keys under `prefix` from `start` on, in order; with a delimiter a folder comes once, as its common prefix,
- * and the scan seeks past it. Keys whose entry `include` refuses are passed over (a folder of only those is no folder).
+ * The keys under `prefix` from `start` on, in order, with their entries resolved; with a delimiter a folder comes
+ * once, as its common prefix, and the scan seeks past it. Keys whose entry `include` refuses (or that resolve to
+ * nothing) are passed over (a folder of only those is no folder).
  */
 function* scanFolded(
   tree: Tree<VersionEntry>,
@@ -49,17 +51,19 @@ function* scanFolded(
   prefix: string,
   delimiter: string | undefined,
   start: { from: string } | { after: string },
+  resolve: Resolve,
   include: (entry: VersionEntry) => boolean = () => true,
 ): Generator<{ key: string; entry: VersionEntry } | { prefix: string }> {
   let bound = start;
   for (;;) {
     let reseek: string | undefined;
-    for (const [key, entry] of tree.scan(root, bound)) {
+    for (const [key, raw] of tree.scan(root, bound)) {
       if (!key.startsWith(prefix)) {
         if (compareUtf8(key, prefix) > 0) return;
         continue;
       }
-      if (!include(entry)) continue;
+      const entry = resolve(key, raw);
+      if (!entry || !include(entry)) continue;
       const cut = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
       if (cut >= 0) {
         const folder = key.slice(0, cut + delimiter!.length);
@@ -74,11 +78,11 @@ function* scanFolded(
   }
 }
 
-export function listKeys(tree: Tree<VersionEntry>, root: string | null, o: ListOptions): ListPage {
+export function listKeys(tree: Tree<VersionEntry>, root: string | null, o: ListOptions, resolve: Resolve): ListPage {
   const prefix = o.prefix ?? "";
   const page: ListPage = { entries: [], prefixes: [], truncated: false };
   if (o.limit <= 0) return page;
-  for (const item of scanFolded(tree, root, prefix, o.delimiter, startBound(prefix, o.delimiter, o.after), isLiveEntry)) {
+  for (const item of scanFolded(tree, root, prefix, o.delimiter, startBound(prefix, o.delimiter, o.after), resolve, isLiveEntry)) {
     if (page.entries.length + page.prefixes.length >= o.limit) {
       page.truncated = true;
       return page;
@@ -101,28 +105,31 @@ export interface VersionItem {
 }
 
 /**
- * Every version of every key from `from` (or after `after`) on, newest first per key, delete markers included.
- * With a delimiter, a folder yields its common prefix once and the scan seeks past it.
+ * Every version of every key from `from` (or after `after`) on, newest first per key, delete markers included
+ * (`versions` gives a key's versions from its tree entry). With a delimiter, a folder yields its common prefix
+ * once and the scan seeks past it.
  */
 export function* listVersions(
   tree: Tree<VersionEntry>,
-  blobs: BlobBackend,
   root: string | null,
   o: { prefix?: string; delimiter?: string; from?: string; after?: string },
+  versions: (key: string, head: VersionEntry) => Iterable<VersionEntry>,
 ): Generator<VersionItem | { prefix: string }> {
   const prefix = o.prefix ?? "";
-  for (const item of scanFolded(tree, root, prefix, o.delimiter, startBound(prefix, o.delimiter, o.after, o.from))) {
-    if ("key" in item) yield* versionsOf(blobs, item.key, item.entry);
-    else yield item;
-  }
-}
-
-export function* versionsOf(blobs: BlobBackend, key: string, head: VersionEntry): Generator<VersionItem> {
-  let entry: VersionEntry | undefined = head;
-  let latest = true;
-  while (entry) {
-    yield { key, entry, latest };
-    latest = false;
-    entry = entry.p ? getJson<VersionEntry>(blobs, entry.p) : undefined;
+  // A key all of whose versions were purged has none to list; resolving it first tells (and skips it in folders).
+  const first: Resolve = (key, head) => {
+    for (const e of versions(key, head)) return e;
+    return undefined;
+  };
+  for (const item of scanFolded(tree, root, prefix, o.delimiter, startBound(prefix, o.delimiter, o.after, o.from), first)) {
+    if (!("key" in item)) {
+      yield item;
+      continue;
+    }
+    let latest = true;
+    for (const entry of versions(item.key, item.entry)) {
+      yield { key: item.key, entry, latest };
+      latest = false;
+    }
   }
 }

@@ -40,6 +40,8 @@ export interface VersionEntry {
   e?: string;
   /** hash of the previous version's entry (a "version" blob), forming the key's history */
   p?: string;
+  /** 1: the key's null version, written while versioning was suspended (S3 shows its version id as "null") */
+  n?: 1;
 }
 
 export const isLiveEntry = (e: VersionEntry): boolean => e.m !== undefined;
@@ -57,6 +59,11 @@ export interface CommitRecord {
   time: number;
   started: number;
   message?: string;
+  /** who made the commit: the user of the request's token, or "anonymous" */
+  author?: string;
+  meta?: Record<string, string>;
+  /** versions this commit purged for good, as [key, version id] (the version id is the commit that wrote it) */
+  purged?: Array<[string, string]>;
 }
 
 export interface RepoRef {
@@ -64,6 +71,8 @@ export interface RepoRef {
   /** root of the tree mapping commit id → commit blob hash */
   commits: string | null;
   description?: string;
+  /** root of the purge index: versions purged for good, which no read path serves again (see purges.ts) */
+  purged?: string | null;
 }
 
 export interface OpenCommit {
@@ -72,12 +81,16 @@ export interface OpenCommit {
   root: string | null;
   started: number;
   message?: string;
+  /** versions purged while the commit was open, as [key, version id]: the finished commit records them */
+  purged?: Array<[string, string]>;
 }
 
 export interface BranchRef {
   created: number;
   head: string | null;
   open?: OpenCommit;
+  /** S3 bucket versioning; absent means Enabled (every branch starts versioned) */
+  versioning?: "Suspended";
 }
 
 export interface UploadRef {
@@ -85,7 +98,7 @@ export interface UploadRef {
   created: number;
   template: Omit<ObjectManifest, "size" | "sha256" | "md5" | "etag" | "chunks" | "time" | "parts" | "checksums">;
   checksumAlgorithm?: string;
-  /** [authz] COMPOSITE or FULL_OBJECT, chosen at CreateMultipartUpload */
+  /** COMPOSITE or FULL_OBJECT, chosen at CreateMultipartUpload */
   checksumType?: "FULL_OBJECT" | "COMPOSITE";
 }
 
@@ -102,14 +115,3 @@ export interface PartRecord {
   chunks: ChunkRef[];
   time: number;
 }
-
-export const REF = {
-  repo: (repo: string) => `repo/${repo}`,
-  repos: () => "repo/",
-  branch: (repo: string, branch: string) => `branch/${repo}/${branch}`,
-  branches: (repo?: string) => (repo ? `branch/${repo}/` : "branch/"),
-  upload: (repo: string, branch: string, id: string) => `upload/${repo}/${branch}/${id}`,
-  uploads: (repo: string, branch?: string) => (branch ? `upload/${repo}/${branch}/` : `upload/${repo}/`),
-  part: (uploadId: string, n: number) => `part/${uploadId}/${String(n).padStart(5, "0")}`,
-  parts: (uploadId: string) => `part/${uploadId}/`,
-};

@@ -5,7 +5,8 @@ import type { RefChange } from "../store/ref-journal.ts";
 import type { RefReader, Store } from "../store/store.ts";
 import { getJson, putJson } from "./blob-codec.ts";
 import { RepoError } from "./errors.ts";
-import { type PartRecord, REF, type UploadRef } from "./model.ts";
+import type { PartRecord, UploadRef } from "./model.ts";
+import { parseRefKey, REF } from "./ref-keys.ts";
 
 export interface PartInfo extends PartRecord {
   number: number;
@@ -21,14 +22,13 @@ export class Multipart {
   }
 
   get(repo: string, branch: string, id: string): UploadRef {
-    const ref = /^[0-9a-f]{32}$/.test(id) ? this.store.refs.get<UploadRef>(REF.upload(repo, branch, id)) : undefined;
+    const ref = /^[0-9a-f]{32}$/.test(id) ? this.store.refs.get<UploadRef>(REF.upload(repo, branch, id), "latest") : undefined;
     if (!ref) throw new RepoError("NoSuchUpload", `upload ${id} does not exist`);
     return ref;
   }
 
   list(repo: string, branch: string): Array<{ id: string } & UploadRef> {
-    const prefix = REF.uploads(repo, branch);
-    return this.store.refs.list<UploadRef>(prefix).map(([k, v]) => ({ id: k.slice(prefix.length), ...v }));
+    return this.store.refs.list<UploadRef>(REF.uploads(repo, branch), "latest").map(([k, v]) => ({ id: parseRefKey(k, "upload").upload, ...v }));
   }
 
   /** Records a part (replacing an earlier one with the same number) once its chunks are durable. */
@@ -44,9 +44,8 @@ export class Multipart {
   }
 
   parts(id: string): PartInfo[] {
-    const prefix = REF.parts(id);
-    return this.store.refs.list<string>(prefix, "latest").map(([k, hash]) => ({
-      number: Number(k.slice(prefix.length)),
+    return this.store.refs.list<string>(REF.parts(id), "latest").map(([k, hash]) => ({
+      number: parseRefKey(k, "part").part,
       ...getJson<PartRecord>(this.store.blobs, hash),
     }));
   }
@@ -63,7 +62,7 @@ export class Multipart {
  */
 export function uploadRemovals(refs: RefReader, prefix: string): RefChange[] {
   return refs.list(prefix, "latest").flatMap(([key]) => [
-    ...refs.list(REF.parts(key.slice(key.lastIndexOf("/") + 1)), "latest").map(([part]) => ({ key: part, value: null })),
+    ...refs.list(REF.parts(parseRefKey(key, "upload").upload), "latest").map(([part]) => ({ key: part, value: null })),
     { key, value: null },
   ]);
 }

@@ -1,11 +1,14 @@
 // Walks everything the refs reach: repos → commit index → commits → trees → version chains → manifests →
-// chunks, branches' open commits, and multipart parts → chunks. fsck and gc share this one walker, so
-// what gc keeps is exactly what fsck checks.
+// chunks, branches' open commits, repos' purge indexes, and multipart parts → chunks. fsck and gc share this
+// one walker, so what gc keeps is exactly what fsck checks. A purged version's manifest is not followed (its
+// bytes are what a purge gives back), so gc reclaims them unless another version still names them.
 import { BlobCorruptError, BlobMissingError } from "../store/blob-store.ts";
 import type { BlobKind } from "../store/pack-format.ts";
 import type { Store } from "../store/store.ts";
 import { getJson } from "./blob-codec.ts";
-import { type BranchRef, type CommitRecord, type ObjectManifest, type PartRecord, REF, type RepoRef, type VersionEntry } from "./model.ts";
+import { type BranchRef, type CommitRecord, type ObjectManifest, type PartRecord, type RepoRef, type VersionEntry } from "./model.ts";
+import { History, type PurgeFilter } from "./purges.ts";
+import { parseRefKey, REF } from "./ref-keys.ts";
 import { nodeLinks, type TreeNode } from "./tree.ts";
 
 export interface Unreachable {
@@ -30,6 +33,8 @@ interface Context {
   key?: string;
   /** reached through the repo's commit index (its leaves map commit id → commit blob) */
   index?: true;
+  /** a node of the repo's purge index (its leaves hold purge records, nothing to follow) */
+  purges?: true;
   upload?: string;
   part?: number;
 }
@@ -39,6 +44,7 @@ function describe(ctx: Context): string {
   if (ctx.upload) return `upload ${ctx.upload} part ${ctx.part}`;
   const parts = [ctx.branch ? `${ctx.repo}/${ctx.branch}` : `repo ${ctx.repo}`];
   if (ctx.index) parts.push("commit index");
+  if (ctx.purges) parts.push("purge index");
   if (ctx.commit) parts.push(`commit ${ctx.commit}`);
   if (ctx.key !== undefined) parts.push(`key ${ctx.key}`);
   return parts.join(" ");
@@ -54,20 +60,28 @@ export async function walkReachable(store: Store, options: { isDamaged?: (hash: 
   const reached = new Set<string>();
   const problems: Unreachable[] = [];
   const tasks: Task[] = [];
-  const refs = [...store.refs.list(""), ...store.refs.list("", "durable")];
+  const refs = [...store.refs.list("", "latest"), ...store.refs.list("", "durable")];
   const push = (hash: string | null | undefined, kind: BlobKind, ctx: Context) => {
     if (!hash || reached.has(hash)) return;
     reached.add(hash);
     tasks.push({ hash, kind, ctx });
   };
   const report = (t: Task, problem: Unreachable["problem"]) => problems.push({ hash: t.hash, kind: t.kind, where: describe(t.ctx), problem });
+  // Purges count once durable: one staged but lost in a crash would leave its version readable again.
+  const history = new History(store.blobs);
+  const purged = new Map<string, PurgeFilter>();
+  for (const [key, value] of store.refs.list(REF.repos(), "durable")) purged.set(parseRefKey(key, "repo").repo, history.filter((value as RepoRef).purged ?? null));
+  // A version blob may stand in two keys' chains (the same entry written to both) and be purged in one only.
+  const versionsSeen = new Set<string>();
   for (const [key, value] of refs) {
-    const [type, a, b] = key.split("/");
-    if (type === "repo") push((value as RepoRef).commits, "tree", { repo: a, index: true });
-    else if (type === "branch") {
+    const ref = parseRefKey(key);
+    if (ref?.kind === "repo") {
+      push((value as RepoRef).commits, "tree", { repo: ref.repo, index: true });
+      push((value as RepoRef).purged, "tree", { repo: ref.repo, purges: true });
+    } else if (ref?.kind === "branch") {
       const open = (value as BranchRef).open;
-      if (open) push(open.root, "tree", { repo: a, branch: b, commit: open.id });
-    } else if (type === "part") push(value as string, "part", { upload: a, part: Number(b) });
+      if (open) push(open.root, "tree", { repo: ref.repo, branch: ref.branch, commit: open.id });
+    } else if (ref?.kind === "part") push(value as string, "part", { upload: ref.upload, part: ref.part });
   }
 
   const read = <T>(t: Task): T | undefined => {
@@ -82,8 +96,15 @@ export async function walkReachable(store: Store, options: { isDamaged?: (hash: 
     }
   };
   const visitEntry = (ctx: Context, e: VersionEntry) => {
-    push(e.m, "manifest", { ...ctx, commit: e.c });
-    push(e.p, "version", ctx);
+    const filter = purged.get(ctx.repo!);
+    if (!filter?.(ctx.key!, e.c)) push(e.m, "manifest", { ...ctx, commit: e.c });
+    if (!e.p) return;
+    if (!filter) push(e.p, "version", ctx);
+    else if (!versionsSeen.has(`${e.p}${ctx.key}`)) {
+      versionsSeen.add(`${e.p}${ctx.key}`);
+      reached.add(e.p);
+      tasks.push({ hash: e.p, kind: "version", ctx });
+    }
   };
 
   let steps = 0;
@@ -106,6 +127,7 @@ export async function walkReachable(store: Store, options: { isDamaged?: (hash: 
         const { children, entries } = nodeLinks(node);
         for (const child of children) push(child, "tree", t.ctx);
         if (t.ctx.index) for (const [id, hash] of entries as Array<[string, string]>) push(hash, "commit", { repo: t.ctx.repo, commit: id });
+        else if (t.ctx.purges) break;
         else for (const [key, e] of entries as Array<[string, VersionEntry]>) visitEntry({ ...t.ctx, key }, e);
         break;
       }

@@ -70,7 +70,7 @@ export class RepoService<S extends Store = Store> {
 
   /** The manifest of key at a branch's head (or at a commit of the repo), or undefined when absent or deleted. */
   statObject(repo: string, branch: string, key: string, commit?: string): ObjectManifest | undefined {
-    const root = commit ? this.versions.findCommit(repo, commit)?.root : this.versions.headCommit(repo, branch)?.root;
+    const root = commit ? this.versions.findCommit(repo, commit, "durable")?.root : this.versions.headCommit(repo, branch, "durable")?.root;
     const entry = root ? this.versions.objects.get(root, key) : undefined;
     return entry?.m ? this.manifests.get(entry.m) : undefined;
   }

@@ -4,26 +4,50 @@ import { randomHex } from "../util/bytes.ts";
 import { KeyedMutex } from "../util/mutex.ts";
 import { RefConflictError, type Store } from "../store/store.ts";
 import { UnavailableError } from "../util/unavailable.ts";
-import type { RefChange } from "../store/ref-journal.ts";
+import type { RefChange, RefView as View } from "../store/ref-journal.ts";
 import { getJson, putJson, putJsonSized } from "./blob-codec.ts";
+import { type ListOptions, type ListPage, listKeys, listVersions, type VersionItem } from "./listing.ts";
 import { CommitGraph } from "./commit-graph.ts";
 import { RepoError } from "./errors.ts";
 import { uploadRemovals } from "./multipart.ts";
-import { type BranchRef, type CommitRecord, isLiveEntry, type ObjectManifest, REF, type RepoRef, type VersionEntry } from "./model.ts";
+import { type BranchRef, type CommitRecord, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type VersionEntry } from "./model.ts";
+import { History, NULL_VERSION, type PurgeFilter, purgeKey, versionIdOf } from "./purges.ts";
+import { branchRef, COMMIT_ID, NAME_PATTERN } from "./ref-names.ts";
+import { parseRefKey, REF } from "./ref-keys.ts";
 import { Tree } from "./tree.ts";
 
-export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-export const COMMIT_ID = /^[0-9a-f]{32}$/;
+/**
+ * A write to one key: a new version (manifest hash with its size and ETag), a deletion (a delete marker), or the
+ * purge of one version for good (by its version id: the commit that wrote it, or "null").
+ */
+export type KeyWrite =
+  | { key: string; manifest: string; size: number; etag: string; time: number }
+  | { key: string; delete: true; time: number }
+  | { key: string; purge: string; time: number };
 
-/** A write to one key: a new version (manifest hash with its size and ETag) or a deletion. */
-export type KeyWrite = { key: string; manifest: string; size: number; etag: string; time: number } | { key: string; delete: true; time: number };
+/**
+ * What a write did to its key. `version` is the S3 version id: of the new version or marker (the commit, or
+ * "null" while versioning is suspended), of the version purged, or as asked for when there was nothing to do.
+ */
+export type WriteOutcome =
+  | { key: string; kind: "version" | "marker"; version: string }
+  | { key: string; kind: "purged"; version: string; marker: boolean }
+  | { key: string; kind: "none"; version?: string };
+
+/** A reader's view of a repo's contents: a tree, and which versions in it were purged (see purges.ts). */
+export interface Snapshot {
+  root: string | null;
+  purged: PurgeFilter;
+}
+
+export type Versioning = "Enabled" | "Suspended";
 
 /** Chronologically sortable commit ids: 12 hex digits of milliseconds, then 20 random hex digits. */
 export function newCommitId(now = Date.now()): string {
   return now.toString(16).padStart(12, "0").slice(-12) + randomHex(10);
 }
 
-type View = "latest" | "durable";
+
 
 /** A write that keeps losing its compare-and-swap to other gateways gives up with SlowDown after this many tries. */
 const MAX_ATTEMPTS = 64;
@@ -42,12 +66,51 @@ export class VersionedStore {
   readonly objects: Tree<VersionEntry>;
   readonly commitIndex: Tree<string>;
   readonly graph: CommitGraph;
+  readonly history: History;
   private readonly locks = new KeyedMutex();
 
   constructor(readonly store: Store) {
     this.objects = new Tree<VersionEntry>(store.blobs, isLiveEntry);
     this.commitIndex = new Tree<string>(store.blobs);
     this.graph = new CommitGraph(store.blobs, this.commitIndex);
+    this.history = new History(store.blobs);
+  }
+
+  // ---- reading ----
+
+  /** A tree of a repo as readers see it: with the versions purged from the repo left out. */
+  snapshot(repo: string, root: string | null, view: View): Snapshot {
+    return { root, purged: this.history.filter(this.getRepo(repo, view)?.purged ?? null) };
+  }
+
+  /** The key's version in a snapshot (a delete marker included), purged versions skipped. */
+  entry(s: Snapshot, key: string): VersionEntry | undefined {
+    return this.history.resolve(s.purged, key, this.objects.get(s.root, key));
+  }
+
+  /** The key's versions in a snapshot, newest first, purged ones left out. */
+  versionsOf(s: Snapshot, key: string): Generator<VersionEntry> {
+    return this.history.versions(s.purged, key, this.objects.get(s.root, key));
+  }
+
+  /** The version of the key that a version id names in a snapshot's history ("null": the null version). */
+  findVersion(s: Snapshot, key: string, version: string): VersionEntry | undefined {
+    return this.history.find(s.purged, key, this.objects.get(s.root, key), version);
+  }
+
+  /** A page of keys of a snapshot (their surviving versions; delete markers left out). */
+  listKeys(s: Snapshot, o: ListOptions): ListPage {
+    return listKeys(this.objects, s.root, o, (key, e) => this.history.resolve(s.purged, key, e));
+  }
+
+  /** Every surviving version of every key of a snapshot, newest first per key, delete markers included. */
+  listVersions(s: Snapshot, o: { prefix?: string; delimiter?: string; from?: string; after?: string }): Generator<VersionItem | { prefix: string }> {
+    return listVersions(this.objects, s.root, o, (key, head) => this.history.versions(s.purged, key, head));
+  }
+
+  /** Whether that version of the key was purged for good. */
+  isPurged(repo: string, key: string, version: string): boolean {
+    return this.snapshot(repo, null, "durable").purged?.(key, version) ?? false;
   }
 
   private get refs() {
@@ -56,11 +119,11 @@ export class VersionedStore {
 
   // ---- repos ----
 
-  listRepos(view: View = "durable"): Array<{ name: string } & RepoRef> {
-    return this.refs.list<RepoRef>(REF.repos(), view).map(([k, v]) => ({ name: k.slice(REF.repos().length), ...v }));
+  listRepos(view: View): Array<{ name: string } & RepoRef> {
+    return this.refs.list<RepoRef>(REF.repos(), view).map(([k, v]) => ({ name: parseRefKey(k, "repo").repo, ...v }));
   }
 
-  getRepo(repo: string, view: View = "durable"): RepoRef | undefined {
+  getRepo(repo: string, view: View): RepoRef | undefined {
     return this.refs.get<RepoRef>(REF.repo(repo), view);
   }
 
@@ -88,14 +151,14 @@ export class VersionedStore {
 
   // ---- branches ----
 
-  listBranches(repo?: string, view: View = "durable"): BranchInfo[] {
+  listBranches(repo: string | undefined, view: View): BranchInfo[] {
     return this.refs.list<BranchRef>(REF.branches(repo), view).map(([k, v]) => {
-      const [, r, b] = k.split("/");
+      const { repo: r, branch: b } = parseRefKey(k, "branch");
       return { repo: r, branch: b, created: v.created, head: v.head, open: v.open?.id };
     });
   }
 
-  getBranch(repo: string, branch: string, view: View = "durable"): BranchRef | undefined {
+  getBranch(repo: string, branch: string, view: View): BranchRef | undefined {
     return this.refs.get<BranchRef>(REF.branch(repo, branch), view);
   }
 
@@ -124,12 +187,20 @@ export class VersionedStore {
     });
   }
 
-  /** Deletes a branch; the repo goes with its last branch. Commits stay reachable from the repo's index. */
-  async deleteBranch(repo: string, branch: string, options: { requireEmpty?: boolean; keepEmptyRepo?: boolean } = {}): Promise<void> {
+  /**
+   * Deletes a branch; the repo goes with its last branch. Commits stay reachable from the repo's index. With
+   * `keepVersions`, only when that makes no version unreadable (see versionOnlyHere).
+   */
+  async deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean } = {}): Promise<void> {
     await this.locked(repo, () => {
       const ref = this.requireBranch(repo, branch, "latest");
-      if (options.requireEmpty && this.objects.count(this.workingBase(repo, ref).root) > 0) {
-        throw new RepoError("BranchNotEmpty", `branch ${branch}.${repo} still holds objects`);
+      const lost = options.keepVersions ? this.versionOnlyHere(repo, branch, ref) : undefined;
+      if (lost) {
+        throw new RepoError(
+          "BranchNotEmpty",
+          `branch ${branch}.${repo} holds versions no other branch has (key ${JSON.stringify(lost.key)} version ${lost.version}); deleting it would make them unreadable. ` +
+            `Delete every version by id first (DeleteObject with versionId purges it for good), or delete the whole repo with \`strata repo delete ${repo} --force\`.`,
+        );
       }
       const changes: RefChange[] = [{ key: REF.branch(repo, branch), value: null }];
       changes.push(...uploadRemovals(this.refs, REF.uploads(repo, branch)));
@@ -139,55 +210,103 @@ export class VersionedStore {
     });
   }
 
+  /**
+   * A version that deleting the branch would make unreadable, if any: one in its working tree (a key's first
+   * surviving version) written after the last commit the branch shares with another branch. Keys unchanged since
+   * that fork point are skipped without reading (the trees share those subtrees); an older version of a key is
+   * older in the branch's history, so shared whenever the newest one is.
+   */
+  private versionOnlyHere(repo: string, branch: string, ref: BranchRef): { key: string; version: string } | undefined {
+    const { root, head } = this.workingBase(repo, ref);
+    const index = this.requireRepo(repo, "latest").commits;
+    let fork: CommitRecord | undefined;
+    for (const other of this.listBranches(repo, "latest")) {
+      if (other.branch === branch || !other.head || !head) continue;
+      const common = this.graph.lastCommonAncestor(index, head, this.findCommit(repo, other.head, "latest")!);
+      if (common && (!fork || common.gen > fork.gen)) fork = common;
+    }
+    if (fork && fork.id === head?.id && !ref.open) return undefined;
+    const s = this.snapshot(repo, root, "latest");
+    const shared = (version: string) => {
+      const commit = fork && this.findCommit(repo, version, "latest");
+      return commit !== undefined && commit.gen <= fork!.gen;
+    };
+    for (const d of this.objects.diff(fork?.root ?? null, root, (a, b) => a.c === b.c && a.m === b.m && a.p === b.p && a.n === b.n)) {
+      const survivor = this.history.resolve(s.purged, d.key, d.after);
+      if (survivor && !shared(survivor.c)) return { key: d.key, version: versionIdOf(survivor) };
+    }
+    return undefined;
+  }
+
+  /** S3 bucket versioning of a branch: Enabled (every branch starts so) or Suspended. */
+  versioning(repo: string, branch: string): Versioning {
+    return this.requireBranch(repo, branch, "durable").versioning ?? "Enabled";
+  }
+
+  async setVersioning(repo: string, branch: string, status: Versioning): Promise<void> {
+    await this.locked(repo, () => {
+      const ref = this.requireBranch(repo, branch, "latest");
+      const next: BranchRef = { ...ref };
+      if (status === "Suspended") next.versioning = "Suspended";
+      else delete next.versioning;
+      return this.store.commit([{ key: REF.branch(repo, branch), value: next }]);
+    });
+  }
+
   // ---- commits ----
 
   /** The commit with this id in repo, or undefined. */
-  findCommit(repo: string, id: string, view: View = "durable"): CommitRecord | undefined {
+  findCommit(repo: string, id: string, view: View): CommitRecord | undefined {
     if (!COMMIT_ID.test(id)) return undefined;
     return this.graph.find(this.getRepo(repo, view)?.commits ?? null, id);
   }
 
-  headCommit(repo: string, branch: string, view: View = "durable"): CommitRecord | undefined {
+  headCommit(repo: string, branch: string, view: View): CommitRecord | undefined {
     const head = this.getBranch(repo, branch, view)?.head;
     return head ? this.findCommit(repo, head, view) : undefined;
   }
 
   /** Whether commit id is the head of branch or one of its ancestors. */
   inHistory(repo: string, branch: string, id: string): boolean {
-    const head = this.headCommit(repo, branch);
-    const commit = this.findCommit(repo, id);
+    const head = this.headCommit(repo, branch, "durable");
+    const commit = this.findCommit(repo, id, "durable");
     if (!head || !commit) return false;
-    return this.graph.isAncestor(this.getRepo(repo)?.commits ?? null, commit, head);
+    return this.graph.isAncestor(this.getRepo(repo, "durable")?.commits ?? null, commit, head);
   }
 
   /** Commits of a branch, newest first. */
   *log(repo: string, branch: string): Generator<CommitRecord> {
-    let commit = this.headCommit(repo, branch);
+    let commit = this.headCommit(repo, branch, "durable");
     while (commit) {
       yield commit;
-      commit = commit.parent ? this.findCommit(repo, commit.parent) : undefined;
+      commit = commit.parent ? this.findCommit(repo, commit.parent, "durable") : undefined;
     }
   }
 
   /** Keys added, changed or deleted between two commits of a repo; subtrees the commits share are skipped. */
   diff(repo: string, from: string | null, to: string): Generator<KeyChange> {
     const rootOf = (id: string) => {
-      const commit = this.findCommit(repo, id);
+      const commit = this.findCommit(repo, id, "durable");
       if (!commit) throw new RepoError("NoSuchCommit", `commit ${id} is not in repo ${repo}`);
       return commit.root;
     };
-    return this.diffRoots(from ? rootOf(from) : null, rootOf(to), (a, b) => a.m === b.m && a.c === b.c);
+    const purged = this.snapshot(repo, null, "durable").purged;
+    return this.diffRoots(from ? rootOf(from) : null, rootOf(to), (a, b) => a.m === b.m && a.c === b.c, purged);
   }
 
   /**
-   * Keys whose live version differs between two object trees, by `sameVersion`; a delete marker against
-   * nothing is no change in content.
+   * Keys whose live version differs between two object trees of a repo, by `sameVersion`, purged versions left
+   * out; a delete marker against nothing is no change in content.
    */
-  *diffRoots(from: string | null, to: string | null, sameVersion: (a: VersionEntry, b: VersionEntry) => boolean): Generator<KeyChange> {
-    const live = (e: VersionEntry | undefined) => (e && isLiveEntry(e) ? e : undefined);
-    for (const d of this.objects.diff(from, to, sameVersion)) {
-      const before = live(d.before);
-      const after = live(d.after);
+  *diffRoots(from: string | null, to: string | null, sameVersion: (a: VersionEntry, b: VersionEntry) => boolean, purged: PurgeFilter): Generator<KeyChange> {
+    const live = (key: string, raw: VersionEntry | undefined) => {
+      const e = this.history.resolve(purged, key, raw);
+      return e && isLiveEntry(e) ? e : undefined;
+    };
+    for (const d of this.objects.diff(from, to, (a, b) => sameVersion(a, b) && a.p === b.p)) {
+      const before = live(d.key, d.before);
+      const after = live(d.key, d.after);
+      if (before && after && sameVersion(before, after)) continue;
       if (!before && !after) continue;
       yield { key: d.key, change: !before ? "added" : !after ? "deleted" : "changed", before, after };
     }
@@ -226,74 +345,110 @@ export class VersionedStore {
         root: open.root,
         started: open.started,
         message: message ?? open.message,
+        purged: open.purged,
       });
     });
     await durable;
     return record;
   }
 
-  /** Drops the branch's open commit and everything written into it. */
-  async dropCommit(repo: string, branch: string): Promise<void> {
-    await this.locked(repo, () => {
+  /**
+   * Drops the branch's open commit and everything written into it, except its purges: those took effect when
+   * they were made, so they become a commit of their own on the branch (history never changes silently).
+   */
+  dropCommit(repo: string, branch: string): Promise<void> {
+    return this.retrying(() => this.dropCommitOnce(repo, branch));
+  }
+
+  private async dropCommitOnce(repo: string, branch: string): Promise<void> {
+    const { durable } = await this.lockedOnce(repo, () => {
       const ref = this.requireBranch(repo, branch, "latest");
       if (!ref.open) throw new RepoError("NoOpenCommit", `branch ${branch}.${repo} has no open commit`);
-      return this.store.commit([{ key: REF.branch(repo, branch), value: { ...ref, open: undefined } satisfies BranchRef }]);
+      const purged = ref.open.purged ?? [];
+      const rest: BranchRef = { ...ref, open: undefined };
+      if (purged.length === 0) return { durable: this.store.commit([{ key: REF.branch(repo, branch), value: rest }]) };
+      const { root, head } = this.workingBase(repo, rest);
+      const batch = new WriteBatch(this, root, this.history.filter(this.requireRepo(repo, "latest").purged ?? null));
+      for (const [key] of purged) batch.settle(key);
+      return this.appendCommit(repo, branch, rest, {
+        id: newCommitId(),
+        parent: head,
+        root: this.objects.apply(root, [...batch.changes]),
+        started: ref.open.started,
+        message: `purges made in dropped commit ${ref.open.id}`,
+        purged,
+      });
     });
+    await durable;
   }
 
   /**
    * Applies writes to a branch as one commit (or into its open commit) and resolves once durable.
-   * `check` runs under the lock against the entries the writes would replace: conditional writes are atomic.
+   * `check` runs under the lock against the versions the writes would replace: conditional writes are atomic.
+   *
+   * As S3 does: a delete always records a delete marker (over a missing key or another marker too); while the
+   * branch's versioning is suspended a new version or marker is the key's null version and purges the previous
+   * one; a purge takes a version out of the repo for good (the purge index) and, when it was the key's current
+   * version, points the key at the version before it (or removes the key when none is left). Purges take effect
+   * at once, also inside an open commit, which records them when it is finished (or dropped).
    */
   write(
     repo: string,
     branch: string,
     writes: KeyWrite[],
     check?: (current: (key: string) => VersionEntry | undefined) => void,
-  ): Promise<{ commit: string; changed: boolean }> {
-    return this.retrying(() => this.writeOnce(repo, branch, writes, check));
+    options: { author?: string } = {},
+  ): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
+    return this.retrying(() => this.writeOnce(repo, branch, writes, check, options));
   }
 
   private async writeOnce(
     repo: string,
     branch: string,
     writes: KeyWrite[],
-    check?: (current: (key: string) => VersionEntry | undefined) => void,
-  ): Promise<{ commit: string; changed: boolean }> {
+    check: ((current: (key: string) => VersionEntry | undefined) => void) | undefined,
+    options: { author?: string },
+  ): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
     const result = await this.lockedOnce(repo, () => {
       const ref = this.requireBranch(repo, branch, "latest");
+      const repoRef = this.requireRepo(repo, "latest");
       const { root, head } = this.workingBase(repo, ref);
-      const current = (key: string) => this.objects.get(root, key);
-      check?.(current);
-      if (this.store.blobs.gcRunning) this.retainManifests(writes);
       const commitId = ref.open?.id ?? newCommitId();
-      const changes: Array<[string, VersionEntry | null]> = [];
-      for (const w of writes) {
-        const prev = current(w.key);
-        if ("delete" in w && (!prev || !isLiveEntry(prev))) continue; // deleting what is not there changes nothing
-        if ("delete" in w && prev!.c === commitId && !prev!.p) {
-          changes.push([w.key, null]); // created and deleted inside one open commit: it never existed outside it
-          continue;
-        }
-        // Within one open commit a key keeps only its last version.
-        const prevLink = prev ? (prev.c === commitId ? prev.p : putJson(this.store.blobs, "version", prev)) : undefined;
-        const entry: VersionEntry = "delete" in w
-          ? { c: commitId, t: w.time, p: prevLink }
-          : { c: commitId, t: w.time, m: w.manifest, s: w.size, e: w.etag, p: prevLink };
-        if (entry.p === undefined) delete entry.p;
-        changes.push([w.key, entry]);
+      const batch = new WriteBatch(this, root, this.history.filter(repoRef.purged ?? null));
+      check?.((key) => batch.current(key));
+      if (this.store.blobs.gcRunning) this.retainManifests(writes);
+      const suspended = ref.versioning === "Suspended";
+      const outcomes = writes.map((w) => batch.apply(w, commitId, suspended));
+      if (batch.changes.size === 0 && batch.purges.length === 0) {
+        return { commit: ref.open?.id ?? ref.head ?? "", changed: false, outcomes, durable: Promise.resolve() };
       }
-      if (changes.length === 0) return { commit: ref.open?.id ?? ref.head ?? "", changed: false, durable: Promise.resolve() };
-      const newRoot = this.objects.apply(root, changes);
+      const newRoot = this.objects.apply(root, [...batch.changes]);
+      const { purges } = batch;
+      const purgeIndex = purges.length ? this.history.addPurges(repoRef.purged ?? null, purges, { commit: commitId, time: Date.now() }) : undefined;
+      const repoValue: RepoRef = purgeIndex === undefined ? repoRef : { ...repoRef, purged: purgeIndex };
       if (ref.open) {
-        const durable = this.store.commit([{ key: REF.branch(repo, branch), value: { ...ref, open: { ...ref.open, root: newRoot } } satisfies BranchRef }]);
-        return { commit: ref.open.id, changed: true, durable };
+        const open: OpenCommit = { ...ref.open, root: newRoot };
+        if (purges.length) open.purged = [...(ref.open.purged ?? []), ...purges];
+        const durable = this.store.commit([
+          ...(repoValue === repoRef ? [] : [{ key: REF.repo(repo), value: repoValue }]),
+          { key: REF.branch(repo, branch), value: { ...ref, open } satisfies BranchRef },
+        ]);
+        return { commit: ref.open.id, changed: true, outcomes, durable };
       }
-      const { durable } = this.appendCommit(repo, branch, ref, { id: commitId, parent: head, root: newRoot, started: writes[0]?.time ?? Date.now() });
-      return { commit: commitId, changed: true, durable };
+      const { durable } = this.appendCommit(repo, branch, ref, {
+        id: commitId,
+        parent: head,
+        root: newRoot,
+        started: writes[0]?.time ?? Date.now(),
+        message: purges.length ? purgeMessage(purges) : undefined,
+        purged: purges,
+        author: options.author,
+        repoRef: repoValue,
+      });
+      return { commit: commitId, changed: true, outcomes, durable };
     });
     await result.durable;
-    return { commit: result.commit, changed: result.changed };
+    return { commit: result.commit, changed: result.changed, outcomes: result.outcomes };
   }
 
   /**
@@ -302,7 +457,7 @@ export class VersionedStore {
    */
   private retainManifests(writes: KeyWrite[]): void {
     for (const w of writes) {
-      if ("delete" in w) continue;
+      if (!("manifest" in w)) continue;
       this.store.blobs.retain(w.manifest);
       for (const [chunk] of getJson<ObjectManifest>(this.store.blobs, w.manifest).chunks) this.store.blobs.retain(chunk);
     }
@@ -320,9 +475,19 @@ export class VersionedStore {
     repo: string,
     branch: string,
     ref: BranchRef,
-    c: { id: string; parent: CommitRecord | undefined; root: string | null; started: number; message?: string },
+    c: {
+      id: string;
+      parent: CommitRecord | undefined;
+      root: string | null;
+      started: number;
+      message?: string;
+      author?: string;
+      purged?: Array<[string, string]>;
+      /** the repo ref to build on, when the caller changed it (a new purge index) */
+      repoRef?: RepoRef;
+    },
   ): { record: CommitRecord; durable: Promise<void> } {
-    const repoRef = this.requireRepo(repo, "latest");
+    const repoRef = c.repoRef ?? this.requireRepo(repo, "latest");
     const { parent } = c;
     const record: CommitRecord = {
       id: c.id,
@@ -336,6 +501,8 @@ export class VersionedStore {
       started: c.started,
     };
     if (c.message) record.message = c.message;
+    if (c.author) record.author = c.author;
+    if (c.purged?.length) record.purged = c.purged;
     const { hash, bytes } = putJsonSized(this.store.blobs, "commit", record);
     this.graph.remember(hash, record, bytes);
     const commits = this.commitIndex.apply(repoRef.commits, [[c.id, hash]]);
@@ -346,13 +513,13 @@ export class VersionedStore {
     return { record, durable };
   }
 
-  requireRepo(repo: string, view: View = "durable"): RepoRef {
+  requireRepo(repo: string, view: View): RepoRef {
     const ref = this.getRepo(repo, view);
     if (!ref) throw new RepoError("NoSuchRepo", `repo ${repo} does not exist`);
     return ref;
   }
 
-  requireBranch(repo: string, branch: string, view: View = "durable"): BranchRef {
+  requireBranch(repo: string, branch: string, view: View): BranchRef {
     const ref = this.getBranch(repo, branch, view);
     if (!ref) throw new RepoError("NoSuchBranch", `branch ${branch}.${repo} does not exist`);
     return ref;
@@ -386,8 +553,86 @@ export class VersionedStore {
   }
 }
 
+/** The message of a commit that purged versions, naming them (its `purged` field lists them all). */
+function purgeMessage(purges: Array<[string, string]>): string {
+  const [key, version] = purges[0];
+  return purges.length === 1 ? `purged version ${version} of ${JSON.stringify(key)}` : `purged ${purges.length} versions (${JSON.stringify(key)} ${version} and more)`;
+}
+
 function checkName(name: string, what: string): void {
   if (!NAME_PATTERN.test(name)) {
     throw new RepoError("InvalidName", `${what} name ${JSON.stringify(name)} must be 1-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit`);
+  }
+}
+
+/**
+ * The changes one write request makes to a working tree, key by key in request order: a key written twice sees
+ * its first write, and a version purged early in the batch is skipped by the writes after it.
+ */
+class WriteBatch {
+  readonly changes = new Map<string, VersionEntry | null>();
+  readonly purges: Array<[key: string, version: string]> = [];
+  private readonly purgedNow = new Set<string>();
+  private readonly purged: (key: string, version: string) => boolean;
+
+  constructor(
+    private readonly vs: VersionedStore,
+    private readonly root: string | null,
+    before: PurgeFilter,
+  ) {
+    this.purged = (key, version) => this.purgedNow.has(purgeKey(key, version)) || (before?.(key, version) ?? false);
+  }
+
+  private raw(key: string): VersionEntry | undefined {
+    return this.changes.has(key) ? (this.changes.get(key) ?? undefined) : this.vs.objects.get(this.root, key);
+  }
+
+  /** The key's version as readers would see it now (a marker included). */
+  current(key: string): VersionEntry | undefined {
+    return this.vs.history.resolve(this.purged, key, this.raw(key));
+  }
+
+  apply(w: KeyWrite, commit: string, suspended: boolean): WriteOutcome {
+    const history = this.vs.history;
+    const head = this.raw(w.key);
+    if ("purge" in w) {
+      const target = history.find(this.purged, w.key, head, w.purge);
+      // A version written inside this open commit is no version yet: nothing outside the commit can name it.
+      if (!target || target.c === commit) return { key: w.key, kind: "none", version: w.purge };
+      this.purge(w.key, target);
+      this.settle(w.key);
+      return { key: w.key, kind: "purged", version: versionIdOf(target), marker: !isLiveEntry(target) };
+    }
+    const prev = history.resolve(this.purged, w.key, head);
+    const isDelete = "delete" in w;
+    if (isDelete && prev?.c === commit && !prev.p) {
+      this.changes.set(w.key, null); // created and deleted inside one open commit: it never existed outside it
+      return { key: w.key, kind: "none" };
+    }
+    if (suspended) {
+      const nullVersion = history.find(this.purged, w.key, head, NULL_VERSION);
+      if (nullVersion && nullVersion.c !== commit) this.purge(w.key, nullVersion);
+    }
+    // The new version links to the one before it, except one it replaces: an earlier write of this open commit
+    // (a key keeps only its last version there) or, while suspended, the null version just purged.
+    const replaces = prev && (prev.c === commit || (suspended && prev.n === 1));
+    const link = !prev ? undefined : replaces ? prev.p : putJson(this.vs.store.blobs, "version", prev);
+    const entry: VersionEntry = "manifest" in w ? { c: commit, t: w.time, m: w.manifest, s: w.size, e: w.etag } : { c: commit, t: w.time };
+    if (link !== undefined) entry.p = link;
+    if (suspended) entry.n = 1;
+    this.changes.set(w.key, entry);
+    return { key: w.key, kind: isDelete ? "marker" : "version", version: suspended ? NULL_VERSION : commit };
+  }
+
+  private purge(key: string, version: VersionEntry): void {
+    this.purges.push([key, version.c]);
+    this.purgedNow.add(purgeKey(key, version.c));
+  }
+
+  /** Points the key at its first surviving version (or removes it) when its tree entry was purged. */
+  settle(key: string): void {
+    const head = this.raw(key);
+    const survivor = this.vs.history.resolve(this.purged, key, head);
+    if (survivor !== head) this.changes.set(key, survivor ?? null);
   }
 }

@@ -4,64 +4,20 @@
 import { RepoError } from "../repo/errors.ts";
 import { UnavailableError } from "../util/unavailable.ts";
 import { randomHex } from "../util/bytes.ts";
-import type { Operation } from "./route.ts";
-import { classify, unsupportedSubresource } from "./route.ts";
-import type { S3Deps, S3Handler, S3Request } from "./context.ts";
+import { classify, OPERATIONS, unsupportedSubresource } from "./operations.ts";
+import type { S3Deps, S3Request } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { errorResponse, notImplemented } from "./respond.ts";
 import { authenticateRequest, type RequestAuthOptions } from "./request-auth.ts";
-import type { Authorizer } from "./access-policy.ts"; // [authz]
+import type { Authorizer } from "./access-policy.ts";
 import { fromRepoError } from "./targets.ts";
-import { createBucket, deleteBucket, getBucketLocation, getBucketVersioning, headBucket, putBucketVersioning } from "./ops/bucket.ts";
-import { copyObject } from "./ops/copy.ts";
-import { deleteObject, deleteObjects } from "./ops/delete.ts";
-import { getObject } from "./ops/get.ts";
-import { listObjectsV1, listObjectsV2 } from "./ops/list.ts";
-import {
-  abortMultipartUpload,
-  completeMultipartUpload,
-  createMultipartUpload,
-  listMultipartUploads,
-  listParts,
-  uploadPart,
-  uploadPartCopy,
-} from "./ops/multipart.ts";
-import { putObject } from "./ops/put.ts";
-import { listBuckets } from "./ops/service.ts";
-import { listObjectVersions } from "./ops/versions.ts";
-
-const HANDLERS: Record<Operation, S3Handler> = {
-  ListBuckets: listBuckets,
-  CreateBucket: createBucket,
-  DeleteBucket: deleteBucket,
-  HeadBucket: headBucket,
-  GetBucketLocation: getBucketLocation,
-  GetBucketVersioning: getBucketVersioning,
-  PutBucketVersioning: putBucketVersioning,
-  ListObjects: listObjectsV1,
-  ListObjectsV2: listObjectsV2,
-  ListObjectVersions: listObjectVersions,
-  ListMultipartUploads: listMultipartUploads,
-  DeleteObjects: deleteObjects,
-  GetObject: getObject,
-  HeadObject: getObject,
-  PutObject: putObject,
-  CopyObject: copyObject,
-  DeleteObject: deleteObject,
-  CreateMultipartUpload: createMultipartUpload,
-  UploadPart: uploadPart,
-  UploadPartCopy: uploadPartCopy,
-  CompleteMultipartUpload: completeMultipartUpload,
-  AbortMultipartUpload: abortMultipartUpload,
-  ListParts: listParts,
-};
 
 export interface S3AppOptions {
   /** Host names under which `bucket.<domain>` addresses a bucket (virtual-host style). */
   domains: string[];
   /** Secrets for access keys (auth layer); with auth off, every key is its own secret. */
   auth: RequestAuthOptions;
-  /** [authz] With auth on: refuses (AccessDenied) what the request's user has no role for; see access-policy.ts. */
+  /** With auth on: refuses (AccessDenied) what the request's user has no role for; see access-policy.ts. */
   authorize?: Authorizer;
   /** Called once per request, with its final response, with what the log and metrics need. */
   observe?: (event: { req: S3Request; operation: string; response: Response; started: number }) => void;
@@ -75,7 +31,7 @@ export function addressOf(url: URL, host: string | null, domains: string[]): { b
     try {
       return decodeURIComponent(s);
     } catch {
-      throw new S3Error("InvalidURI", "Couldn't parse the specified URI.", {}, 400);
+      throw new S3Error("InvalidURI");
     }
   };
   for (const domain of domains) {
@@ -122,8 +78,8 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
       if (!op) throw new S3Error("MethodNotAllowed");
       operation = op;
       const auth = await authenticateRequest(req, raw, options.auth);
-      options.authorize?.(auth, op, req, deps); // [authz]
-      response = await HANDLERS[op](req, deps);
+      options.authorize?.(auth, op, req, deps);
+      response = await OPERATIONS[op].handler(req, deps);
     } catch (err) {
       response = errorResponse(toS3Error(err, req.bucket), req);
     }

@@ -36,8 +36,12 @@ export interface S3Request {
   /** checksums verified on the body (algorithm → base64), complete once the body has been read to its end */
   verifiedChecksums: () => Record<string, string>;
   requestId: string;
-  /** [authz] set by authorization with auth on: the repos whose branches ListBuckets may show */
+  /** set by authorization with auth on: the repos whose branches ListBuckets may show */
   mayList?: (repo: string) => boolean;
+  /** [authz] with auth on: the token's user (the author of the commits the request makes) */
+  user?: string;
+  /** [authz] with auth on: whether the user may purge versions in the bucket's repo (the owner role); unset: yes */
+  mayPurge?: boolean;
 }
 
 export interface S3Deps {

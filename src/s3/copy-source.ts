@@ -2,6 +2,7 @@
 import type { S3Deps } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { checkConditions, findVersion, type ObjectVersion } from "./object-lookup.ts";
+import { versionIdParam } from "./version-id.ts";
 
 export interface CopySource extends ObjectVersion {
   bucket: string;
@@ -9,20 +10,29 @@ export interface CopySource extends ObjectVersion {
   versionId?: string;
 }
 
-export function readCopySource(headers: Headers, deps: S3Deps): CopySource {
+const malformed = () => new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey.", { ArgumentName: "x-amz-copy-source" });
+
+/** The bucket, key and version x-amz-copy-source names; the one parser of the header (authorization uses it too). */
+export function parseCopySource(headers: Headers): { bucket: string; key: string; versionId?: string } {
   const raw = headers.get("x-amz-copy-source") ?? "";
   const [pathPart, queryPart] = splitOnce(raw, "?");
   let path: string;
   try {
     path = decodeURIComponent(pathPart);
   } catch {
-    throw new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey.", { ArgumentName: "x-amz-copy-source" });
+    throw malformed();
   }
   if (path.startsWith("/")) path = path.slice(1);
   const [bucket, key] = splitOnce(path, "/");
-  if (!bucket || !key) throw new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey.", { ArgumentName: "x-amz-copy-source" });
-  const versionId = queryPart ? new URLSearchParams(queryPart).get("versionId") ?? undefined : undefined;
-  const version = findVersion(deps, bucket, key, versionId ?? null);
+  if (!bucket || !key) throw malformed();
+  const versionId = versionIdParam(queryPart ? new URLSearchParams(queryPart).get("versionId") : undefined);
+  return { bucket, key, versionId };
+}
+
+/** The version the copy source names, once its x-amz-copy-source-if-* conditions hold. */
+export function readCopySource(headers: Headers, deps: S3Deps): CopySource {
+  const { bucket, key, versionId } = parseCopySource(headers);
+  const version = findVersion(deps, bucket, key, versionId);
   checkConditions(headers, version.manifest.etag, version.entry.t, "x-amz-copy-source-");
   return { ...version, bucket, key, versionId };
 }

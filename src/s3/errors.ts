@@ -1,9 +1,13 @@
-// S3 errors: a code, an HTTP status and the message clients show (and users grep for).
+// S3 errors: every code Strata answers with, its HTTP status and the message clients show (and users grep for).
+// Codes, statuses and default messages follow "Error responses" in the Amazon S3 API Reference
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). A new code goes here first: S3Error
+// takes only codes of this table.
 
-const STANDARD: Record<string, [number, string]> = {
+export const S3_ERRORS = {
   AccessDenied: [403, "Access Denied"],
+  AuthorizationHeaderMalformed: [400, "The authorization header is malformed."],
+  AuthorizationQueryParametersError: [400, "Error parsing the X-Amz-Credential parameter."],
   BadDigest: [400, "The Content-MD5 or checksum value that you specified did not match what the server received."],
-  BucketAlreadyExists: [409, "The requested bucket name is not available."],
   BucketAlreadyOwnedByYou: [409, "Your previous request to create the named bucket succeeded and you already own it."],
   BucketNotEmpty: [409, "The bucket you tried to delete is not empty."],
   EntityTooLarge: [400, "Your proposed upload exceeds the maximum allowed object size."],
@@ -15,33 +19,32 @@ const STANDARD: Record<string, [number, string]> = {
   InvalidBucketName: [400, "The specified bucket is not valid."],
   InvalidDigest: [400, "The Content-MD5 or checksum value that you specified is not valid."],
   InvalidPart: [400, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."],
+  InvalidPartNumber: [416, "The requested partnumber is not satisfiable"],
   InvalidPartOrder: [400, "The list of parts was not in ascending order. Parts must be ordered by part number."],
   InvalidRange: [416, "The requested range is not satisfiable"],
   InvalidRequest: [400, "Invalid Request"],
+  InvalidURI: [400, "Couldn't parse the specified URI."],
+  KeyTooLongError: [400, "Your key is too long"],
   MalformedXML: [400, "The XML you provided was not well-formed or did not validate against our published schema."],
+  MetadataTooLarge: [400, "Your metadata headers exceed the maximum allowed metadata size."],
   MethodNotAllowed: [405, "The specified method is not allowed against this resource."],
-  MissingContentLength: [411, "You must provide the Content-Length HTTP header."],
   NoSuchBucket: [404, "The specified bucket does not exist."],
   NoSuchKey: [404, "The specified key does not exist."],
   NoSuchUpload: [404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."],
   NoSuchVersion: [404, "The specified version does not exist."],
   NotImplemented: [501, "This functionality is not implemented."],
-  PreconditionFailed: [412, "At least one of the pre-conditions you specified did not hold"],
-  RequestTimeTooSkewed: [403, "The difference between the request time and the current time is too large."],
-  SignatureDoesNotMatch: [403, "The request signature we calculated does not match the signature you provided. Check your key and signing method."],
-  XAmzContentSHA256Mismatch: [400, "The provided 'x-amz-content-sha256' header does not match what was computed."],
-  AuthorizationHeaderMalformed: [400, "The authorization header is malformed."],
-  AuthorizationQueryParametersError: [400, "Error parsing the X-Amz-Credential parameter."],
-  ExpiredToken: [400, "The provided token has expired."],
-  InvalidObjectState: [403, "The operation is not valid for the object's storage class."],
-  KeyTooLongError: [400, "Your key is too long"],
-  MalformedPOSTRequest: [400, "The body of your POST request is not well-formed multipart/form-data."],
   NotModified: [304, "Not Modified"],
   // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html (List of error codes): both 503.
   ServiceUnavailable: [503, "Service is unable to handle request."],
   SlowDown: [503, "Please reduce your request rate."],
   OperationAborted: [409, "A conflicting conditional operation is currently in progress against this resource. Try again."],
-};
+  PreconditionFailed: [412, "At least one of the pre-conditions you specified did not hold"],
+  RequestTimeTooSkewed: [403, "The difference between the request time and the current time is too large."],
+  SignatureDoesNotMatch: [403, "The request signature we calculated does not match the signature you provided. Check your key and signing method."],
+  XAmzContentSHA256Mismatch: [400, "The provided 'x-amz-content-sha256' header does not match what was computed."],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type S3ErrorCode = keyof typeof S3_ERRORS;
 
 export class S3Error extends Error {
   readonly status: number;
@@ -50,10 +53,11 @@ export class S3Error extends Error {
   /** Response headers the error carries (e.g. x-amz-delete-marker). */
   headers: Record<string, string> = {};
 
-  constructor(readonly code: string, message?: string, extra: Record<string, string> = {}, status?: number) {
-    const known = STANDARD[code];
-    super(message ?? known?.[1] ?? code);
-    this.status = status ?? known?.[0] ?? 400;
+  /** `message` replaces the table's when it says more (which bucket, which limit). */
+  constructor(readonly code: S3ErrorCode, message?: string, extra: Record<string, string> = {}) {
+    const [status, standard] = S3_ERRORS[code];
+    super(message ?? standard);
+    this.status = status;
     this.extra = extra;
   }
 

@@ -23,7 +23,7 @@ export function describedBy(headers: Headers): Pick<ObjectManifest, "contentType
     meta[key] = value;
     metaBytes += key.length + value.length;
   });
-  if (metaBytes > MAX_METADATA_BYTES) throw new S3Error("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.", {}, 400);
+  if (metaBytes > MAX_METADATA_BYTES) throw new S3Error("MetadataTooLarge");
   return {
     contentType: headers.get("content-type") ?? undefined,
     headers: Object.keys(stored).length ? stored : undefined,

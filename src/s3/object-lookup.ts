@@ -1,5 +1,6 @@
 // Finding the version of a key a request addresses, and the read conditions (If-Match and friends).
 import type { ObjectManifest, VersionEntry } from "../repo/model.ts";
+import { NULL_VERSION, versionIdOf } from "../repo/purges.ts";
 import { parseHttpDate } from "../util/time.ts";
 import type { S3Deps } from "./context.ts";
 import { S3Error } from "./errors.ts";
@@ -11,26 +12,34 @@ export interface ObjectVersion {
   manifest: ObjectManifest;
 }
 
-/** The key's version the request addresses: as of ?versionId=<commit>, else as the bucket shows it. */
-export function findVersion(deps: S3Deps, bucket: string, key: string, versionId: string | null): ObjectVersion {
+/**
+ * The key's version the request addresses: the current one, the null version (`versionId=null`), or as of
+ * `versionId=<commit>` (the version that commit wrote, or the one the key had then). A purged version is gone:
+ * naming it answers NoSuchVersion, and reads as of a commit see the version before it.
+ */
+export function findVersion(deps: S3Deps, bucket: string, key: string, versionId: string | undefined): ObjectVersion {
   const view = readView(deps, bucket);
   const vs = deps.repo.versions;
-  let root = view.root;
-  if (versionId !== null && versionId !== "null") {
+  const noSuchVersion = (why: string) => new S3Error("NoSuchVersion", `The specified version does not exist: ${why}.`, { Key: key, VersionId: versionId! });
+  let entry: VersionEntry | undefined;
+  if (versionId === undefined) entry = vs.entry(view, key);
+  else if (versionId === NULL_VERSION) {
+    entry = vs.findVersion(view, key, NULL_VERSION);
+    if (!entry) throw noSuchVersion(`key ${key} has no null version in ${view.target.name}`);
+  } else {
     const { repo, branch } = view.target;
-    const commit = vs.findCommit(repo, versionId);
-    const visible = commit && (view.target.anyBranch || (view.commit !== undefined && vs.graph.isAncestor(vs.getRepo(repo)?.commits ?? null, commit, vs.findCommit(repo, view.commit)!)));
-    if (!visible) {
-      throw new S3Error("NoSuchVersion", `The specified version does not exist: ${versionId} is not a commit in the history of ${branch}.${repo}.`, { Key: key, VersionId: versionId });
-    }
-    root = commit.root;
+    const commit = vs.findCommit(repo, versionId, "durable");
+    const visible = commit && (view.target.anyBranch || (view.commit !== undefined && vs.graph.isAncestor(vs.getRepo(repo, "durable")?.commits ?? null, commit, vs.findCommit(repo, view.commit, "durable")!)));
+    if (!visible) throw noSuchVersion(`${versionId} is not a commit in the history of ${branch}.${repo}`);
+    if (view.purged?.(key, versionId)) throw noSuchVersion(`version ${versionId} of key ${key} was deleted for good`);
+    entry = vs.entry({ root: commit.root, purged: view.purged }, key);
+    if (!entry) throw noSuchVersion(`key ${key} has no version as of commit ${versionId}`);
   }
-  const entry = vs.objects.get(root, key);
   if (!entry) throw new S3Error("NoSuchKey", undefined, { Key: key });
   if (!entry.m) {
     // S3: a delete marker answers 404 when it is the current version, 405 when asked for by version id.
-    const marker = { "x-amz-delete-marker": "true", "x-amz-version-id": entry.c };
-    throw new S3Error(versionId !== null ? "MethodNotAllowed" : "NoSuchKey", undefined, { Key: key }).withHeaders(marker);
+    const marker = { "x-amz-delete-marker": "true", "x-amz-version-id": versionIdOf(entry) };
+    throw new S3Error(versionId !== undefined ? "MethodNotAllowed" : "NoSuchKey", undefined, { Key: key }).withHeaders(marker);
   }
   return { entry, manifest: deps.repo.manifests.get(entry.m) };
 }

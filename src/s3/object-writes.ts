@@ -1,5 +1,6 @@
 // What every operation that writes an object shares: ACL header check, conditional writes, the commit.
 import type { ObjectManifest, VersionEntry } from "../repo/model.ts";
+import { NULL_VERSION } from "../repo/purges.ts";
 import type { BucketTarget } from "./buckets.ts";
 import type { S3Deps, S3Request } from "./context.ts";
 import { S3Error } from "./errors.ts";
@@ -28,16 +29,25 @@ export function writeConditions(headers: Headers): ((current: (key: string) => V
   };
 }
 
-/** Commits a stored manifest as the key's new version; returns the commit. */
-export async function commitObject(req: S3Request, deps: S3Deps, target: BucketTarget, manifest: ObjectManifest): Promise<string> {
+/**
+ * Commits a stored manifest as the key's new version; returns the response headers that name it: its version id
+ * (the commit), none while the bucket's versioning is suspended (AWS's PutObject examples: the null version's
+ * write answers without x-amz-version-id).
+ */
+export async function commitObject(req: S3Request, deps: S3Deps, target: BucketTarget, manifest: ObjectManifest): Promise<Record<string, string>> {
   const hash = deps.repo.manifests.put(manifest);
   const key = req.key!;
   const condition = writeConditions(req.headers);
-  const { commit } = await deps.repo.versions.write(
+  const { outcomes } = await deps.repo.versions.write(
     target.repo,
     target.branch,
     [{ key, manifest: hash, size: manifest.size, etag: manifest.etag, time: manifest.time }],
     condition && ((current) => condition(current, key)),
+    { author: authorOf(req) },
   );
-  return commit;
+  const { version } = outcomes[0];
+  return version && version !== NULL_VERSION ? { "x-amz-version-id": version } : {};
 }
+
+/** Who a commit is by: the request's user with auth on, else anonymous. */
+export const authorOf = (req: S3Request): string => req.user ?? "anonymous";

@@ -1,11 +1,13 @@
 // Resolving a request's bucket to what it reads (a tree at a commit) or writes (a branch).
 import { RepoError } from "../repo/errors.ts";
+import type { Snapshot } from "../repo/versioned-store.ts";
 import type { BucketTarget } from "./buckets.ts";
 import type { BucketResolver, S3Deps } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { notImplemented } from "./respond.ts";
 
-export interface ReadView {
+/** What a bucket shows: a tree (with the repo's purged versions left out, as a Snapshot) at a commit. */
+export interface ReadView extends Snapshot {
   target: BucketTarget;
   /** the tree the bucket shows */
   root: string | null;
@@ -20,8 +22,8 @@ export function noSuchBucket(name: string, why?: string): S3Error {
 export function resolveTarget(deps: S3Deps, bucket: string): BucketTarget {
   const target = deps.buckets.resolve(bucket);
   const vs = deps.repo.versions;
-  if (!vs.getRepo(target.repo)) throw noSuchBucket(target.name, `repo ${target.repo} does not exist`);
-  if (!target.anyBranch && !vs.getBranch(target.repo, target.branch)) {
+  if (!vs.getRepo(target.repo, "durable")) throw noSuchBucket(target.name, `repo ${target.repo} does not exist`);
+  if (!target.anyBranch && !vs.getBranch(target.repo, target.branch, "durable")) {
     throw noSuchBucket(target.name, `branch ${target.branch} of repo ${target.repo} does not exist`);
   }
   return target;
@@ -52,12 +54,12 @@ export function readView(deps: S3Deps, bucket: string): ReadView {
   const known = views.get(bucket);
   if (known) {
     const { repo, branch } = known.view.target;
-    if (vs.getRepo(repo) === known.repoRef && vs.getBranch(repo, branch) === known.branchRef) return known.view;
+    if (vs.getRepo(repo, "durable") === known.repoRef && vs.getBranch(repo, branch, "durable") === known.branchRef) return known.view;
   }
   const view = resolveView(deps, bucket);
   if (views.size >= VIEWS_KEPT) views.clear();
   const { repo, branch } = view.target;
-  views.set(bucket, { repoRef: vs.getRepo(repo), branchRef: vs.getBranch(repo, branch), view });
+  views.set(bucket, { repoRef: vs.getRepo(repo, "durable"), branchRef: vs.getBranch(repo, branch, "durable"), view });
   return view;
 }
 
@@ -65,16 +67,16 @@ function resolveView(deps: S3Deps, bucket: string): ReadView {
   const target = resolveTarget(deps, bucket);
   const vs = deps.repo.versions;
   if (target.commit) {
-    const commit = vs.findCommit(target.repo, target.commit);
+    const commit = vs.findCommit(target.repo, target.commit, "durable");
     if (!commit || (!target.anyBranch && !vs.inHistory(target.repo, target.branch, target.commit))) {
       throw noSuchBucket(target.name, `commit ${target.commit} is not in the history of ${target.anyBranch ? `repo ${target.repo}` : `${target.branch}.${target.repo}`}`);
     }
-    return { target, root: commit.root, commit: commit.id };
+    return { target, ...vs.snapshot(target.repo, commit.root, "durable"), commit: commit.id };
   }
-  const open = target.readsOpenCommit ? vs.getBranch(target.repo, target.branch)?.open : undefined;
-  if (open) return { target, root: open.root, commit: open.id };
-  const head = vs.headCommit(target.repo, target.branch);
-  return { target, root: head?.root ?? null, commit: head?.id };
+  const open = target.readsOpenCommit ? vs.getBranch(target.repo, target.branch, "durable")?.open : undefined;
+  if (open) return { target, ...vs.snapshot(target.repo, open.root, "durable"), commit: open.id };
+  const head = vs.headCommit(target.repo, target.branch, "durable");
+  return { target, ...vs.snapshot(target.repo, head?.root ?? null, "durable"), commit: head?.id };
 }
 
 /** A branch bucket that may be written; commit buckets are read-only. */
@@ -88,9 +90,13 @@ export function writeTarget(deps: S3Deps, bucket: string): BucketTarget {
   return target;
 }
 
-/** Maps errors of the versioned model to S3 errors. */
+/**
+ * Maps errors of the versioned model to S3 errors. Every repo error is listed: a new one fails to compile here
+ * until it is given its S3 error, instead of silently becoming InvalidRequest.
+ */
 export function fromRepoError(err: RepoError, bucket?: string): S3Error {
-  switch (err.code) {
+  const code = err.code;
+  switch (code) {
     case "NoSuchRepo":
     case "NoSuchBranch":
       return noSuchBucket(bucket ?? "", err.message);
@@ -101,12 +107,20 @@ export function fromRepoError(err: RepoError, bucket?: string): S3Error {
     case "BranchExists":
       return new S3Error("BucketAlreadyOwnedByYou", undefined, bucket ? { BucketName: bucket } : {});
     case "BranchNotEmpty":
-      return new S3Error("BucketNotEmpty", undefined, bucket ? { BucketName: bucket } : {});
+      return new S3Error("BucketNotEmpty", `The bucket you tried to delete is not empty: ${err.message}`, bucket ? { BucketName: bucket } : {});
     case "InvalidName":
       return new S3Error("InvalidBucketName", err.message);
     case "NoSuchCommit":
       return new S3Error("NoSuchVersion", err.message);
-    default:
+    // Admin-side states an S3 request can run into (a job's output commit closed under it, ...): the message says which.
+    case "RepoExists":
+    case "RepoHasBranches":
+    case "NoOpenCommit":
+    case "CommitAlreadyOpen":
       return new S3Error("InvalidRequest", err.message);
+    default: {
+      const unmapped: never = code;
+      throw new Error(`repo error ${String(unmapped)} has no S3 error`);
+    }
   }
 }

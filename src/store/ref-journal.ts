@@ -11,6 +11,8 @@ import { recordChecksum } from "./checksum.ts";
 import { fdatasync, fsyncDir, writeAllAt, writeFileDurably } from "./fs-async.ts";
 
 export type RefValue = unknown;
+/** Which refs a read sees: `latest` includes changes not yet durable (what writers build on), `durable` only what is on disk (what readers are shown). */
+export type RefView = "latest" | "durable";
 export interface RefChange {
   key: string;
   value: RefValue | null; // null deletes
@@ -85,13 +87,13 @@ export class RefJournal {
   }
 
   /** The ref's value (frozen: build changed copies, never mutate it), or undefined. */
-  get<T = RefValue>(key: string, view: "latest" | "durable" = "latest"): T | undefined {
+  get<T = RefValue>(key: string, view: RefView): T | undefined {
     const entry = (view === "latest" ? this.latest : this.durable).get(key);
     return entry === undefined ? undefined : (decoded(entry) as T);
   }
 
   /** Refs whose key starts with prefix, in key order (values frozen, as get's). */
-  list<T = RefValue>(prefix: string, view: "latest" | "durable" = "latest"): Array<[string, T]> {
+  list<T = RefValue>(prefix: string, view: RefView): Array<[string, T]> {
     return listRefs<T>(view === "latest" ? this.latest : this.durable, prefix);
   }
 

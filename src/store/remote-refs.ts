@@ -23,12 +23,12 @@ export class RemoteRefs implements RefReader {
   private pending: StagedBatch[] = [];
   private inFlight: StagedBatch[] = [];
 
-  get<T>(key: string, view: RefView = "latest"): T | undefined {
+  get<T>(key: string, view: RefView): T | undefined {
     const entry = (view === "latest" ? this.latest : this.durable).get(key);
     return entry === undefined ? undefined : (decoded(entry) as T);
   }
 
-  list<T>(prefix: string, view: RefView = "latest"): Array<[string, T]> {
+  list<T>(prefix: string, view: RefView): Array<[string, T]> {
     return listRefs<T>(view === "latest" ? this.latest : this.durable, prefix);
   }
 

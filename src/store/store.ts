@@ -6,14 +6,14 @@ import { BlobStore } from "./blob-store.ts";
 import type { BlobKind } from "./pack-format.ts";
 import { lockDataDir, prepareDataDir } from "./data-dir.ts";
 import { GroupSync } from "./group-sync.ts";
-import { type RefChange, RefJournal, type RefValue } from "./ref-journal.ts";
+import { type RefChange, RefJournal, type RefValue, type RefView } from "./ref-journal.ts";
 
-/** The view of refs a caller reads: writers build on "latest" (includes staged changes), readers see "durable". */
-export type RefView = "latest" | "durable";
+export type { RefView };
 
 export interface RefReader {
-  get<T = RefValue>(key: string, view?: RefView): T | undefined;
-  list<T = RefValue>(prefix: string, view?: RefView): Array<[string, T]>;
+  /** Writers build on "latest" (includes staged changes), readers see "durable". */
+  get<T = RefValue>(key: string, view: RefView): T | undefined;
+  list<T = RefValue>(prefix: string, view: RefView): Array<[string, T]>;
 }
 
 /** Immutable blobs named by their SHA-256. Reads are synchronous: callers above walk trees without awaiting. */

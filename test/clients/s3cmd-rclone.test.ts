@@ -22,7 +22,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test.skipIf(noS3cmd)("s3cmd (with --etag md5, as it checks ETags against MD5): mb, put, ls, get, sync, del, rb", async () => {
+test.skipIf(noS3cmd)("s3cmd (with --etag md5, as it checks ETags against MD5): mb, put, ls, get, sync, del; rb refused while versions remain", async () => {
   const md5Server = await withServer({ etagMode: "md5" });
   const host = `127.0.0.1:${md5Server.port}`;
   const s3cmd = (...args: string[]) => runOk("s3cmd", ["--config=/dev/null", "--access_key=x", "--secret_key=x", `--host=${host}`,
@@ -37,7 +37,9 @@ test.skipIf(noS3cmd)("s3cmd (with --etag md5, as it checks ETags against MD5): m
   expect(listed).toContain("s3://s3cmd/tree/b with space.txt");
   expect(listed).toContain("s3://s3cmd/tree/sub/c+d.txt");
   await s3cmd("del", "--recursive", "--force", "s3://s3cmd/");
-  await s3cmd("rb", "s3://s3cmd");
+  // The deletes left delete markers over versions that are still there to read: rb would lose them (issue 13).
+  const rb = await s3cmd("rb", "s3://s3cmd").catch((e) => String(e));
+  expect(rb).toContain("BucketNotEmpty");
   await md5Server.stop();
 }, 60_000);
 

@@ -17,7 +17,7 @@ describe("commits and ancestry", () => {
     const log = [...svc.versions.log("r", "main")].reverse(); // oldest first
     expect(log.length).toBe(1500);
     log.forEach((c, i) => expect(c.gen).toBe(i));
-    const root = svc.versions.getRepo("r")!.commits;
+    const root = svc.versions.getRepo("r", "durable")!.commits;
     const rand = rng(7);
     for (let t = 0; t < 300; t++) {
       const a = Math.floor(rand() * log.length);
@@ -46,7 +46,7 @@ describe("commits and ancestry", () => {
     const a = await svc.putObject("r", "main", "keep", text("1"));
     await svc.putObject("r", "main", "change", text("1"));
     await svc.putObject("r", "main", "gone", text("1"));
-    const from = svc.versions.headCommit("r", "main")!.id;
+    const from = svc.versions.headCommit("r", "main", "durable")!.id;
     await svc.putObject("r", "main", "change", text("2"));
     await svc.versions.write("r", "main", [{ key: "gone", delete: true, time: Date.now() }]);
     const to = (await svc.putObject("r", "main", "new", text("3"))).commit;
@@ -109,7 +109,7 @@ describe("open commits", () => {
     await svc.putObject("r", "main", "a", text("pending"));
     await svc.close();
     const again = await openService(dir);
-    expect(again.versions.getBranch("r", "main")!.open!.id).toBe(id);
+    expect(again.versions.getBranch("r", "main", "durable")!.open!.id).toBe(id);
     await again.versions.finishCommit("r", "main");
     expect(decode(await again.getObject("r", "main", "a"))).toBe("pending");
     await again.close();

@@ -90,33 +90,48 @@ describe("CopyObject", () => {
 });
 
 describe("DeleteObject and DeleteObjects", () => {
-  test("DeleteObject records a delete marker; deleting a missing key is a 204 no-op", async () => {
+  // AWS, "Working with delete markers": a simple DELETE inserts a delete marker, whether or not the key exists.
+  test("DeleteObject records a delete marker, for a missing key too; a version id that names nothing deletes nothing", async () => {
     await s3.put("/other/del", "x");
     const res = await s3.call("/other/del", { method: "DELETE" });
     expect(res.status).toBe(204);
     expect(res.headers.get("x-amz-delete-marker")).toBe("true");
     expect(res.headers.get("x-amz-version-id")).toMatch(/^[0-9a-f]{32}$/);
     expect((await s3.call("/other/del")).status).toBe(404);
-    expect((await s3.call("/other/never-there", { method: "DELETE" })).status).toBe(204);
-    await expectError(await s3.call(`/other/del?versionId=${"1".repeat(32)}`, { method: "DELETE" }), 501, "NotImplemented");
+    const missing = await s3.call("/other/never-there", { method: "DELETE" });
+    expect(missing.status).toBe(204);
+    expect(missing.headers.get("x-amz-delete-marker")).toBe("true");
+    const markers = list((await s3.xml("/other?versions&prefix=never-there")).doc.ListVersionsResult.DeleteMarker);
+    expect(markers.map((m: any) => [m.VersionId, m.IsLatest])).toEqual([[missing.headers.get("x-amz-version-id"), "true"]]);
+    const nothing = await s3.call(`/other/del?versionId=${"1".repeat(32)}`, { method: "DELETE" });
+    expect(nothing.status).toBe(204);
+    expect(nothing.headers.get("x-amz-version-id")).toBe("1".repeat(32));
+    expect(nothing.headers.get("x-amz-delete-marker")).toBeNull();
+    await expectError(await s3.call("/other/del?versionId=nonsense", { method: "DELETE" }), 400, "InvalidArgument");
   });
 
-  test("deleting by version id: the current version records a delete marker, older ones are immutable", async () => {
+  // AWS, "Deleting object versions from a versioning-enabled bucket": a DELETE with a version id removes that version for good.
+  test("deleting by version id purges that version: older ones, the current one, and through DeleteObjects", async () => {
     const old = (await s3.put("/other/byversion", "1")).headers.get("x-amz-version-id")!;
     const current = (await s3.put("/other/byversion", "2")).headers.get("x-amz-version-id")!;
-    await expectError(await s3.call(`/other/byversion?versionId=${old}`, { method: "DELETE" }), 501, "NotImplemented");
+    const purgedOld = await s3.call(`/other/byversion?versionId=${old}`, { method: "DELETE" });
+    expect(purgedOld.status).toBe(204);
+    expect(purgedOld.headers.get("x-amz-version-id")).toBe(old);
+    expect(purgedOld.headers.get("x-amz-delete-marker")).toBeNull();
+    await expectError(await s3.call(`/other/byversion?versionId=${old}`), 404, "NoSuchVersion");
+    expect(await (await s3.call("/other/byversion")).text()).toBe("2");
     const res = await s3.call(`/other/byversion?versionId=${current}`, { method: "DELETE" });
     expect(res.status).toBe(204);
-    expect(res.headers.get("x-amz-delete-marker")).toBe("true");
-    expect((await s3.call("/other/byversion")).status).toBe(404);
-    expect(await (await s3.call(`/other/byversion?versionId=${old}`)).text()).toBe("1");
-    // The same through DeleteObjects: the current version is deleted, an old one is reported as an error.
+    expect(res.headers.get("x-amz-version-id")).toBe(current);
+    await expectError(await s3.call("/other/byversion"), 404, "NoSuchKey"); // no version left: the key is gone
+    // The same through DeleteObjects: each entry names the version it purged.
     const a = (await s3.put("/other/bv2", "a")).headers.get("x-amz-version-id")!;
     const body = `<Delete><Object><Key>bv2</Key><VersionId>${a}</VersionId></Object><Object><Key>byversion</Key><VersionId>${old}</VersionId></Object></Delete>`;
     const { doc } = await s3.xml("/other?delete", { method: "POST", body });
-    expect(list(doc.DeleteResult.Deleted).map((d: any) => [d.Key, d.VersionId])).toEqual([["bv2", a]]);
-    expect(list(doc.DeleteResult.Error).map((e: any) => [e.Key, e.Code])).toEqual([["byversion", "NotImplemented"]]);
+    expect(list(doc.DeleteResult.Deleted).map((d: any) => [d.Key, d.VersionId, d.DeleteMarker])).toEqual([["bv2", a, undefined], ["byversion", old, undefined]]);
+    expect(doc.DeleteResult.Error).toBeUndefined();
     expect((await s3.call("/other/bv2")).status).toBe(404);
+    expect(list((await s3.xml("/other?versions&prefix=bv2")).doc.ListVersionsResult.Version)).toEqual([]);
   });
 
   const deleteXml = (keys: string[], quiet = false) =>

@@ -57,3 +57,21 @@ export async function putMany(s3: S3Http, bucket: string, keys: string[], body =
 
 /** Percent-encodes a key for a URL path, keeping '/' (as the SDKs do). */
 export const encodeKey = (key: string): string => key.split("/").map(encodeURIComponent).join("/");
+
+/**
+ * Empties a bucket the way AWS's docs teach before DeleteBucket: list every version and delete marker, then
+ * delete each by its version id (DeleteObjects, up to 1000 a request).
+ */
+export async function emptyBucket(s3: S3Http, bucket: string): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const r = (await s3.xml(`/${bucket}?versions`)).doc.ListVersionsResult;
+    const all = [...list(r.Version), ...list(r.DeleteMarker)].map((v: any) => ({ key: v.Key as string, id: v.VersionId as string }));
+    if (all.length === 0) return deleted;
+    const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const body = `<Delete>${all.map((v) => `<Object><Key>${escape(v.key)}</Key><VersionId>${v.id}</VersionId></Object>`).join("")}</Delete>`;
+    const { doc } = await s3.xml(`/${bucket}?delete`, { method: "POST", body });
+    if (list(doc.DeleteResult.Error).length) throw new Error(`emptying ${bucket}: ${JSON.stringify(doc.DeleteResult.Error)}`);
+    deleted += all.length;
+  }
+}

@@ -127,7 +127,7 @@ describe("GetObject and HeadObject", () => {
     expect(old.headers.get("etag")).toBe(etag);
     expect(await old.text()).toBe(BODY);
     await expectError(await s3.call(`/obj/doc.txt?versionId=${"f".repeat(32)}`), 404, "NoSuchVersion");
-    await expectError(await s3.call("/obj/doc.txt?versionId=garbage"), 404, "NoSuchVersion");
+    await expectError(await s3.call("/obj/doc.txt?versionId=garbage"), 400, "InvalidArgument"); // the issue: a garbage versionId is InvalidArgument
     const head = await s3.call(`/obj/doc.txt?versionId=${"f".repeat(32)}`, { method: "HEAD" });
     expect(head.status).toBe(404);
     expect(await head.text()).toBe("");

@@ -43,21 +43,28 @@ async function walk(params: string): Promise<{ items: Item[]; pages: number }> {
   const items: Item[] = [];
   let markers = "";
   for (let pages = 1; pages < 100; pages++) {
-    const { doc } = await s3.xml(`/vers?versions&${params}${markers}`);
+    const { doc, text } = await s3.xml(`/vers?versions&${params}${markers}`);
     const r = doc.ListVersionsResult;
-    const entries = [
-      ...list(r.Version).map((v: any) => ({ key: v.Key, id: v.VersionId, item: `${v.Key}@${v.VersionId}`, latest: v.IsLatest })),
-      ...list(r.DeleteMarker).map((v: any) => ({ key: v.Key, id: v.VersionId, item: `${v.Key}@D:${v.VersionId}`, latest: v.IsLatest })),
-    ];
-    // Versions and markers come in two lists; per key they are newest first (commit ids sort by time).
-    entries.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : x.id < y.id ? 1 : -1));
-    for (const e of entries) expect(e.latest).toBe(history.get(e.key)![0].replace(/^D:/, "") === e.id ? "true" : "false");
+    // Versions and markers interleaved in the document's order, per key newest first (as S3 lists them).
+    const entries = versionElements(text).map((v) => ({ ...v, item: `${v.key}@${v.marker ? "D:" : ""}${v.id}` }));
+    for (const e of entries) expect(e.latest).toBe(history.get(e.key)![0].replace(/^D:/, "") === e.id);
     items.push(...entries.map((e) => e.item), ...list(r.CommonPrefixes).map((p: any) => `P:${p.Prefix}`));
     if (r.IsTruncated !== "true") return { items, pages };
     expect(r.NextKeyMarker).toBeTruthy();
     markers = `&key-marker=${encodeURIComponent(r.NextKeyMarker)}` + (r.NextVersionIdMarker ? `&version-id-marker=${r.NextVersionIdMarker}` : "");
   }
   throw new Error("listing does not end");
+}
+
+/** The <Version> and <DeleteMarker> elements of a ListVersionsResult, in document order. */
+function versionElements(xml: string): Array<{ key: string; id: string; marker: boolean; latest: boolean }> {
+  const field = (body: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(body)?.[1] ?? "";
+  return [...xml.matchAll(/<(Version|DeleteMarker)>(.*?)<\/\1>/g)].map(([, kind, body]) => ({
+    key: field(body, "Key"),
+    id: field(body, "VersionId"),
+    marker: kind === "DeleteMarker",
+    latest: field(body, "IsLatest") === "true",
+  }));
 }
 
 const all = () => [...history.keys()].sort().flatMap((k) => history.get(k)!.map((v) => `${k}@${v}`));
@@ -114,13 +121,16 @@ test("a commit bucket lists the versions as of that commit", async () => {
   expect(list(doc.ListVersionsResult.Version).map((v: any) => `${v.Key}@${v.VersionId}`)).toEqual([`a@${first}`]);
 });
 
-test("versioning is Enabled and stays so", async () => {
+test("versioning is Enabled; MFA delete and malformed configurations are refused", async () => {
   const { doc } = await s3.xml("/vers?versioning");
   expect(doc.VersioningConfiguration.Status).toBe("Enabled");
   const enable = '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>';
   expect((await s3.call("/vers?versioning", { method: "PUT", body: enable })).status).toBe(200);
-  await expectError(await s3.call("/vers?versioning", { method: "PUT", body: enable.replace("Enabled", "Suspended") }), 501, "NotImplemented");
+  const mfa = enable.replace("</Status>", "</Status><MfaDelete>Enabled</MfaDelete>");
+  await expectError(await s3.call("/vers?versioning", { method: "PUT", body: mfa }), 501, "NotImplemented");
+  await expectError(await s3.call("/vers?versioning", { method: "PUT", body: enable.replace("Enabled", "Paused") }), 400, "MalformedXML");
   await expectError(await s3.call("/vers?versioning", { method: "PUT", body: "<oops" }), 400, "MalformedXML");
+  expect((await s3.xml("/vers?versioning")).doc.VersioningConfiguration.Status).toBe("Enabled");
 });
 
 test("max-keys 0 lists nothing and is not truncated", async () => {

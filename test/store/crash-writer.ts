@@ -6,7 +6,7 @@ import { Store } from "../../src/store/store.ts";
 
 const [dir, round] = [process.argv[2], Number(process.argv[3])];
 const svc = new RepoService(Store.open(dir, { packLimit: 256 * 1024 }));
-if (!svc.versions.getBranch("r", "main")) await svc.versions.createBranch("r", "main");
+if (!svc.versions.getBranch("r", "main", "durable")) await svc.versions.createBranch("r", "main");
 const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
 let seq = 0;

@@ -24,7 +24,7 @@ async function writeHistory(dir: string, n: number): Promise<Array<Map<string, u
   return states;
 }
 
-const snapshot = (j: RefJournal) => new Map(j.list(""));
+const snapshot = (j: RefJournal) => new Map(j.list("", "latest"));
 
 describe("ref journal", () => {
   test("replays every flushed record after reopening", async () => {
@@ -100,7 +100,7 @@ describe("ref journal", () => {
     const dir = tmpDir();
     const j = new RefJournal(dir);
     j.stage([{ key: "a", value: 1 }]);
-    expect(j.get("a")).toBe(1);
+    expect(j.get("a", "latest")).toBe(1);
     expect(j.get("a", "durable")).toBeUndefined();
     const batch = j.take();
     j.stage([{ key: "b", value: 2 }]);

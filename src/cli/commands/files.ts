@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
-import { parseBranchRef, splitRefPath } from "../../admin/refs.ts";
+import { parseBranchRef, splitRefPath } from "../../repo/ref-names.ts";
 import type { StrataClient } from "../client.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { CliError, EXIT, usageError } from "../exit.ts";

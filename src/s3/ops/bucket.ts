@@ -23,7 +23,8 @@ export async function createBucket(req: S3Request, deps: S3Deps): Promise<Respon
 export async function deleteBucket(req: S3Request, deps: S3Deps): Promise<Response> {
   requireManagedBuckets(deps, "deleting buckets");
   const target = writeTarget(deps, req.bucket!);
-  await deps.repo.versions.deleteBranch(target.repo, target.branch, { requireEmpty: true });
+  // AWS's DeleteBucket needs every version and delete marker gone; here: every version that only this branch holds.
+  await deps.repo.versions.deleteBranch(target.repo, target.branch, { keepVersions: true });
   return new Response(null, { status: 204 });
 }
 
@@ -38,17 +39,31 @@ export function getBucketLocation(req: S3Request, deps: S3Deps): Response {
   return xmlResponse("LocationConstraint", { "#text": region });
 }
 
+/** A branch's versioning state; a commit bucket shows its branch's (a commit of the whole repo: Enabled). */
 export function getBucketVersioning(req: S3Request, deps: S3Deps): Response {
-  resolveTarget(deps, req.bucket!);
-  return xmlResponse("VersioningConfiguration", { Status: "Enabled" });
+  const target = resolveTarget(deps, req.bucket!);
+  const status = target.anyBranch ? "Enabled" : deps.repo.versions.versioning(target.repo, target.branch);
+  return xmlResponse("VersioningConfiguration", { Status: status });
 }
 
+/**
+ * Enabled or Suspended, per branch. Suspended (AWS, "Managing objects in a versioning-suspended bucket"): each
+ * write becomes the key's null version and purges the one before, so the branch stops keeping old bytes.
+ * MFA delete needs MFA devices, which Strata has none of.
+ */
 export async function putBucketVersioning(req: S3Request, deps: S3Deps): Promise<Response> {
-  resolveTarget(deps, req.bucket!);
+  const target = writeTarget(deps, req.bucket!);
   const doc = parseXml(await new Response(req.body).text());
-  if (!doc) throw new S3Error("MalformedXML");
-  const status = (doc.VersioningConfiguration as Record<string, unknown> | undefined)?.Status;
-  if (status !== "Enabled") notImplemented("suspending versioning (every write to a branch is a commit)");
+  const config = doc?.VersioningConfiguration as Record<string, unknown> | undefined;
+  if (!config || typeof config !== "object") throw new S3Error("MalformedXML");
+  const mfa = config.MfaDelete;
+  if (mfa !== undefined && mfa !== "Disabled") {
+    if (mfa !== "Enabled") throw new S3Error("MalformedXML");
+    notImplemented("MFA delete (Strata has no MFA devices; with auth on, purging versions needs the repo's owner role)");
+  }
+  const status = config.Status;
+  if (status !== "Enabled" && status !== "Suspended") throw new S3Error("MalformedXML", "The versioning Status must be Enabled or Suspended.");
+  await deps.repo.versions.setVersioning(target.repo, target.branch, status);
   return new Response(null, { status: 200 });
 }
 

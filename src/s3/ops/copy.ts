@@ -1,5 +1,6 @@
 // CopyObject: a new version that reuses the source's chunks (no bytes are copied), within or across repos.
 import type { ObjectManifest } from "../../repo/model.ts";
+import { versionIdOf } from "../../repo/purges.ts";
 import { isoTime } from "../../util/time.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { readCopySource } from "../copy-source.ts";
@@ -24,8 +25,8 @@ export async function copyObject(req: S3Request, deps: S3Deps): Promise<Response
   const described = directive === "REPLACE" ? describedBy(req.headers) : { contentType: source.manifest.contentType, headers: source.manifest.headers, meta: source.manifest.meta };
   const manifest: ObjectManifest = { ...source.manifest, ...described, time: Date.now() };
   for (const k of ["contentType", "headers", "meta"] as const) if (manifest[k] === undefined) delete manifest[k];
-  const commit = await commitObject(req, deps, target, manifest);
+  const versionHeaders = await commitObject(req, deps, target, manifest);
   return xmlResponse("CopyObjectResult", { ETag: quoteEtag(manifest.etag), LastModified: isoTime(manifest.time) }, {
-    headers: { "x-amz-version-id": commit, "x-amz-copy-source-version-id": source.entry.c },
+    headers: { ...versionHeaders, "x-amz-copy-source-version-id": versionIdOf(source.entry) },
   });
 }

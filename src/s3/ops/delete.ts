@@ -1,89 +1,96 @@
 // DeleteObject and DeleteObjects: each request is one commit (a batch of deletes is one commit, too).
-// History is immutable: deleting "a version" is accepted only for a key's current version, and then records a
-// delete marker like a plain delete (tools such as rclone delete by version id); older versions stay readable.
-import type { VersionEntry } from "../../repo/model.ts";
+//
+// As AWS documents ("Deleting object versions from a versioning-enabled bucket", "Working with delete markers",
+// "Deleting objects from versioning-suspended buckets"): a delete without a version id records a delete marker,
+// whether or not the key exists (and over another marker); with a version id it purges that version for good
+// (see docs/versioning.md), a version id that names nothing deletes nothing and still succeeds; the answer says
+// which version went (x-amz-version-id) and whether it was a delete marker (x-amz-delete-marker).
+import type { KeyWrite, WriteOutcome } from "../../repo/versioned-store.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
+import { authorOf } from "../object-writes.ts";
 import { xmlResponse } from "../respond.ts";
-import { readView, writeTarget } from "../targets.ts";
+import { writeTarget } from "../targets.ts";
+import { invalidVersionId, versionIdParam } from "../version-id.ts";
 import { parseXml } from "../xml.ts";
 
 const MAX_BATCH = 1000;
 
-/** A requested version id that names a specific version (S3's "null" version is the current one here). */
-const specific = (versionId: string | null | undefined): versionId is string => Boolean(versionId) && versionId !== "null";
+/** Purging a version needs the owner role with auth on (AWS: only the bucket owner deletes a version by id). */
+const mayPurge = (req: S3Request): boolean => req.mayPurge !== false;
 
-const olderVersion = (key: string, versionId: string) =>
-  new S3Error("NotImplemented", "This functionality is not implemented: deleting a version other than the key's current one (commits are immutable; delete the key to record a delete marker).", { Key: key, VersionId: versionId });
+const purgeDenied = () => new S3Error("AccessDenied", "Access Denied: deleting a version by id purges it for good, which needs the owner role in the repo.");
 
-/** Under the branch lock: each versioned delete must still name its key's current, live version. */
-function stillCurrent(wanted: Array<{ key: string; versionId: string }>) {
-  return (current: (key: string) => VersionEntry | undefined) => {
-    for (const { key, versionId } of wanted) {
-      const entry = current(key);
-      if (!entry?.m || entry.c !== versionId) {
-        throw new S3Error("OperationAborted", "A conflicting write changed this key while it was being deleted; please try again.", { Key: key });
-      }
-    }
-  };
+const deleteOf = (key: string, versionId: string | undefined, time: number): KeyWrite =>
+  versionId === undefined ? { key, delete: true, time } : { key, purge: versionId, time };
+
+/** DeleteObject's answer headers for what the delete did. */
+function outcomeHeaders(o: WriteOutcome): Record<string, string> {
+  switch (o.kind) {
+    case "marker":
+      return { "x-amz-delete-marker": "true", "x-amz-version-id": o.version };
+    case "purged":
+      return o.marker ? { "x-amz-delete-marker": "true", "x-amz-version-id": o.version } : { "x-amz-version-id": o.version };
+    default:
+      return o.version ? { "x-amz-version-id": o.version } : {};
+  }
 }
 
 export async function deleteObject(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
-  const key = req.key!;
-  const versionId = req.query.get("versionId");
-  let check;
-  if (specific(versionId)) {
-    const entry = deps.repo.versions.objects.get(readView(deps, req.bucket!).root, key);
-    if (!entry?.m || entry.c !== versionId) throw olderVersion(key, versionId);
-    check = stillCurrent([{ key, versionId }]);
+  const versionId = versionIdParam(req.query.get("versionId"));
+  if (versionId !== undefined && !mayPurge(req)) throw purgeDenied();
+  const { outcomes } = await deps.repo.versions.write(target.repo, target.branch, [deleteOf(req.key!, versionId, Date.now())], undefined, { author: authorOf(req) });
+  return new Response(null, { status: 204, headers: outcomeHeaders(outcomes[0]) });
+}
+
+/** A DeleteObjects <Deleted> element for what one entry's delete did. */
+function deletedXml(o: WriteOutcome): Record<string, string | boolean | undefined> {
+  switch (o.kind) {
+    case "marker":
+      return { Key: o.key, DeleteMarker: true, DeleteMarkerVersionId: o.version };
+    case "purged":
+      return { Key: o.key, VersionId: o.version, DeleteMarker: o.marker || undefined, DeleteMarkerVersionId: o.marker ? o.version : undefined };
+    default:
+      return { Key: o.key, VersionId: o.version };
   }
-  const { commit, changed } = await deps.repo.versions.write(target.repo, target.branch, [{ key, delete: true, time: Date.now() }], check);
-  const headers: Record<string, string> = {};
-  if (changed) {
-    headers["x-amz-delete-marker"] = "true";
-    headers["x-amz-version-id"] = commit;
-  }
-  return new Response(null, { status: 204, headers });
 }
 
 export async function deleteObjects(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
-  const root = readView(deps, req.bucket!).root;
   const doc = parseXml(await new Response(req.body).text());
   const del = doc?.Delete as { Object?: Array<{ Key?: unknown; VersionId?: unknown }>; Quiet?: unknown } | undefined;
   if (!del || typeof del !== "object") throw new S3Error("MalformedXML");
   const objects = del.Object ?? [];
   if (objects.length === 0 || objects.length > MAX_BATCH) throw new S3Error("MalformedXML", `A delete request names 1 to ${MAX_BATCH} objects.`);
   const quiet = String(del.Quiet ?? "").trim() === "true";
-  const deletes: Array<{ key: string; versionId?: string }> = [];
+  const writes: KeyWrite[] = [];
   const errors: Array<Record<string, string>> = [];
+  const now = Date.now();
   for (const o of objects) {
     const key = typeof o.Key === "string" || typeof o.Key === "number" ? String(o.Key) : undefined;
     if (key === undefined || key === "") throw new S3Error("MalformedXML", "Every Object in a delete request needs a Key.");
-    const versionId = o.VersionId === undefined ? undefined : String(o.VersionId);
-    if (!specific(versionId)) {
-      deletes.push({ key });
+    const raw = o.VersionId === undefined ? undefined : String(o.VersionId);
+    let versionId: string | undefined;
+    try {
+      versionId = versionIdParam(raw);
+    } catch {
+      errors.push({ Key: key, VersionId: raw!, Code: "InvalidArgument", Message: invalidVersionId(raw!).message });
       continue;
     }
-    const entry = deps.repo.versions.objects.get(root, key);
-    if (entry?.m && entry.c === versionId) deletes.push({ key, versionId });
-    else errors.push({ Key: key, VersionId: versionId, Code: "NotImplemented", Message: olderVersion(key, versionId).message });
+    if (versionId !== undefined && !mayPurge(req)) {
+      errors.push({ Key: key, VersionId: versionId, Code: "AccessDenied", Message: purgeDenied().message });
+      continue;
+    }
+    writes.push(deleteOf(key, versionId, now));
   }
-  const now = Date.now();
-  const versioned = deletes.filter((d): d is { key: string; versionId: string } => d.versionId !== undefined);
-  const { commit } = await deps.repo.versions.write(
-    target.repo,
-    target.branch,
-    deletes.map(({ key }) => ({ key, delete: true as const, time: now })),
-    versioned.length ? stillCurrent(versioned) : undefined,
-  );
+  const { commit, changed, outcomes } = writes.length
+    ? await deps.repo.versions.write(target.repo, target.branch, writes, undefined, { author: authorOf(req) })
+    : { commit: "", changed: false, outcomes: [] };
   return xmlResponse(
     "DeleteResult",
-    {
-      Deleted: quiet ? [] : deletes.map(({ key, versionId }) => ({ Key: key, VersionId: versionId, DeleteMarker: true, DeleteMarkerVersionId: commit })),
-      Error: errors,
-    },
-    { headers: { "x-amz-version-id": commit } },
+    { Deleted: quiet ? [] : outcomes.map(deletedXml), Error: errors },
+    // Not an AWS header: the commit that recorded the batch (read it as ?versionId= or commit.branch.repo).
+    { headers: changed ? { "x-amz-version-id": commit } : {} },
   );
 }

@@ -1,25 +1,27 @@
 // GetObject and HeadObject: conditional, ranged, by part, by version, with response-* overrides.
 import type { ObjectManifest } from "../../repo/model.ts";
+import { versionIdOf } from "../../repo/purges.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { objectHeaders } from "../object-headers.ts";
 import { checkConditions, findVersion } from "../object-lookup.ts";
 import { partNumber } from "../list-params.ts";
 import { type ByteRange, parseRange } from "../ranges.ts";
+import { versionIdParam } from "../version-id.ts";
 
 const OVERRIDES = ["content-type", "content-language", "expires", "cache-control", "content-disposition", "content-encoding"];
 
 function partRange(m: ObjectManifest, n: number): ByteRange {
   const sizes = m.parts ?? [m.size];
-  if (n > sizes.length) throw new S3Error("InvalidPartNumber", "The requested partnumber is not satisfiable", {}, 416);
+  if (n > sizes.length) throw new S3Error("InvalidPartNumber");
   const start = sizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
   return { start, end: start + sizes[n - 1] - 1 };
 }
 
 export function getObject(req: S3Request, deps: S3Deps): Response {
-  const { entry, manifest } = findVersion(deps, req.bucket!, req.key!, req.query.get("versionId"));
+  const { entry, manifest } = findVersion(deps, req.bucket!, req.key!, versionIdParam(req.query.get("versionId")));
   const headers = objectHeaders(manifest, entry.t);
-  headers["x-amz-version-id"] = entry.c;
+  headers["x-amz-version-id"] = versionIdOf(entry);
   checkConditions(req.headers, manifest.etag, entry.t);
   const byPart = req.query.has("partNumber");
   const range = byPart ? partRange(manifest, partNumber(req.query)) : parseRange(req.headers.get("range"), manifest.size);

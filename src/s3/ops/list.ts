@@ -1,5 +1,4 @@
 // ListObjects (v1) and ListObjectsV2: a range scan of the bucket's tree.
-import { listKeys } from "../../repo/listing.ts";
 import { isoTime } from "../../util/time.ts";
 import { fromBase64, toBase64, utf8, fromUtf8 } from "../../util/bytes.ts";
 import type { S3Deps, S3Request } from "../context.ts";
@@ -32,7 +31,7 @@ export function listObjectsV1(req: S3Request, deps: S3Deps): Response {
   const view = readView(deps, req.bucket!);
   const { prefix, delimiter, limit, encode } = listParams(req);
   const marker = req.query.get("marker") ?? "";
-  const page = listKeys(deps.repo.versions.objects, view.root, { prefix, delimiter, after: marker || undefined, limit });
+  const page = deps.repo.versions.listKeys(view, { prefix, delimiter, after: marker || undefined, limit });
   return xmlResponse("ListBucketResult", {
     Name: view.target.name,
     Prefix: encode(prefix),
@@ -60,7 +59,7 @@ export function listObjectsV2(req: S3Request, deps: S3Deps): Response {
       throw new S3Error("InvalidArgument", "The continuation token provided is incorrect", { ArgumentName: "continuation-token" });
     }
   }
-  const page = listKeys(deps.repo.versions.objects, view.root, { prefix, delimiter, after, limit });
+  const page = deps.repo.versions.listKeys(view, { prefix, delimiter, after, limit });
   const owner = req.query.get("fetch-owner") === "true";
   return xmlResponse("ListBucketResult", {
     Name: view.target.name,

@@ -1,5 +1,6 @@
 // Multipart uploads. Parts are chunk lists; completing concatenates them into one manifest, copying nothing.
 import type { ObjectManifest, PartRecord } from "../../repo/model.ts";
+import { versionIdOf } from "../../repo/purges.ts";
 import { bytesDigest, digestOfDigests, ObjectTooLargeError, type StoredBytes } from "../../repo/objects.ts";
 import { isoTime } from "../../util/time.ts";
 import type { S3Deps, S3Request } from "../context.ts";
@@ -9,10 +10,10 @@ import { describedBy, quoteEtag } from "../object-headers.ts";
 import { OWNER, xmlResponse } from "../respond.ts";
 import { writeTarget } from "../targets.ts";
 import { parseXml } from "../xml.ts";
-import type { ChecksumAlgorithm } from "../payload/checksums.ts"; // [authz]
+import type { ChecksumAlgorithm } from "../payload/checksums.ts";
 import { maxKeys, partNumber } from "../list-params.ts";
 import { checkAcl, commitObject } from "../object-writes.ts";
-import { checksumElement, completedChecksum, uploadChecksum, uploadChecksumHeaders } from "../multipart-checksums.ts"; // [authz]
+import { checksumElement, completedChecksum, uploadChecksum, uploadChecksumHeaders } from "../multipart-checksums.ts";
 
 const MIN_PART = 5 * 1024 * 1024;
 const MAX_PART = 5 * 1024 ** 3;
@@ -27,15 +28,15 @@ function uploadOf(req: S3Request, deps: S3Deps) {
 export async function createMultipartUpload(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
   checkAcl(req.headers);
-  const checksum = uploadChecksum(req.headers); // [authz]
+  const checksum = uploadChecksum(req.headers);
   const id = await deps.repo.multipart.create(target.repo, target.branch, {
     key: req.key!,
     created: Date.now(),
     template: describedBy(req.headers),
-    checksumAlgorithm: checksum.algorithm, // [authz]
-    checksumType: checksum.type, // [authz]
+    checksumAlgorithm: checksum.algorithm,
+    checksumType: checksum.type,
   });
-  const headers = uploadChecksumHeaders(checksum); // [authz]
+  const headers = uploadChecksumHeaders(checksum);
   return xmlResponse("InitiateMultipartUploadResult", { Bucket: target.name, Key: req.key, UploadId: id }, { headers });
 }
 
@@ -83,7 +84,7 @@ export async function uploadPartCopy(req: S3Request, deps: S3Deps): Promise<Resp
   const part = partRecord(stored, etag);
   await storePart(deps, upload, n, part);
   return xmlResponse("CopyPartResult", { ETag: quoteEtag(etag), LastModified: isoTime(part.time) }, {
-    headers: { "x-amz-copy-source-version-id": source.entry.c },
+    headers: { "x-amz-copy-source-version-id": versionIdOf(source.entry) },
   });
 }
 
@@ -120,7 +121,7 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
   });
   const md5 = deps.config.etagMode === "md5";
   const etag = `${digestOfDigests(md5 ? "md5" : "sha256", parts.map((p) => (md5 ? p.md5! : p.sha256)))}-${parts.length}`;
-  // [authz] the object's checksum from its parts' (COMPOSITE or FULL_OBJECT)
+  // the object's checksum from its parts' (COMPOSITE or FULL_OBJECT)
   const checksum = completedChecksum({ algorithm: upload.checksumAlgorithm as ChecksumAlgorithm | undefined, type: upload.checksumType }, parts, req.headers);
   const manifest: ObjectManifest = {
     ...upload.template,
@@ -129,17 +130,17 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
     time: Date.now(),
     chunks: parts.flatMap((p) => p.chunks),
     parts: parts.map((p) => p.size),
-    ...(checksum && { checksums: { [checksum.algorithm]: checksum.value }, checksumType: checksum.type }), // [authz]
+    ...(checksum && { checksums: { [checksum.algorithm]: checksum.value }, checksumType: checksum.type }),
   };
-  const commit = await commitObject(req, deps, target, manifest);
+  const versionHeaders = await commitObject(req, deps, target, manifest);
   await deps.repo.multipart.remove(target.repo, target.branch, id);
   return xmlResponse("CompleteMultipartUploadResult", {
     Location: `/${target.name}/${encodeURIComponent(req.key!)}`,
     Bucket: target.name,
     Key: req.key,
     ETag: quoteEtag(etag),
-    ...(checksum && { [checksumElement(checksum.algorithm)]: checksum.value, ChecksumType: checksum.type }), // [authz]
-  }, { headers: { "x-amz-version-id": commit } });
+    ...(checksum && { [checksumElement(checksum.algorithm)]: checksum.value, ChecksumType: checksum.type }),
+  }, { headers: versionHeaders });
 }
 
 export async function abortMultipartUpload(req: S3Request, deps: S3Deps): Promise<Response> {

@@ -33,8 +33,7 @@ export async function putObject(req: S3Request, deps: S3Deps): Promise<Response>
     checksums: Object.keys(checksums).length ? checksums : undefined,
     checksumType: Object.keys(checksums).length ? "FULL_OBJECT" : undefined,
   };
-  const commit = await commitObject(req, deps, target, manifest);
-  const headers: Record<string, string> = { etag: quoteEtag(etag), "x-amz-version-id": commit };
+  const headers: Record<string, string> = { etag: quoteEtag(etag), ...(await commitObject(req, deps, target, manifest)) };
   for (const [alg, value] of Object.entries(checksums)) headers[`x-amz-checksum-${alg}`] = value;
   return new Response(null, { status: 200, headers });
 }

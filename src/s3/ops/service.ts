@@ -1,6 +1,6 @@
 // ListBuckets: every branch of every repo is a bucket.
 import { isoTime } from "../../util/time.ts";
-import { branchBucket } from "../buckets.ts";
+import { branchRef } from "../../repo/ref-names.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { OWNER, xmlResponse } from "../respond.ts";
@@ -11,9 +11,9 @@ export function listBuckets(req: S3Request, deps: S3Deps): Response {
   if (!Number.isInteger(max) || max < 1 || max > 10000) throw new S3Error("InvalidArgument", "max-buckets must be an integer from 1 to 10000");
   const after = req.query.get("continuation-token") ?? "";
   const all = deps.repo.versions
-    .listBranches()
-    .filter((b) => req.mayList?.(b.repo) ?? true) // [authz]
-    .map((b) => ({ Name: branchBucket(b.repo, b.branch), CreationDate: isoTime(b.created), BucketRegion: deps.config.region }))
+    .listBranches(undefined, "durable")
+    .filter((b) => req.mayList?.(b.repo) ?? true)
+    .map((b) => ({ Name: branchRef(b.repo, b.branch), CreationDate: isoTime(b.created), BucketRegion: deps.config.region }))
     .filter((b) => b.Name.startsWith(prefix) && b.Name > after)
     .sort((a, b) => (a.Name < b.Name ? -1 : 1));
   const page = all.slice(0, max);

@@ -1,12 +1,34 @@
-// ListObjectVersions: per key, the commits that changed it, newest first, with delete markers.
-import { listVersions } from "../../repo/listing.ts";
+// ListObjectVersions (AWS API reference): per key, its versions and delete markers interleaved newest first,
+// exactly one IsLatest per key, purged versions left out; paged by key-marker and version-id-marker.
+import type { VersionEntry } from "../../repo/model.ts";
+import { NULL_VERSION, versionIdOf } from "../../repo/purges.ts";
 import { isoTime } from "../../util/time.ts";
 import type { S3Deps, S3Request } from "../context.ts";
-import { quoteEtag } from "../object-headers.ts";
-import { OWNER, xmlResponse } from "../respond.ts";
-import type { XmlObject } from "../xml.ts";
-import { readView } from "../targets.ts";
+import { S3Error } from "../errors.ts";
 import { encoderFor, maxKeys } from "../list-params.ts";
+import { OWNER, xmlResponse } from "../respond.ts";
+import { readView } from "../targets.ts";
+import { versionIdParam } from "../version-id.ts";
+import { RawXml, xmlFragment } from "../xml.ts";
+
+/** One <Version> or <DeleteMarker> element: the two kinds share one list, in the order S3 gives them. */
+function versionXml(key: string, e: VersionEntry, latest: boolean): string {
+  const common = { Key: key, VersionId: versionIdOf(e), IsLatest: latest, LastModified: isoTime(e.t), Owner: OWNER };
+  return e.m
+    ? xmlFragment("Version", { ...common, ETag: `"${e.e}"`, Size: e.s, StorageClass: "STANDARD" }).xml
+    : xmlFragment("DeleteMarker", common).xml;
+}
+
+/**
+ * Where a page resumes inside key-marker's history: after the version version-id-marker names, or (when that one
+ * was purged since) at the first version older than it; commit ids sort by time along a key's history.
+ */
+function pastMarker(versionMarker: string): (e: VersionEntry) => "skip" | "resume-after" | "resume-at" {
+  return (e) => {
+    if (versionIdOf(e) === versionMarker) return "resume-after";
+    return versionMarker !== NULL_VERSION && e.c < versionMarker ? "resume-at" : "skip";
+  };
+}
 
 export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
   const view = readView(deps, req.bucket!);
@@ -17,43 +39,38 @@ export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
   const encode = encoderFor(q);
   const keyMarker = q.get("key-marker") ?? "";
   const versionMarker = q.get("version-id-marker") ?? "";
-  const versions: XmlObject[] = [];
-  const markers: XmlObject[] = [];
+  if (versionMarker && !keyMarker) throw new S3Error("InvalidArgument", "A version-id marker cannot be specified without a key marker.", { ArgumentName: "version-id-marker", ArgumentValue: versionMarker });
+  if (versionMarker) versionIdParam(versionMarker);
+  let xml = "";
   const prefixes: string[] = [];
   let truncated = false;
   let next: { key: string; version: string } | undefined;
   // With a version-id-marker, resume inside key-marker's history; otherwise after key-marker (or its folder).
   const bound = keyMarker && versionMarker ? { from: keyMarker } : keyMarker ? { after: keyMarker } : {};
-  let skipping = Boolean(keyMarker && versionMarker);
+  const resume = versionMarker ? pastMarker(versionMarker) : undefined;
+  let skipping = resume !== undefined;
   let count = 0;
-  for (const item of listVersions(deps.repo.versions.objects, deps.repo.store.blobs, view.root, { prefix, delimiter, ...bound })) {
-    if ("prefix" in item) {
-      if (count >= limit) {
-        truncated = limit > 0;
-        break;
-      }
-      prefixes.push(item.prefix);
-      next = { key: item.prefix, version: "" };
-      count++;
-      continue;
-    }
-    if (skipping) {
-      if (item.key !== keyMarker) skipping = false;
-      else {
-        if (item.entry.c === versionMarker) skipping = false;
-        continue;
-      }
+  for (const item of deps.repo.versions.listVersions(view, { prefix, delimiter, ...bound })) {
+    const isPrefix = "prefix" in item;
+    if (skipping && (isPrefix || item.key !== keyMarker)) skipping = false;
+    if (skipping && !isPrefix) {
+      const step = resume!(item.entry);
+      if (step === "skip") continue;
+      skipping = false;
+      if (step === "resume-after") continue;
     }
     if (count >= limit) {
       truncated = limit > 0; // max-keys=0 asks for nothing, not for a next page
       break;
     }
-    const e = item.entry;
-    const common = { Key: encode(item.key), VersionId: e.c, IsLatest: item.latest, LastModified: isoTime(e.t), Owner: OWNER };
-    if (e.m) versions.push({ ...common, ETag: quoteEtag(e.e!), Size: e.s, StorageClass: "STANDARD" });
-    else markers.push(common);
-    next = { key: item.key, version: e.c };
     count++;
+    if (isPrefix) {
+      prefixes.push(item.prefix);
+      next = { key: item.prefix, version: "" };
+      continue;
+    }
+    xml += versionXml(encode(item.key), item.entry, item.latest);
+    next = { key: item.key, version: versionIdOf(item.entry) };
   }
   return xmlResponse("ListVersionsResult", {
     Name: view.target.name,
@@ -66,8 +83,7 @@ export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
     Delimiter: delimiter !== undefined ? encode(delimiter) : undefined,
     EncodingType: q.get("encoding-type") || undefined,
     IsTruncated: truncated,
-    Version: versions,
-    DeleteMarker: markers,
+    Versions: new RawXml(xml),
     CommonPrefixes: prefixes.map((p) => ({ Prefix: encode(p) })),
   });
 }

@@ -82,7 +82,7 @@ function payloadChecks(headers: Headers, auth: AuthResult, options: DecodeOption
 
 /**
  * Checks the headers at once (throws S3Error: InvalidArgument, NotImplemented, InvalidRequest,
- * InvalidDigest, MissingContentLength); all body checks happen while `body` is read.
+ * InvalidDigest); all body checks happen while `body` is read.
  */
 export function decodePayload(
   headers: Headers,

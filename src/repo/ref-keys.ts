@@ -1,0 +1,53 @@
+// Keys of the ref journal: one builder and one parser for every kind of ref (see docs/format.md, "Ref keys").
+//   repo/<repo>                       → RepoRef
+//   branch/<repo>/<branch>            → BranchRef
+//   upload/<repo>/<branch>/<upload>   → UploadRef
+//   part/<upload>/<5-digit number>    → hash of a part blob
+//   user/<name>                       → UserRecord
+//   token/<sha256(token)>             → TokenRecord
+//   settings/<name>                   → a setting (settings/auth: { enabled })
+// Repo, branch and user names never contain '/', so a key splits on it cleanly.
+
+export const REF = {
+  repo: (repo: string) => `repo/${repo}`,
+  repos: () => "repo/",
+  branch: (repo: string, branch: string) => `branch/${repo}/${branch}`,
+  branches: (repo?: string) => (repo ? `branch/${repo}/` : "branch/"),
+  upload: (repo: string, branch: string, id: string) => `upload/${repo}/${branch}/${id}`,
+  uploads: (repo: string, branch?: string) => (branch ? `upload/${repo}/${branch}/` : `upload/${repo}/`),
+  part: (uploadId: string, n: number) => `part/${uploadId}/${String(n).padStart(5, "0")}`,
+  parts: (uploadId: string) => `part/${uploadId}/`,
+  user: (name: string) => `user/${name}`,
+  users: () => "user/",
+  token: (hash: string) => `token/${hash}`,
+  tokens: () => "token/",
+  authSettings: () => "settings/auth",
+};
+
+export type RefKey =
+  | { kind: "repo"; repo: string }
+  | { kind: "branch"; repo: string; branch: string }
+  | { kind: "upload"; repo: string; branch: string; upload: string }
+  | { kind: "part"; upload: string; part: number }
+  | { kind: "user"; user: string }
+  | { kind: "token"; hash: string }
+  | { kind: "settings"; name: string };
+
+/** What a ref key names; with `kind`, the caller knows which kind it listed and gets that shape (or an error). */
+export function parseRefKey<K extends RefKey["kind"]>(key: string, kind: K): Extract<RefKey, { kind: K }>;
+export function parseRefKey(key: string): RefKey | undefined;
+export function parseRefKey(key: string, expected?: RefKey["kind"]): RefKey | undefined {
+  const [kind, a = "", b = "", c = ""] = key.split("/");
+  let parsed: RefKey | undefined;
+  switch (kind) {
+    case "repo": parsed = { kind, repo: a }; break;
+    case "branch": parsed = { kind, repo: a, branch: b }; break;
+    case "upload": parsed = { kind, repo: a, branch: b, upload: c }; break;
+    case "part": parsed = { kind, upload: a, part: Number(b) }; break;
+    case "user": parsed = { kind, user: key.slice("user/".length) }; break;
+    case "token": parsed = { kind, hash: a }; break;
+    case "settings": parsed = { kind, name: a }; break;
+  }
+  if (expected !== undefined && parsed?.kind !== expected) throw new Error(`ref key ${key} is not a ${expected} ref`);
+  return parsed;
+}

@@ -1,0 +1,112 @@
+// The operations table: the request syntax of each operation in the Amazon S3 API Reference
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html, each
+// operation's "Request Syntax"), virtual-host style as the reference writes it, goes through classify.
+import { describe, expect, test } from "bun:test";
+import { addressOf } from "../../src/s3/app.ts";
+import type { S3Request } from "../../src/s3/context.ts";
+import { classify, type Operation, OPERATIONS, unsupportedSubresource } from "../../src/s3/operations.ts";
+
+const DOMAIN = "s3.amazonaws.com";
+
+/** "METHOD /path?query", Host, extra headers → the S3Request classify sees. */
+function request(line: string, host: string, headers: Record<string, string> = {}): S3Request {
+  const [method, target] = line.split(" ");
+  const url = new URL(`http://${host}${target}`);
+  return {
+    method,
+    url,
+    headers: new Headers({ host, ...headers }),
+    query: url.searchParams,
+    body: null,
+    verifiedChecksums: () => ({}),
+    requestId: "test",
+    ...addressOf(url, host, [DOMAIN]),
+  };
+}
+
+const BUCKET = `Bucket.${DOMAIN}`.toLowerCase();
+const COPY = { "x-amz-copy-source": "/source-bucket/source-key" };
+
+// [operation, request line, headers] — query values as the reference's placeholders.
+const EXAMPLES: Array<[Operation, string, Record<string, string>?]> = [
+  ["ListBuckets", "GET /?bucket-region=BucketRegion&continuation-token=ContinuationToken&max-buckets=MaxBuckets&prefix=Prefix"],
+  ["CreateBucket", "PUT /"],
+  ["DeleteBucket", "DELETE /"],
+  ["HeadBucket", "HEAD /"],
+  ["GetBucketLocation", "GET /?location"],
+  ["GetBucketVersioning", "GET /?versioning"],
+  ["PutBucketVersioning", "PUT /?versioning"],
+  ["ListObjects", "GET /?delimiter=Delimiter&encoding-type=EncodingType&marker=Marker&max-keys=MaxKeys&prefix=Prefix"],
+  ["ListObjectsV2", "GET /?list-type=2&continuation-token=ContinuationToken&delimiter=Delimiter&encoding-type=EncodingType&fetch-owner=FetchOwner&max-keys=MaxKeys&prefix=Prefix&start-after=StartAfter"],
+  ["ListObjectVersions", "GET /?versions&delimiter=Delimiter&encoding-type=EncodingType&key-marker=KeyMarker&max-keys=MaxKeys&prefix=Prefix&version-id-marker=VersionIdMarker"],
+  ["ListMultipartUploads", "GET /?uploads&delimiter=Delimiter&encoding-type=EncodingType&key-marker=KeyMarker&max-uploads=MaxUploads&prefix=Prefix&upload-id-marker=UploadIdMarker"],
+  ["DeleteObjects", "POST /?delete"],
+  ["GetObject", "GET /Key+?partNumber=PartNumber&response-cache-control=ResponseCacheControl&response-content-type=ResponseContentType&versionId=VersionId"],
+  ["HeadObject", "HEAD /Key+?partNumber=PartNumber&versionId=VersionId"],
+  ["PutObject", "PUT /Key+"],
+  ["CopyObject", "PUT /Key+", COPY],
+  ["DeleteObject", "DELETE /Key+?versionId=VersionId"],
+  ["CreateMultipartUpload", "POST /Key+?uploads"],
+  ["UploadPart", "PUT /Key+?partNumber=PartNumber&uploadId=UploadId"],
+  ["UploadPartCopy", "PUT /Key+?partNumber=PartNumber&uploadId=UploadId", COPY],
+  ["CompleteMultipartUpload", "POST /Key+?uploadId=UploadId"],
+  ["AbortMultipartUpload", "DELETE /Key+?uploadId=UploadId"],
+  ["ListParts", "GET /Key+?max-parts=MaxParts&part-number-marker=PartNumberMarker&uploadId=UploadId"],
+];
+
+describe("classify: the reference's request syntax", () => {
+  for (const [operation, line, headers] of EXAMPLES) {
+    const host = operation === "ListBuckets" ? DOMAIN : BUCKET;
+    test(`${operation}: ${line}`, () => expect(classify(request(line, host, headers))).toBe(operation));
+  }
+
+  test("every operation of the table has an example", () => {
+    expect(new Set(EXAMPLES.map(([op]) => op))).toEqual(new Set(Object.keys(OPERATIONS) as Operation[]));
+  });
+
+  test("path style gives the same operations", () => {
+    expect(classify(request("GET /bucket/a/b?uploadId=U", "localhost"))).toBe("ListParts");
+    expect(classify(request("GET /bucket?list-type=2", "localhost"))).toBe("ListObjectsV2");
+    expect(classify(request("GET /", "localhost"))).toBe("ListBuckets");
+  });
+
+  test("requests that are no operation", () => {
+    expect(classify(request("POST /", DOMAIN))).toBeUndefined();
+    expect(classify(request("POST /", BUCKET))).toBeUndefined(); // browser POST upload: 405
+    expect(classify(request("POST /Key+", BUCKET))).toBeUndefined();
+    expect(classify(request("PATCH /Key+", BUCKET))).toBeUndefined();
+  });
+});
+
+describe("sub-resources Strata does not serve are never mistaken for plain requests", () => {
+  const unsupported: Array<[string, string]> = [
+    ["GET /?acl", "acl"],
+    ["PUT /?tagging", "tagging"],
+    ["GET /Key+?tagging", "tagging"],
+    ["GET /Key+?attributes", "attributes"],
+    ["POST /Key+?restore", "restore"],
+    ["POST /Key+?select&select-type=2", "select"],
+    ["PUT /?lifecycle", "lifecycle"],
+    ["GET /?policy", "policy"],
+    ["PUT /?cors", "cors"],
+  ];
+  for (const [line, name] of unsupported) {
+    test(line, () => expect(unsupportedSubresource(request(line, BUCKET).query)).toBe(name));
+  }
+});
+
+describe("roles and scopes", () => {
+  test("reads need reader, object changes writer, bucket changes owner", () => {
+    const byRole = (role: string) => Object.entries(OPERATIONS).filter(([, s]) => "role" in s && s.role === role).map(([op]) => op).sort();
+    expect(byRole("owner")).toEqual(["CreateBucket", "DeleteBucket", "PutBucketVersioning"]);
+    expect(byRole("writer")).toEqual([
+      "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateMultipartUpload", "DeleteObject", "DeleteObjects",
+      "PutObject", "UploadPart", "UploadPartCopy",
+    ]);
+    for (const [op, spec] of Object.entries(OPERATIONS)) {
+      if (spec.scope === "service") expect("role" in spec).toBe(false);
+      else expect(typeof (spec as { role?: string }).role).toBe("string");
+      if (spec.scope === "repo+source") expect(["CopyObject", "UploadPartCopy"]).toContain(op);
+    }
+  });
+});
