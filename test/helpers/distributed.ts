@@ -87,11 +87,14 @@ export function gatewayArgs(meta: string, store: ObjectStoreServer, prefix: stri
   return ["--meta", meta, "--blobs", `s3://${store.bucket}/${prefix}`, "--blobs-endpoint", store.endpoint];
 }
 
-/** A gateway process on the distributed store. */
-export async function startGateway(meta: string, store: ObjectStoreServer, prefix: string, extraEnv: Record<string, string> = {}): Promise<Gateway> {
+/** A gateway process on the distributed store (under Bun, or with `deno`, the same sources under Deno). */
+export async function startGateway(meta: string, store: ObjectStoreServer, prefix: string, options: { deno?: boolean } = {}): Promise<Gateway> {
   const port = await freePort();
-  const env = { ...process.env, ...CREDS, ...extraEnv } as Record<string, string>;
-  const gw = await startServerProcess(process.execPath, [MAIN, "serve", "--port", String(port), "--bind", "127.0.0.1", "--quiet", ...gatewayArgs(meta, store, prefix)], { port, env });
+  const env = { ...process.env, ...CREDS, DENO_NO_UPDATE_CHECK: "1" } as Record<string, string>;
+  const args = [MAIN, "serve", "--port", String(port), "--bind", "127.0.0.1", "--quiet", ...gatewayArgs(meta, store, prefix)];
+  const [cmd, argv] = options.deno ? [path.join(import.meta.dir, "../../node_modules/.bin/deno"), ["run", "--allow-all", ...args]] : [process.execPath, args];
+  // Deno transpiles every changed source on its first start; on a loaded machine that took over 15 s.
+  const gw = await startServerProcess(cmd, argv, { port, env, readyTimeoutMs: options.deno ? 50_000 : 15_000 });
   return {
     ...gw,
     async stop() {
