@@ -1,5 +1,6 @@
 // Checks that imports only go downward between the layers of src/ (see README "Layers"),
-// that each third-party package stays in its home, and that S3 operation modules do not import each other.
+// that each third-party package stays in its home, that S3 operation modules do not import each other, and that
+// nothing above repo/ reaches into its insides: RepoService's methods are the one door.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -7,9 +8,29 @@ const SRC = path.resolve(import.meta.dirname, "../src");
 const RANK: Record<string, number> = { util: 0, hash: 1, store: 2, repo: 3, s3: 4, admin: 4, runtime: 1, cli: 6, root: 7 };
 const FORBIDDEN: Array<[string, string]> = [["s3", "store"], ["admin", "store"], ["s3", "admin"], ["admin", "s3"]];
 const PACKAGE_HOMES: Record<string, string[]> = {
-  hono: ["admin", "runtime"],
+  hono: ["admin", "runtime", "server-app.ts"],
   "fast-xml-parser": ["s3/xml.ts"],
 };
+
+/**
+ * Reach-through into repo/ from above it: RepoService's internals, the commit graph, the store, tree roots, and
+ * the one-letter on-disk fields of a version entry (c, t, m, s, e, p). Matched on code with comments and strings
+ * removed; a property access only (`x.root`, not `...root`).
+ */
+const REACH_THROUGH: Array<[RegExp, string]> = [
+  [/(?<=[\w\])])\.(versions|manifests|multipart|graph|commitIndex|store|root)\b/g, "repo internals"],
+  [/(?<=[\w\])])\.(c|t|m|s|e|p)\b/g, "a version entry's on-disk field"],
+];
+const BELOW_REPO = new Set(["util", "hash", "store", "repo"]);
+
+/** Keeps line breaks, so reported line numbers stay right. */
+const blank = (m: string) => m.replace(/[^\n]/g, " ");
+/** Code without comments and string/template literal text (so prose and messages cannot trip the checks). */
+const codeOnly = (text: string) =>
+  text
+    .replace(/\/\*[\s\S]*?\*\//g, blank)
+    .replace(/(^|[^:\\])\/\/.*$/gm, "$1")
+    .replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, blank);
 
 const layerOf = (file: string) => {
   const rel = path.relative(SRC, file);
@@ -44,6 +65,17 @@ for (const file of walk(SRC)) {
       if (homes && !homes.some((h) => rel === h || rel.startsWith(h + path.sep))) problems.push(`${rel}: ${pkg} belongs in ${homes.join(", ")}`);
     }
   }
+}
+for (const file of walk(SRC)) {
+  const from = layerOf(file);
+  if (BELOW_REPO.has(from)) continue;
+  const rel = path.relative(SRC, file);
+  const lines = codeOnly(fs.readFileSync(file, "utf8")).split("\n");
+  lines.forEach((line, i) => {
+    for (const [pattern, what] of REACH_THROUGH) {
+      for (const m of line.matchAll(pattern)) problems.push(`${rel}:${i + 1}: reaches into ${what} (${m[0]}); ask RepoService in repo words`);
+    }
+  });
 }
 for (const p of problems) console.error(p);
 console.log(problems.length ? `${problems.length} layering problem(s)` : "layers ok");

@@ -5,6 +5,7 @@ need=()
 command -v s3cmd >/dev/null || need+=(s3cmd)
 command -v rclone >/dev/null || need+=(rclone)
 command -v openssl >/dev/null || need+=(openssl)
+[ -x /usr/bin/chromium ] || need+=(chromium)   # the browser tests (test/clients/browser.test.ts) drive it with playwright-core
 # the linux-arm64 release binary runs under emulation in the tests
 [ -x /usr/bin/qemu-aarch64-static ] || need+=(qemu-user-static)
 [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need+=(libc6-arm64-cross)

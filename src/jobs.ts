@@ -4,13 +4,13 @@
 import { type JobHost, type JobInfo, type JobSpec, OUTPUT_BUCKET } from "./admin/api.ts";
 import { AdminError } from "./admin/errors.ts";
 import { RepoError } from "./repo/errors.ts";
-import type { CommitRecord } from "./repo/model.ts";
-import type { RepoService } from "./repo/service.ts";
+import type { CommitInfo, RepoService } from "./repo/service.ts";
 import { serve, type RunningServer } from "./runtime/serve.ts";
 import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
+import { createServerApp } from "./server-app.ts";
 import type { BucketTarget } from "./s3/buckets.ts";
 import type { BucketResolver, S3Config } from "./s3/context.ts";
-import type { RequestAuthOptions } from "./s3/request-auth.ts";
+import { ANY_CREDENTIALS } from "./s3/auth/types.ts";
 import { S3Error } from "./s3/errors.ts";
 import { noSuchBucket } from "./s3/targets.ts";
 import { randomHex } from "./util/bytes.ts";
@@ -35,9 +35,8 @@ export interface JobEndpointOptions {
   s3Config: S3Config;
   hostname: string;
   tls?: { cert: string; key: string };
-  auth: RequestAuthOptions;
-  /** with auth on, a job's endpoint takes only the job's own access key */
-  authEnabled: boolean;
+  /** whether auth is on when a job starts: then its endpoint takes only the job's own access key, else any */
+  authEnabled: () => boolean;
   /** the server's request observer: the same metrics and log lines as the main endpoint */
   observe: S3AppOptions["observe"];
 }
@@ -48,23 +47,23 @@ export class JobEndpoints implements JobHost {
   constructor(private readonly o: JobEndpointOptions) {}
 
   async start(spec: JobSpec): Promise<JobInfo> {
-    const vs = this.o.repo.versions;
+    const vs = this.o.repo;
     const { repo, branch } = spec.output;
     const commit = await vs.startCommit(repo, branch, spec.message, { empty: true });
     const id = randomHex(8);
     const accessKey = `job-${id}`;
-    const auth: Pick<S3AppOptions, "auth" | "authorize"> = this.o.authEnabled
+    const auth: Pick<S3AppOptions, "auth" | "authorize"> = this.o.authEnabled()
       ? {
         auth: { secretFor: (key) => (key === accessKey ? key : undefined) },
         authorize: (result) => {
           if (result.kind !== "signed") throw new S3Error("AccessDenied", `This job endpoint takes the job's access key (${accessKey}).`);
         },
       }
-      : { auth: this.o.auth };
+      : { auth: ANY_CREDENTIALS };
     const s3 = createS3Endpoint({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(spec) }, { domains: [], observe: this.o.observe, ...auth });
     let server: RunningServer;
     try {
-      server = serve({ port: 0, hostname: this.o.hostname, fetch: (raw) => s3(raw), tls: this.o.tls });
+      server = serve({ port: 0, hostname: this.o.hostname, fetch: createServerApp({ s3, domains: [] }).fetch, tls: this.o.tls });
     } catch (err) {
       await vs.dropCommit(repo, branch);
       throw err;
@@ -75,14 +74,14 @@ export class JobEndpoints implements JobHost {
   }
 
   /** Stops the job's endpoint (its requests in flight finish first), then finishes its output commit. */
-  async finish(id: string): Promise<CommitRecord> {
+  async finish(id: string): Promise<CommitInfo> {
     const { info } = await this.stop(id);
-    return this.o.repo.versions.finishCommit(info.output.repo, info.output.branch);
+    return this.o.repo.finishCommit(info.output.repo, info.output.branch);
   }
 
   async drop(id: string): Promise<void> {
     const { info } = await this.stop(id);
-    await this.o.repo.versions.dropCommit(info.output.repo, info.output.branch);
+    await this.o.repo.dropCommit(info.output.repo, info.output.branch);
   }
 
   list(): JobInfo[] {
@@ -101,7 +100,7 @@ export class JobEndpoints implements JobHost {
     await job.server.stop();
     const { repo, branch } = job.info.output;
     // Someone may have finished or dropped the output commit by hand meanwhile: never touch another commit.
-    if (this.o.repo.versions.getBranch(repo, branch, "latest")?.open?.id !== job.info.commit) {
+    if (this.o.repo.openCommitNow(repo, branch) !== job.info.commit) {
       throw new RepoError("NoOpenCommit", `job ${id}'s output commit ${job.info.commit} is no longer open on ${branch}.${repo}`);
     }
     return job;

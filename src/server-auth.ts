@@ -1,16 +1,20 @@
 // Composition of auth for a running server: tokens as S3 credentials and role checks when auth is on,
-// "every key is its own secret" and no role checks when it is off.
+// any key pair and no role checks when it is off. Asked per request, so `strata auth enable|disable` against
+// the running server take effect at once.
 import type { RequestAuthOptions } from "./s3/request-auth.ts";
 import { type Authorizer, createAuthorizer, tokenSecrets } from "./s3/access-policy.ts";
 import { AccessControl } from "./repo/access.ts";
 import type { Store } from "./store/store.ts";
 
 export interface ServerAuth {
-  enabled: boolean;
-  /** users, tokens and roles: for the admin API (`createAuthRoutes(access, { enabled: () => enabled })`) */
+  /** whether auth is on now: `serve --auth`, or the data dir's setting (`strata auth enable`) */
+  enabled(): boolean;
+  /** whether `serve --auth` holds it on (then `auth disable` cannot turn it off while this server runs) */
+  required: boolean;
+  /** users, tokens and roles: for the admin API */
   access: AccessControl;
   auth: RequestAuthOptions;
-  authorize?: Authorizer;
+  authorize: Authorizer;
   /** Set once, when this start created the admin token: print it, it is never shown again. */
   adminToken?: string;
 }
@@ -21,7 +25,16 @@ export interface ServerAuth {
  */
 export async function setupServerAuth(store: Store, requested: boolean): Promise<ServerAuth> {
   const access = new AccessControl(store);
-  if (!requested && !access.authEnabled()) return { enabled: false, access, auth: { secretFor: (key) => key } };
-  const created = await access.enable();
-  return { enabled: true, access, auth: tokenSecrets(access), authorize: createAuthorizer(access), adminToken: created?.token };
+  const created = requested || access.authEnabled() ? await access.enable() : undefined;
+  const enabled = () => requested || access.authEnabled();
+  const tokens = tokenSecrets(access);
+  const roles = createAuthorizer(access);
+  return {
+    enabled,
+    required: requested,
+    access,
+    auth: { secretFor: tokens.secretFor, anyCredentials: () => !enabled() },
+    authorize: (...args) => (enabled() ? roles(...args) : undefined),
+    adminToken: created?.token,
+  };
 }

@@ -1,8 +1,10 @@
-// Composition root of a running server: open the store, build the S3 and admin apps, serve both on one port.
+// Composition root of a running server: open the store, build the S3 endpoint and the admin API into the one
+// server app (server-app.ts), serve it on one port.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
+import type { Caller } from "./admin/admin-access.ts";
 import { createAdminApp } from "./admin/api.ts";
 import { AdminError } from "./admin/errors.ts";
 import { Metrics } from "./admin/metrics.ts";
@@ -15,19 +17,27 @@ import { serve } from "./runtime/serve.ts";
 import { createAuthRoutes } from "./admin/auth-routes.ts";
 import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
 import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
+import { createServerApp } from "./server-app.ts";
 import { parseBucket } from "./s3/buckets.ts";
+import { defaultCorsRule } from "./s3/cors.ts";
 import { authenticate } from "./s3/auth/authenticate.ts";
 import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
 import { S3Error } from "./s3/errors.ts";
-import type { RequestAuthOptions } from "./s3/request-auth.ts";
 import { LocalStore, type Store } from "./store/store.ts";
 import { openRemoteStore } from "./store/distributed-config.ts";
 import { errorResponse } from "./s3/respond.ts";
 import { UnavailableError } from "./util/unavailable.ts";
+import { randomHex } from "./util/bytes.ts";
 
 export interface StrataServer {
   port: number;
   url: string;
+  /** the address listened on: --bind, else 127.0.0.1 with auth off and 0.0.0.0 with it on */
+  bind: string;
+  /** whether auth was on at start */
+  authEnabled: boolean;
+  /** the admin token this start created (first start with auth on): shown once, by whoever started the server */
+  adminToken?: string;
   dataDir: string;
   repo: RepoService;
   /** the SHA-256 engine chosen by --hash-engine */
@@ -47,8 +57,14 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const store: Store = config.meta ? await openRemoteStore(config) : LocalStore.open(dataDir);
   const repo = new RepoService(store);
   const access = await setupServerAuth(store, config.auth);
-  if (access.adminToken) console.log(`Auth is on. Admin token (shown once; use it as access key and secret key): ${access.adminToken}`);
-  const s3Config = { ...DEFAULT_S3_CONFIG, region: config.region, etagMode: config.etagMode };
+  // Not open to the network by accident: without auth, only this machine, unless --bind says otherwise.
+  const bind = config.bind ?? (access.enabled() ? "0.0.0.0" : "127.0.0.1");
+  const s3Config = {
+    ...DEFAULT_S3_CONFIG,
+    region: config.region,
+    etagMode: config.etagMode,
+    defaultCors: config.corsOrigins.length ? [defaultCorsRule(config.corsOrigins)] : undefined,
+  };
   const tls = config.tlsCert && config.tlsKey
     ? { cert: fs.readFileSync(config.tlsCert, "utf8"), key: fs.readFileSync(config.tlsKey, "utf8") }
     : undefined;
@@ -60,8 +76,8 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const stdoutLog = config.quiet || hooks.log ? undefined : batchedStdout();
   const log = config.quiet ? undefined : (hooks.log ?? stdoutLog!.write);
   const observe = observeRequests(metrics, log);
-  // Auth off: every access key is its own secret, so unsigned requests pass and signed ones must verify.
-  // Auth on: access keys are tokens, and roles decide. The admin API takes the same credentials.
+  // Auth off: any key pair (signatures' form and time still checked). Auth on: access keys are tokens, and
+  // roles decide. The admin API takes the same credentials.
   const requestAuth = access.auth;
 
   const domains = ["localhost", ...config.domains];
@@ -71,45 +87,33 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     auth: requestAuth,
     authorize: access.authorize,
   });
-  const jobs = new JobEndpoints({ repo, s3Config, hostname: config.bind, tls, observe, auth: requestAuth, authEnabled: access.enabled });
+  const jobs = new JobEndpoints({ repo, s3Config, hostname: bind, tls, observe, authEnabled: access.enabled });
   const admin = createAdminApp({
     repo,
     jobs,
-    metrics: () => metrics.render(),
-    authorize: (raw) => authorizeAdmin(raw, requestAuth, access),
-    auth: createAuthRoutes(access.access, { enabled: () => access.enabled }),
+    identify: (raw) => identifyCaller(raw, access),
+    auth: createAuthRoutes(access.access, { enabled: access.enabled, required: access.required }),
+    observe: (e) => {
+      metrics.record({ operation: e.operation, status: e.status, seconds: e.ms / 1000, bytesIn: e.bytesIn, bytesOut: e.bytesOut });
+      log?.(requestLogLine({ id: randomHex(8), ...e }));
+    },
   });
-
-  const handle = (raw: Request) => {
-    const url = new URL(raw.url);
-    return isAdminRequest(raw, url, domains) ? admin.fetch(raw) : s3(raw, url);
-  };
-  // A distributed store first catches up with what other gateways acknowledged; the embedded one has nothing to do.
-  const refresh = store.refresh?.bind(store);
-  const fetch = refresh
-    ? async (raw: Request) => {
-      try {
-        await refresh();
-      } catch (err) {
-        if (!(err instanceof UnavailableError)) throw err;
-        const unavailable = new S3Error(err.code, err.message);
-        return errorResponse(unavailable, { method: raw.method, bucket: undefined, key: undefined, requestId: crypto.randomUUID(), url: new URL(raw.url) });
-      }
-      return handle(raw);
-    }
-    : handle;
+  const app = createServerApp({ s3, admin, metrics: () => metrics.render(), domains });
 
   let server;
   try {
-    server = serve({ port: config.port, hostname: config.bind, fetch, tls });
+    server = serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), tls });
   } catch (err) {
     await repo.close();
     throw err;
   }
-  const host = config.bind === "0.0.0.0" || config.bind === "::" ? "localhost" : config.bind;
+  const host = bind === "0.0.0.0" || bind === "::" ? "localhost" : bind.includes(":") ? `[${bind}]` : bind;
   return {
     port: server.port,
     url: `${tls ? "https" : "http"}://${host}:${server.port}`,
+    bind,
+    authEnabled: access.enabled(),
+    adminToken: access.adminToken,
     dataDir,
     repo,
     hashEngine,
@@ -121,18 +125,6 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
       if (config.ephemeral) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * `/_strata/...` is always the admin API (no bucket starts with `_`). Bare `/healthz` and `/metrics` are too when
- * they are plain path-style GETs without a query: `aws s3 ls s3://metrics` always sends one, so a bucket of that
- * name stays reachable.
- */
-function isAdminRequest(raw: Request, url: URL, domains: string[]): boolean {
-  if (url.pathname.startsWith("/_strata/")) return true;
-  if (raw.method !== "GET" || url.search !== "" || (url.pathname !== "/healthz" && url.pathname !== "/metrics")) return false;
-  const hostname = (raw.headers.get("host") ?? url.host).replace(/:\d+$/, "").toLowerCase();
-  return !domains.some((d) => hostname.endsWith(`.${d}`));
 }
 
 /** Feeds each S3 request's outcome to the metrics and the request log. */
@@ -168,18 +160,45 @@ function batchedStdout(): { write: (line: string) => void; flush: () => void } {
 }
 
 /**
- * The admin API checks the same signatures as S3 (the CLI signs when AWS_ACCESS_KEY_ID is set). With auth on,
- * it manages every repo, so it takes an admin's token.
+ * Who calls the admin API: the user of a SigV4 signature (the CLI signs with AWS_ACCESS_KEY_ID, the same
+ * credentials S3 takes) or of `Authorization: Bearer <token>`. With auth off anyone may, but a signature must
+ * still hold its form and time, as on S3.
  */
-async function authorizeAdmin(raw: Request, options: RequestAuthOptions, auth: ServerAuth): Promise<void> {
+async function identifyCaller(raw: Request, auth: ServerAuth): Promise<Caller> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(raw.headers.get("authorization") ?? "")?.[1];
+  const on = auth.enabled();
+  if (bearer !== undefined) {
+    if (!on) return { authOn: false };
+    const user = auth.access.userForToken(bearer);
+    if (!user) throw new AdminError("InvalidAccessKeyId", "The token given as Bearer is not known (revoked, or mistyped).", 403);
+    return { authOn: true, user };
+  }
   const url = new URL(raw.url);
   try {
-    const result = await authenticate({ method: raw.method, rawPath: url.pathname, rawQuery: url.search.slice(1), headers: raw.headers }, options);
-    if (!auth.enabled) return;
-    const user = result.kind === "signed" ? auth.access.userForToken(result.accessKey) : undefined;
-    if (!user?.admin) throw new S3Error("AccessDenied", "With auth on, the admin API needs an admin's token as the access key.");
+    const result = await authenticate({ method: raw.method, rawPath: url.pathname, rawQuery: url.search.slice(1), headers: raw.headers }, auth.auth);
+    if (!on) return { authOn: false };
+    return { authOn: true, user: result.kind === "signed" ? auth.access.userForToken(result.accessKey) : undefined };
   } catch (err) {
     if (err instanceof S3Error) throw new AdminError(err.code, err.message, err.status);
     throw err;
   }
+}
+
+/**
+ * A distributed store first catches up with what other gateways acknowledged (one shared PostgreSQL query), so a
+ * read sees every write acknowledged before it; when PostgreSQL is away the request fails with 503. The embedded
+ * store has nothing to catch up with: its handler is used as it is.
+ */
+function refreshing(store: Store, handle: (raw: Request) => Response | Promise<Response>): (raw: Request) => Response | Promise<Response> {
+  const refresh = store.refresh?.bind(store);
+  if (!refresh) return handle;
+  return async (raw) => {
+    try {
+      await refresh();
+    } catch (err) {
+      if (!(err instanceof UnavailableError)) throw err;
+      return errorResponse(new S3Error(err.code, err.message), { method: raw.method, bucket: undefined, key: undefined, requestId: randomHex(8), url: new URL(raw.url) });
+    }
+    return handle(raw);
+  };
 }

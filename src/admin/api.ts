@@ -1,12 +1,11 @@
 // The admin JSON API under /_strata/ (a bucket name can't start with `_`): repos, branches, commits, listing,
 // history, diff, maintenance and sidecar jobs. The `strata` CLI is its client; errors are {error: {code, message}}.
 import { Hono, type Context } from "hono";
-import { RepoError } from "../repo/errors.ts";
-import { UnavailableError } from "../util/unavailable.ts";
-import type { CommitRecord, VersionEntry } from "../repo/model.ts";
-import type { RepoService } from "../repo/service.ts";
-import { AdminError, statusOf } from "./errors.ts";
-import { branchRef, commitRef, parseBranchRef, parseRef, type Ref, RefSyntaxError } from "../repo/ref-names.ts";
+import { matchedRoutes } from "hono/route";
+import type { CommitInfo, RepoService, Snapshot, VersionSummary } from "../repo/service.ts";
+import { authorizeAdminCall, type Caller, mayList } from "./admin-access.ts";
+import { AdminError, errorResponse } from "./errors.ts";
+import { branchRef, commitRef, DEFAULT_BRANCH, parseBranchRef, parseRef, type Ref } from "../repo/ref-names.ts";
 
 export interface JobInput {
   ref: string;
@@ -38,7 +37,7 @@ export interface JobInfo extends JobSpec {
 /** Serves jobs' private S3 endpoints (lives in the composition root, which may start servers). */
 export interface JobHost {
   start(spec: JobSpec): Promise<JobInfo>;
-  finish(id: string): Promise<CommitRecord>;
+  finish(id: string): Promise<CommitInfo>;
   drop(id: string): Promise<void>;
   list(): JobInfo[];
 }
@@ -49,33 +48,62 @@ const INPUT_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 export interface AdminDeps {
   repo: RepoService;
   jobs: JobHost;
-  metrics: () => string;
-  /** Verifies the caller (the auth layer's SigV4 check); throws to refuse. Unset: the API is open like S3 without --auth. */
-  authorize?: (raw: Request) => Promise<void> | void;
-  /** users, tokens and roles under /_strata/auth (they check admin Bearer tokens themselves) */
+  /** Who is calling (the auth layer's signature or Bearer token check); throws to refuse. Unset: anyone, as S3 without --auth. */
+  identify?: (raw: Request) => Promise<Caller>;
+  /** users, tokens and roles under /_strata/auth */
   auth?: Hono;
+  /** each /_strata/ request's outcome, for the request log and metrics (operation: the route, never its values) */
+  observe?: (event: AdminRequestEvent) => void;
 }
 
+export interface AdminRequestEvent {
+  operation: string;
+  method: string;
+  status: number;
+  bytesIn: number;
+  bytesOut: number;
+  ms: number;
+}
+
+const OPEN: Caller = { authOn: false };
+
 export function createAdminApp(deps: AdminDeps): Hono {
-  const app = new Hono();
-  const vs = deps.repo.versions;
+  const app = new Hono<{ Variables: { caller: Caller } }>();
+  const vs = deps.repo;
 
-  app.get("/healthz", (c) => c.text("ok\n"));
-  app.get("/_strata/healthz", (c) => c.text("ok\n"));
-  const metrics = (c: Context) => c.body(deps.metrics(), 200, { "content-type": "text/plain; version=0.0.4" });
-  app.get("/metrics", metrics);
-  app.get("/_strata/metrics", metrics);
+  if (deps.observe) {
+    const observe = deps.observe;
+    app.use("/_strata/*", async (c, next) => {
+      const started = performance.now();
+      await next();
+      // The route's pattern, not its path: a path may hold a token (DELETE /auth/tokens/<token>).
+      const route = matchedRoutes(c).filter((r) => r.method !== "ALL").at(-1)?.path ?? "/_strata/*";
+      // Admin answers are small JSON documents: counting their bytes costs a copy, not a stream.
+      const bytesOut = c.res.body ? (await c.res.clone().arrayBuffer()).byteLength : 0;
+      observe({
+        operation: `Admin ${route.replace(/^\/_strata\//, "")}`,
+        method: c.req.method,
+        status: c.res.status,
+        bytesIn: Number(c.req.header("content-length") ?? 0) || 0,
+        bytesOut,
+        ms: performance.now() - started,
+      });
+    });
+  }
 
-  if (deps.auth) app.route("/_strata/auth", deps.auth);
+
   app.use("/_strata/*", async (c, next) => {
-    await deps.authorize?.(c.req.raw);
+    const caller = (await deps.identify?.(c.req.raw)) ?? OPEN;
+    await authorizeAdminCall(caller, { method: c.req.method, path: c.req.path, query: (name) => c.req.query(name), body: () => jsonBody(c) });
+    c.set("caller", caller);
     await next();
   });
+  if (deps.auth) app.route("/_strata/auth", deps.auth);
 
   // ---- repos ----
   app.get("/_strata/repos", (c) => {
-    const branches = vs.listBranches(undefined, "durable");
-    const repos = vs.listRepos("durable").map((r) => ({
+    const branches = vs.listBranches();
+    const repos = vs.listRepos().filter((r) => mayList(c.get("caller"), r.name)).map((r) => ({
       name: r.name,
       created: iso(r.created),
       description: r.description,
@@ -87,7 +115,9 @@ export function createAdminApp(deps: AdminDeps): Hono {
     const body = await jsonBody(c);
     const name = requireString(body, "name");
     await vs.createRepo(name, optionalString(body, "description"));
-    return c.json({ name }, 201);
+    // As `aws s3 mb s3://name` does: a repo is its master branch's bucket, so a new one has that branch.
+    await vs.createBranch(name, DEFAULT_BRANCH);
+    return c.json({ name, branches: [DEFAULT_BRANCH] }, 201);
   });
   app.delete("/_strata/repos/:name", async (c) => {
     await vs.deleteRepo(c.req.param("name"), c.req.query("force") === "true");
@@ -97,20 +127,34 @@ export function createAdminApp(deps: AdminDeps): Hono {
   // ---- branches ----
   app.get("/_strata/branches", (c) => {
     const repo = c.req.query("repo");
-    if (repo) vs.requireRepo(repo, "durable");
-    return c.json({ branches: vs.listBranches(repo || undefined, "durable").map(branchJson) });
+    if (repo) vs.requireRepo(repo);
+    const visible = vs.listBranches(repo || undefined).filter((b) => mayList(c.get("caller"), b.repo));
+    return c.json({ branches: visible.map(branchJson) });
   });
   app.post("/_strata/branches", async (c) => {
     const body = await jsonBody(c);
     const { repo, branch } = parseBranchRef(requireString(body, "ref"));
     const from = optionalString(body, "from");
     await vs.createBranch(repo, branch, from === undefined ? undefined : startingPoint(from, repo));
-    return c.json(branchJson({ repo, branch, ...vs.getBranch(repo, branch, "durable")! }), 201);
+    return c.json(branchJson(vs.requireBranch(repo, branch)), 201);
+  });
+  // A public branch may be read and listed through S3 without credentials (canned ACL public-read), its commits too.
+  app.put("/_strata/branches/:ref/public", async (c) => {
+    const body = await jsonBody(c);
+    const { repo, branch } = parseBranchRef(c.req.param("ref"));
+    if (typeof body.public !== "boolean") throw new AdminError("InvalidArgument", "public must be true or false", 400);
+    await deps.repo.setPublic(repo, branch, body.public);
+    return c.json({ ref: branchRef(repo, branch), public: deps.repo.isPublic(repo, branch) });
   });
   app.delete("/_strata/branches/:ref", async (c) => {
     const { repo, branch } = parseBranchRef(c.req.param("ref"));
+    const head = vs.requireBranch(repo, branch).head;
+    // Its commits stay in the repo (commits?repo=, branch create --from <head>), but the name that found them goes.
+    if (head && c.req.query("force") !== "true") {
+      throw new AdminError("BranchHasCommits", `branch ${branch}.${repo} has commits (head ${head}); delete it with force`, 409);
+    }
     await vs.deleteBranch(repo, branch, { keepEmptyRepo: true });
-    return c.json({ deleted: branchRef(repo, branch) });
+    return c.json({ deleted: branchRef(repo, branch), head });
   });
 
   // ---- commits ----
@@ -128,21 +172,26 @@ export function createAdminApp(deps: AdminDeps): Hono {
   app.post("/_strata/commits/drop", async (c) => {
     const body = await jsonBody(c);
     const { repo, branch } = parseBranchRef(requireString(body, "ref"));
-    const open = vs.requireBranch(repo, branch, "durable").open;
+    const open = vs.requireBranch(repo, branch).open;
     await vs.dropCommit(repo, branch);
     return c.json({ dropped: open?.id });
   });
   // History from a ref (a branch's head or a commit), newest first; a branch's open commit comes first.
   app.get("/_strata/commits", (c) => {
+    const all = c.req.query("repo");
+    if (all) {
+      const { commits, truncated } = vs.repoCommits(all, numberQuery(c, "limit", 1000));
+      return c.json({ commits: commits.map(commitJson), truncated });
+    }
     const text = requireQuery(c, "ref");
     const ref = parseRef(text);
     const limit = numberQuery(c, "limit", 1000);
-    const open = ref.branch && !ref.commit ? vs.requireBranch(ref.repo, ref.branch, "durable").open : undefined;
+    const open = ref.branch && !ref.commit ? vs.requireBranch(ref.repo, ref.branch).open : undefined;
     const commits: unknown[] = open ? [{ id: open.id, repo: ref.repo, branch: ref.branch, parent: open.parent, started: iso(open.started), message: open.message, open: true }] : [];
     let commit = resolveCommit(ref, text);
     while (commit && commits.length < limit) {
       commits.push(commitJson(commit));
-      commit = commit.parent ? vs.findCommit(ref.repo, commit.parent, "durable") : undefined;
+      commit = commit.parent ? vs.findCommit(ref.repo, commit.parent) : undefined;
     }
     return c.json({ commits, truncated: commit !== undefined });
   });
@@ -150,21 +199,20 @@ export function createAdminApp(deps: AdminDeps): Hono {
     const text = c.req.param("ref");
     const commit = resolveCommit(parseRef(text), text);
     if (!commit) throw new AdminError("NoSuchCommit", `${text} has no commits yet`, 404);
-    return c.json({ ...commitJson(commit), objects: vs.objects.count(commit.root) });
+    return c.json({ ...commitJson(commit), objects: vs.countObjects(vs.snapshot({ repo: commit.repo, commit: commit.id })) });
   });
 
   // ---- contents ----
   app.get("/_strata/objects", (c) => {
     const text = requireQuery(c, "ref");
-    const ref = parseRef(text);
-    const page = vs.listKeys(vs.snapshot(ref.repo, rootOf(ref, text), "durable"), {
+    const page = vs.list(snapshotOf(parseRef(text), text), {
       prefix: c.req.query("prefix") ?? "",
       delimiter: c.req.query("delimiter") || undefined,
       after: c.req.query("after") || undefined,
       limit: Math.min(numberQuery(c, "limit", 1000), 10000),
     });
     return c.json({
-      objects: page.entries.map(([key, e]) => ({ key, ...versionJson(e) })),
+      objects: page.objects.map((o) => ({ key: o.key, ...versionJson(o) })),
       prefixes: page.prefixes,
       truncated: page.truncated,
       next: page.truncated ? page.last : undefined,
@@ -177,10 +225,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
     const limit = numberQuery(c, "limit", 100000);
     const changes: unknown[] = [];
     let truncated = false;
-    const sameVersion = (x: VersionEntry, y: VersionEntry) => x.m === y.m;
-    const from = parseRef(fromText);
-    const to = parseRef(toText);
-    for (const d of vs.diffRoots(rootOf(from, fromText), rootOf(to, toText), sameVersion, vs.snapshot(to.repo, null, "durable").purged)) {
+    for (const d of vs.diffContents(snapshotOf(parseRef(fromText), fromText), snapshotOf(parseRef(toText), toText))) {
       if (!d.key.startsWith(prefix)) continue;
       if (changes.length === limit) {
         truncated = true;
@@ -218,7 +263,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
     }
     const outputText = requireString(body, "output");
     const output = { ref: outputText, ...parseBranchRef(outputText) };
-    vs.requireBranch(output.repo, output.branch, "durable");
+    vs.requireBranch(output.repo, output.branch);
     return c.json(await deps.jobs.start({ inputs, output, message: optionalString(body, "message") }), 201);
   });
   app.post("/_strata/jobs/:id/finish", async (c) => c.json(commitJson(await deps.jobs.finish(c.req.param("id")))));
@@ -230,31 +275,25 @@ export function createAdminApp(deps: AdminDeps): Hono {
   app.all("/_strata/*", () => {
     throw new AdminError("NotFound", "no such admin endpoint", 404);
   });
-  app.onError((err, c) => {
-    if (err instanceof AdminError) return c.json({ error: { code: err.code, message: err.message } }, err.status as 400);
-    if (err instanceof RepoError) return c.json({ error: { code: err.code, message: err.message } }, statusOf(err.code) as 400);
-    if (err instanceof RefSyntaxError) return c.json({ error: { code: "InvalidRef", message: err.message } }, 400);
-    if (err instanceof UnavailableError) return c.json({ error: { code: err.code, message: err.message } }, 503);
-    console.error("admin internal error:", err);
-    // The log has the details; a client gets no internal message (paths, stack frames, store state).
-    return c.json({ error: { code: "InternalError", message: "internal error; the server log has the details" } }, 500);
-  });
+  app.onError(errorResponse);
 
   /** The commit a ref names: the commit itself, or a branch's head (undefined while the branch has none). */
-  function resolveCommit(ref: Ref, text: string): CommitRecord | undefined {
+  function resolveCommit(ref: Ref, text: string): CommitInfo | undefined {
     if (ref.commit) {
-      const commit = vs.findCommit(ref.repo, ref.commit, "durable");
+      const commit = vs.findCommit(ref.repo, ref.commit);
       if (!commit || (ref.branch && !vs.inHistory(ref.repo, ref.branch, ref.commit))) {
         throw new AdminError("NoSuchCommit", `${text}: commit ${ref.commit} is not in ${ref.branch ? `the history of ${ref.branch}.${ref.repo}` : `repo ${ref.repo}`}`, 404);
       }
       return commit;
     }
-    vs.requireBranch(ref.repo, ref.branch!, "durable");
-    return vs.headCommit(ref.repo, ref.branch!, "durable");
+    vs.requireBranch(ref.repo, ref.branch!);
+    return vs.headCommit(ref.repo, ref.branch!);
   }
 
-  function rootOf(ref: Ref, text: string): string | null {
-    return resolveCommit(ref, text)?.root ?? null;
+  /** What a ref shows: its commit's tree (nothing while its branch has no commits). */
+  function snapshotOf(ref: Ref, text: string): Snapshot {
+    const commit = resolveCommit(ref, text);
+    return commit ? vs.snapshot({ repo: ref.repo, commit: commit.id }) : vs.snapshot({ repo: ref.repo, branch: ref.branch });
   }
 
   /** `--from` of branch create: a commit id, a branch of the same repo, or a ref (commit.repo, branch.repo). */
@@ -264,7 +303,8 @@ export function createAdminApp(deps: AdminDeps): Hono {
     return ref.commit ? { commit: ref.commit } : { branch: ref.branch };
   }
 
-  return app;
+  // The caller variable is set and read only inside this app.
+  return app as unknown as Hono;
 }
 
 function iso(ms: number): string {
@@ -276,12 +316,12 @@ function branchJson(b: { repo: string; branch: string; created: number; head: st
   return { ref: branchRef(b.repo, b.branch), repo: b.repo, branch: b.branch, created: iso(b.created), head: b.head, open };
 }
 
-function commitJson(c: CommitRecord) {
+function commitJson(c: CommitInfo) {
   return { id: c.id, repo: c.repo, branch: c.branch, parent: c.parent, started: iso(c.started), finished: iso(c.time), message: c.message, author: c.author, purged: c.purged };
 }
 
-function versionJson(e: VersionEntry) {
-  return { size: e.s, etag: e.e, commit: e.c, modified: iso(e.t) };
+function versionJson(v: VersionSummary) {
+  return v.deleteMarker ? { commit: v.commit, modified: iso(v.time) } : { size: v.size, etag: v.etag, commit: v.commit, modified: iso(v.time) };
 }
 
 async function jsonBody(c: Context): Promise<Record<string, unknown>> {

@@ -1,5 +1,10 @@
-// Errors of the admin API and the HTTP status each model error maps to (the CLI turns statuses into exit codes).
-import type { RepoErrorCode } from "../repo/errors.ts";
+// Errors of the admin API, the HTTP status each model error maps to (the CLI turns statuses into exit codes),
+// and the one shape every error answer takes: {"error": {"code", "message"}}.
+import type { Context } from "hono";
+import { AccessError, type AccessErrorCode } from "../repo/access.ts";
+import { RepoError, type RepoErrorCode } from "../repo/errors.ts";
+import { RefSyntaxError } from "../repo/ref-names.ts";
+import { UnavailableError } from "../util/unavailable.ts";
 
 export class AdminError extends Error {
   constructor(readonly code: string, message: string, readonly status: number) {
@@ -7,12 +12,15 @@ export class AdminError extends Error {
   }
 }
 
-export function statusOf(code: RepoErrorCode): number {
+export function statusOf(code: RepoErrorCode | AccessErrorCode): number {
   switch (code) {
     case "NoSuchRepo":
     case "NoSuchBranch":
     case "NoSuchCommit":
+    case "NoSuchVersion":
     case "NoSuchUpload":
+    case "NoSuchUser":
+    case "NoSuchToken":
       return 404;
     case "RepoExists":
     case "BranchExists":
@@ -20,10 +28,25 @@ export function statusOf(code: RepoErrorCode): number {
     case "RepoHasBranches":
     case "NoOpenCommit":
     case "CommitAlreadyOpen":
+    case "UserExists":
+    case "AmbiguousToken":
       return 409;
     case "PreconditionFailed":
       return 412;
     case "InvalidName":
+    case "InvalidRole":
       return 400;
   }
+}
+
+/** The error answer for anything a route threw; internal failures are logged, never sent. */
+export function errorResponse(err: unknown, c: Context): Response {
+  const answer = (code: string, message: string, status: number) => c.json({ error: { code, message } }, status as 400);
+  if (err instanceof AdminError) return answer(err.code, err.message, err.status);
+  if (err instanceof RepoError || err instanceof AccessError) return answer(err.code, err.message, statusOf(err.code));
+  if (err instanceof RefSyntaxError) return answer("InvalidRef", err.message, 400);
+  if (err instanceof UnavailableError) return answer(err.code, err.message, 503); // PostgreSQL or the object store away
+  console.error("admin internal error:", err);
+  // The log has the details; a client gets no internal message (paths, stack frames, store state).
+  return answer("InternalError", "internal error; the server log has the details", 500);
 }

@@ -33,7 +33,7 @@ export class Metrics {
   private bytesOut = 0;
   private readonly started = Date.now();
 
-  constructor(private readonly store: () => StoreGauges) {}
+  constructor(private readonly storeGauges: () => StoreGauges) {}
 
   record(s: RequestSample): void {
     const key = `${s.operation}\u0000${s.status}`;
@@ -66,7 +66,7 @@ export class Metrics {
     out.push(`strata_received_bytes_total ${this.bytesIn}`);
     family("strata_sent_bytes_total", "counter", "Payload bytes sent (declared response lengths).");
     out.push(`strata_sent_bytes_total ${this.bytesOut}`);
-    const store = this.store();
+    const store = this.storeGauges();
     family("strata_store_bytes", "gauge", "Bytes in the store's pack files.");
     out.push(`strata_store_bytes ${store.bytes}`);
     family("strata_store_blobs", "gauge", "Blobs (chunks, manifests, tree nodes, commits) in the store.");

@@ -1,7 +1,9 @@
 // The CLI's connection to a running server: admin JSON calls and S3 requests, signed with SigV4 when
 // AWS_ACCESS_KEY_ID is set (the same credentials S3 takes), turned into CliErrors with meaningful exit codes.
+import * as fs from "node:fs";
 import process from "node:process";
-import { CliError, EXIT, exitCodeOf } from "./exit.ts";
+import { type Fetch, fetchTrusting } from "../runtime/fetch.ts";
+import { CliError, EXIT, exitCodeOf, usageError } from "./exit.ts";
 import { uriEncode } from "../s3/auth/uri-encoding.ts";
 import { type Credentials, sha256Hex, signV4, UNSIGNED_PAYLOAD } from "./sigv4.ts";
 
@@ -12,7 +14,10 @@ type Query = Record<string, string | number | boolean | undefined>;
 export class StrataClient {
   readonly base: URL;
 
-  constructor(server: string, private readonly credentials?: Credentials, private readonly region = "us-east-1") {
+  /**
+   * @param transport sends the requests: fetch (trusting --ca), or an in-process app (`strata auth --data-dir`)
+   */
+  constructor(server: string, private readonly credentials?: Credentials, private readonly region = "us-east-1", private readonly transport: Fetch = fetchTrusting(undefined)) {
     try {
       this.base = new URL(server);
     } catch {
@@ -20,11 +25,19 @@ export class StrataClient {
     }
   }
 
-  static fromEnv(serverFlag: string | undefined, env: Record<string, string | undefined> = process.env): StrataClient {
+  static fromEnv(serverFlag: string | undefined, caFile?: string, env: Record<string, string | undefined> = process.env): StrataClient {
     const credentials = env.AWS_ACCESS_KEY_ID
       ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? env.AWS_ACCESS_KEY_ID, sessionToken: env.AWS_SESSION_TOKEN }
       : undefined;
-    return new StrataClient(serverFlag ?? env.STRATA_SERVER ?? DEFAULT_SERVER, credentials, env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1");
+    let ca: string | undefined;
+    if (caFile !== undefined) {
+      try {
+        ca = fs.readFileSync(caFile, "utf8");
+      } catch (err) {
+        throw usageError(`--ca ${caFile}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
+      }
+    }
+    return new StrataClient(serverFlag ?? env.STRATA_SERVER ?? DEFAULT_SERVER, credentials, env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1", fetchTrusting(ca));
   }
 
   /** Calls the admin API; resolves to its JSON answer, throws CliError on an error answer. */
@@ -67,8 +80,16 @@ export class StrataClient {
   private async send(method: string, url: URL, headers: Headers, body: BodyInit | undefined, payloadHash: string): Promise<Response> {
     if (this.credentials) signV4({ method, url, headers, payloadHash }, this.credentials, this.region);
     try {
-      return await fetch(url, { method, headers, body, duplex: "half" } as RequestInit);
+      return await this.transport(url, { method, headers, body, duplex: "half" } as RequestInit);
     } catch (err) {
+      const why = `${(err as Error).message} ${(err as { code?: string }).code ?? ""}`;
+      if (/certificate|CERT|self.signed|SSL|TLS/i.test(why)) {
+        throw new CliError(
+          EXIT.unreachable,
+          `${this.base.origin}'s TLS certificate is not trusted (${(err as Error).message}): give its CA with --ca FILE (or NODE_EXTRA_CA_CERTS=FILE)`,
+          "UntrustedCertificate",
+        );
+      }
       throw new CliError(EXIT.unreachable, `cannot reach Strata at ${this.base.origin} (${(err as Error).message}): is \`strata serve\` running? Set --server or STRATA_SERVER.`);
     }
   }

@@ -1,39 +1,61 @@
-// The strata command's verbs (all but `serve`, which main.ts runs): dispatch, flag parsing, help, exit codes.
+// The strata command's verbs: dispatch, flag parsing (one option spec for every verb, `serve` included), help,
+// exit codes. The verb table is COMMANDS: a new verb is one more entry in a module under commands/.
+import process from "node:process";
 import { parseArgs } from "node:util";
 import { RefSyntaxError } from "../repo/ref-names.ts";
 import { DEFAULT_SERVER, StrataClient } from "./client.ts";
-import type { Command, Io, OptionSpec } from "./command.ts";
+import type { Command, Io, OptionSpec, OptionValues } from "./command.ts";
+import { authCommands } from "./commands/auth.ts";
 import { commitCommands } from "./commands/commits.ts";
 import { fileCommands } from "./commands/files.ts";
 import { hashCommand } from "./commands/hash.ts";
 import { maintenanceCommands } from "./commands/maintenance.ts";
 import { repoCommands } from "./commands/repos.ts";
 import { runCommand } from "./commands/run.ts";
-import { CliError, EXIT } from "./exit.ts";
+import { CliError, EXIT, usageError } from "./exit.ts";
 
-export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...fileCommands, ...maintenanceCommands, hashCommand, runCommand];
+/** Every client verb; `serve` is added by the composition root (it needs the server). */
+export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...fileCommands, ...maintenanceCommands, hashCommand, runCommand, ...authCommands];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   server: { type: "string", help: `URL  the Strata server (default $STRATA_SERVER, else ${DEFAULT_SERVER})` },
+  ca: { type: "string", env: "STRATA_CA", help: "FILE  trust this CA certificate (PEM) for an https server, e.g. a self-signed one" },
   json: { type: "boolean", help: "print one JSON document for scripts" },
   help: { type: "boolean", short: "h", help: "show this help" },
 };
 
-export function generalHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length), 5);
+const GROUP_SUMMARIES: Record<string, string> = {
+  repo: "repos",
+  branch: "branches",
+  commit: "commits",
+  auth: "users, tokens and roles (auth on or off, offline or on a running server)",
+};
+
+export function generalHelp(commands: Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 5);
   return [
     "strata: an S3 server over a versioned store of repos, branches and commits",
     "",
     "usage: strata <verb> [args] [--server URL] [--json]",
     "",
-    `  ${"serve".padEnd(width)}  run the server (strata serve --help for its flags)`,
-    `  ${"auth".padEnd(width)}  users, tokens and roles (strata auth --help)`,
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "Refs are written like buckets: repo (its master branch), branch.repo, commit.repo, commit.branch.repo.",
-    "Every verb has --help with an example. With AWS_ACCESS_KEY_ID set, requests are signed (SigV4).",
+    "Every verb has --help with an example; `strata <group> --help` lists a group (repo, branch, commit, auth).",
+    "With AWS_ACCESS_KEY_ID set, requests are signed (SigV4). `strata --version` prints the version.",
     "Exit codes: 0 ok, 1 failure, 2 usage or invalid input, 3 not found, 4 conflict (exists, not empty,",
-    "open commit), 5 server unreachable, 6 access denied (credentials); `strata run` passes on its command's exit code.",
+    "open commit, data dir in use), 5 server unreachable, 6 access denied; `strata run` passes on its command's exit code.",
+  ].join("\n");
+}
+
+function groupHelp(group: string, members: Command[]): string {
+  const width = Math.max(...members.map((c) => c.name.length));
+  return [
+    `usage: strata ${group} <verb> [args]${GROUP_SUMMARIES[group] ? `: ${GROUP_SUMMARIES[group]}` : ""}`,
+    "",
+    ...members.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    `Each has --help with an example, e.g. strata ${members[0].name} --help`,
   ].join("\n");
 }
 
@@ -41,7 +63,8 @@ function optionLines(options: Record<string, OptionSpec>): string[] {
   const rows = Object.entries(options).map(([name, o]) => {
     const [valueName, ...rest] = o.type === "string" ? o.help.split("  ") : ["", o.help];
     const flag = `${o.short ? `-${o.short}, ` : "    "}--${name}${valueName ? ` ${valueName}` : ""}`;
-    return [flag, o.type === "string" ? rest.join("  ") : o.help];
+    const help = o.type === "string" ? rest.join("  ") : o.help;
+    return [flag, o.env ? `${help} [$${o.env}]` : help];
   });
   const width = Math.max(...rows.map(([f]) => f.length));
   return rows.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`);
@@ -62,57 +85,88 @@ export function commandHelp(c: Command): string {
   ].join("\n");
 }
 
-function findCommand(words: string[]): { command?: Command; consumed: number } {
-  const two = COMMANDS.find((c) => c.name === `${words[0]} ${words[1]}`);
-  if (two) return { command: two, consumed: 2 };
-  const one = COMMANDS.find((c) => c.name === words[0]);
-  return { command: one, consumed: one ? 1 : 0 };
+/** The longest verb the words start with (verbs have one to three words). */
+function findCommand(commands: Command[], words: string[]): { command?: Command; consumed: number } {
+  for (let n = Math.min(3, words.length); n >= 1; n--) {
+    const name = words.slice(0, n).join(" ");
+    const command = commands.find((c) => c.name === name);
+    if (command) return { command, consumed: n };
+  }
+  return { consumed: 0 };
 }
 
-export async function runCli(argv: string[], io: Io): Promise<number> {
+const FALSE_WORDS = ["0", "false", "no", "off", ""];
+
+/**
+ * Flags as parsed, then STRATA_* variables for options that name one, then each string option's choices
+ * checked. Throws a usage error.
+ */
+function optionValues(options: Record<string, OptionSpec>, args: string[], env: Record<string, string | undefined>): { values: OptionValues; positionals: string[] } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
+  const values = parsed.values as OptionValues;
+  for (const [name, spec] of Object.entries(options)) {
+    const fromEnv = spec.env ? env[spec.env] : undefined;
+    if (values[name] === undefined && fromEnv !== undefined && fromEnv !== "") {
+      values[name] = spec.type === "boolean" ? !FALSE_WORDS.includes(fromEnv.toLowerCase()) : spec.multiple ? fromEnv.split(",").filter(Boolean) : fromEnv;
+    }
+    const value = values[name];
+    if (spec.choices && value !== undefined && !(Array.isArray(value) ? value : [value]).every((v) => spec.choices!.includes(String(v)))) {
+      throw usageError(`--${name} must be one of ${spec.choices.join(", ")}`);
+    }
+  }
+  return { values, positionals: parsed.positionals };
+}
+
+/** Runs one command line; resolves to the exit code. */
+export async function runCli(argv: string[], io: Io, commands: Command[] = COMMANDS, env: Record<string, string | undefined> = process.env): Promise<number> {
   const dashes = argv.indexOf("--");
   const head = dashes < 0 ? argv : argv.slice(0, dashes);
   const rest = dashes < 0 ? [] : argv.slice(dashes + 1);
   if (head.length === 0 || head[0] === "help" || head[0] === "--help" || head[0] === "-h") {
-    const topic = head[0] === "help" ? findCommand(head.slice(1)).command : undefined;
-    io.out(topic ? commandHelp(topic) : generalHelp());
+    const topic = head[0] === "help" ? findCommand(commands, head.slice(1)).command : undefined;
+    (head.length === 0 ? io.err : io.out)(topic ? commandHelp(topic) : generalHelp(commands));
     return head.length === 0 ? EXIT.usage : EXIT.ok;
   }
-  const { command, consumed } = findCommand(head);
+  const { command, consumed } = findCommand(commands, head);
   if (!command) {
-    const group = COMMANDS.filter((c) => c.name.startsWith(`${head[0]} `));
-    io.err(group.length
-      ? `strata ${head[0]}: say what to do: ${group.map((c) => c.name.split(" ")[1]).join(", ")} (e.g. ${group[0].example})`
-      : `strata: unknown verb ${JSON.stringify(head[0])}\n\n${generalHelp()}`);
+    // A group word (`strata auth`, `strata auth user --help`): list what it holds.
+    const words = head.filter((w) => !w.startsWith("-"));
+    for (let n = Math.min(2, words.length); n >= 1; n--) {
+      const group = words.slice(0, n).join(" ");
+      const members = commands.filter((c) => c.name.startsWith(`${group} `));
+      if (members.length === 0) continue;
+      const asked = head.includes("--help") || head.includes("-h");
+      if (asked) io.out(groupHelp(group, members));
+      else io.err(words.length > n ? `strata: unknown verb ${JSON.stringify(words.slice(0, n + 1).join(" "))}\n\n${groupHelp(group, members)}` : groupHelp(group, members));
+      return asked ? EXIT.ok : EXIT.usage;
+    }
+    io.err(`strata: unknown verb ${JSON.stringify(head[0])}\n\n${generalHelp(commands)}`);
     return EXIT.usage;
   }
-  let parsed;
+  const json = head.includes("--json");
   try {
-    parsed = parseArgs({ args: head.slice(consumed), options: { ...command.options, ...GLOBAL_OPTIONS }, allowPositionals: true, strict: true });
-  } catch (err) {
-    io.err(`strata ${command.name}: ${(err as Error).message}\nsee: strata ${command.name} --help`);
-    return EXIT.usage;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(commandHelp(command));
-    return EXIT.ok;
-  }
-  const [min, max] = command.args;
-  if (positionals.length < min || positionals.length > max || (rest.length > 0 && command !== runCommand)) {
-    io.err(`usage: strata ${command.name} ${command.usage}\nsee: strata ${command.name} --help`);
-    return EXIT.usage;
-  }
-  let client: StrataClient | undefined;
-  const json = values.json === true;
-  try {
+    const { values, positionals } = optionValues({ ...command.options, ...GLOBAL_OPTIONS }, head.slice(consumed), env);
+    if (values.help) {
+      io.out(commandHelp(command));
+      return EXIT.ok;
+    }
+    const [min, max] = command.args;
+    if (positionals.length < min || positionals.length > max || (rest.length > 0 && !command.takesRest)) {
+      throw usageError(`usage: strata ${command.name} ${command.usage}`);
+    }
+    let client: StrataClient | undefined;
     const code = await command.run({
       json,
       io,
-      values: values as Record<string, string | boolean | string[] | undefined>,
+      values,
       positionals,
       rest,
-      client: () => (client ??= StrataClient.fromEnv(values.server as string | undefined)),
+      client: () => (client ??= StrataClient.fromEnv(values.server as string | undefined, values.ca as string | undefined, env)),
     });
     return code ?? EXIT.ok;
   } catch (err) {
@@ -121,7 +175,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       : err instanceof RefSyntaxError
         ? new CliError(EXIT.usage, err.message, "InvalidRef")
         : new CliError(EXIT.failure, String((err as Error)?.stack ?? err));
-    io.err(`strata ${command.name}: ${failure.message}`);
+    io.err(`strata ${command.name}: ${failure.message}${failure.exitCode === EXIT.usage ? `\nsee: strata ${command.name} --help` : ""}`);
     if (json) io.out(JSON.stringify({ error: { code: failure.code ?? "Error", message: failure.message, exitCode: failure.exitCode } }, null, 2));
     return failure.exitCode;
   }

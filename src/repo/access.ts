@@ -8,8 +8,14 @@ import type { Store } from "../store/store.ts";
 import { NAME_PATTERN } from "./ref-names.ts";
 import { parseRefKey, REF } from "./ref-keys.ts";
 
+export type AccessErrorCode = "NoSuchUser" | "UserExists" | "NoSuchToken" | "AmbiguousToken" | "NoSuchRepo" | "InvalidName" | "InvalidRole";
+
 /** A user, token or role request that cannot be done (unknown user, bad name, ...); the message says why. */
-export class AccessError extends Error {}
+export class AccessError extends Error {
+  constructor(readonly code: AccessErrorCode, message: string) {
+    super(message);
+  }
+}
 
 export const ROLES = ["reader", "writer", "owner"] as const;
 export type Role = (typeof ROLES)[number];
@@ -69,8 +75,8 @@ export class AccessControl {
   }
 
   async createUser(name: string, options: { admin?: boolean } = {}): Promise<User> {
-    if (!USER_NAME.test(name)) throw new AccessError(`user names are 1-63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit: ${name}`);
-    if (this.getUser(name)) throw new AccessError(`user ${name} already exists`);
+    if (!USER_NAME.test(name)) throw new AccessError("InvalidName", `user names are 1-63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit: ${name}`);
+    if (this.getUser(name)) throw new AccessError("UserExists", `user ${name} already exists`);
     const record: UserRecord = { admin: options.admin ?? false, roles: {}, created: Date.now() };
     await this.store.commit([{ key: REF.user(name), value: record }]);
     return { name, ...record };
@@ -90,8 +96,10 @@ export class AccessControl {
 
   /** Gives a user a role in a repo (replacing the one they had there). */
   async grant(name: string, role: Role, repo: string): Promise<void> {
-    if (!ROLES.includes(role)) throw new AccessError(`a role is one of ${ROLES.join(", ")}: ${role}`);
-    if (!NAME_PATTERN.test(repo)) throw new AccessError(`not a repo name: ${repo}`);
+    if (!ROLES.includes(role)) throw new AccessError("InvalidRole", `a role is one of ${ROLES.join(", ")}: ${role}`);
+    if (!NAME_PATTERN.test(repo)) throw new AccessError("InvalidName", `not a repo name: ${repo}`);
+    // A role in a repo that does not exist is most likely a typo: it would silently grant nothing.
+    if (!this.store.refs.get(REF.repo(repo), "latest")) throw new AccessError("NoSuchRepo", `repo ${repo} does not exist (create it first: strata repo create ${repo})`);
     const { name: _, ...record } = this.mustGetUser(name);
     await this.store.commit([{ key: REF.user(name), value: { ...record, roles: { ...record.roles, [repo]: role } } }]);
   }
@@ -126,7 +134,7 @@ export class AccessControl {
   async revokeToken(idOrToken: string): Promise<TokenInfo> {
     const id = idOrToken.startsWith(TOKEN_PREFIX) ? tokenHash(idOrToken).slice(0, TOKEN_ID_LENGTH) : idOrToken.toLowerCase();
     const matches = id.length >= 6 ? this.tokenRefs().filter(([key]) => key.startsWith(REF.token(id))) : [];
-    if (matches.length !== 1) throw new AccessError(matches.length ? `token id ${id} is ambiguous` : `no token ${id}`);
+    if (matches.length !== 1) throw matches.length ? new AccessError("AmbiguousToken", `token id ${id} is ambiguous`) : new AccessError("NoSuchToken", `no token ${id}`);
     const [key, record] = matches[0];
     await this.store.commit([{ key, value: null }]);
     return { id: tokenId(key), ...record };
@@ -162,7 +170,7 @@ export class AccessControl {
 
   private mustGetUser(name: string): User {
     const user = this.getUser(name);
-    if (!user) throw new AccessError(`no user ${name}`);
+    if (!user) throw new AccessError("NoSuchUser", `no user ${name}`);
     return user;
   }
 }

@@ -3,6 +3,7 @@ export type RepoErrorCode =
   | "NoSuchRepo"
   | "NoSuchBranch"
   | "NoSuchCommit"
+  | "NoSuchVersion"
   | "RepoExists"
   | "BranchExists"
   | "BranchNotEmpty"

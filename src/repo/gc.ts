@@ -35,6 +35,9 @@ export interface GcReport {
   bytesAfter: number;
   /** packs that could not be swept because a live blob in them is damaged (fsck names it) */
   skipped: Array<{ pack: number | string; reason: string }>;
+  /** sealed packs left for a later round because they were written within the last `minAgeMs` */
+  tooYoung: number;
+  minAgeMs: number;
 }
 
 export const DEFAULT_GC: Required<GcOptions> = { minLiveFraction: 0.5, minAgeMs: 10 * 60 * 1000 };
@@ -44,20 +47,25 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 export async function collectGarbage(store: Store, options: GcOptions = {}): Promise<GcReport> {
   const { minLiveFraction, minAgeMs } = { ...DEFAULT_GC, ...options };
   if (store instanceof RemoteStore) {
-    return await collectRemote(store, async () => (await walkReachable(store)).reached, { minLiveFraction, graceMs: minAgeMs });
+    const report = await collectRemote(store, async () => (await walkReachable(store)).reached, { minLiveFraction, graceMs: minAgeMs });
+    return { ...report, tooYoung: 0, minAgeMs };
   }
   if (!(store instanceof LocalStore)) throw new Error("gc: unknown store");
   const blobs = store.blobs;
   const bytesBefore = blobs.stats().bytes;
   const { boundary, touched } = blobs.beginGc();
-  const report: GcReport = { reachable: 0, packsSwept: 0, blobsCopied: 0, bytesBefore, bytesAfter: bytesBefore, skipped: [] };
+  const report: GcReport = { reachable: 0, packsSwept: 0, blobsCopied: 0, bytesBefore, bytesAfter: bytesBefore, skipped: [], tooYoung: 0, minAgeMs };
   try {
     const { reached } = await walkReachable(store);
     report.reachable = reached.size;
     const isLive = (hash: string) => reached.has(hash) || touched.has(hash);
     const startedAt = Date.now();
     for (const pack of blobs.sealedPacks()) {
-      if (pack.seq >= boundary || pack.written > startedAt - minAgeMs) continue;
+      if (pack.seq >= boundary) continue;
+      if (pack.written > startedAt - minAgeMs) {
+        report.tooYoung++;
+        continue;
+      }
       const entries = blobs.packEntries(pack.seq);
       let liveBytes = 0;
       for (const [hash, loc] of entries) if (isLive(hash)) liveBytes += loc.length;

@@ -26,6 +26,8 @@ export interface ObjectManifest {
   chunks: ChunkRef[];
   /** Part sizes of a multipart object, for GET ?partNumber=N. */
   parts?: number[];
+  /** A multipart object's part checksums (base64, of the algorithm in `checksums`), in part order, for GetObjectAttributes. */
+  partChecksums?: string[];
 }
 
 /** A key's entry in a commit's tree: the version it has there, or a delete marker. */
@@ -91,6 +93,22 @@ export interface BranchRef {
   open?: OpenCommit;
   /** S3 bucket versioning; absent means Enabled (every branch starts versioned) */
   versioning?: "Suspended";
+  /** readable without credentials (S3's canned ACL public-read), reads only; writes stay denied */
+  public?: true;
+}
+
+/**
+ * One rule of a branch's cross-origin (browser) access, as S3's CORSRule: which origins (at most one `*` each)
+ * may use which methods with which request headers, which response headers they may read, how long a preflight
+ * answer may be cached.
+ */
+export interface CorsRule {
+  id?: string;
+  origins: string[];
+  methods: string[];
+  headers: string[];
+  expose: string[];
+  maxAgeSeconds?: number;
 }
 
 export interface UploadRef {

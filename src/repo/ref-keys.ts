@@ -6,6 +6,7 @@
 //   user/<name>                       → UserRecord
 //   token/<sha256(token)>             → TokenRecord
 //   settings/<name>                   → a setting (settings/auth: { enabled })
+//   cors/<repo>/<branch>              → { rules: CorsRule[] } (a branch's cross-origin rules)
 // Repo, branch and user names never contain '/', so a key splits on it cleanly.
 
 export const REF = {
@@ -22,6 +23,9 @@ export const REF = {
   token: (hash: string) => `token/${hash}`,
   tokens: () => "token/",
   authSettings: () => "settings/auth",
+  /** a branch's CORS rules, apart from the branch ref so that a write (which rewrites the branch ref) stays small */
+  cors: (repo: string, branch: string) => `cors/${repo}/${branch}`,
+  corsOf: (repo: string) => `cors/${repo}/`,
 };
 
 export type RefKey =
@@ -31,7 +35,8 @@ export type RefKey =
   | { kind: "part"; upload: string; part: number }
   | { kind: "user"; user: string }
   | { kind: "token"; hash: string }
-  | { kind: "settings"; name: string };
+  | { kind: "settings"; name: string }
+  | { kind: "cors"; repo: string; branch: string };
 
 /** What a ref key names; with `kind`, the caller knows which kind it listed and gets that shape (or an error). */
 export function parseRefKey<K extends RefKey["kind"]>(key: string, kind: K): Extract<RefKey, { kind: K }>;
@@ -47,6 +52,7 @@ export function parseRefKey(key: string, expected?: RefKey["kind"]): RefKey | un
     case "user": parsed = { kind, user: key.slice("user/".length) }; break;
     case "token": parsed = { kind, hash: a }; break;
     case "settings": parsed = { kind, name: a }; break;
+    case "cors": parsed = { kind, repo: a, branch: b }; break;
   }
   if (expected !== undefined && parsed?.kind !== expected) throw new Error(`ref key ${key} is not a ${expected} ref`);
   return parsed;

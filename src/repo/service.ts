@@ -1,14 +1,121 @@
-// Everything the protocol layers (S3, admin) need from the versioned model, behind one object.
+// The one door into the versioned model for the protocol layers (S3, admin, jobs), in repo words: repos,
+// branches, commits, snapshots of a ref, versions of a key, listings, writes, uploads. Callers never see tree
+// roots, the commit graph, the store or the on-disk fields of a version entry (scripts/check-layers.ts checks).
+// Reads see the durable view of the refs (what has reached disk); writers build on the latest under a lock.
 import type { Store } from "../store/store.ts";
-import { Manifests } from "./manifests.ts";
-import type { ObjectManifest } from "./model.ts";
-import { Multipart } from "./multipart.ts";
-import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
-import { VersionedStore } from "./versioned-store.ts";
 import { checkStore, type FsckReport } from "./fsck.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
+import { Manifests } from "./manifests.ts";
+import type { BranchRef, CommitRecord, CorsRule, ObjectManifest, RepoRef, UploadRef, VersionEntry } from "./model.ts";
+import { Multipart, type PartInfo } from "./multipart.ts";
+import {
+  bytesManifest,
+  copyManifest,
+  type EtagMode,
+  type ObjectChecksum,
+  type ObjectDescription,
+  type ObjectVersion,
+  partRecord,
+  partsManifest,
+  reusableBytes,
+  summaryOf,
+  type VersionSummary,
+} from "./object-records.ts";
+import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
+import { RepoError } from "./errors.ts";
+import { NULL_VERSION, type PurgeFilter } from "./purges.ts";
+import { type BranchInfo, type KeyWrite, VersionedStore, type Versioning, type WriteOutcome } from "./versioned-store.ts";
+
+/** A branch of a repo: where writes go. */
+export interface BranchId {
+  repo: string;
+  branch: string;
+}
+
+/** A commit as callers see it (its tree and ancestry links stay inside). */
+export type CommitInfo = Omit<CommitRecord, "root" | "gen" | "skip">;
+
+/** The commit open on a branch, if any: writes collect in it until it is finished. */
+export interface OpenCommitInfo {
+  id: string;
+  parent: string | null;
+  started: number;
+  message?: string;
+}
+
+export interface BranchState {
+  repo: string;
+  branch: string;
+  created: number;
+  head: string | null;
+  open?: OpenCommitInfo;
+}
+
+/**
+ * What a snapshot shows: a commit of the repo (in the history of `branch` when given, else of any branch), or a
+ * branch's head (or its open commit, with `openCommit`: a job's output).
+ */
+export interface SnapshotOf {
+  repo: string;
+  branch?: string;
+  commit?: string;
+  openCommit?: boolean;
+}
+
+/** A ref resolved to the tree it shows at one moment; hand it back to read, list and diff. */
+export interface Snapshot {
+  readonly of: SnapshotOf;
+  /** the commit shown (the version served), if the branch has any */
+  readonly commit?: string;
+  /** @internal repo/ only */
+  readonly root: string | null;
+  /** @internal which versions of the repo were purged (left out of every read) */
+  readonly purged: PurgeFilter;
+  /** @internal the refs it was resolved from: while they are the current ones, so is the snapshot */
+  readonly refs: readonly [RepoRef | undefined, BranchRef | undefined];
+}
+
+/** Runs under the branch lock against the versions the write would replace: conditional writes are atomic. */
+export type WriteCheck = (current: (key: string) => VersionSummary | undefined) => void;
+
+export interface WriteOptions {
+  check?: WriteCheck;
+  /** who makes the commit (the request's user), recorded in it */
+  author?: string;
+}
+
+/** What a write did: its commit, and the version id it gave the key (undefined: none, e.g. "null" is not named). */
+export interface Written {
+  commit: string;
+  manifest: ObjectManifest;
+  /** the new version's id: the commit, or "null" while the branch's versioning is suspended */
+  version?: string;
+}
+
+/** New bytes for a key: their chunks (see ingest), the ETag wanted, the description and verified checksums. */
+export interface NewObject {
+  stored: StoredBytes;
+  etag: EtagMode;
+  description: ObjectDescription;
+  checksum?: ObjectChecksum;
+}
+
+export interface UploadInfo {
+  id: string;
+  key: string;
+  created: number;
+  /** what the object will be described by, set when the upload was created */
+  description: ObjectDescription;
+  checksumAlgorithm?: string;
+  checksumType?: "FULL_OBJECT" | "COMPOSITE";
+}
+
+export type { PartInfo } from "./multipart.ts";
+export type { EtagMode, ObjectDescription, ObjectVersion, VersionSummary } from "./object-records.ts";
+export type { Versioning, WriteOutcome } from "./versioned-store.ts";
 
 export class RepoService<S extends Store = Store> {
+  /** internals, for repo-level tests and tools; the protocol layers use the methods below */
   readonly versions: VersionedStore;
   readonly manifests: Manifests;
   readonly multipart: Multipart;
@@ -19,6 +126,194 @@ export class RepoService<S extends Store = Store> {
     this.multipart = new Multipart(store);
   }
 
+  // ---- repos and branches ----
+
+  listRepos(): Array<{ name: string; created: number; description?: string }> {
+    return this.versions.listRepos("durable").map(({ name, created, description }) => ({ name, created, description }));
+  }
+
+  hasRepo(repo: string): boolean {
+    return this.versions.getRepo(repo, "durable") !== undefined;
+  }
+
+  /** Throws NoSuchRepo unless the repo exists. */
+  requireRepo(repo: string): void {
+    this.versions.requireRepo(repo, "durable");
+  }
+
+  createRepo(repo: string, description?: string): Promise<void> {
+    return this.versions.createRepo(repo, description);
+  }
+
+  deleteRepo(repo: string, force: boolean): Promise<void> {
+    return this.versions.deleteRepo(repo, force);
+  }
+
+  listBranches(repo?: string): BranchInfo[] {
+    return this.versions.listBranches(repo, "durable");
+  }
+
+  branch(repo: string, branch: string): BranchState | undefined {
+    const ref = this.versions.getBranch(repo, branch, "durable");
+    return ref && branchState(repo, branch, ref);
+  }
+
+  /** Throws NoSuchBranch unless the branch exists. */
+  requireBranch(repo: string, branch: string): BranchState {
+    return branchState(repo, branch, this.versions.requireBranch(repo, branch, "durable"));
+  }
+
+  createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }): Promise<void> {
+    return this.versions.createBranch(repo, branch, from);
+  }
+
+  /** With `keepVersions`, only when that makes no version unreadable (BranchNotEmpty otherwise). */
+  deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean } = {}): Promise<void> {
+    return this.versions.deleteBranch(repo, branch, options);
+  }
+
+  /** S3 bucket versioning of a branch: Enabled (every branch starts so) or Suspended. */
+  versioning(repo: string, branch: string): Versioning {
+    return this.versions.versioning(repo, branch);
+  }
+
+  setVersioning(repo: string, branch: string, status: Versioning): Promise<void> {
+    return this.versions.setVersioning(repo, branch, status);
+  }
+
+  // ---- commits ----
+
+  findCommit(repo: string, id: string): CommitInfo | undefined {
+    return this.versions.findCommit(repo, id, "durable");
+  }
+
+  headCommit(repo: string, branch: string): CommitInfo | undefined {
+    return this.versions.headCommit(repo, branch, "durable");
+  }
+
+  /** Every finished commit of a repo, newest first, on a branch or not (a deleted branch's too); at most `limit`. */
+  repoCommits(repo: string, limit: number): { commits: CommitInfo[]; truncated: boolean } {
+    return this.versions.repoCommits(repo, limit);
+  }
+
+  /** Whether the commit is the head of the branch or one of its ancestors. */
+  inHistory(repo: string, branch: string, commit: string): boolean {
+    return this.versions.inHistory(repo, branch, commit);
+  }
+
+  startCommit(repo: string, branch: string, message?: string, options: { empty?: boolean } = {}): Promise<string> {
+    return this.versions.startCommit(repo, branch, message, options);
+  }
+
+  finishCommit(repo: string, branch: string, message?: string): Promise<CommitInfo> {
+    return this.versions.finishCommit(repo, branch, message);
+  }
+
+  dropCommit(repo: string, branch: string): Promise<void> {
+    return this.versions.dropCommit(repo, branch);
+  }
+
+  /** The id of the commit open on a branch as writers see it (including what is not durable yet). */
+  openCommitNow(repo: string, branch: string): string | undefined {
+    return this.versions.getBranch(repo, branch, "latest")?.open?.id;
+  }
+
+  // ---- snapshots and reads ----
+
+  /** Resolves a ref to what it shows now; throws NoSuchRepo, NoSuchBranch, or NoSuchCommit (not there, or not in the branch's history). */
+  snapshot(of: SnapshotOf): Snapshot {
+    const vs = this.versions;
+    const repoRef = vs.getRepo(of.repo, "durable");
+    if (!repoRef) throw new RepoError("NoSuchRepo", `repo ${of.repo} does not exist`);
+    const branchRef = of.branch === undefined ? undefined : vs.getBranch(of.repo, of.branch, "durable");
+    if (of.branch !== undefined && !branchRef) throw new RepoError("NoSuchBranch", `branch ${of.branch} of repo ${of.repo} does not exist`);
+    const refs = [repoRef, branchRef] as const;
+    if (of.commit) {
+      const commit = vs.findCommit(of.repo, of.commit, "durable");
+      if (!commit || (of.branch !== undefined && !vs.inHistory(of.repo, of.branch, of.commit))) {
+        throw new RepoError("NoSuchCommit", `commit ${of.commit} is not in the history of ${of.branch === undefined ? `repo ${of.repo}` : `${of.branch}.${of.repo}`}`);
+      }
+      return { of, refs, ...vs.snapshot(of.repo, commit.root, "durable"), commit: commit.id };
+    }
+    const open = of.openCommit ? branchRef?.open : undefined;
+    if (open) return { of, refs, ...vs.snapshot(of.repo, open.root, "durable"), commit: open.id };
+    const head = branchRef?.head ? vs.findCommit(of.repo, branchRef.head, "durable") : undefined;
+    return { of, refs, ...vs.snapshot(of.repo, head?.root ?? null, "durable"), commit: head?.id };
+  }
+
+  /** Whether a snapshot still shows what its ref does: refs are replaced, never changed, on every write. */
+  isCurrent(snapshot: Snapshot): boolean {
+    const { repo, branch } = snapshot.of;
+    const [repoRef, branchRef] = snapshot.refs;
+    return this.versions.getRepo(repo, "durable") === repoRef && (branch === undefined || this.versions.getBranch(repo, branch, "durable") === branchRef);
+  }
+
+  /**
+   * The version of key the snapshot shows (undefined when none), or the one a version id names: "null" the key's
+   * null version, a commit id the version that commit wrote or the one the key had then; that commit must be the
+   * snapshot's or an ancestor of it (any commit of the repo for a snapshot of a commit without branch). A version
+   * id that names nothing there, or a purged version, throws NoSuchVersion saying why.
+   */
+  readVersion(snapshot: Snapshot, key: string, versionId?: string): ObjectVersion | undefined {
+    const vs = this.versions;
+    let entry;
+    if (versionId === undefined) entry = vs.entry(snapshot, key);
+    else if (versionId === NULL_VERSION) {
+      entry = vs.findVersion(snapshot, key, NULL_VERSION);
+      if (!entry) throw new RepoError("NoSuchVersion", `key ${key} has no null version in ${refText(snapshot.of)}`);
+    } else {
+      const { repo, branch } = snapshot.of;
+      const commit = vs.findCommit(repo, versionId, "durable");
+      const visible = commit && (branch === undefined || (snapshot.commit !== undefined &&
+        vs.graph.isAncestor(vs.getRepo(repo, "durable")?.commits ?? null, commit, vs.findCommit(repo, snapshot.commit, "durable")!)));
+      if (!visible) throw new RepoError("NoSuchVersion", `${versionId} is not a commit in the history of ${refText(snapshot.of)}`);
+      if (snapshot.purged?.(key, versionId)) throw new RepoError("NoSuchVersion", `version ${versionId} of key ${key} was deleted for good`);
+      entry = vs.entry({ root: commit.root, purged: snapshot.purged }, key);
+      if (!entry) throw new RepoError("NoSuchVersion", `key ${key} has no version as of commit ${versionId}`);
+    }
+    if (!entry) return undefined;
+    const summary = summaryOf(key, entry);
+    return summary.deleteMarker ? summary : { ...summary, manifest: this.manifests.get(entry.m!) };
+  }
+
+  /** Live keys under a prefix, after a key, folded into common prefixes by a delimiter; at most `limit` items. */
+  list(snapshot: Snapshot, o: { prefix?: string; delimiter?: string; after?: string; limit: number }) {
+    const page = this.versions.listKeys(snapshot, o);
+    return {
+      objects: page.entries.map(([key, e]) => summaryOf(key, e) as Extract<VersionSummary, { deleteMarker: false }>),
+      prefixes: page.prefixes,
+      truncated: page.truncated,
+      /** where the next page starts after */
+      last: page.last,
+    };
+  }
+
+  /** Every version of every key from `from` (or after `after`) on, newest first per key, delete markers included. */
+  *listVersions(snapshot: Snapshot, o: { prefix?: string; delimiter?: string; from?: string; after?: string }): Generator<(VersionSummary & { latest: boolean }) | { prefix: string }> {
+    for (const item of this.versions.listVersions(snapshot, o)) {
+      yield "prefix" in item ? item : { ...summaryOf(item.key, item.entry), latest: item.latest };
+    }
+  }
+
+  countObjects(snapshot: Snapshot): number {
+    return this.versions.objects.count(snapshot.root);
+  }
+
+  /**
+   * Keys whose bytes differ between two snapshots of a repo (purged versions left out), with their versions before
+   * and after, as a person reading a diff means it: a key written again with the same bytes (same manifest, or
+   * same size and chunks — chunks are content-addressed, their boundaries set by the bytes alone) is no change,
+   * though it has a new version.
+   */
+  *diffContents(from: Snapshot, to: Snapshot): Generator<{ key: string; change: "added" | "changed" | "deleted"; before?: VersionSummary; after?: VersionSummary }> {
+    const sameBytes = (x: VersionEntry, y: VersionEntry) => x.m === y.m || (x.s === y.s && this.sameChunks(x.m!, y.m!));
+    for (const d of this.versions.diffRoots(from.root, to.root, sameBytes, to.purged)) {
+      yield { key: d.key, change: d.change, before: d.before && summaryOf(d.key, d.before), after: d.after && summaryOf(d.key, d.after) };
+    }
+  }
+
+  // ---- bytes ----
+
   /**
    * Stores bytes as chunks; nothing is visible until a manifest that names them is committed. Bytes given in
    * memory are handed over: the caller must not change them afterwards.
@@ -27,12 +322,13 @@ export class RepoService<S extends Store = Store> {
     return body instanceof Uint8Array ? storeBytes(this.store.blobs, body, options) : storeStream(this.store.blobs, body, options);
   }
 
-  read(chunks: ChunkRef[], start: number, end: number): ReadableStream<Uint8Array> {
-    return readChunks(this.store.blobs, chunks, start, end);
-  }
-
   readObject(manifest: ObjectManifest, start = 0, end = manifest.size - 1): ReadableStream<Uint8Array> {
     return this.read(manifest.chunks, start, end);
+  }
+
+  /** Bytes [start, end] of stored chunks (see ingest). */
+  read(chunks: ChunkRef[], start: number, end: number): ReadableStream<Uint8Array> {
+    return readChunks(this.store.blobs, chunks, start, end);
   }
 
   /**
@@ -47,31 +343,39 @@ export class RepoService<S extends Store = Store> {
     return bytes.subarray(start, end + 1);
   }
 
+  // ---- writes: each is one commit on the branch (or goes into its open commit), resolved once durable ----
+
+  /** New bytes as the key's next version. */
+  writeObject(branch: BranchId, key: string, object: NewObject, options: WriteOptions = {}): Promise<Written> {
+    return this.commitManifest(branch, key, bytesManifest(object.stored, object.etag, object.description, object.checksum), options);
+  }
+
+  /** A copy of a version (its chunks reused, no byte copied) as the key's next version; `description` replaces the source's. */
+  copyObject(branch: BranchId, key: string, source: Extract<ObjectVersion, { deleteMarker: false }>, description: ObjectDescription | undefined, options: WriteOptions = {}): Promise<Written> {
+    return this.commitManifest(branch, key, copyManifest(source.manifest, description), options);
+  }
+
   /**
-   * Stores bytes as one object version at key on a branch (one commit, or into its open commit) and resolves
-   * once durable. The S3 layer builds richer manifests itself; this is the plain path for tools and tests.
+   * Deletes keys, as one commit: without a version id a delete marker (over a missing key or another marker
+   * too); with one, that version is purged for good. `outcomes` says what happened to each, in order.
    */
-  async putObject(
-    repo: string,
-    branch: string,
-    key: string,
-    body: ReadableStream<Uint8Array> | Uint8Array,
-    options: { contentType?: string; meta?: Record<string, string> } = {},
-  ): Promise<{ commit: string; etag: string; manifest: string }> {
-    const stored = await this.ingest(body instanceof Uint8Array ? body.slice() : body);
+  deleteObjects(branch: BranchId, deletes: Array<{ key: string; version?: string }>, options: WriteOptions = {}): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
     const time = Date.now();
-    const manifest: ObjectManifest = { size: stored.size, sha256: stored.sha256, etag: stored.digest, time, chunks: stored.chunks };
-    if (options.contentType) manifest.contentType = options.contentType;
-    if (options.meta) manifest.meta = options.meta;
-    const hash = this.manifests.put(manifest);
-    const { commit } = await this.versions.write(repo, branch, [{ key, manifest: hash, size: manifest.size, etag: manifest.etag, time }]);
+    return this.write(branch, deletes.map(({ key, version }) => (version === undefined ? { key, delete: true as const, time } : { key, purge: version, time })), options);
+  }
+
+  /** Stores bytes as one version at key (for tools and tests; S3 writes through writeObject). */
+  async putObject(repo: string, branch: string, key: string, body: ReadableStream<Uint8Array> | Uint8Array, options: { contentType?: string; meta?: Record<string, string> } = {}): Promise<{ commit: string; etag: string; manifest: string }> {
+    const stored = await this.ingest(body instanceof Uint8Array ? body.slice() : body);
+    const description = { contentType: options.contentType, meta: options.meta };
+    const { commit, manifest, hash } = await this.commitManifest({ repo, branch }, key, bytesManifest(stored, "sha256", description), {});
     return { commit, etag: manifest.etag, manifest: hash };
   }
 
   /** The manifest of key at a branch's head (or at a commit of the repo), or undefined when absent or deleted. */
   statObject(repo: string, branch: string, key: string, commit?: string): ObjectManifest | undefined {
     const root = commit ? this.versions.findCommit(repo, commit, "durable")?.root : this.versions.headCommit(repo, branch, "durable")?.root;
-    const entry = root ? this.versions.objects.get(root, key) : undefined;
+    const entry = root ? this.versions.entry(this.versions.snapshot(repo, root, "durable"), key) : undefined;
     return entry?.m ? this.manifests.get(entry.m) : undefined;
   }
 
@@ -81,6 +385,90 @@ export class RepoService<S extends Store = Store> {
     if (!manifest) return undefined;
     return new Uint8Array(await new Response(this.readObject(manifest)).arrayBuffer());
   }
+
+  /** The branch's cross-origin (browser) access rules, or undefined when it has none. */
+  corsRules(repo: string, branch: string): CorsRule[] | undefined {
+    return this.versions.getCors(repo, branch, "durable");
+  }
+
+  /** Replaces a branch's cross-origin access rules; null removes them. */
+  setCorsRules(repo: string, branch: string, rules: CorsRule[] | null): Promise<void> {
+    return this.versions.setCors(repo, branch, rules);
+  }
+
+  /** Whether anyone may read the branch (and its commits) without credentials. */
+  isPublic(repo: string, branch: string): boolean {
+    return this.versions.getBranch(repo, branch, "durable")?.public === true;
+  }
+
+  /** Opens a branch to reading without credentials, or closes it again; writes always need credentials. */
+  setPublic(repo: string, branch: string, on: boolean): Promise<void> {
+    return this.versions.setPublic(repo, branch, on);
+  }
+
+  // ---- multipart uploads ----
+
+  createUpload(branch: BranchId, key: string, o: { description: ObjectDescription; checksumAlgorithm?: string; checksumType?: "FULL_OBJECT" | "COMPOSITE" }): Promise<string> {
+    return this.multipart.create(branch.repo, branch.branch, { key, created: Date.now(), template: o.description, checksumAlgorithm: o.checksumAlgorithm, checksumType: o.checksumType });
+  }
+
+  /** Throws NoSuchUpload unless the upload is in progress on the branch. */
+  upload(branch: BranchId, id: string): UploadInfo {
+    return uploadInfo({ id, ...this.multipart.get(branch.repo, branch.branch, id) });
+  }
+
+  uploads(branch: BranchId): UploadInfo[] {
+    return this.multipart.list(branch.repo, branch.branch).map(uploadInfo);
+  }
+
+  /** Records new bytes as part n (replacing an earlier one); resolves once durable, with the part's ETag and time. */
+  async putPart(branch: BranchId, id: string, n: number, stored: StoredBytes, etag: EtagMode, checksums?: Record<string, string>): Promise<{ etag: string; time: number }> {
+    const part = partRecord(stored, etag, checksums);
+    await this.multipart.putPart(branch.repo, branch.branch, id, n, part);
+    return { etag: part.etag, time: part.time };
+  }
+
+  /** Records bytes [start, end] of a version (the whole of it without a range) as part n. */
+  async copyPart(branch: BranchId, id: string, n: number, source: Extract<ObjectVersion, { deleteMarker: false }>, range: { start: number; end: number } | undefined, etag: EtagMode): Promise<{ etag: string; time: number }> {
+    const reused = range ? undefined : reusableBytes(source.manifest, etag);
+    const stored = reused ?? await this.ingest(this.readObject(source.manifest, range?.start ?? 0, range?.end ?? source.manifest.size - 1), { md5: etag === "md5" });
+    return this.putPart(branch, id, n, stored, etag);
+  }
+
+  /** The upload's parts by number (as writers see them). */
+  parts(id: string): PartInfo[] {
+    return this.multipart.parts(id);
+  }
+
+  /**
+   * Commits the chosen parts, in order, as the key's next version (no byte is copied), then forgets the upload.
+   * `checksum` is the object's, computed from its parts' by the caller.
+   */
+  async completeUpload(
+    branch: BranchId,
+    upload: UploadInfo,
+    parts: readonly PartInfo[],
+    etag: EtagMode,
+    checksum: { algorithm: string; value: string; type: "FULL_OBJECT" | "COMPOSITE" } | undefined,
+    options: WriteOptions = {},
+  ): Promise<Written> {
+    const result = await this.commitManifest(branch, upload.key, partsManifest(upload.description, parts, etag, checksum), options);
+    await this.multipart.remove(branch.repo, branch.branch, upload.id);
+    return result;
+  }
+
+  /** Forgets an upload and its parts. */
+  removeUpload(branch: BranchId, id: string): Promise<void> {
+    return this.multipart.remove(branch.repo, branch.branch, id);
+  }
+
+  private sameChunks(a: string, b: string): boolean {
+    const x = this.manifests.get(a).chunks;
+    const y = this.manifests.get(b).chunks;
+    return x.length === y.length && x.every(([hash], i) => hash === y[i][0]);
+  }
+
+  // ---- maintenance ----
 
   /** Verifies every pack record and every reachable object; safe while serving. */
   fsck(): Promise<FsckReport> {
@@ -95,4 +483,30 @@ export class RepoService<S extends Store = Store> {
   close(): Promise<void> {
     return this.store.close();
   }
+
+  private async commitManifest(branch: BranchId, key: string, manifest: ObjectManifest, options: WriteOptions): Promise<Written & { hash: string }> {
+    const hash = this.manifests.put(manifest);
+    const { commit, outcomes } = await this.write(branch, [{ key, manifest: hash, size: manifest.size, etag: manifest.etag, time: manifest.time }], options);
+    return { commit, manifest, version: outcomes[0].version, hash };
+  }
+
+  private write(branch: BranchId, writes: KeyWrite[], { check, author }: WriteOptions): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
+    const checkEntries = check && ((current: (key: string) => VersionEntry | undefined) => check((key) => {
+      const entry = current(key);
+      return entry && summaryOf(key, entry);
+    }));
+    return this.versions.write(branch.repo, branch.branch, writes, checkEntries, { author });
+  }
+}
+
+/** How a snapshot's ref reads in messages: `branch.repo`, or `repo` for a commit of any branch. */
+const refText = (of: SnapshotOf): string => (of.branch === undefined ? `repo ${of.repo}` : `${of.branch}.${of.repo}`);
+
+function uploadInfo({ id, key, created, template, checksumAlgorithm, checksumType }: { id: string } & UploadRef): UploadInfo {
+  return { id, key, created, description: template, checksumAlgorithm, checksumType };
+}
+
+function branchState(repo: string, branch: string, ref: BranchRef): BranchState {
+  const open = ref.open && { id: ref.open.id, parent: ref.open.parent, started: ref.open.started, message: ref.open.message };
+  return { repo, branch, created: ref.created, head: ref.head, open };
 }

@@ -10,7 +10,7 @@ import { type ListOptions, type ListPage, listKeys, listVersions, type VersionIt
 import { CommitGraph } from "./commit-graph.ts";
 import { RepoError } from "./errors.ts";
 import { uploadRemovals } from "./multipart.ts";
-import { type BranchRef, type CommitRecord, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type VersionEntry } from "./model.ts";
+import { type BranchRef, type CommitRecord, type CorsRule, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type VersionEntry } from "./model.ts";
 import { History, NULL_VERSION, type PurgeFilter, purgeKey, versionIdOf } from "./purges.ts";
 import { branchRef, COMMIT_ID, NAME_PATTERN } from "./ref-names.ts";
 import { parseRefKey, REF } from "./ref-keys.ts";
@@ -139,11 +139,14 @@ export class VersionedStore {
   async deleteRepo(repo: string, force = false): Promise<void> {
     await this.locked(repo, () => {
       this.requireRepo(repo, "latest");
-      const branches = this.refs.list(REF.branches(repo), "latest");
-      if (branches.length && !force) throw new RepoError("RepoHasBranches", `repo ${repo} still has ${branches.length} branch(es)`);
+      const branches = this.refs.list<BranchRef>(REF.branches(repo), "latest");
+      // Empty branches (a new repo's master) go with it; ones with commits only when forced.
+      const used = branches.filter(([, b]) => b.head !== null || b.open);
+      if (used.length && !force) throw new RepoError("RepoHasBranches", `repo ${repo} still has ${used.length} branch(es) with commits`);
       return this.store.commit([
         ...branches.map(([key]) => ({ key, value: null })),
         ...uploadRemovals(this.refs, REF.uploads(repo)),
+        ...this.refs.list(REF.corsOf(repo), "latest").map(([key]) => ({ key, value: null })),
         { key: REF.repo(repo), value: null },
       ]);
     });
@@ -204,9 +207,31 @@ export class VersionedStore {
       }
       const changes: RefChange[] = [{ key: REF.branch(repo, branch), value: null }];
       changes.push(...uploadRemovals(this.refs, REF.uploads(repo, branch)));
+      if (this.getCors(repo, branch, "latest")) changes.push({ key: REF.cors(repo, branch), value: null });
       const others = this.refs.list(REF.branches(repo), "latest").filter(([k]) => k !== REF.branch(repo, branch));
       if (others.length === 0 && !options.keepEmptyRepo) changes.push({ key: REF.repo(repo), value: null });
       return this.store.commit(changes);
+    });
+  }
+
+  /** Makes a branch (and its commits) readable without credentials, or not. */
+  async setPublic(repo: string, branch: string, on: boolean): Promise<void> {
+    await this.locked(repo, () => {
+      const { public: _, ...ref } = this.requireBranch(repo, branch, "latest");
+      return this.store.commit([{ key: REF.branch(repo, branch), value: (on ? { ...ref, public: true } : ref) satisfies BranchRef }]);
+    });
+  }
+
+  /** The branch's CORS rules, or undefined when it has none. */
+  getCors(repo: string, branch: string, view: View): CorsRule[] | undefined {
+    return this.refs.get<{ rules: CorsRule[] }>(REF.cors(repo, branch), view)?.rules;
+  }
+
+  /** Replaces the branch's CORS rules (null: removes them). */
+  async setCors(repo: string, branch: string, rules: CorsRule[] | null): Promise<void> {
+    await this.locked(repo, () => {
+      this.requireBranch(repo, branch, "latest");
+      return this.store.commit([{ key: REF.cors(repo, branch), value: rules && { rules } }]);
     });
   }
 
@@ -217,7 +242,8 @@ export class VersionedStore {
    * older in the branch's history, so shared whenever the newest one is.
    */
   private versionOnlyHere(repo: string, branch: string, ref: BranchRef): { key: string; version: string } | undefined {
-    const { root, head } = this.workingBase(repo, ref);
+    const head = ref.head ? this.findCommit(repo, ref.head, "latest") : undefined;
+    const root = this.workingBase(repo, ref).root;
     const index = this.requireRepo(repo, "latest").commits;
     let fork: CommitRecord | undefined;
     for (const other of this.listBranches(repo, "latest")) {
@@ -281,6 +307,22 @@ export class VersionedStore {
       yield commit;
       commit = commit.parent ? this.findCommit(repo, commit.parent, "durable") : undefined;
     }
+  }
+
+  /**
+   * Every finished commit of a repo, newest first — on a branch or not (a deleted branch's stay in the repo's
+   * index) —, at most `limit` of them. Ids sort by time, so the index's order is the commits' order.
+   */
+  repoCommits(repo: string, limit: number): { commits: CommitRecord[]; truncated: boolean } {
+    const index = this.requireRepo(repo, "durable").commits;
+    const newest: string[] = [];
+    let total = 0;
+    for (const [, hash] of this.commitIndex.scan(index)) {
+      newest.push(hash);
+      if (newest.length > limit) newest.shift();
+      total++;
+    }
+    return { commits: newest.reverse().map((hash) => this.graph.read(hash)), truncated: total > limit };
   }
 
   /** Keys added, changed or deleted between two commits of a repo; subtrees the commits share are skipped. */

@@ -1,9 +1,10 @@
-// The S3 endpoint: addressing (path and virtual-host style), dispatch, errors, request ids.
-// A plain fetch handler rather than a Hono app: S3 has one route (every path), so a router only added a
-// dispatch, a context object and a second URL parse to each request (see README, dependencies).
+// The S3 endpoint: addressing (path and virtual-host style), dispatch, errors, request ids. A fetch handler that
+// the server app (server-app.ts) mounts as its catch-all route: S3 has one route (every path), and the
+// operations table (operations.ts) does the dispatch.
 import { RepoError } from "../repo/errors.ts";
 import { UnavailableError } from "../util/unavailable.ts";
 import { randomHex } from "../util/bytes.ts";
+import { actualRequestCorsHeaders } from "./cors.ts";
 import { classify, OPERATIONS, unsupportedSubresource } from "./operations.ts";
 import type { S3Deps, S3Request } from "./context.ts";
 import { S3Error } from "./errors.ts";
@@ -53,11 +54,12 @@ const REQUEST_ID_PREFIX = randomHex(4).toUpperCase();
 let requestCount = 0;
 const nextRequestId = () => REQUEST_ID_PREFIX + (requestCount++).toString(16).toUpperCase().padStart(8, "0");
 
-/** The S3 endpoint's request handler; `url` is the request's URL when the caller has parsed it already. */
-export type S3Endpoint = (raw: Request, url?: URL) => Promise<Response>;
+/** The S3 endpoint's request handler. */
+export type S3Endpoint = (raw: Request) => Promise<Response>;
 
 export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoint {
-  return async (raw, url = new URL(raw.url)) => {
+  return async (raw) => {
+    const url = new URL(raw.url);
     const started = performance.now();
     const req: S3Request = {
       method: raw.method,
@@ -77,11 +79,19 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
       const op = classify(req);
       if (!op) throw new S3Error("MethodNotAllowed");
       operation = op;
-      const auth = await authenticateRequest(req, raw, options.auth);
-      options.authorize?.(auth, op, req, deps);
-      response = await OPERATIONS[op].handler(req, deps);
+      const spec = OPERATIONS[op];
+      const credentials = "credentials" in spec ? spec.credentials : "request";
+      const auth = credentials === "none" ? { kind: "anonymous" as const } : await authenticateRequest(req, raw, options.auth);
+      if (credentials === "form") req.formAuth = { secretFor: options.auth.secretFor, authorize: (signer) => options.authorize?.(signer, op, req, deps) };
+      else options.authorize?.(auth, op, req, deps);
+      response = await spec.handler(req, deps);
     } catch (err) {
       response = errorResponse(toS3Error(err, req.bucket), req);
+    }
+    // A browser may read an answer (errors too) only with the Access-Control headers of a rule that allows it.
+    if (operation !== "PreflightCors") {
+      const cors = actualRequestCorsHeaders(req, deps);
+      if (cors) for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
     }
     response.headers.set("x-amz-request-id", req.requestId);
     response.headers.set("server", "Strata");

@@ -1,5 +1,7 @@
 // What every S3 operation receives: the parsed request and the services behind it.
+import type { CorsRule } from "../repo/model.ts";
 import type { RepoService } from "../repo/service.ts";
+import type { AuthResult } from "./auth/types.ts";
 import type { BucketTarget } from "./buckets.ts";
 
 export interface S3Config {
@@ -7,6 +9,8 @@ export interface S3Config {
   etagMode: "sha256" | "md5";
   /** largest single PUT (S3: 5 GiB) */
   maxObjectSize: number;
+  /** CORS rule of every bucket without rules of its own (`strata serve --cors-origin`), for local development */
+  defaultCors?: CorsRule[];
 }
 
 export const DEFAULT_S3_CONFIG: S3Config = { region: "us-east-1", etagMode: "sha256", maxObjectSize: 5 * 1024 ** 3 };
@@ -42,6 +46,11 @@ export interface S3Request {
   user?: string;
   /** [authz] with auth on: whether the user may purge versions in the bucket's repo (the owner role); unset: yes */
   mayPurge?: boolean;
+  /**
+   * POST Object only: a form upload carries its credentials in its fields, not in headers, so the operation
+   * verifies the policy's signature with these secrets and then authorizes the signer itself.
+   */
+  formAuth?: { secretFor(accessKey: string): string | undefined; authorize(auth: AuthResult): void };
 }
 
 export interface S3Deps {

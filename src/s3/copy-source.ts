@@ -1,14 +1,11 @@
 // x-amz-copy-source: "/bucket/key?versionId=..." (URL-encoded), and x-amz-copy-source-range.
 import type { S3Deps } from "./context.ts";
 import { S3Error } from "./errors.ts";
-import { checkConditions, findVersion, type ObjectVersion } from "./object-lookup.ts";
+import { checkConditions, findVersion, type LiveVersion } from "./object-lookup.ts";
 import { versionIdParam } from "./version-id.ts";
 
-export interface CopySource extends ObjectVersion {
-  bucket: string;
-  key: string;
-  versionId?: string;
-}
+/** The source version, with the bucket and version id the header named. */
+export type CopySource = LiveVersion & { bucket: string; versionId?: string };
 
 const malformed = () => new S3Error("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey.", { ArgumentName: "x-amz-copy-source" });
 
@@ -33,8 +30,8 @@ export function parseCopySource(headers: Headers): { bucket: string; key: string
 export function readCopySource(headers: Headers, deps: S3Deps): CopySource {
   const { bucket, key, versionId } = parseCopySource(headers);
   const version = findVersion(deps, bucket, key, versionId);
-  checkConditions(headers, version.manifest.etag, version.entry.t, "x-amz-copy-source-");
-  return { ...version, bucket, key, versionId };
+  checkConditions(headers, version.etag, version.time, "x-amz-copy-source-");
+  return { ...version, bucket, versionId };
 }
 
 function splitOnce(s: string, sep: string): [string, string] {

@@ -1,47 +1,36 @@
 // Finding the version of a key a request addresses, and the read conditions (If-Match and friends).
-import type { ObjectManifest, VersionEntry } from "../repo/model.ts";
-import { NULL_VERSION, versionIdOf } from "../repo/purges.ts";
+import { RepoError } from "../repo/errors.ts";
+import type { ObjectVersion } from "../repo/service.ts";
 import { parseHttpDate } from "../util/time.ts";
 import type { S3Deps } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { etagMatches } from "./object-headers.ts";
 import { readView } from "./targets.ts";
 
-export interface ObjectVersion {
-  entry: VersionEntry;
-  manifest: ObjectManifest;
-}
+/** A live version (not a delete marker), with its manifest. */
+export type LiveVersion = Extract<ObjectVersion, { deleteMarker: false }>;
 
 /**
  * The key's version the request addresses: the current one, the null version (`versionId=null`), or as of
  * `versionId=<commit>` (the version that commit wrote, or the one the key had then). A purged version is gone:
  * naming it answers NoSuchVersion, and reads as of a commit see the version before it.
  */
-export function findVersion(deps: S3Deps, bucket: string, key: string, versionId: string | undefined): ObjectVersion {
+export function findVersion(deps: S3Deps, bucket: string, key: string, versionId: string | undefined): LiveVersion {
   const view = readView(deps, bucket);
-  const vs = deps.repo.versions;
-  const noSuchVersion = (why: string) => new S3Error("NoSuchVersion", `The specified version does not exist: ${why}.`, { Key: key, VersionId: versionId! });
-  let entry: VersionEntry | undefined;
-  if (versionId === undefined) entry = vs.entry(view, key);
-  else if (versionId === NULL_VERSION) {
-    entry = vs.findVersion(view, key, NULL_VERSION);
-    if (!entry) throw noSuchVersion(`key ${key} has no null version in ${view.target.name}`);
-  } else {
-    const { repo, branch } = view.target;
-    const commit = vs.findCommit(repo, versionId, "durable");
-    const visible = commit && (view.target.anyBranch || (view.commit !== undefined && vs.graph.isAncestor(vs.getRepo(repo, "durable")?.commits ?? null, commit, vs.findCommit(repo, view.commit, "durable")!)));
-    if (!visible) throw noSuchVersion(`${versionId} is not a commit in the history of ${branch}.${repo}`);
-    if (view.purged?.(key, versionId)) throw noSuchVersion(`version ${versionId} of key ${key} was deleted for good`);
-    entry = vs.entry({ root: commit.root, purged: view.purged }, key);
-    if (!entry) throw noSuchVersion(`key ${key} has no version as of commit ${versionId}`);
+  let version;
+  try {
+    version = deps.repo.readVersion(view.snapshot, key, versionId);
+  } catch (err) {
+    if (!(err instanceof RepoError) || err.code !== "NoSuchVersion") throw err;
+    throw new S3Error("NoSuchVersion", `The specified version does not exist: ${err.message}.`, { Key: key, VersionId: versionId! });
   }
-  if (!entry) throw new S3Error("NoSuchKey", undefined, { Key: key });
-  if (!entry.m) {
+  if (!version) throw new S3Error("NoSuchKey", undefined, { Key: key });
+  if (version.deleteMarker) {
     // S3: a delete marker answers 404 when it is the current version, 405 when asked for by version id.
-    const marker = { "x-amz-delete-marker": "true", "x-amz-version-id": versionIdOf(entry) };
+    const marker = { "x-amz-delete-marker": "true", "x-amz-version-id": version.version };
     throw new S3Error(versionId !== undefined ? "MethodNotAllowed" : "NoSuchKey", undefined, { Key: key }).withHeaders(marker);
   }
-  return { entry, manifest: deps.repo.manifests.get(entry.m) };
+  return version;
 }
 
 /** If-Match / If-Unmodified-Since fail with 412; If-None-Match / If-Modified-Since with 304 (RFC 7232 order). */

@@ -17,10 +17,13 @@ import {
   uploadPart,
   uploadPartCopy,
 } from "./ops/multipart.ts";
+import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from "./ops/acl.ts";
+import { getObjectAttributes } from "./ops/attributes.ts";
+import { deleteBucketCors, getBucketCors, preflight, putBucketCors } from "./ops/cors.ts";
+import { postObject } from "./ops/post-object.ts";
 import { putObject } from "./ops/put.ts";
 import { listBuckets } from "./ops/service.ts";
 import { listObjectVersions } from "./ops/versions.ts";
-
 
 /**
  * What the role is checked against:
@@ -41,23 +44,31 @@ export interface OperationSpec {
    */
   versionedRole?: Role;
   scope: Scope;
+  /**
+   * Where the request's credentials are: in its headers or query (default); nowhere, for a CORS preflight, which
+   * browsers never sign (the presigned URL it may carry signs the request that follows); in the form's fields, for
+   * POST Object, which verifies them and has the signer authorized itself.
+   */
+  credentials?: "request" | "none" | "form";
+  /** anyone may do it, without credentials, on a public-read branch and its commits (S3's AllUsers READ grant) */
+  public?: true;
 }
 
 export const OPERATIONS = {
   ListBuckets: { handler: listBuckets, scope: "service" },
   CreateBucket: { handler: createBucket, role: "owner", scope: "repo-or-new" },
   DeleteBucket: { handler: deleteBucket, role: "owner", scope: "repo" },
-  HeadBucket: { handler: headBucket, role: "reader", scope: "repo" },
-  GetBucketLocation: { handler: getBucketLocation, role: "reader", scope: "repo" },
+  HeadBucket: { handler: headBucket, role: "reader", scope: "repo", public: true },
+  GetBucketLocation: { handler: getBucketLocation, role: "reader", scope: "repo", public: true },
   GetBucketVersioning: { handler: getBucketVersioning, role: "reader", scope: "repo" },
   PutBucketVersioning: { handler: putBucketVersioning, role: "owner", scope: "repo" },
-  ListObjects: { handler: listObjectsV1, role: "reader", scope: "repo" },
-  ListObjectsV2: { handler: listObjectsV2, role: "reader", scope: "repo" },
-  ListObjectVersions: { handler: listObjectVersions, role: "reader", scope: "repo" },
+  ListObjects: { handler: listObjectsV1, role: "reader", scope: "repo", public: true },
+  ListObjectsV2: { handler: listObjectsV2, role: "reader", scope: "repo", public: true },
+  ListObjectVersions: { handler: listObjectVersions, role: "reader", scope: "repo", public: true },
   ListMultipartUploads: { handler: listMultipartUploads, role: "reader", scope: "repo" },
   DeleteObjects: { handler: deleteObjects, role: "writer", scope: "repo" },
-  GetObject: { handler: getObject, role: "reader", scope: "repo" },
-  HeadObject: { handler: getObject, role: "reader", scope: "repo" },
+  GetObject: { handler: getObject, role: "reader", scope: "repo", public: true },
+  HeadObject: { handler: getObject, role: "reader", scope: "repo", public: true },
   PutObject: { handler: putObject, role: "writer", scope: "repo" },
   CopyObject: { handler: copyObject, role: "writer", scope: "repo+source" },
   DeleteObject: { handler: deleteObject, role: "writer", versionedRole: "owner", scope: "repo" },
@@ -67,13 +78,23 @@ export const OPERATIONS = {
   CompleteMultipartUpload: { handler: completeMultipartUpload, role: "writer", scope: "repo" },
   AbortMultipartUpload: { handler: abortMultipartUpload, role: "writer", scope: "repo" },
   ListParts: { handler: listParts, role: "reader", scope: "repo" },
+  PreflightCors: { handler: preflight, scope: "service", credentials: "none" },
+  GetBucketCors: { handler: getBucketCors, role: "reader", scope: "repo" },
+  PutBucketCors: { handler: putBucketCors, role: "owner", scope: "repo" },
+  DeleteBucketCors: { handler: deleteBucketCors, role: "owner", scope: "repo" },
+  PostObject: { handler: postObject, role: "writer", scope: "repo", credentials: "form" },
+  GetBucketAcl: { handler: getBucketAcl, role: "reader", scope: "repo" },
+  PutBucketAcl: { handler: putBucketAcl, role: "owner", scope: "repo" },
+  GetObjectAcl: { handler: getObjectAcl, role: "reader", scope: "repo" },
+  PutObjectAcl: { handler: putObjectAcl, role: "writer", scope: "repo" },
+  GetObjectAttributes: { handler: getObjectAttributes, role: "reader", scope: "repo", public: true },
 } as const satisfies Record<string, OperationSpec>;
 
 export type Operation = keyof typeof OPERATIONS;
 
 /** Sub-resources S3 has that Strata does not serve: always 501, never mistaken for a plain GET/PUT. */
 const UNSUPPORTED = [
-  "accelerate", "acl", "analytics", "attributes", "cors", "encryption", "intelligent-tiering", "inventory",
+  "accelerate", "analytics", "encryption", "intelligent-tiering", "inventory",
   "legal-hold", "lifecycle", "logging", "metadataTable", "metrics", "notification", "object-lock",
   "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "replication", "requestPayment",
   "restore", "retention", "select", "tagging", "torrent", "website", "renameObject", "session",
@@ -84,21 +105,39 @@ export function unsupportedSubresource(query: URLSearchParams): string | undefin
 }
 
 /** Which operation a request is: by method, bucket/key presence and sub-resource. */
+/** Sub-resources Strata serves, with where and how: any other use (DELETE ?acl, POST ?cors, ...) is 405, never a plain operation. */
+const SERVED: Record<string, { bucket: string[]; object: string[] }> = {
+  cors: { bucket: ["GET", "PUT", "DELETE"], object: [] },
+  acl: { bucket: ["GET", "PUT"], object: ["GET", "PUT"] },
+  attributes: { bucket: [], object: ["GET"] },
+};
+
 export function classify(req: S3Request): Operation | undefined {
   const q = req.query;
   const m = req.method;
+  if (m === "OPTIONS") return "PreflightCors";
+  if (req.url.search !== "") {
+    for (const [name, where] of Object.entries(SERVED)) {
+      if (q.has(name) && !(req.key === undefined ? where.bucket : where.object).includes(m)) return undefined;
+    }
+  }
   if (!req.bucket) return m === "GET" || m === "HEAD" ? "ListBuckets" : undefined;
   if (req.key === undefined) {
     switch (m) {
       case "PUT":
+        if (q.has("cors")) return "PutBucketCors";
+        if (q.has("acl")) return "PutBucketAcl";
         return q.has("versioning") ? "PutBucketVersioning" : "CreateBucket";
       case "DELETE":
-        return "DeleteBucket";
+        return q.has("cors") ? "DeleteBucketCors" : "DeleteBucket";
       case "HEAD":
         return "HeadBucket";
       case "POST":
-        return q.has("delete") ? "DeleteObjects" : undefined;
+        // A POST to a bucket is a form upload (POST Object) unless it names a sub-resource.
+        return q.has("delete") ? "DeleteObjects" : "PostObject";
       case "GET":
+        if (q.has("cors")) return "GetBucketCors";
+        if (q.has("acl")) return "GetBucketAcl";
         if (q.has("location")) return "GetBucketLocation";
         if (q.has("versioning")) return "GetBucketVersioning";
         if (q.has("versions")) return "ListObjectVersions";
@@ -109,10 +148,13 @@ export function classify(req: S3Request): Operation | undefined {
   }
   switch (m) {
     case "GET":
+      if (q.has("acl")) return "GetObjectAcl";
+      if (q.has("attributes")) return "GetObjectAttributes";
       return q.has("uploadId") ? "ListParts" : "GetObject";
     case "HEAD":
       return "HeadObject";
     case "PUT":
+      if (q.has("acl")) return "PutObjectAcl";
       if (q.has("uploadId") && q.has("partNumber")) return req.headers.has("x-amz-copy-source") ? "UploadPartCopy" : "UploadPart";
       return req.headers.has("x-amz-copy-source") ? "CopyObject" : "PutObject";
     case "DELETE":

@@ -1,13 +1,11 @@
 // Authenticates each request and swaps its body for the verified payload (signatures, checksums, framing).
 import { authenticate } from "./auth/authenticate.ts";
-import type { AuthResult } from "./auth/types.ts";
+import type { AuthResult, CredentialCheck } from "./auth/types.ts";
 import type { S3Request } from "./context.ts";
 import { decodePayload, decodeWholePayload } from "./payload/decode-payload.ts";
 
-export interface RequestAuthOptions {
-  /** The secret for an access key; undefined = unknown key. With auth off every key is its own secret. */
-  secretFor(accessKey: string): string | undefined;
-}
+/** Whose credentials verify (see CredentialCheck): tokens with auth on, any key pair with auth off. */
+export type RequestAuthOptions = CredentialCheck;
 
 const WITH_BODY = new Set(["PUT", "POST"]);
 

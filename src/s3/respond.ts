@@ -2,14 +2,22 @@
 import { S3Error } from "./errors.ts";
 import type { S3Request } from "./context.ts";
 import { type XmlObject, xmlDocument } from "./xml.ts";
+import { utf8 } from "../util/bytes.ts";
 
 /** The owner S3 reports on buckets, objects and uploads: Strata has one. */
 export const OWNER = { ID: "strata", DisplayName: "strata" };
 
+/** An XML body as bytes with its Content-Length, which clients see and the request log and metrics count. */
+function xmlBody(document: string): { bytes: Uint8Array<ArrayBuffer>; length: string } {
+  const bytes = utf8(document) as Uint8Array<ArrayBuffer>;
+  return { bytes, length: String(bytes.length) };
+}
+
 export function xmlResponse(root: string, body: XmlObject, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-  return new Response(xmlDocument(root, body), {
+  const { bytes, length } = xmlBody(xmlDocument(root, body));
+  return new Response(bytes, {
     status: init.status ?? 200,
-    headers: { "content-type": "application/xml", ...init.headers },
+    headers: { "content-type": "application/xml", "content-length": length, ...init.headers },
   });
 }
 
@@ -20,8 +28,8 @@ export function errorResponse(err: S3Error, req: Pick<S3Request, "method" | "buc
     return new Response(null, { status: err.status, headers: { "x-amz-request-id": req.requestId, "x-amz-error-code": err.code, ...err.headers } });
   }
   const resource = req.url.pathname;
-  const body = xmlDocument("Error", { Code: err.code, Message: err.message, ...err.extra, Resource: resource, RequestId: req.requestId }, false);
-  return new Response(body, { status: err.status, headers });
+  const { bytes, length } = xmlBody(xmlDocument("Error", { Code: err.code, Message: err.message, ...err.extra, Resource: resource, RequestId: req.requestId }, false));
+  return new Response(bytes, { status: err.status, headers: { ...headers, "content-length": length } });
 }
 
 export function notImplemented(what: string): never {

@@ -1,17 +1,16 @@
 // Resolving a request's bucket to what it reads (a tree at a commit) or writes (a branch).
 import { RepoError } from "../repo/errors.ts";
-import type { Snapshot } from "../repo/versioned-store.ts";
+import type { Snapshot } from "../repo/service.ts";
 import type { BucketTarget } from "./buckets.ts";
 import type { BucketResolver, S3Deps } from "./context.ts";
 import { S3Error } from "./errors.ts";
 import { notImplemented } from "./respond.ts";
 
-/** What a bucket shows: a tree (with the repo's purged versions left out, as a Snapshot) at a commit. */
-export interface ReadView extends Snapshot {
+export interface ReadView {
   target: BucketTarget;
-  /** the tree the bucket shows */
-  root: string | null;
-  /** the commit that tree belongs to (the version served), if the branch has any */
+  /** what the bucket shows: hand it to the repo's reads */
+  snapshot: Snapshot;
+  /** the commit shown (the version served), if the branch has any */
   commit?: string;
 }
 
@@ -21,62 +20,47 @@ export function noSuchBucket(name: string, why?: string): S3Error {
 
 export function resolveTarget(deps: S3Deps, bucket: string): BucketTarget {
   const target = deps.buckets.resolve(bucket);
-  const vs = deps.repo.versions;
-  if (!vs.getRepo(target.repo, "durable")) throw noSuchBucket(target.name, `repo ${target.repo} does not exist`);
-  if (!target.anyBranch && !vs.getBranch(target.repo, target.branch, "durable")) {
+  if (!deps.repo.hasRepo(target.repo)) throw noSuchBucket(target.name, `repo ${target.repo} does not exist`);
+  if (!target.anyBranch && !deps.repo.branch(target.repo, target.branch)) {
     throw noSuchBucket(target.name, `branch ${target.branch} of repo ${target.repo} does not exist`);
   }
   return target;
 }
 
-/**
- * A bucket's view as last resolved, with the repo and branch refs it was resolved from. Refs are frozen values
- * replaced (never changed) on every write, so while both lookups still return those very objects the view is
- * current; a write acknowledged a moment ago has replaced one and is seen (read-after-write holds).
- */
-interface ResolvedView {
-  repoRef: unknown;
-  branchRef: unknown;
-  view: ReadView;
-}
 const VIEWS_KEPT = 1024;
 // Per resolver: a job endpoint maps the same names to other refs. Resolvers are pure functions of the name.
-const resolvedViews = new WeakMap<BucketResolver, Map<string, ResolvedView>>();
+const resolvedViews = new WeakMap<BucketResolver, Map<string, ReadView>>();
 
 /**
  * The tree a bucket shows. Resolving it (name rules, repo, branch, head commit in the commit index) cost as much
- * as finding the key in that tree, so the result is kept until the bucket's repo or branch ref changes.
+ * as finding the key in that tree, so the result is kept while the repo says its snapshot is current (the refs it
+ * came from are replaced on every write, so a write acknowledged a moment ago is seen: read-after-write holds).
  */
 export function readView(deps: S3Deps, bucket: string): ReadView {
   let views = resolvedViews.get(deps.buckets);
   if (!views) resolvedViews.set(deps.buckets, (views = new Map()));
-  const vs = deps.repo.versions;
   const known = views.get(bucket);
-  if (known) {
-    const { repo, branch } = known.view.target;
-    if (vs.getRepo(repo, "durable") === known.repoRef && vs.getBranch(repo, branch, "durable") === known.branchRef) return known.view;
-  }
+  if (known && deps.repo.isCurrent(known.snapshot)) return known;
   const view = resolveView(deps, bucket);
   if (views.size >= VIEWS_KEPT) views.clear();
-  const { repo, branch } = view.target;
-  views.set(bucket, { repoRef: vs.getRepo(repo, "durable"), branchRef: vs.getBranch(repo, branch, "durable"), view });
+  views.set(bucket, view);
   return view;
 }
 
 function resolveView(deps: S3Deps, bucket: string): ReadView {
-  const target = resolveTarget(deps, bucket);
-  const vs = deps.repo.versions;
-  if (target.commit) {
-    const commit = vs.findCommit(target.repo, target.commit, "durable");
-    if (!commit || (!target.anyBranch && !vs.inHistory(target.repo, target.branch, target.commit))) {
-      throw noSuchBucket(target.name, `commit ${target.commit} is not in the history of ${target.anyBranch ? `repo ${target.repo}` : `${target.branch}.${target.repo}`}`);
-    }
-    return { target, ...vs.snapshot(target.repo, commit.root, "durable"), commit: commit.id };
+  const target = deps.buckets.resolve(bucket);
+  try {
+    const snapshot = deps.repo.snapshot({
+      repo: target.repo,
+      branch: target.anyBranch ? undefined : target.branch,
+      commit: target.commit,
+      openCommit: target.readsOpenCommit,
+    });
+    return { target, snapshot, commit: snapshot.commit };
+  } catch (err) {
+    if (err instanceof RepoError && (err.code === "NoSuchRepo" || err.code === "NoSuchBranch" || err.code === "NoSuchCommit")) throw noSuchBucket(target.name, err.message);
+    throw err;
   }
-  const open = target.readsOpenCommit ? vs.getBranch(target.repo, target.branch, "durable")?.open : undefined;
-  if (open) return { target, ...vs.snapshot(target.repo, open.root, "durable"), commit: open.id };
-  const head = vs.headCommit(target.repo, target.branch, "durable");
-  return { target, ...vs.snapshot(target.repo, head?.root ?? null, "durable"), commit: head?.id };
 }
 
 /** A branch bucket that may be written; commit buckets are read-only. */
@@ -111,6 +95,7 @@ export function fromRepoError(err: RepoError, bucket?: string): S3Error {
     case "InvalidName":
       return new S3Error("InvalidBucketName", err.message);
     case "NoSuchCommit":
+    case "NoSuchVersion":
       return new S3Error("NoSuchVersion", err.message);
     // Admin-side states an S3 request can run into (a job's output commit closed under it, ...): the message says which.
     case "RepoExists":

@@ -57,6 +57,8 @@ export interface StoreOptions {
   packLimit?: number;
   /** The ref journal is considered for compaction once it is this big. */
   journalCompactBytes?: number;
+  /** refuse a dir that is not already a Strata data dir instead of creating one (fsck, gc, auth offline) */
+  mustExist?: boolean;
 }
 
 export const DEFAULT_PACK_LIMIT = 64 * 1024 * 1024;
@@ -70,7 +72,7 @@ export class LocalStore implements Store {
   private failure: Error | null = null;
 
   private constructor(readonly dir: string, options: StoreOptions) {
-    prepareDataDir(dir);
+    prepareDataDir(dir, { mustExist: options.mustExist });
     this.unlock = lockDataDir(dir);
     try {
       this.blobs = new BlobStore(dir, { packLimit: options.packLimit ?? DEFAULT_PACK_LIMIT });

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AccessControl, type Role } from "../../src/repo/access.ts";
+import { VersionedStore } from "../../src/repo/versioned-store.ts";
 import { Store } from "../../src/store/store.ts";
 import type { ServerConfig } from "../../src/config.ts";
 import type { StrataServer } from "../../src/server.ts";
@@ -20,6 +21,7 @@ export async function withAuthServer(repo: string, overrides: Partial<ServerConf
   const access = new AccessControl(store);
   const tokens: Record<string, string> = {};
   tokens.admin = (await access.enable())!.token;
+  await new VersionedStore(store).createRepo(repo); // roles are granted in repos that exist
   for (const role of ["none", "reader", "writer", "owner"]) {
     await access.createUser(role);
     if (role !== "none") await access.grant(role, role as Role, repo);

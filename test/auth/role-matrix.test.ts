@@ -30,4 +30,7 @@ test("role × operation family, as boto3 sees it", async () => {
     expect({ role, got }).toEqual({ role, got: expected });
   }
   expect(results.unknown_token).toBe("InvalidAccessKeyId");
+  // Each purge is a commit by the token's user (issue 13: the history says who purged which version).
+  const purgers = [...server.repo.versions.log("proj", "master")].filter((c) => c.purged?.length).map((c) => `${c.author}:${c.purged![0][0]}`);
+  expect(purgers.sort()).toEqual(["admin:purge-admin.txt", "owner:purge-owner.txt"]);
 }, 60_000);

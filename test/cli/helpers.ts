@@ -2,7 +2,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { afterAll, beforeAll } from "bun:test";
+import type { StrataServer } from "../../src/server.ts";
 import { type Result, run } from "../helpers/process.ts";
+import { withServer } from "../helpers/server.ts";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const BIN_DIR = path.join(ROOT, "node_modules/.bin");
@@ -42,4 +45,29 @@ export function aws(endpoint: string, args: string[], extraEnv: Record<string, s
 
 export function tempDir(prefix = "strata-cli-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface BinaryAndServer {
+  server: StrataServer;
+  /** the empty folder the binary runs in */
+  dir: string;
+  bin: string;
+  /** runs the binary in `dir` with a clean environment pointed at `server` */
+  strata(args: string[], env?: Record<string, string>): Promise<Result>;
+}
+
+/** For one test file: an in-process server and the built binary in an empty folder, made before its tests. */
+export function binaryAndServer(): BinaryAndServer {
+  const t = {
+    strata: (args: string[], env: Record<string, string> = {}) => run(t.bin, args, { cwd: t.dir, env: { ...CLEAN_ENV, STRATA_SERVER: t.server.url, ...env } }),
+  } as BinaryAndServer;
+  beforeAll(async () => {
+    t.server = await withServer();
+    ({ dir: t.dir, bin: t.bin } = await binaryInEmptyFolder());
+  }, 120_000);
+  afterAll(async () => {
+    await t.server.stop();
+    fs.rmSync(t.dir, { recursive: true, force: true });
+  });
+  return t;
 }

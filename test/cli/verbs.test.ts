@@ -1,32 +1,16 @@
 // Every CLI verb, run as the built binary against a running server, with --json output parsed here.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { COMMANDS } from "../../src/cli/main.ts";
-import type { StrataServer } from "../../src/server.ts";
-import { withServer } from "../helpers/server.ts";
-import { binaryInEmptyFolder, CLEAN_ENV } from "./helpers.ts";
-import { freePort, type Result, run } from "../helpers/process.ts";
+import { binaryAndServer } from "./helpers.ts";
+import { freePort } from "../helpers/process.ts";
 
-let server: StrataServer;
-let dir: string;
-let bin: string;
-
-beforeAll(async () => {
-  server = await withServer();
-  ({ dir, bin } = await binaryInEmptyFolder());
-}, 120_000);
-
-afterAll(async () => {
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const strata = (args: string[], env: Record<string, string> = {}): Promise<Result> =>
-  run(bin, args, { cwd: dir, env: { ...CLEAN_ENV, STRATA_SERVER: server.url, ...env } });
+const t = binaryAndServer();
+const strata = t.strata;
 
 /** Runs a verb with --json, expects exit 0 and returns the parsed document. */
 async function json<T = any>(...args: string[]): Promise<T> {
@@ -53,9 +37,10 @@ test("--help on every verb shows usage and an example, exit 0", async () => {
 }, 60_000);
 
 test("repo create, list, delete", async () => {
-  expect(await json("repo", "create", "alpha", "-d", "first repo")).toEqual({ name: "alpha" });
+  // Like `aws s3 mb s3://alpha`: the repo comes with its branch master.
+  expect(await json("repo", "create", "alpha", "-d", "first repo")).toEqual({ name: "alpha", branches: ["master"] });
   const { repos } = await json("repo", "list");
-  expect(repos).toContainEqual(expect.objectContaining({ name: "alpha", description: "first repo", branches: [] }));
+  expect(repos).toContainEqual(expect.objectContaining({ name: "alpha", description: "first repo", branches: ["master"] }));
   const dup = await strata(["repo", "create", "alpha", "--json"]);
   expect(dup.code).toBe(4);
   expect(JSON.parse(dup.stdout).error.code).toBe("RepoExists");
@@ -70,7 +55,7 @@ test("branch create (empty, --from branch, --from commit), list, delete; ls, put
   expect(created).toMatchObject({ ref: "master.beta", repo: "beta", branch: "master", head: null });
 
   // put: one file keeps its name under a folder-like destination; the answer names the commit.
-  const src = path.join(dir, "src");
+  const src = path.join(t.dir, "src");
   fs.mkdirSync(path.join(src, "sub"), { recursive: true });
   const big = randomBytes(3 * 1024 * 1024 + 17);
   fs.writeFileSync(path.join(src, "big.bin"), big);
@@ -98,7 +83,7 @@ test("branch create (empty, --from branch, --from commit), list, delete; ls, put
   expect(human.stdout).toContain("3.0 MiB");
 
   // get: a folder, a single file, stdout, and from an older commit.
-  const out = path.join(dir, "out");
+  const out = path.join(t.dir, "out");
   const got = await json("get", "master.beta/data", out);
   expect(got.files.length).toBe(2);
   expect(Buffer.compare(fs.readFileSync(path.join(out, "big.bin")), big)).toBe(0);
@@ -106,8 +91,8 @@ test("branch create (empty, --from branch, --from commit), list, delete; ls, put
   expect((await strata(["get", "master.beta/docs/note.txt", "-"])).stdout).toBe("note v1");
   fs.writeFileSync(path.join(src, "sub", "note.txt"), "note v2, longer");
   await json("put", path.join(src, "sub", "note.txt"), "master.beta/docs/note.txt");
-  await json("get", `${first}.master.beta/docs/note.txt`, path.join(dir, "old.txt"));
-  expect(fs.readFileSync(path.join(dir, "old.txt"), "utf8")).toBe("note v1");
+  await json("get", `${first}.master.beta/docs/note.txt`, path.join(t.dir, "old.txt"));
+  expect(fs.readFileSync(path.join(t.dir, "old.txt"), "utf8")).toBe("note v1");
   expect((await strata(["get", "master.beta/nothing/here", out])).code).toBe(3);
 
   // diff between the first commit and the head.
@@ -129,15 +114,22 @@ test("branch create (empty, --from branch, --from commit), list, delete; ls, put
   expect((await json("ls", "old.beta", "-r")).objects.map((o: { key: string }) => o.key)).toEqual(["docs/note.txt"]);
   const { branches } = await json("branch", "list", "beta");
   expect(branches.map((b: { ref: string }) => b.ref).sort()).toEqual(["dev.beta", "master.beta", "old.beta"]);
-  await json("branch", "delete", "old.beta");
+  // A branch with commits goes only with --force; the head it had stays reachable and brings it back.
+  const refused = await strata(["branch", "delete", "old.beta", "--json"]);
+  expect([refused.code, JSON.parse(refused.stdout).error.code]).toEqual([4, "BranchHasCommits"]);
+  expect(await json("branch", "delete", "old.beta", "--force")).toEqual({ deleted: "old.beta", head: first });
   expect((await json("branch", "list", "beta")).branches.length).toBe(2);
+  const all = await json("commit", "list", "beta", "--all");
+  expect(all.commits.map((c: { id: string }) => c.id)).toContain(first);
+  expect((await json("branch", "create", "old.beta", "--from", first)).head).toBe(first);
+  expect((await strata(["branch", "delete", "old.beta", "--force"])).stdout).toContain(`its head was ${first}`);
   expect((await strata(["branch", "delete", "old.beta"])).code).toBe(3);
   expect((await strata(["branch", "create", "x.beta", "--from", "0123456789abcdef0123456789abcdef"])).code).toBe(3);
 }, 60_000);
 
 test("commit start, finish, drop, list, inspect", async () => {
   await json("branch", "create", "master.gamma");
-  const file = path.join(dir, "g.txt");
+  const file = path.join(t.dir, "g.txt");
   fs.writeFileSync(file, "gamma");
 
   const started = await json("commit", "start", "master.gamma", "-m", "two files at once");
@@ -174,25 +166,23 @@ test("fsck and gc on a running server report in JSON; offline they refuse a lock
   expect(collected.code).toBe(0);
   expect(typeof JSON.parse(collected.stdout).reachable).toBe("number");
   for (const verb of ["fsck", "gc"]) {
-    // Offline on a data dir a running server holds: refused with the lock's message.
-    const locked = await strata([verb, "--data-dir", server.dataDir]);
+    // Offline on a data t.dir a running server holds: refused with the lock's message.
+    const locked = await strata([verb, "--data-dir", t.server.dataDir]);
     expect(locked.code).toBe(4);
     expect(locked.stderr).toContain("in use by another Strata process");
   }
 });
 
-test("the admin API verifies signatures like S3: a key is its own secret without --auth", async () => {
-  const good = await strata(["repo", "list", "--json"], { AWS_ACCESS_KEY_ID: "cli-key", AWS_SECRET_ACCESS_KEY: "cli-key" });
-  expect(good.code).toBe(0);
-  const bad = await strata(["repo", "list", "--json"], { AWS_ACCESS_KEY_ID: "cli-key", AWS_SECRET_ACCESS_KEY: "not-the-secret" });
-  expect(bad.code).toBe(6);
-  expect(JSON.parse(bad.stdout).error.code).toBe("SignatureDoesNotMatch");
-  const file = path.join(dir, "signed.txt");
+test("without --auth any key pair works, as on S3 (someone's real AWS keys in the environment)", async () => {
+  const realLooking = { AWS_ACCESS_KEY_ID: "AKIA" + randomBytes(8).toString("hex").toUpperCase(), AWS_SECRET_ACCESS_KEY: randomBytes(30).toString("base64") };
+  const listed = await strata(["repo", "list", "--json"], realLooking);
+  expect([listed.code, listed.stderr]).toEqual([0, ""]);
+  const file = path.join(t.dir, "signed.txt");
   fs.writeFileSync(file, "signed put");
   await json("branch", "create", "master.signed");
-  const put = await strata(["put", file, "master.signed/", "--json"], { AWS_ACCESS_KEY_ID: "cli-key", AWS_SECRET_ACCESS_KEY: "cli-key" });
+  const put = await strata(["put", file, "master.signed/", "--json"], realLooking);
   expect(put.code).toBe(0);
-  const got = await strata(["get", "master.signed/signed.txt", "-"], { AWS_ACCESS_KEY_ID: "cli-key", AWS_SECRET_ACCESS_KEY: "cli-key" });
+  const got = await strata(["get", "master.signed/signed.txt", "-"], realLooking);
   expect(got.stdout).toBe("signed put");
 });
 

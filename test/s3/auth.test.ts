@@ -8,7 +8,7 @@ import { Sha256 } from "@smithy/core/checksum";
 import { HttpRequest } from "@smithy/core/protocols";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { authenticate } from "../../src/s3/auth/authenticate.ts";
-import type { AuthOptions, AuthResult, RequestView } from "../../src/s3/auth/types.ts";
+import { ANY_CREDENTIALS, type AuthOptions, type AuthResult, type RequestView } from "../../src/s3/auth/types.ts";
 import { S3Error } from "../../src/s3/errors.ts";
 import { botocoreSign, viewOfSmithy, viewOfUrl } from "./signed-requests.ts";
 
@@ -63,25 +63,26 @@ describe("no signature", () => {
   });
 });
 
-describe("@smithy/signature-v4 with a fixed clock", () => {
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: ACCESS, secretAccessKey: SECRET },
-    region: "eu-central-1", // any region is accepted
-    service: "s3",
-    sha256: Sha256,
-    uriEscapePath: false, // S3 signs the path as sent, encoded once
-    applyChecksum: true,
+const signer = new SignatureV4({
+  credentials: { accessKeyId: ACCESS, secretAccessKey: SECRET },
+  region: "eu-central-1", // any region is accepted
+  service: "s3",
+  sha256: Sha256,
+  uriEscapePath: false, // S3 signs the path as sent, encoded once
+  applyChecksum: true,
+});
+const request = (path: string, query: Record<string, string> = {}) =>
+  new HttpRequest({
+    method: "PUT",
+    protocol: "http:",
+    hostname: "localhost",
+    port: 39123,
+    path,
+    query,
+    headers: { host: "localhost:39123", "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-meta-note": "  two  spaces " },
   });
-  const request = (path: string, query: Record<string, string> = {}) =>
-    new HttpRequest({
-      method: "PUT",
-      protocol: "http:",
-      hostname: "localhost",
-      port: 39123,
-      path,
-      query,
-      headers: { host: "localhost:39123", "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-meta-note": "  two  spaces " },
-    });
+
+describe("@smithy/signature-v4 with a fixed clock", () => {
   const encodedPath = (key: string) => "/bucket/" + key.split("/").map(encodeURIComponent).join("/").replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
 
   test("header signatures verify, with the signing context for chunk signatures", async () => {
@@ -90,9 +91,9 @@ describe("@smithy/signature-v4 with a fixed clock", () => {
       const r = await authenticate(viewOfSmithy(signed as HttpRequest), { secretFor, now: T0 + 5 * MIN });
       expectSigned(r, "v4-header");
       if (r.kind === "signed" && r.scheme === "v4-header") {
-        expect(r.v4.scope).toBe("20240517/eu-central-1/s3/aws4_request");
-        expect(r.v4.amzDate).toBe("20240517T120000Z");
-        expect(signed.headers.authorization).toContain(`Signature=${r.v4.seedSignature}`);
+        expect(r.v4!.scope).toBe("20240517/eu-central-1/s3/aws4_request");
+        expect(r.v4!.amzDate).toBe("20240517T120000Z");
+        expect(signed.headers.authorization).toContain(`Signature=${r.v4!.seedSignature}`);
       }
     }
   });
@@ -196,6 +197,46 @@ describe("@aws-sdk/client-s3 requests and presigned URLs", () => {
       expectSigned(await authenticate(viewOfUrl("PUT", put), { secretFor }), "v4-query");
       expect((await rejects(authenticate(viewOfUrl("GET", put), { secretFor }))).code).toBe("SignatureDoesNotMatch");
     }
+  });
+});
+
+describe("auth off: any credentials", () => {
+  // Auth off accepts any key pair (a user's real AWS keys included), but not stale or expired requests.
+  const any: AuthOptions = { ...ANY_CREDENTIALS, now: T0 };
+
+  test("a SigV4 request signed with any secret passes; skew still holds", async () => {
+    const view = viewOfSmithy((await signer.sign(request("/bucket/k"), { signingDate: new Date(T0) })) as HttpRequest);
+    expectSigned(await authenticate(view, any), "v4-header");
+    expectSigned(await authenticate(withHeader(view, "x-amz-meta-note", "tampered"), any), "v4-header");
+    expect((await rejects(authenticate(view, { ...ANY_CREDENTIALS, now: T0 + 16 * MIN }))).code).toBe("RequestTimeTooSkewed");
+    const r = await authenticate(view, any);
+    expect(r.kind === "signed" && r.scheme === "v4-header" && r.v4).toBe(undefined);
+  });
+
+  test("presigned URLs with any secret pass until they expire; malformed ones are still refused", async () => {
+    const presigned = (await signer.presign(request("/bucket/k"), { signingDate: new Date(T0), expiresIn: 600 })) as HttpRequest;
+    const view = viewOfSmithy(presigned);
+    view.headers.delete("x-amz-content-sha256");
+    expectSigned(await authenticate(view, any), "v4-query");
+    const expired = await rejects(authenticate(view, { ...ANY_CREDENTIALS, now: T0 + 11 * MIN }));
+    expect([expired.code, expired.message]).toEqual(["AccessDenied", "Request has expired"]);
+    expect((await rejects(authenticate(view, { ...ANY_CREDENTIALS, now: T0 - 20 * MIN }))).code).toBe("AccessDenied");
+    const week = view.rawQuery.replace("X-Amz-Expires=600", "X-Amz-Expires=604801");
+    expect((await rejects(authenticate({ ...view, rawQuery: week }, any))).code).toBe("AuthorizationQueryParametersError");
+  });
+
+  test("SigV2 headers and presigned URLs with any secret pass; expiry and skew still hold", async () => {
+    const cases = [
+      { signature: "s3" as const, op: "get_object", params: { Bucket: "master.repo", Key: "k" } },
+      { signature: "s3" as const, op: "get_object", params: { Bucket: "master.repo", Key: "k" }, presign: true, expires: 300 },
+    ];
+    const [header, query] = botocoreSign(ENDPOINT, "AKIAREALLOOKINGKEY12", "some/other+secret", cases);
+    const hv = viewOfUrl(header.method, header.url, header.headers);
+    expectSigned(await authenticate(hv, ANY_CREDENTIALS), "v2-header", "AKIAREALLOOKINGKEY12");
+    expect((await rejects(authenticate(hv, { ...ANY_CREDENTIALS, now: Date.now() + 16 * MIN }))).code).toBe("RequestTimeTooSkewed");
+    const qv = viewOfUrl("GET", query.url);
+    expectSigned(await authenticate(qv, ANY_CREDENTIALS), "v2-query", "AKIAREALLOOKINGKEY12");
+    expect((await rejects(authenticate(qv, { ...ANY_CREDENTIALS, now: Date.now() + 6 * MIN }))).message).toBe("Request has expired");
   });
 });
 

@@ -38,6 +38,7 @@ describe("repo errors as S3 errors", () => {
     NoSuchRepo: "NoSuchBucket",
     NoSuchBranch: "NoSuchBucket",
     NoSuchCommit: "NoSuchVersion",
+    NoSuchVersion: "NoSuchVersion",
     NoSuchUpload: "NoSuchUpload",
     RepoExists: "InvalidRequest",
     BranchExists: "BucketAlreadyOwnedByYou",

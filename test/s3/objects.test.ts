@@ -224,6 +224,7 @@ describe("PutObject", () => {
     const res = await fetch(`${server.url}/obj/streamed`, { method: "PUT", body: stream, duplex: "half", headers: { expect: "100-continue", "x-amz-acl": "private" } } as RequestInit);
     expect(res.status).toBe(200);
     expect(await (await s3.call("/obj/streamed")).text()).toBe("chunk one, chunk two");
+    // objects have their branch's ACL (private here): asking for another is 501 and stores nothing
     await expectError(await s3.call("/obj/public", { method: "PUT", body: "x", headers: { "x-amz-acl": "public-read" } }), 501, "NotImplemented");
     expect((await s3.call("/obj/public")).status).toBe(404);
   });

@@ -52,6 +52,16 @@ const EXAMPLES: Array<[Operation, string, Record<string, string>?]> = [
   ["CompleteMultipartUpload", "POST /Key+?uploadId=UploadId"],
   ["AbortMultipartUpload", "DELETE /Key+?uploadId=UploadId"],
   ["ListParts", "GET /Key+?max-parts=MaxParts&part-number-marker=PartNumberMarker&uploadId=UploadId"],
+  ["PreflightCors", "OPTIONS /Key+", { origin: "https://app.example", "access-control-request-method": "PUT" }],
+  ["GetBucketCors", "GET /?cors"],
+  ["PutBucketCors", "PUT /?cors"],
+  ["DeleteBucketCors", "DELETE /?cors"],
+  ["PostObject", "POST /", { "content-type": "multipart/form-data; boundary=B" }],
+  ["GetBucketAcl", "GET /?acl"],
+  ["PutBucketAcl", "PUT /?acl"],
+  ["GetObjectAcl", "GET /Key+?acl&versionId=VersionId"],
+  ["PutObjectAcl", "PUT /Key+?acl&versionId=VersionId"],
+  ["GetObjectAttributes", "GET /Key+?attributes&versionId=VersionId", { "x-amz-object-attributes": "ETag" }],
 ];
 
 describe("classify: the reference's request syntax", () => {
@@ -72,23 +82,23 @@ describe("classify: the reference's request syntax", () => {
 
   test("requests that are no operation", () => {
     expect(classify(request("POST /", DOMAIN))).toBeUndefined();
-    expect(classify(request("POST /", BUCKET))).toBeUndefined(); // browser POST upload: 405
     expect(classify(request("POST /Key+", BUCKET))).toBeUndefined();
+    // served sub-resources with a method they do not have are no operation (405), never a plain one
+    expect(classify(request("DELETE /?acl", BUCKET))).toBeUndefined();
+    expect(classify(request("POST /?cors", BUCKET))).toBeUndefined();
+    expect(classify(request("PUT /Key+?attributes", BUCKET))).toBeUndefined();
     expect(classify(request("PATCH /Key+", BUCKET))).toBeUndefined();
   });
 });
 
 describe("sub-resources Strata does not serve are never mistaken for plain requests", () => {
   const unsupported: Array<[string, string]> = [
-    ["GET /?acl", "acl"],
     ["PUT /?tagging", "tagging"],
     ["GET /Key+?tagging", "tagging"],
-    ["GET /Key+?attributes", "attributes"],
     ["POST /Key+?restore", "restore"],
     ["POST /Key+?select&select-type=2", "select"],
     ["PUT /?lifecycle", "lifecycle"],
     ["GET /?policy", "policy"],
-    ["PUT /?cors", "cors"],
   ];
   for (const [line, name] of unsupported) {
     test(line, () => expect(unsupportedSubresource(request(line, BUCKET).query)).toBe(name));
@@ -98,11 +108,14 @@ describe("sub-resources Strata does not serve are never mistaken for plain reque
 describe("roles and scopes", () => {
   test("reads need reader, object changes writer, bucket changes owner", () => {
     const byRole = (role: string) => Object.entries(OPERATIONS).filter(([, s]) => "role" in s && s.role === role).map(([op]) => op).sort();
-    expect(byRole("owner")).toEqual(["CreateBucket", "DeleteBucket", "PutBucketVersioning"]);
+    expect(byRole("owner")).toEqual(["CreateBucket", "DeleteBucket", "DeleteBucketCors", "PutBucketAcl", "PutBucketCors", "PutBucketVersioning"]);
     expect(byRole("writer")).toEqual([
       "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateMultipartUpload", "DeleteObject", "DeleteObjects",
-      "PutObject", "UploadPart", "UploadPartCopy",
+      "PostObject", "PutObject", "PutObjectAcl", "UploadPart", "UploadPartCopy",
     ]);
+    // what anyone may do on a public-read branch: read objects and list (S3's AllUsers READ), never write
+    const open = Object.entries(OPERATIONS).filter(([, s]) => "public" in s).map(([op]) => op).sort();
+    expect(open).toEqual(["GetBucketLocation", "GetObject", "GetObjectAttributes", "HeadBucket", "HeadObject", "ListObjectVersions", "ListObjects", "ListObjectsV2"]);
     for (const [op, spec] of Object.entries(OPERATIONS)) {
       if (spec.scope === "service") expect("role" in spec).toBe(false);
       else expect(typeof (spec as { role?: string }).role).toBe("string");

@@ -2,7 +2,8 @@
 // and request ids replaced by placeholders), so a refactoring that changes a response byte fails here.
 // Shapes as in the Amazon S3 API Reference: ListBuckets, ListObjects, ListObjectsV2, ListObjectVersions,
 // GetBucketLocation, GetBucketVersioning, CopyObject, DeleteObjects, CreateMultipartUpload, UploadPartCopy,
-// ListParts, ListMultipartUploads, CompleteMultipartUpload, and "Error responses".
+// ListParts, ListMultipartUploads, CompleteMultipartUpload, GetBucketCors, GetBucketAcl, GetObjectAttributes,
+// POST Object (PostResponse), and "Error responses".
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { withServer } from "../helpers/server.ts";
 import type { StrataServer } from "../../src/server.ts";
@@ -52,6 +53,17 @@ beforeAll(async () => {
     method: "POST",
     body: `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>"${etag}"</ETag></Part></CompleteMultipartUpload>`,
   });
+  const cors = "<CORSConfiguration><CORSRule><ID>r</ID><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>60</MaxAgeSeconds></CORSRule></CORSConfiguration>";
+  await s3.call("/golden?cors", { method: "PUT", body: cors });
+  got.cors = await shape("/golden?cors");
+  await s3.call("/golden?acl", { method: "PUT", headers: { "x-amz-acl": "public-read" } });
+  got.acl = await shape("/golden?acl");
+  got.attributes = await shape("/golden/b.txt?attributes", { headers: { "x-amz-object-attributes": "ETag,Checksum,ObjectParts,StorageClass,ObjectSize" } });
+  const form = new FormData();
+  form.append("key", "posted.txt");
+  form.append("success_action_status", "201");
+  form.append("file", new Blob(["p"]), "p.txt");
+  got.postObject = (await shape("/golden", { method: "POST", body: form })).replace(/127\.0\.0\.1:\d+/, "{host}");
   got.error = await shape("/golden/missing");
   got.errorWithExtras = await shape("/no-such-bucket/x");
 });
@@ -83,6 +95,14 @@ const GOLDEN: Record<string, string> = {
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListMultipartUploadsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Bucket>golden</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><Prefix></Prefix><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated><Upload><Key>big</Key><UploadId>{id}</UploadId><Initiator><ID>strata</ID><DisplayName>strata</DisplayName></Initiator><Owner><ID>strata</ID><DisplayName>strata</DisplayName></Owner><StorageClass>STANDARD</StorageClass><Initiated>{time}</Initiated></Upload><Upload><Key>big</Key><UploadId>{id}</UploadId><Initiator><ID>strata</ID><DisplayName>strata</DisplayName></Initiator><Owner><ID>strata</ID><DisplayName>strata</DisplayName></Owner><StorageClass>STANDARD</StorageClass><Initiated>{time}</Initiated></Upload></ListMultipartUploadsResult>",
   complete:
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Location>/golden/big</Location><Bucket>golden</Bucket><Key>big</Key><ETag>&quot;b5b8f3211e72d2f6ee59b2b1be874fa6e5516d9924691576a08e5a62801c05dc-1&quot;</ETag></CompleteMultipartUploadResult>",
+  cors:
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CORSConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><CORSRule><ID>r</ID><AllowedHeader>*</AllowedHeader><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>60</MaxAgeSeconds></CORSRule></CORSConfiguration>",
+  acl:
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>strata</ID><DisplayName>strata</DisplayName></Owner><AccessControlList><Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>strata</ID><DisplayName>strata</DisplayName></Grantee><Permission>FULL_CONTROL</Permission></Grant><Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"Group\"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>",
+  attributes:
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<GetObjectAttributesResponse xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><ETag>3b64db95cb55c763391c707108489ae18b4112d783300de38e033b4c98c3deaf</ETag><StorageClass>STANDARD</StorageClass><ObjectSize>2</ObjectSize></GetObjectAttributesResponse>",
+  postObject:
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PostResponse xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Location>http://{host}/golden/posted.txt</Location><Bucket>golden</Bucket><Key>posted.txt</Key><ETag>&quot;148de9c5a7a44d19e56cd9ae1a554bf67847afb0c58f6e12fa29ac7ddfca9940&quot;</ETag></PostResponse>",
   error:
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>missing</Key><Resource>/golden/missing</Resource><RequestId>{rid}</RequestId></Error>",
   errorWithExtras:

@@ -81,13 +81,13 @@ describe("pack versions", () => {
     blobs.close();
   });
 
-  for (const older of [1, 2]) {
-    test(`a version-${older} data dir opens and is marked version 3 before anything new is written`, async () => {
+  for (const older of [1, 2, 3]) {
+    test(`a version-${older} data dir opens and is marked version 4 before anything new is written`, async () => {
       const dir = tmpDir();
       await Store.open(dir).close();
       fs.writeFileSync(path.join(dir, "FORMAT"), `strata-data ${older}\n`);
       const store = Store.open(dir);
-      expect(fs.readFileSync(path.join(dir, "FORMAT"), "utf8")).toBe("strata-data 3\n");
+      expect(fs.readFileSync(path.join(dir, "FORMAT"), "utf8")).toBe("strata-data 4\n");
       await store.close();
     });
   }

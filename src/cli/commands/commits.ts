@@ -1,5 +1,6 @@
 // commit start|finish|drop|list|inspect, log and diff.
 import type { Command, CommandContext } from "../command.ts";
+import { usageError } from "../exit.ts";
 import { emit, humanSize, shortTime, table } from "../output.ts";
 
 interface CommitJson {
@@ -33,6 +34,11 @@ const limit = { limit: { type: "string", short: "n", help: "N  show at most N co
 
 async function history(ctx: CommandContext): Promise<{ commits: CommitJson[]; truncated: boolean }> {
   const n = ctx.values.limit === undefined ? undefined : Number(ctx.values.limit);
+  if (ctx.values.all === true) {
+    const repo = ctx.positionals[0];
+    if (repo.includes(".")) throw usageError(`--all lists every commit of a repo: give the repo (${repo.split(".").pop()}), not ${repo}`);
+    return ctx.client().admin("GET", "commits", { query: { repo, limit: n } });
+  }
   return ctx.client().admin("GET", "commits", { query: { ref: ctx.positionals[0], limit: n } });
 }
 
@@ -74,10 +80,10 @@ export const commitCommands: Command[] = [
   },
   {
     name: "commit list",
-    summary: "list the commits of a branch (its open commit first) or before a commit, newest first",
-    usage: "<ref> [-n N]",
+    summary: "list the commits of a branch (its open commit first) or before a commit, newest first; --all: of a repo",
+    usage: "<ref> [-n N] | <repo> --all [-n N]",
     example: "strata commit list master.images -n 20",
-    options: limit,
+    options: { ...limit, all: { type: "boolean", short: "a", help: "every commit of the repo, on any branch or none (a deleted branch's)" } },
     args: [1, 1],
     async run(ctx) {
       const res = await history(ctx);

@@ -2,7 +2,6 @@
 // (a file is never read whole into memory); a folder put is one commit.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import process from "node:process";
 import { parseBranchRef, splitRefPath } from "../../repo/ref-names.ts";
 import type { StrataClient } from "../client.ts";
 import type { Command, CommandContext } from "../command.ts";
@@ -146,14 +145,14 @@ function localPath(root: string, rel: string): string {
   return target;
 }
 
-async function download(client: StrataClient, bucket: string, key: string, file: string, progress: Progress): Promise<number> {
+async function download(ctx: CommandContext, client: StrataClient, bucket: string, key: string, file: string, progress: Progress): Promise<number> {
   const res = await client.s3("GET", bucket, key);
   const out = file === "-" ? undefined : await fs.promises.open((fs.mkdirSync(path.dirname(file), { recursive: true }), file), "w");
   let size = 0;
   try {
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       if (out) await out.write(chunk);
-      else await new Promise<void>((resolve, reject) => process.stdout.write(chunk, (e) => (e ? reject(e) : resolve())));
+      else await ctx.io.write(chunk);
       size += chunk.length;
       progress.bytes(chunk.length);
     }
@@ -180,18 +179,18 @@ async function get(ctx: CommandContext): Promise<void> {
     const toDir = dest !== "-" && (dest.endsWith("/") || (fs.existsSync(dest) && fs.statSync(dest).isDirectory()));
     items.push({ key, file: toDir ? path.join(dest, path.basename(key)) : dest, size: 0 });
   } else {
-    if (dest === "-") throw usageError("only a single object can go to stdout (-)");
     const prefix = key === "" || key.endsWith("/") ? key : `${key}/`;
     for await (const page of listAll(client, refText, prefix)) {
-      for (const o of page.objects) items.push({ key: o.key, file: localPath(dest, o.key.slice(prefix.length)), size: o.size });
+      for (const o of page.objects) items.push({ key: o.key, file: dest === "-" ? "-" : localPath(dest, o.key.slice(prefix.length)), size: o.size });
     }
-    if (items.length === 0) throw new CliError(EXIT.notFound, `${source}: no such object or folder`);
+    if (items.length === 0) throw new CliError(EXIT.notFound, `${source}: no such object or folder`, "NoSuchKey");
+    if (dest === "-") throw usageError(`${source} is a folder of ${items.length} object(s): only a single object can go to stdout (-)`);
   }
   const progress = new Progress(ctx.io, items.reduce((n, i) => n + i.size, 0), items.length, ctx.json || dest === "-");
   const results: Array<{ key: string; file: string; size: number }> = [];
   try {
     await inParallel(items, dest === "-" ? 1 : CONCURRENCY, async (item) => {
-      const size = await download(client, refText, item.key, item.file, progress);
+      const size = await download(ctx, client, refText, item.key, item.file, progress);
       results.push({ key: item.key, file: item.file, size });
       progress.file(`get ${refText}/${item.key} → ${item.file} (${humanSize(size)})`);
     });

@@ -1,46 +1,42 @@
 // fsck and gc: on a running server through the admin API, or offline on a stopped server's --data-dir.
-import { fsck, gc, migrate, type StoreLocation } from "../../repo/maintenance.ts";
-import { type DistributedConfig, withAwsDefaults } from "../../store/distributed-config.ts";
-import { DataDirError } from "../../store/data-dir.ts";
+import { fsck, gc, migrate } from "../../repo/maintenance.ts";
+import type { FsckReport } from "../../repo/fsck.ts";
+import type { GcReport } from "../../repo/gc.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { CliError, EXIT } from "../exit.ts";
-import { emit } from "../output.ts";
+import { DATA_DIR_OPTION, DISTRIBUTED_OPTIONS, distributedConfig, usingDataDir } from "../offline.ts";
+import type { DistributedConfig } from "../../store/distributed-config.ts";
+import { emit, humanSize } from "../output.ts";
 
-/** --meta/--blobs (with the object store's endpoint and region; credentials from AWS_* too), when given. */
-function distributed(ctx: CommandContext): DistributedConfig | undefined {
-  const v = ctx.values as Record<string, string | undefined>;
-  if (!v.meta && !v.blobs) return undefined;
-  if (!v.meta || !v.blobs) throw new CliError(EXIT.usage, "--meta and --blobs go together");
-  return withAwsDefaults({ meta: v.meta, blobs: v.blobs, blobsEndpoint: v["blobs-endpoint"], blobsRegion: v["blobs-region"] });
+/** The report of fsck or gc: from the server, or made here on --data-dir (whose lock keeps a server away). */
+async function report<T>(ctx: CommandContext, task: "fsck" | "gc", local: (dir: string) => Promise<T>, remote: (to: DistributedConfig) => Promise<T>): Promise<T> {
+  const distributed = distributedConfig(ctx.values);
+  if (distributed) return remote(distributed);
+  const dir = ctx.values["data-dir"] as string | undefined;
+  return dir === undefined ? ctx.client().admin<T>("POST", task) : usingDataDir(dir, () => local(dir));
 }
 
-async function runTask(ctx: CommandContext, task: "fsck" | "gc"): Promise<void> {
-  const dataDir: StoreLocation | undefined = distributed(ctx) ?? (ctx.values["data-dir"] as string | undefined);
-  let report: unknown;
-  if (dataDir === undefined) report = await ctx.client().admin("POST", task);
-  else {
-    // Opening the store takes the data dir's lock: a running server on it makes this fail clearly.
-    try {
-      const grace = ctx.values.grace === undefined ? undefined : Number(ctx.values.grace);
-      if (grace !== undefined && !(grace >= 0)) throw new CliError(EXIT.usage, "--grace must be a number of seconds");
-      report = await (task === "fsck" ? fsck(dataDir) : gc(dataDir, grace === undefined ? {} : { minAgeMs: grace * 1000 }));
-    } catch (err) {
-      if (err instanceof DataDirError) throw new CliError(EXIT.conflict, `cannot open ${dataDir}: ${err.message}`);
-      throw err;
-    }
+const OFFLINE_OPTIONS = { ...DATA_DIR_OPTION, ...DISTRIBUTED_OPTIONS };
+
+function fsckSummary(r: FsckReport): string[] {
+  const head = `fsck: ${r.ok ? "ok" : "PROBLEMS FOUND"}: ${r.packs.packs} pack(s), ${r.packs.records} record(s), ${humanSize(r.packs.bytes)}; ${r.reachable} reachable blob(s)`;
+  return [
+    head,
+    ...r.packs.damaged.map((d) => `  damaged record in pack ${d.pack} at ${d.offset}: ${d.problem}${d.hash ? ` (${d.kind ?? "blob"} ${d.hash})` : ""}`),
+    ...r.problems.map((p) => `  ${p.problem} ${p.kind} ${p.hash}, used by ${p.where}`),
+  ];
+}
+
+function gcSummary(r: GcReport): string[] {
+  const lines = [
+    `gc: swept ${r.packsSwept} pack(s), copied ${r.blobsCopied} live blob(s); ${humanSize(r.bytesBefore)} → ${humanSize(r.bytesAfter)} (${r.reachable} reachable blob(s))`,
+  ];
+  if (r.tooYoung > 0) {
+    lines.push(`  skipped ${r.tooYoung} pack(s) written in the last ${Math.round(r.minAgeMs / 60_000)} min (minimum pack age, so uploads in flight are not raced): a later gc takes them`);
   }
-  emit(ctx, report, () => JSON.stringify(report, null, 2));
-  const ok = (report as { ok?: boolean } | null)?.ok;
-  if (ok === false) throw new CliError(EXIT.failure, `${task} found problems`);
+  for (const s of r.skipped) lines.push(`  skipped pack ${s.pack}: ${s.reason}`);
+  return lines;
 }
-
-const remote = {
-  meta: { type: "string", help: "URL  postgres://… of a distributed store (with --blobs)" },
-  blobs: { type: "string", help: "URL  s3://bucket/prefix of a distributed store (with --meta)" },
-  "blobs-endpoint": { type: "string", help: "URL  the object store (else $AWS_ENDPOINT_URL_S3 / $AWS_ENDPOINT_URL)" },
-  "blobs-region": { type: "string", help: "R  the object store's region (else $AWS_REGION / $AWS_DEFAULT_REGION)" },
-} as const;
-const dataDir = { "data-dir": { type: "string", help: "DIR  work offline on a stopped server's data dir" }, ...remote } as const;
 
 export const maintenanceCommands: Command[] = [
   {
@@ -48,9 +44,13 @@ export const maintenanceCommands: Command[] = [
     summary: "verify every record and every reachable object of the store",
     usage: "[--data-dir DIR | --meta URL --blobs URL]",
     example: "strata fsck --data-dir ./strata-data",
-    options: dataDir,
+    options: OFFLINE_OPTIONS,
     args: [0, 0],
-    run: (ctx) => runTask(ctx, "fsck"),
+    async run(ctx) {
+      const r = await report(ctx, "fsck", (dir) => fsck(dir, { mustExist: true }), (to) => fsck(to));
+      emit(ctx, r, () => fsckSummary(r));
+      if (!r.ok) throw new CliError(EXIT.failure, "fsck found problems");
+    },
   },
   {
     name: "gc",
@@ -58,33 +58,34 @@ export const maintenanceCommands: Command[] = [
     usage: "[--data-dir DIR | --meta URL --blobs URL] [--grace SECONDS]",
     example: "strata gc",
     options: {
-      ...dataDir,
-      grace: { type: "string", help: "SECONDS  leave packs and blobs written or reused more recently alone (offline dir: 0; distributed: 600)" },
+      ...OFFLINE_OPTIONS,
+      grace: { type: "string", help: "SECONDS  leave packs and blobs written or reused more recently alone (offline dir: 0; otherwise 600)" },
     },
     args: [0, 0],
-    run: (ctx) => runTask(ctx, "gc"),
+    notes: "On a running server, packs written in the last 10 minutes are left for a later round; offline (--data-dir) none are.",
+    async run(ctx) {
+      const grace = ctx.values.grace === undefined ? undefined : Number(ctx.values.grace);
+      if (grace !== undefined && !(grace >= 0)) throw new CliError(EXIT.usage, "--grace must be a number of seconds");
+      const age = grace === undefined ? {} : { minAgeMs: grace * 1000 };
+      const r = await report(ctx, "gc", (dir) => gc(dir, { mustExist: true, ...age }), (to) => gc(to, age));
+      emit(ctx, r, () => gcSummary(r));
+    },
   },
   {
     name: "migrate",
     summary: "copy a stopped server's data dir, history included, into a distributed store (resumable)",
     usage: "--from DIR --meta URL --blobs URL",
     example: "strata migrate --from ./strata-data --meta postgres://db/strata --blobs s3://bucket/strata",
-    options: { from: { type: "string", help: "DIR  the data dir to copy" }, ...remote },
+    options: { from: { type: "string", help: "DIR  the data dir to copy" }, ...DISTRIBUTED_OPTIONS },
     args: [0, 0],
     notes: "Run `strata fsck --meta URL --blobs URL` afterwards to verify the copy.",
     async run(ctx) {
       const from = ctx.values.from as string | undefined;
-      const to = distributed(ctx);
+      const to = distributedConfig(ctx.values);
       if (!from || !to) throw new CliError(EXIT.usage, "migrate needs --from DIR, --meta URL and --blobs URL");
-      let report;
-      try {
-        report = await migrate(from, to, (r) => ctx.io.status(`\rcopied ${r.copied} of ${r.blobs} blobs (${r.skipped} already there)`));
-      } catch (err) {
-        if (err instanceof DataDirError) throw new CliError(EXIT.conflict, `cannot open ${from}: ${err.message}`);
-        throw err;
-      }
+      const r = await usingDataDir(from, () => migrate(from, to, (p) => ctx.io.status(`\rcopied ${p.copied} of ${p.blobs} blobs (${p.skipped} already there)`)));
       ctx.io.status("\n");
-      emit(ctx, report, () => JSON.stringify(report, null, 2));
+      emit(ctx, r, () => [`migrate: copied ${r.copied} blob(s) (${humanSize(r.bytesCopied)}), ${r.skipped} already there, ${r.refs} ref(s)`]);
     },
   },
 ];

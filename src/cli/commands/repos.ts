@@ -1,5 +1,6 @@
-// repo create|list|delete and branch create|list|delete.
+// repo create|list|delete and branch create|list|delete|public.
 import type { Command } from "../command.ts";
+import { usageError } from "../exit.ts";
 import { emit, shortTime, table } from "../output.ts";
 
 interface RepoJson {
@@ -21,7 +22,7 @@ interface BranchJson {
 export const repoCommands: Command[] = [
   {
     name: "repo create",
-    summary: "create a repo (its branches are buckets branch.repo)",
+    summary: "create a repo and its branch master (its branches are buckets branch.repo)",
     usage: "<repo> [--description TEXT]",
     example: "strata repo create images --description 'training images'",
     options: { description: { type: "string", short: "d", help: "TEXT  what the repo holds" } },
@@ -29,7 +30,7 @@ export const repoCommands: Command[] = [
     async run(ctx) {
       const [name] = ctx.positionals;
       const created = await ctx.client().admin("POST", "repos", { body: { name, description: ctx.values.description } });
-      emit(ctx, created, () => `created repo ${name} (create a branch with: strata branch create master.${name})`);
+      emit(ctx, created, () => `created repo ${name} with branch master (bucket ${name}, or master.${name})`);
     },
   },
   {
@@ -86,14 +87,33 @@ export const repoCommands: Command[] = [
     },
   },
   {
-    name: "branch delete",
-    summary: "delete a branch (its commits stay readable as commit.repo)",
-    usage: "<branch.repo>",
-    example: "strata branch delete dev.images",
-    args: [1, 1],
+    name: "branch public",
+    summary: "let anyone read a branch and its commits without credentials (on), or not (off); writes always need a token",
+    usage: "<branch.repo> on|off",
+    example: "strata branch public master.images on",
+    args: [2, 2],
     async run(ctx) {
-      const res = await ctx.client().admin("DELETE", `branches/${ctx.positionals[0]}`);
-      emit(ctx, res, () => `deleted branch ${ctx.positionals[0]}`);
+      const [ref, state] = ctx.positionals;
+      if (state !== "on" && state !== "off") throw usageError(`branch public takes on or off, not ${state}`);
+      const res = await ctx.client().admin<{ ref: string; public: boolean }>("PUT", `branches/${ref}/public`, { body: { public: state === "on" } });
+      emit(ctx, res, () => (res.public ? `${res.ref} is public: anyone may read it and its commits without credentials` : `${res.ref} is private`));
+    },
+  },
+  {
+    name: "branch delete",
+    summary: "delete a branch (--force when it has commits; they stay readable as commit.repo)",
+    usage: "<branch.repo> [--force]",
+    example: "strata branch delete dev.images --force",
+    options: { force: { type: "boolean", short: "f", help: "delete it even though it has commits" } },
+    args: [1, 1],
+    notes: "The head it had is printed: `strata branch create <branch.repo> --from <head>` brings the branch back.\n`strata commit list <repo> --all` lists every commit of the repo, a deleted branch's too.",
+    async run(ctx) {
+      const ref = ctx.positionals[0];
+      const res = await ctx.client().admin<{ deleted: string; head: string | null }>("DELETE", `branches/${ref}`, { query: { force: ctx.values.force === true || undefined } });
+      emit(ctx, res, () =>
+        res.head
+          ? [`deleted branch ${res.deleted}; its head was ${res.head}`, `bring it back with: strata branch create ${res.deleted} --from ${res.head}`]
+          : `deleted branch ${res.deleted} (it had no commits)`);
     },
   },
 ];

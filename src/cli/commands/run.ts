@@ -96,6 +96,7 @@ export const runCommand: Command = {
   name: "run",
   summary: "run a command against pinned inputs with a private S3 endpoint; its writes to s3://out become one commit",
   usage: "--input NAME=<ref> ... --output <branch.repo> [-m TEXT] -- <command> [args...]",
+  takesRest: true,
   example: "strata run --input photos=master.images --output master.thumbs -- sh -c 'aws s3 sync s3://photos s3://out'",
   options: {
     input: { type: "string", multiple: true, short: "i", help: "NAME=REF  a read-only bucket NAME pinned to REF's commit (repeatable)" },

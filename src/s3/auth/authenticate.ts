@@ -1,5 +1,5 @@
 // Entry point of request authentication: finds which scheme a request uses and verifies it.
-// With auth off the server passes `secretFor = key => key`: unsigned requests pass, signed ones must verify.
+// With auth off the server passes `anyCredentials`: unsigned requests pass, and so do signed ones whose form and time hold.
 import { S3Error } from "../errors.ts";
 import { verifyV2Header, verifyV2Query } from "./sigv2.ts";
 import { V4_ALGORITHM, verifyV4Header, verifyV4Query } from "./sigv4.ts";

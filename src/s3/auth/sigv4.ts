@@ -34,7 +34,7 @@ function remembered<T>(kept: number): (arg: string, compute: () => T) => T {
 
 // A signing key depends only on secret, day, region and service, so a client signs a day's requests with one key.
 const signingKeys = remembered<Uint8Array>(256);
-const signingKeyFor = (secret: string, c: Credential): Uint8Array =>
+export const signingKeyFor = (secret: string, c: Credential): Uint8Array =>
   signingKeys(`${c.date}/${c.region}/${c.service}/${secret}`, () => deriveSigningKey(secret, c.date, c.region, c.service));
 
 const amzDates = remembered<number | undefined>(64);
@@ -50,7 +50,7 @@ function parseAmzDateOnce(value: string): number | undefined {
 
 const toAmzDate = (ms: number): string => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, "");
 
-interface Credential {
+export interface Credential {
   accessKey: string;
   date: string;
   region: string;
@@ -59,7 +59,7 @@ interface Credential {
 
 /** "AKID/20130524/us-east-1/s3/aws4_request"; the key is everything before the last four parts. */
 const credentials = remembered<Credential | undefined>(256);
-const parseCredential = (value: string): Credential | undefined => credentials(value, () => parseCredentialOnce(value));
+export const parseCredential = (value: string): Credential | undefined => credentials(value, () => parseCredentialOnce(value));
 
 function parseCredentialOnce(value: string): Credential | undefined {
   const parts = value.split("/");
@@ -96,7 +96,8 @@ const hmacSha256Hex = (key: Uint8Array, text: string): string => createHmac("sha
  * signers encode it and, when a client sent a differently encoded path, exactly as sent: both name
  * the same key, and both need the secret to produce.
  */
-function verify(req: RequestView, s: Signed, secret: string): SigV4Context {
+function verify(req: RequestView, s: Signed, secret: string | undefined): SigV4Context | undefined {
+  if (secret === undefined) return undefined;
   const scope = `${s.credential.date}/${s.credential.region}/${s.credential.service}/aws4_request`;
   const signingKey = signingKeyFor(secret, s.credential);
   const paths = [canonicalPath(req.rawPath)];
@@ -117,7 +118,9 @@ function verify(req: RequestView, s: Signed, secret: string): SigV4Context {
   throw new S3Error("SignatureDoesNotMatch");
 }
 
-function secretOf(options: AuthOptions, accessKey: string): string {
+/** The secret to verify with; undefined when any credentials are accepted (auth off). */
+export function secretOf(options: AuthOptions, accessKey: string): string | undefined {
+  if (options.anyCredentials?.()) return undefined;
   const secret = options.secretFor(accessKey);
   if (secret === undefined) throw new S3Error("InvalidAccessKeyId");
   return secret;

@@ -15,9 +15,22 @@ export interface RequestView {
   virtualHostBucket?: string;
 }
 
-export interface AuthOptions {
-  /** Secret for an access key, or undefined when the key is unknown (→ InvalidAccessKeyId). */
+/** Whose keys verify. Both are asked per request: auth can be switched on and off while the server runs. */
+export interface CredentialCheck {
+  /** The secret of a known access key; undefined for an unknown one (InvalidAccessKeyId). */
   secretFor(accessKey: string): string | undefined;
+  /**
+   * Auth off: any key pair is accepted. A signature's form, its date, clock skew and a presigned URL's expiry
+   * are still checked; its value is not (there is no secret to check it with), nor are chunk signatures.
+   * Framing, payload hashes and checksums are checked either way. Absent: false.
+   */
+  anyCredentials?(): boolean;
+}
+
+/** Auth off for good (tests, tools): any key pair. */
+export const ANY_CREDENTIALS: CredentialCheck = { secretFor: () => undefined, anyCredentials: () => true };
+
+export interface AuthOptions extends CredentialCheck {
   /** Current time in ms since the epoch (tests pin it). */
   now?: number;
 }
@@ -36,8 +49,9 @@ export interface SigV4Context {
 
 export type AuthResult =
   | { kind: "anonymous" }
-  | { kind: "signed"; accessKey: string; scheme: "v2-header" | "v2-query" }
-  | { kind: "signed"; accessKey: string; scheme: "v4-header" | "v4-query"; v4: SigV4Context };
+  | { kind: "signed"; accessKey: string; scheme: "v2-header" | "v2-query" | "post-policy" }
+  /** v4 is absent when the signature was not checked (anyCredentials): chunk signatures cannot be checked either. */
+  | { kind: "signed"; accessKey: string; scheme: "v4-header" | "v4-query"; v4?: SigV4Context };
 
 /** Requests signed with a clock further off than this are refused (RequestTimeTooSkewed). */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;

@@ -1,7 +1,7 @@
 // Bucket operations: create (repo and/or branch), delete, head, location, versioning.
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
-import { checkAcl } from "../object-writes.ts";
+import { requestedAcl } from "../canned-acl.ts";
 import { notImplemented, xmlResponse } from "../respond.ts";
 import { readView, resolveTarget, writeTarget } from "../targets.ts";
 import { parseXml } from "../xml.ts";
@@ -12,11 +12,13 @@ function requireManagedBuckets(deps: S3Deps, what: string): void {
 
 export async function createBucket(req: S3Request, deps: S3Deps): Promise<Response> {
   requireManagedBuckets(deps, "creating buckets");
-  checkAcl(req.headers);
+  const acl = requestedAcl(req.headers);
   const target = deps.buckets.resolve(req.bucket!);
   if (target.commit) throw new S3Error("InvalidBucketName", "A commit bucket (commit.branch.repo) already exists as long as its commit does; it cannot be created.");
   await drainBody(req); // CreateBucketConfiguration: any region is accepted
-  await deps.repo.versions.createBranch(target.repo, target.branch);
+  await deps.repo.createBranch(target.repo, target.branch);
+  // A crash between the two leaves the new branch private: fail closed.
+  if (acl === "public-read") await deps.repo.setPublic(target.repo, target.branch, true);
   return new Response(null, { status: 200, headers: { location: `/${target.name}` } });
 }
 
@@ -24,7 +26,7 @@ export async function deleteBucket(req: S3Request, deps: S3Deps): Promise<Respon
   requireManagedBuckets(deps, "deleting buckets");
   const target = writeTarget(deps, req.bucket!);
   // AWS's DeleteBucket needs every version and delete marker gone; here: every version that only this branch holds.
-  await deps.repo.versions.deleteBranch(target.repo, target.branch, { keepVersions: true });
+  await deps.repo.deleteBranch(target.repo, target.branch, { keepVersions: true });
   return new Response(null, { status: 204 });
 }
 
@@ -42,7 +44,7 @@ export function getBucketLocation(req: S3Request, deps: S3Deps): Response {
 /** A branch's versioning state; a commit bucket shows its branch's (a commit of the whole repo: Enabled). */
 export function getBucketVersioning(req: S3Request, deps: S3Deps): Response {
   const target = resolveTarget(deps, req.bucket!);
-  const status = target.anyBranch ? "Enabled" : deps.repo.versions.versioning(target.repo, target.branch);
+  const status = target.anyBranch ? "Enabled" : deps.repo.versioning(target.repo, target.branch);
   return xmlResponse("VersioningConfiguration", { Status: status });
 }
 
@@ -63,7 +65,7 @@ export async function putBucketVersioning(req: S3Request, deps: S3Deps): Promise
   }
   const status = config.Status;
   if (status !== "Enabled" && status !== "Suspended") throw new S3Error("MalformedXML", "The versioning Status must be Enabled or Suspended.");
-  await deps.repo.versions.setVersioning(target.repo, target.branch, status);
+  await deps.repo.setVersioning(target.repo, target.branch, status);
   return new Response(null, { status: 200 });
 }
 

@@ -5,7 +5,7 @@
 // whether or not the key exists (and over another marker); with a version id it purges that version for good
 // (see docs/versioning.md), a version id that names nothing deletes nothing and still succeeds; the answer says
 // which version went (x-amz-version-id) and whether it was a delete marker (x-amz-delete-marker).
-import type { KeyWrite, WriteOutcome } from "../../repo/versioned-store.ts";
+import type { WriteOutcome } from "../../repo/service.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { authorOf } from "../object-writes.ts";
@@ -20,9 +20,6 @@ const MAX_BATCH = 1000;
 const mayPurge = (req: S3Request): boolean => req.mayPurge !== false;
 
 const purgeDenied = () => new S3Error("AccessDenied", "Access Denied: deleting a version by id purges it for good, which needs the owner role in the repo.");
-
-const deleteOf = (key: string, versionId: string | undefined, time: number): KeyWrite =>
-  versionId === undefined ? { key, delete: true, time } : { key, purge: versionId, time };
 
 /** DeleteObject's answer headers for what the delete did. */
 function outcomeHeaders(o: WriteOutcome): Record<string, string> {
@@ -40,7 +37,7 @@ export async function deleteObject(req: S3Request, deps: S3Deps): Promise<Respon
   const target = writeTarget(deps, req.bucket!);
   const versionId = versionIdParam(req.query.get("versionId"));
   if (versionId !== undefined && !mayPurge(req)) throw purgeDenied();
-  const { outcomes } = await deps.repo.versions.write(target.repo, target.branch, [deleteOf(req.key!, versionId, Date.now())], undefined, { author: authorOf(req) });
+  const { outcomes } = await deps.repo.deleteObjects(target, [{ key: req.key!, version: versionId }], { author: authorOf(req) });
   return new Response(null, { status: 204, headers: outcomeHeaders(outcomes[0]) });
 }
 
@@ -64,9 +61,8 @@ export async function deleteObjects(req: S3Request, deps: S3Deps): Promise<Respo
   const objects = del.Object ?? [];
   if (objects.length === 0 || objects.length > MAX_BATCH) throw new S3Error("MalformedXML", `A delete request names 1 to ${MAX_BATCH} objects.`);
   const quiet = String(del.Quiet ?? "").trim() === "true";
-  const writes: KeyWrite[] = [];
+  const deletes: Array<{ key: string; version?: string }> = [];
   const errors: Array<Record<string, string>> = [];
-  const now = Date.now();
   for (const o of objects) {
     const key = typeof o.Key === "string" || typeof o.Key === "number" ? String(o.Key) : undefined;
     if (key === undefined || key === "") throw new S3Error("MalformedXML", "Every Object in a delete request needs a Key.");
@@ -82,10 +78,10 @@ export async function deleteObjects(req: S3Request, deps: S3Deps): Promise<Respo
       errors.push({ Key: key, VersionId: versionId, Code: "AccessDenied", Message: purgeDenied().message });
       continue;
     }
-    writes.push(deleteOf(key, versionId, now));
+    deletes.push({ key, version: versionId });
   }
-  const { commit, changed, outcomes } = writes.length
-    ? await deps.repo.versions.write(target.repo, target.branch, writes, undefined, { author: authorOf(req) })
+  const { commit, changed, outcomes } = deletes.length
+    ? await deps.repo.deleteObjects(target, deletes, { author: authorOf(req) })
     : { commit: "", changed: false, outcomes: [] };
   return xmlResponse(
     "DeleteResult",

@@ -1,6 +1,5 @@
 // GetObject and HeadObject: conditional, ranged, by part, by version, with response-* overrides.
 import type { ObjectManifest } from "../../repo/model.ts";
-import { versionIdOf } from "../../repo/purges.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { objectHeaders } from "../object-headers.ts";
@@ -19,10 +18,11 @@ function partRange(m: ObjectManifest, n: number): ByteRange {
 }
 
 export function getObject(req: S3Request, deps: S3Deps): Response {
-  const { entry, manifest } = findVersion(deps, req.bucket!, req.key!, versionIdParam(req.query.get("versionId")));
-  const headers = objectHeaders(manifest, entry.t);
-  headers["x-amz-version-id"] = versionIdOf(entry);
-  checkConditions(req.headers, manifest.etag, entry.t);
+  const version = findVersion(deps, req.bucket!, req.key!, versionIdParam(req.query.get("versionId")));
+  const { manifest } = version;
+  const headers = objectHeaders(manifest, version.time);
+  headers["x-amz-version-id"] = version.version;
+  checkConditions(req.headers, manifest.etag, version.time);
   const byPart = req.query.has("partNumber");
   const range = byPart ? partRange(manifest, partNumber(req.query)) : parseRange(req.headers.get("range"), manifest.size);
   if (byPart) headers["x-amz-mp-parts-count"] = String(manifest.parts?.length ?? 1);

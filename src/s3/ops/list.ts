@@ -7,17 +7,17 @@ import { encoderFor, maxKeys } from "../list-params.ts";
 import { OWNER, xmlResponse } from "../respond.ts";
 import { readView } from "../targets.ts";
 import { escapeXml, RawXml, xmlFragment } from "../xml.ts";
-import type { VersionEntry } from "../../repo/model.ts";
+import type { VersionSummary } from "../../repo/service.ts";
 
 const OWNER_XML = xmlFragment("Owner", OWNER).xml;
 
 /** The <Contents> elements of a page, one template each (see RawXml); the ETag is quoted as quoteEtag does. */
-function contentsXml(entries: Array<[string, VersionEntry]>, encode: (s: string) => string, withOwner: boolean): RawXml {
+function contentsXml(objects: Array<Extract<VersionSummary, { deleteMarker: false }>>, encode: (s: string) => string, withOwner: boolean): RawXml {
   const owner = withOwner ? OWNER_XML : "";
   let xml = "";
-  for (const [key, e] of entries) {
-    xml += `<Contents><Key>${escapeXml(encode(key))}</Key><LastModified>${isoTime(e.t)}</LastModified><ETag>&quot;${escapeXml(e.e!)}&quot;</ETag>` +
-      `<Size>${e.s}</Size>${owner}<StorageClass>STANDARD</StorageClass></Contents>`;
+  for (const o of objects) {
+    xml += `<Contents><Key>${escapeXml(encode(o.key))}</Key><LastModified>${isoTime(o.time)}</LastModified><ETag>&quot;${escapeXml(o.etag)}&quot;</ETag>` +
+      `<Size>${o.size}</Size>${owner}<StorageClass>STANDARD</StorageClass></Contents>`;
   }
   return new RawXml(xml);
 }
@@ -31,7 +31,7 @@ export function listObjectsV1(req: S3Request, deps: S3Deps): Response {
   const view = readView(deps, req.bucket!);
   const { prefix, delimiter, limit, encode } = listParams(req);
   const marker = req.query.get("marker") ?? "";
-  const page = deps.repo.versions.listKeys(view, { prefix, delimiter, after: marker || undefined, limit });
+  const page = deps.repo.list(view.snapshot, { prefix, delimiter, after: marker || undefined, limit });
   return xmlResponse("ListBucketResult", {
     Name: view.target.name,
     Prefix: encode(prefix),
@@ -41,7 +41,7 @@ export function listObjectsV1(req: S3Request, deps: S3Deps): Response {
     Delimiter: delimiter !== undefined ? encode(delimiter) : undefined,
     IsTruncated: page.truncated,
     EncodingType: req.query.get("encoding-type") || undefined,
-    Contents: contentsXml(page.entries, encode, true),
+    Contents: contentsXml(page.objects, encode, true),
     CommonPrefixes: page.prefixes.map((p) => ({ Prefix: encode(p) })),
   }, { headers: view.commit ? { "x-amz-version-id": view.commit } : {} });
 }
@@ -59,7 +59,7 @@ export function listObjectsV2(req: S3Request, deps: S3Deps): Response {
       throw new S3Error("InvalidArgument", "The continuation token provided is incorrect", { ArgumentName: "continuation-token" });
     }
   }
-  const page = deps.repo.versions.listKeys(view, { prefix, delimiter, after, limit });
+  const page = deps.repo.list(view.snapshot, { prefix, delimiter, after, limit });
   const owner = req.query.get("fetch-owner") === "true";
   return xmlResponse("ListBucketResult", {
     Name: view.target.name,
@@ -67,12 +67,12 @@ export function listObjectsV2(req: S3Request, deps: S3Deps): Response {
     Delimiter: delimiter !== undefined ? encode(delimiter) : undefined,
     MaxKeys: limit,
     EncodingType: req.query.get("encoding-type") || undefined,
-    KeyCount: page.entries.length + page.prefixes.length,
+    KeyCount: page.objects.length + page.prefixes.length,
     IsTruncated: page.truncated,
     ContinuationToken: token ?? undefined,
     NextContinuationToken: page.truncated && page.last !== undefined ? toBase64(utf8(page.last)) : undefined,
     StartAfter: startAfter ? encode(startAfter) : undefined,
-    Contents: contentsXml(page.entries, encode, owner),
+    Contents: contentsXml(page.objects, encode, owner),
     CommonPrefixes: page.prefixes.map((p) => ({ Prefix: encode(p) })),
   }, { headers: view.commit ? { "x-amz-version-id": view.commit } : {} });
 }

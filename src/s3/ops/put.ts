@@ -1,39 +1,23 @@
 // PutObject: stream the body into chunks, then commit one version (atomic with If-None-Match / If-Match).
-import { ObjectTooLargeError } from "../../repo/objects.ts";
-import type { ObjectManifest } from "../../repo/model.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { describedBy, quoteEtag } from "../object-headers.ts";
-import { checkAcl, commitObject } from "../object-writes.ts";
+import { checkObjectAcl } from "../canned-acl.ts";
+import { ingestObject, versionHeaders, writeOptions } from "../object-writes.ts";
 import { writeTarget } from "../targets.ts";
 
 export async function putObject(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
-  checkAcl(req.headers);
+  checkObjectAcl(req.headers, deps, target);
   if (req.key!.length === 0) throw new S3Error("InvalidArgument", "An object key must not be empty.");
   if (new TextEncoder().encode(req.key!).length > 1024) throw new S3Error("KeyTooLongError");
   const described = describedBy(req.headers);
-  let stored;
-  try {
-    stored = await deps.repo.ingest(req.body, { md5: deps.config.etagMode === "md5", maxSize: deps.config.maxObjectSize });
-  } catch (err) {
-    if (err instanceof ObjectTooLargeError) throw new S3Error("EntityTooLarge", undefined, { MaxSizeAllowed: String(err.limit) });
-    throw err;
-  }
+  const stored = await ingestObject(deps, req.body, deps.config.maxObjectSize);
   const checksums = req.verifiedChecksums();
-  const etag = deps.config.etagMode === "md5" ? stored.md5! : stored.digest;
-  const manifest: ObjectManifest = {
-    ...described,
-    size: stored.size,
-    sha256: stored.sha256,
-    md5: stored.md5,
-    etag,
-    time: Date.now(),
-    chunks: stored.chunks,
-    checksums: Object.keys(checksums).length ? checksums : undefined,
-    checksumType: Object.keys(checksums).length ? "FULL_OBJECT" : undefined,
-  };
-  const headers: Record<string, string> = { etag: quoteEtag(etag), ...(await commitObject(req, deps, target, manifest)) };
+  const checksum = Object.keys(checksums).length ? { checksums, type: "FULL_OBJECT" as const } : undefined;
+  const object = { stored, etag: deps.config.etagMode, description: described, checksum };
+  const { manifest, version } = await deps.repo.writeObject(target, req.key!, object, writeOptions(req));
+  const headers: Record<string, string> = { etag: quoteEtag(manifest.etag), ...versionHeaders(version) };
   for (const [alg, value] of Object.entries(checksums)) headers[`x-amz-checksum-${alg}`] = value;
   return new Response(null, { status: 200, headers });
 }

@@ -10,8 +10,8 @@ export function listBuckets(req: S3Request, deps: S3Deps): Response {
   const max = req.query.has("max-buckets") ? Number(req.query.get("max-buckets")) : 10000;
   if (!Number.isInteger(max) || max < 1 || max > 10000) throw new S3Error("InvalidArgument", "max-buckets must be an integer from 1 to 10000");
   const after = req.query.get("continuation-token") ?? "";
-  const all = deps.repo.versions
-    .listBranches(undefined, "durable")
+  const all = deps.repo
+    .listBranches()
     .filter((b) => req.mayList?.(b.repo) ?? true)
     .map((b) => ({ Name: branchRef(b.repo, b.branch), CreationDate: isoTime(b.created), BucketRegion: deps.config.region }))
     .filter((b) => b.Name.startsWith(prefix) && b.Name > after)

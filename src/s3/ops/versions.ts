@@ -1,7 +1,7 @@
 // ListObjectVersions (AWS API reference): per key, its versions and delete markers interleaved newest first,
 // exactly one IsLatest per key, purged versions left out; paged by key-marker and version-id-marker.
-import type { VersionEntry } from "../../repo/model.ts";
-import { NULL_VERSION, versionIdOf } from "../../repo/purges.ts";
+import { NULL_VERSION } from "../../repo/purges.ts";
+import type { VersionSummary } from "../../repo/service.ts";
 import { isoTime } from "../../util/time.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
@@ -12,21 +12,26 @@ import { versionIdParam } from "../version-id.ts";
 import { RawXml, xmlFragment } from "../xml.ts";
 
 /** One <Version> or <DeleteMarker> element: the two kinds share one list, in the order S3 gives them. */
-function versionXml(key: string, e: VersionEntry, latest: boolean): string {
-  const common = { Key: key, VersionId: versionIdOf(e), IsLatest: latest, LastModified: isoTime(e.t), Owner: OWNER };
-  return e.m
-    ? xmlFragment("Version", { ...common, ETag: `"${e.e}"`, Size: e.s, StorageClass: "STANDARD" }).xml
+function versionXml(key: string, v: VersionSummary, latest: boolean): string {
+  const common = { Key: key, VersionId: v.version, IsLatest: latest, LastModified: isoTime(v.time), Owner: OWNER };
+  return !v.deleteMarker
+    ? xmlFragment("Version", { ...common, ETag: `"${v.etag}"`, Size: v.size, StorageClass: "STANDARD" }).xml
     : xmlFragment("DeleteMarker", common).xml;
 }
 
+/** A commit id's first 12 hex digits: the millisecond it was made (the rest is random). */
+const commitMillis = (id: string) => id.slice(0, 12);
+
 /**
  * Where a page resumes inside key-marker's history: after the version version-id-marker names, or (when that one
- * was purged since) at the first version older than it; commit ids sort by time along a key's history.
+ * was purged since) at the first version made in an earlier millisecond. Only the time part of commit ids orders
+ * them: two commits of one millisecond compare by their random part, so a newer version could sort "older" and be
+ * listed twice, paging forever.
  */
-function pastMarker(versionMarker: string): (e: VersionEntry) => "skip" | "resume-after" | "resume-at" {
-  return (e) => {
-    if (versionIdOf(e) === versionMarker) return "resume-after";
-    return versionMarker !== NULL_VERSION && e.c < versionMarker ? "resume-at" : "skip";
+function pastMarker(versionMarker: string): (v: VersionSummary) => "skip" | "resume-after" | "resume-at" {
+  return (v) => {
+    if (v.version === versionMarker) return "resume-after";
+    return versionMarker !== NULL_VERSION && commitMillis(v.commit) < commitMillis(versionMarker) ? "resume-at" : "skip";
   };
 }
 
@@ -50,11 +55,11 @@ export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
   const resume = versionMarker ? pastMarker(versionMarker) : undefined;
   let skipping = resume !== undefined;
   let count = 0;
-  for (const item of deps.repo.versions.listVersions(view, { prefix, delimiter, ...bound })) {
+  for (const item of deps.repo.listVersions(view.snapshot, { prefix, delimiter, ...bound })) {
     const isPrefix = "prefix" in item;
     if (skipping && (isPrefix || item.key !== keyMarker)) skipping = false;
     if (skipping && !isPrefix) {
-      const step = resume!(item.entry);
+      const step = resume!(item);
       if (step === "skip") continue;
       skipping = false;
       if (step === "resume-after") continue;
@@ -69,8 +74,8 @@ export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
       next = { key: item.prefix, version: "" };
       continue;
     }
-    xml += versionXml(encode(item.key), item.entry, item.latest);
-    next = { key: item.key, version: versionIdOf(item.entry) };
+    xml += versionXml(encode(item.key), item, item.latest);
+    next = { key: item.key, version: item.version };
   }
   return xmlResponse("ListVersionsResult", {
     Name: view.target.name,

@@ -1,0 +1,43 @@
+// The server is one Hono app: /healthz and /metrics, the admin API under /_strata/ (a bucket name can't start
+// with `_`), and the S3 API on every other path. S3 is one catch-all route into the S3 endpoint, which does its
+// own addressing, classification and dispatch (s3/app.ts, s3/operations.ts): S3 has one route (every path), so a
+// route per operation would only add a second dispatch to each request.
+import { type Context, Hono, type Next } from "hono";
+import type { S3Endpoint } from "./s3/app.ts";
+
+export interface ServerAppParts {
+  /** the S3 endpoint: every request no other route takes */
+  s3: S3Endpoint;
+  /** the admin API, its routes under /_strata/ */
+  admin?: Hono;
+  /** Prometheus text of the server's metrics */
+  metrics?: () => string;
+  /** host names under which `bucket.<domain>` addresses a bucket (virtual-host style) */
+  domains: string[];
+}
+
+export function createServerApp(parts: ServerAppParts): Hono {
+  const app = new Hono();
+  const health = (c: Context) => c.text("ok\n");
+  const metrics = (c: Context) => c.body(parts.metrics?.() ?? "", 200, { "content-type": "text/plain; version=0.0.4" });
+  // Bare /healthz and /metrics are the server's only as plain path-style GETs without a query: `aws s3 ls
+  // s3://metrics` always sends one, so a bucket of that name stays reachable.
+  const plainGet = (handler: (c: Context) => Response) => (c: Context, next: Next) => (isPlainServerGet(c.req.raw, parts.domains) ? handler(c) : next());
+  app.get("/healthz", plainGet(health));
+  app.get("/_strata/healthz", health);
+  if (parts.metrics) {
+    app.get("/metrics", plainGet(metrics));
+    app.get("/_strata/metrics", metrics);
+  }
+  if (parts.admin) app.route("/", parts.admin);
+  app.all("*", (c) => parts.s3(c.req.raw));
+  return app;
+}
+
+function isPlainServerGet(raw: Request, domains: string[]): boolean {
+  if (raw.method !== "GET") return false;
+  const url = new URL(raw.url);
+  if (url.search !== "") return false;
+  const hostname = (raw.headers.get("host") ?? url.host).replace(/:\d+$/, "").toLowerCase();
+  return !domains.some((d) => hostname.endsWith(`.${d}`));
+}
