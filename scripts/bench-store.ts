@@ -8,7 +8,7 @@ import * as path from "node:path";
 import type { ObjectManifest } from "../src/repo/model.ts";
 import { RepoService } from "../src/repo/service.ts";
 import type { KeyWrite } from "../src/repo/versioned-store.ts";
-import { Store } from "../src/store/store.ts";
+import { type LocalStore, Store } from "../src/store/store.ts";
 
 const env = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
 const KEYS = env("BENCH_KEYS", 1_000_000);
@@ -70,7 +70,7 @@ async function fill(svc: RepoService, repo: string, count: number): Promise<void
 }
 
 /** `total` single-key PUT-sized commits (4 KiB bodies) with `concurrency` writers; returns writes/s and fsyncs per write. */
-async function putThroughput(svc: RepoService, repo: string, total: number, concurrency: number): Promise<{ rate: number; fsyncs: number }> {
+async function putThroughput(svc: RepoService<LocalStore>, repo: string, total: number, concurrency: number): Promise<{ rate: number; fsyncs: number }> {
   let next = 0;
   const syncs = () => svc.store.blobs.stats().syncs + svc.store.refs.stats().syncs;
   const before = syncs();

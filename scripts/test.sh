@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 [ -x node_modules/.bin/bun ] || npm install --no-audit --no-fund
 export PATH="$PWD/node_modules/.bin:$PATH"
 bash scripts/install-clients.sh
+# The distributed store's tests need PostgreSQL on 127.0.0.1:5432 (trust auth, database test).
+if [ -d /etc/postgresql ] && ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || echo "could not start PostgreSQL"
+fi
 
 passed=0
 failed=0

@@ -2,6 +2,7 @@
 // the ServerConfig they make.
 import type { OptionSpec, OptionValues } from "./cli/command.ts";
 import { usageError } from "./cli/exit.ts";
+import { DISTRIBUTED_OPTIONS, distributedConfig } from "./cli/offline.ts";
 
 export interface ServerConfig {
   port: number;
@@ -20,6 +21,13 @@ export interface ServerConfig {
   /** origins allowed by the default CORS rule of every bucket without rules of its own ("*": any) */
   corsOrigins: string[];
   quiet: boolean;
+  /** distributed store: refs in PostgreSQL (postgres://…) and blobs in an object store (s3://bucket/prefix) */
+  meta?: string;
+  blobs?: string;
+  blobsEndpoint?: string;
+  blobsRegion?: string;
+  blobsAccessKeyId?: string;
+  blobsSecretAccessKey?: string;
 }
 
 export const DEFAULT_PORT = 30600;
@@ -39,6 +47,7 @@ export const SERVE_OPTIONS: Record<string, OptionSpec> = {
   domain: { type: "string", multiple: true, env: "STRATA_DOMAINS", help: "NAME  host name for virtual-host style buckets (repeatable; localhost always)" },
   "cors-origin": { type: "string", multiple: true, env: "STRATA_CORS_ORIGINS", help: "ORIGIN  let this browser origin use every bucket without CORS rules of its own (repeatable; '*' for any; local development)" },
   quiet: { type: "boolean", env: "STRATA_QUIET", help: "no per-request log lines" },
+  ...DISTRIBUTED_OPTIONS,
 };
 
 export function defaultConfig(): ServerConfig {
@@ -79,5 +88,5 @@ export function serveConfig(values: OptionValues): ServerConfig {
   c.corsOrigins = ((values["cors-origin"] as string[] | undefined) ?? []).flatMap((d) => d.split(",")).filter(Boolean);
   c.quiet = values.quiet === true;
   if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) throw usageError("--tls-cert and --tls-key go together");
-  return c;
+  return { ...c, ...distributedConfig(values) };
 }

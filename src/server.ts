@@ -23,7 +23,10 @@ import { defaultCorsRule } from "./s3/cors.ts";
 import { authenticate } from "./s3/auth/authenticate.ts";
 import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
 import { S3Error } from "./s3/errors.ts";
-import { Store } from "./store/store.ts";
+import { LocalStore, type Store } from "./store/store.ts";
+import { openRemoteStore } from "./store/distributed-config.ts";
+import { errorResponse } from "./s3/respond.ts";
+import { UnavailableError } from "./util/unavailable.ts";
 import { randomHex } from "./util/bytes.ts";
 
 export interface StrataServer {
@@ -51,7 +54,7 @@ export interface ServerHooks {
 export async function startServer(config: ServerConfig, hooks: ServerHooks = {}): Promise<StrataServer> {
   const hashEngine = selectHashEngine(config.hashEngine);
   const dataDir = config.ephemeral ? fs.mkdtempSync(path.join(os.tmpdir(), "strata-")) : path.resolve(config.dataDir);
-  const store = Store.open(dataDir);
+  const store: Store = config.meta ? await openRemoteStore(config) : LocalStore.open(dataDir);
   const repo = new RepoService(store);
   const access = await setupServerAuth(store, config.auth);
   // Not open to the network by accident: without auth, only this machine, unless --bind says otherwise.
@@ -99,7 +102,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
 
   let server;
   try {
-    server = serve({ port: config.port, hostname: bind, fetch: app.fetch, tls });
+    server = serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), tls });
   } catch (err) {
     await repo.close();
     throw err;
@@ -179,4 +182,23 @@ async function identifyCaller(raw: Request, auth: ServerAuth): Promise<Caller> {
     if (err instanceof S3Error) throw new AdminError(err.code, err.message, err.status);
     throw err;
   }
+}
+
+/**
+ * A distributed store first catches up with what other gateways acknowledged (one shared PostgreSQL query), so a
+ * read sees every write acknowledged before it; when PostgreSQL is away the request fails with 503. The embedded
+ * store has nothing to catch up with: its handler is used as it is.
+ */
+function refreshing(store: Store, handle: (raw: Request) => Response | Promise<Response>): (raw: Request) => Response | Promise<Response> {
+  const refresh = store.refresh?.bind(store);
+  if (!refresh) return handle;
+  return async (raw) => {
+    try {
+      await refresh();
+    } catch (err) {
+      if (!(err instanceof UnavailableError)) throw err;
+      return errorResponse(new S3Error(err.code, err.message), { method: raw.method, bucket: undefined, key: undefined, requestId: randomHex(8), url: new URL(raw.url) });
+    }
+    return handle(raw);
+  };
 }

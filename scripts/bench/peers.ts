@@ -71,7 +71,14 @@ function parseOptions(argv: string[]): Options {
 
 const MB = 1e6;
 
-async function benchTarget(target: Target, settings: LoadSettings, largeBodies: string[], workDir: string): Promise<TargetResult> {
+/** Runs every phase against one target (started here unless it is an endpoint); `onPhase` hears each phase start. */
+export async function benchTarget(
+  target: Target,
+  settings: LoadSettings,
+  largeBodies: string[],
+  workDir: string,
+  onPhase: (phase: string) => void = () => {},
+): Promise<TargetResult> {
   const result: TargetResult = { name: target.name, config: target.config };
   const skip = await target.prepare();
   result.config = target.config;
@@ -96,6 +103,7 @@ async function benchTarget(target: Target, settings: LoadSettings, largeBodies: 
     const cpu = new PhaseCpu(server.pid);
     try {
       result.phases = await runLoad(base, settings, largeBodies, (phase) => {
+        onPhase(phase);
         sampler.mark(phase);
         cpu.mark(phase);
         process.stdout.write(` ${phase}`);
@@ -164,4 +172,4 @@ async function main(): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
-await main();
+if (import.meta.main) await main();

@@ -1,74 +1,28 @@
 // Structured blobs (manifests, tree nodes, commits) are stored as UTF-8 JSON: readable with any tool,
 // and fast enough that profiles show hashing and I/O, not encoding.
 import type { BlobKind } from "../store/pack-format.ts";
-import type { BlobStore } from "../store/blob-store.ts";
+import type { BlobBackend } from "../store/store.ts";
 import { fromUtf8, utf8 } from "../util/bytes.ts";
+import type { Sized } from "../util/decoded-cache.ts";
 
-export function putJson(blobs: BlobStore, kind: BlobKind, value: unknown): string {
+export function putJson(blobs: BlobBackend, kind: BlobKind, value: unknown): string {
   return putJsonSized(blobs, kind, value).hash;
 }
 
 /** putJson, also giving the size of the stored JSON (what a DecodedCache charges for the value). */
-export function putJsonSized(blobs: BlobStore, kind: BlobKind, value: unknown): { hash: string; bytes: number } {
+export function putJsonSized(blobs: BlobBackend, kind: BlobKind, value: unknown): { hash: string; bytes: number } {
   const bytes = utf8(JSON.stringify(value));
   return { hash: blobs.put(kind, bytes, true), bytes: bytes.length };
 }
 
-export function getJson<T>(blobs: BlobStore, hash: string): T {
+export function getJson<T>(blobs: BlobBackend, hash: string): T {
   return getJsonSized<T>(blobs, hash).value;
 }
 
 /** getJson, also giving the size of the stored JSON. */
-export function getJsonSized<T>(blobs: BlobStore, hash: string): Sized<T> {
+export function getJsonSized<T>(blobs: BlobBackend, hash: string): Sized<T> {
   const bytes = blobs.get(hash);
   return { value: JSON.parse(fromUtf8(bytes)) as T, bytes: bytes.length };
 }
 
-export interface Sized<T> {
-  value: T;
-  /** What the value weighs in a DecodedCache: the size of its JSON, a stand-in for its size in memory. */
-  bytes: number;
-}
-
-/**
- * A cache of decoded immutable blobs, bounded by the size of their JSON: content addressing means an entry is
- * never stale. The budget is in bytes, not entries: tree nodes range from a few hundred bytes to tens of KB
- * (keys of up to 1 KiB), and caps of 50,000-100,000 entries let a busy server's heap grow past 300 MB, which
- * also made every garbage collection longer. Decoded objects take roughly 2-3 times their JSON.
- *
- * Two generations instead of an LRU list: a hit in the young map costs one lookup, a hit in the old map copies the
- * entry to the young one, and when the young map is full it becomes the old one (dropping the previous old one).
- * What is used keeps being copied forward; what is not goes within two generations. An LRU built on Map
- * delete+set looked cheap but cost ~20 µs per hit on a 50,000-entry map in Bun (the table is rehashed as
- * deletions pile up), which made tree lookups the largest cost of a small GET.
- */
-export class DecodedCache<T> {
-  private young = new Map<string, Sized<T>>();
-  private old = new Map<string, Sized<T>>();
-  private youngBytes = 0;
-  private readonly generationBytes: number;
-
-  /** Holds values whose JSON adds up to at most about `budgetBytes` (two generations of half of it). */
-  constructor(budgetBytes: number) {
-    this.generationBytes = Math.max(1, budgetBytes / 2);
-  }
-
-  get(key: string, load: () => Sized<T>): T {
-    const hit = this.young.get(key);
-    if (hit !== undefined) return hit.value;
-    const entry = this.old.get(key) ?? load();
-    this.remember(key, entry);
-    return entry.value;
-  }
-
-  /** Caches a value just written (or computed), with its weight. */
-  remember(key: string, entry: Sized<T>): void {
-    if (this.youngBytes + entry.bytes > this.generationBytes && this.young.size > 0) {
-      this.old = this.young;
-      this.young = new Map();
-      this.youngBytes = 0;
-    }
-    this.young.set(key, entry);
-    this.youngBytes += entry.bytes;
-  }
-}
+export { DecodedCache, type Sized } from "../util/decoded-cache.ts";

@@ -1,6 +1,6 @@
 // Commits and their ancestry. Each commit keeps a skip pointer (as in Bitcoin's block index), so
 // "is X an ancestor of Y" and "ancestor of Y at generation g" take O(log n) commit reads, however long the history.
-import type { BlobStore } from "../store/blob-store.ts";
+import type { BlobBackend } from "../store/store.ts";
 import { DecodedCache, getJsonSized } from "./blob-codec.ts";
 import type { CommitRecord } from "./model.ts";
 import type { Tree } from "./tree.ts";
@@ -24,7 +24,7 @@ export class CommitGraph {
   private readonly byId = new DecodedCache<CommitRecord | undefined>(2 * 1024 * 1024);
 
   constructor(
-    private readonly blobs: BlobStore,
+    private readonly blobs: BlobBackend,
     private readonly index: Tree<string>,
   ) {}
 

@@ -1,7 +1,9 @@
 // fsck: every record of every pack is verified (checksum and SHA-256), then everything the refs reach is
 // checked to be present and intact, and each problem is named by where it is used.
 import { type PackReport, verifyPacks } from "../store/pack-verify.ts";
-import type { Store } from "../store/store.ts";
+import { RemoteStore } from "../store/remote-store.ts";
+import { verifyRemotePacks } from "../store/remote-gc.ts";
+import { LocalStore, type Store } from "../store/store.ts";
 import { type Unreachable, walkReachable } from "./reachability.ts";
 
 export interface FsckReport {
@@ -13,7 +15,8 @@ export interface FsckReport {
 }
 
 export async function checkStore(store: Store): Promise<FsckReport> {
-  const packs = await verifyPacks(store.blobs);
+  if (!(store instanceof LocalStore) && !(store instanceof RemoteStore)) throw new Error("fsck: unknown store");
+  const packs = store instanceof RemoteStore ? await verifyRemotePacks(store) : await verifyPacks(store.blobs);
   const damagedAt = new Set(packs.damaged.map((d) => `${d.pack}:${d.offset}`));
   // A hash is damaged when the copy reads would use is: an intact duplicate elsewhere (left by gc) is fine.
   const isDamaged = (hash: string) => {

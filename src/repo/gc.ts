@@ -15,7 +15,9 @@
 //    new was reused) and the pack leaves the index and is deleted. Readers look up the newest copy first,
 //    so they switch to the copy the moment it exists.
 // 4. A crash at any point leaves either the old pack or a durable copy (or both: duplicates are harmless).
-import type { Store } from "../store/store.ts";
+import { RemoteStore } from "../store/remote-store.ts";
+import { collectRemote } from "../store/remote-gc.ts";
+import { LocalStore, type Store } from "../store/store.ts";
 import { walkReachable } from "./reachability.ts";
 
 export interface GcOptions {
@@ -32,7 +34,7 @@ export interface GcReport {
   bytesBefore: number;
   bytesAfter: number;
   /** packs that could not be swept because a live blob in them is damaged (fsck names it) */
-  skipped: Array<{ pack: number; reason: string }>;
+  skipped: Array<{ pack: number | string; reason: string }>;
   /** sealed packs left for a later round because they were written within the last `minAgeMs` */
   tooYoung: number;
   minAgeMs: number;
@@ -44,6 +46,11 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 export async function collectGarbage(store: Store, options: GcOptions = {}): Promise<GcReport> {
   const { minLiveFraction, minAgeMs } = { ...DEFAULT_GC, ...options };
+  if (store instanceof RemoteStore) {
+    const report = await collectRemote(store, async () => (await walkReachable(store)).reached, { minLiveFraction, graceMs: minAgeMs });
+    return { ...report, tooYoung: 0, minAgeMs };
+  }
+  if (!(store instanceof LocalStore)) throw new Error("gc: unknown store");
   const blobs = store.blobs;
   const bytesBefore = blobs.stats().bytes;
   const { boundary, touched } = blobs.beginGc();

@@ -1,8 +1,8 @@
 // Multipart uploads: parts are stored as chunk lists (part blobs) named by refs; completing an upload
 // concatenates their chunk lists into one manifest without copying a byte.
 import { randomHex } from "../util/bytes.ts";
-import type { RefChange, RefJournal } from "../store/ref-journal.ts";
-import type { Store } from "../store/store.ts";
+import type { RefChange } from "../store/ref-journal.ts";
+import type { RefReader, Store } from "../store/store.ts";
 import { getJson, putJson } from "./blob-codec.ts";
 import { RepoError } from "./errors.ts";
 import type { PartRecord, UploadRef } from "./model.ts";
@@ -60,7 +60,7 @@ export class Multipart {
  * The ref deletions that forget every upload whose ref starts with `prefix` (one upload, a branch's, a repo's)
  * together with its parts: a part ref left behind would keep its blobs alive for gc forever.
  */
-export function uploadRemovals(refs: RefJournal, prefix: string): RefChange[] {
+export function uploadRemovals(refs: RefReader, prefix: string): RefChange[] {
   return refs.list(prefix, "latest").flatMap(([key]) => [
     ...refs.list(REF.parts(parseRefKey(key, "upload").upload), "latest").map(([part]) => ({ key: part, value: null })),
     { key, value: null },

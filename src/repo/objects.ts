@@ -3,7 +3,7 @@ import { ChunkBuffers, createChunker, DEFAULT_CHUNKING } from "../hash/chunker.t
 import { type HashedChunk, hashChunk } from "../hash/chunk-hashing.ts";
 import { createHasher, type DigestAlgorithm } from "../hash/hashing.ts";
 import { fromHex, toHex } from "../util/bytes.ts";
-import type { BlobStore } from "../store/blob-store.ts";
+import type { BlobBackend } from "../store/store.ts";
 
 /** [chunk hash, chunk size] */
 export type ChunkRef = [string, number];
@@ -69,7 +69,7 @@ const chunkBuffers = new ChunkBuffers(DEFAULT_CHUNKING.max, 4);
  * as their digests arrive, in order.
  */
 export async function storeStream(
-  blobs: BlobStore,
+  blobs: BlobBackend,
   body: ReadableStream<Uint8Array> | null,
   options: { md5?: boolean; maxSize?: number } = {},
 ): Promise<StoredBytes> {
@@ -87,6 +87,8 @@ export async function storeStream(
     } finally {
       slots.give();
     }
+    const uploading = blobs.ready?.(); // a remote backend holds the stream back while its uploads catch up
+    if (uploading) await uploading;
   };
   const hash = async (chunk: Uint8Array) => {
     // Write our own hashed chunks before waiting for a slot: an upload that waits holds none, so
@@ -131,7 +133,7 @@ export async function storeStream(
  * storeStream for bytes already in memory. Up to the chunker's minimum size they are one chunk, stored
  * directly (no stream, no chunker); the caller hands them over and must not change them afterwards.
  */
-export function storeBytes(blobs: BlobStore, bytes: Uint8Array, options: { md5?: boolean; maxSize?: number } = {}): Promise<StoredBytes> {
+export function storeBytes(blobs: BlobBackend, bytes: Uint8Array, options: { md5?: boolean; maxSize?: number } = {}): Promise<StoredBytes> {
   if (bytes.length > DEFAULT_CHUNKING.min) return storeStream(blobs, new ReadableStream({ start: (c) => (c.enqueue(bytes), c.close()) }), options);
   if (options.maxSize !== undefined && bytes.length > options.maxSize) return Promise.reject(new ObjectTooLargeError(options.maxSize));
   const md5 = options.md5 ? toHex(createHasher("md5").update(bytes).digest()) : undefined;
@@ -146,15 +148,23 @@ export class ObjectTooLargeError extends Error {
   }
 }
 
+/** Chunks a remote backend fetches ahead of the one being read. */
+const READ_AHEAD = 4;
+
 /** Streams bytes [start, end] (inclusive) of a chunk list, reading one chunk at a time as the consumer pulls. */
-export function readChunks(blobs: BlobStore, chunks: ChunkRef[], start: number, end: number): ReadableStream<Uint8Array> {
+export function readChunks(blobs: BlobBackend, chunks: ChunkRef[], start: number, end: number): ReadableStream<Uint8Array> {
   let index = 0;
   let offset = 0; // object offset of chunks[index]
   while (index < chunks.length && offset + chunks[index][1] <= start) offset += chunks[index++][1];
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (index >= chunks.length || offset > end) return controller.close();
       const [hash, size] = chunks[index];
+      // A remote backend fetches this chunk and the next few concurrently instead of one synchronous read each.
+      if (blobs.load) {
+        for (let k = index + 1; k < Math.min(chunks.length, index + READ_AHEAD); k++) void blobs.load(chunks[k][0]).catch(() => {});
+        await blobs.load(hash);
+      }
       const bytes = blobs.get(hash); // throws on damage: the response fails instead of carrying wrong bytes
       const from = Math.max(0, start - offset);
       const to = Math.min(size, end - offset + 1);

@@ -5,7 +5,7 @@
 // commit that recorded the purge. Every read path resolves a tree entry through it, walking the key's
 // version chain past purged versions, and gc's mark phase does not follow a purged version's manifest, so
 // its chunks go unless something else still uses them. See docs/versioning.md.
-import type { BlobStore } from "../store/blob-store.ts";
+import type { BlobBackend } from "../store/store.ts";
 import { getJson } from "./blob-codec.ts";
 import type { VersionEntry } from "./model.ts";
 import { Tree } from "./tree.ts";
@@ -31,7 +31,7 @@ export const keyOfPurgeKey = (indexKey: string): { version: string; key: string 
 export class History {
   readonly index: Tree<PurgeRecord>;
 
-  constructor(private readonly blobs: BlobStore) {
+  constructor(private readonly blobs: BlobBackend) {
     this.index = new Tree<PurgeRecord>(blobs);
   }
 

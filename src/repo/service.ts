@@ -114,13 +114,13 @@ export type { PartInfo } from "./multipart.ts";
 export type { EtagMode, ObjectDescription, ObjectVersion, VersionSummary } from "./object-records.ts";
 export type { Versioning, WriteOutcome } from "./versioned-store.ts";
 
-export class RepoService {
+export class RepoService<S extends Store = Store> {
   /** internals, for repo-level tests and tools; the protocol layers use the methods below */
   readonly versions: VersionedStore;
   readonly manifests: Manifests;
   readonly multipart: Multipart;
 
-  constructor(readonly store: Store) {
+  constructor(readonly store: S) {
     this.versions = new VersionedStore(store);
     this.manifests = new Manifests(store.blobs);
     this.multipart = new Multipart(store);

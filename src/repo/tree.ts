@@ -8,7 +8,7 @@
 // the overlay first, then its base; an overlay's base is always a B+tree root, so a read looks at one
 // overlay at most.
 import { compareUtf8 } from "../util/bytes.ts";
-import type { BlobStore } from "../store/blob-store.ts";
+import type { BlobBackend } from "../store/store.ts";
 import { DecodedCache, getJsonSized, putJsonSized } from "./blob-codec.ts";
 
 /**
@@ -49,7 +49,7 @@ export class Tree<V> {
 
   /** isLive says whether a value counts as present (tombstones do not). */
   constructor(
-    private readonly blobs: BlobStore,
+    private readonly blobs: BlobBackend,
     private readonly isLive: (value: V) => boolean = () => true,
   ) {}
 

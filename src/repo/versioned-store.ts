@@ -2,7 +2,8 @@
 // Writers build on the latest refs under a per-repo lock; readers see only what is durable.
 import { randomHex } from "../util/bytes.ts";
 import { KeyedMutex } from "../util/mutex.ts";
-import type { Store } from "../store/store.ts";
+import { RefConflictError, type Store } from "../store/store.ts";
+import { UnavailableError } from "../util/unavailable.ts";
 import type { RefChange, RefView as View } from "../store/ref-journal.ts";
 import { getJson, putJson, putJsonSized } from "./blob-codec.ts";
 import { type ListOptions, type ListPage, listKeys, listVersions, type VersionItem } from "./listing.ts";
@@ -47,6 +48,9 @@ export function newCommitId(now = Date.now()): string {
 }
 
 
+
+/** A write that keeps losing its compare-and-swap to other gateways gives up with SlowDown after this many tries. */
+const MAX_ATTEMPTS = 64;
 
 export type KeyChange = { key: string; change: "added" | "changed" | "deleted"; before?: VersionEntry; after?: VersionEntry };
 
@@ -368,8 +372,12 @@ export class VersionedStore {
   }
 
   /** Finishes the branch's open commit, making its writes visible as one commit. */
-  async finishCommit(repo: string, branch: string, message?: string): Promise<CommitRecord> {
-    const { record, durable } = await this.locked(repo, () => {
+  finishCommit(repo: string, branch: string, message?: string): Promise<CommitRecord> {
+    return this.retrying(() => this.finishCommitOnce(repo, branch, message));
+  }
+
+  private async finishCommitOnce(repo: string, branch: string, message?: string): Promise<CommitRecord> {
+    const { record, durable } = await this.lockedOnce(repo, () => {
       const ref = this.requireBranch(repo, branch, "latest");
       if (!ref.open) throw new RepoError("NoOpenCommit", `branch ${branch}.${repo} has no open commit`);
       const { open } = ref;
@@ -390,8 +398,12 @@ export class VersionedStore {
    * Drops the branch's open commit and everything written into it, except its purges: those took effect when
    * they were made, so they become a commit of their own on the branch (history never changes silently).
    */
-  async dropCommit(repo: string, branch: string): Promise<void> {
-    const { durable } = await this.locked(repo, () => {
+  dropCommit(repo: string, branch: string): Promise<void> {
+    return this.retrying(() => this.dropCommitOnce(repo, branch));
+  }
+
+  private async dropCommitOnce(repo: string, branch: string): Promise<void> {
+    const { durable } = await this.lockedOnce(repo, () => {
       const ref = this.requireBranch(repo, branch, "latest");
       if (!ref.open) throw new RepoError("NoOpenCommit", `branch ${branch}.${repo} has no open commit`);
       const purged = ref.open.purged ?? [];
@@ -422,14 +434,24 @@ export class VersionedStore {
    * version, points the key at the version before it (or removes the key when none is left). Purges take effect
    * at once, also inside an open commit, which records them when it is finished (or dropped).
    */
-  async write(
+  write(
     repo: string,
     branch: string,
     writes: KeyWrite[],
     check?: (current: (key: string) => VersionEntry | undefined) => void,
     options: { author?: string } = {},
   ): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
-    const result = await this.locked(repo, () => {
+    return this.retrying(() => this.writeOnce(repo, branch, writes, check, options));
+  }
+
+  private async writeOnce(
+    repo: string,
+    branch: string,
+    writes: KeyWrite[],
+    check: ((current: (key: string) => VersionEntry | undefined) => void) | undefined,
+    options: { author?: string },
+  ): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
+    const result = await this.lockedOnce(repo, () => {
       const ref = this.requireBranch(repo, branch, "latest");
       const repoRef = this.requireRepo(repo, "latest");
       const { root, head } = this.workingBase(repo, ref);
@@ -545,10 +567,31 @@ export class VersionedStore {
     return ref;
   }
 
+  /** Runs fn under the repo's lock, awaiting its result there, again (on fresh refs) whenever its commit lost a CAS. */
+  private locked<T>(repo: string, fn: () => T | Promise<T>): Promise<T> {
+    return this.retrying(() => this.lockedOnce(repo, fn));
+  }
+
   /** Runs fn under the repo's lock, awaiting its result there; to wait for durability outside the lock, return it wrapped. */
-  private async locked<T>(repo: string, fn: () => T | Promise<T>): Promise<T> {
+  private async lockedOnce<T>(repo: string, fn: () => T | Promise<T>): Promise<T> {
     const box = await this.locks.run(repo, async () => ({ value: await fn() }));
     return box.value;
+  }
+
+  /**
+   * Runs an attempt until its commit does not lose a compare-and-swap. Only a distributed store reports lost ones
+   * (another gateway moved the branch first): the attempt then rebuilds its change on the refreshed refs.
+   */
+  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof RefConflictError)) throw err;
+        if (tries >= MAX_ATTEMPTS) throw new UnavailableError(`gave up after ${tries} conflicting attempts`, "SlowDown");
+        await this.store.refresh?.();
+      }
+    }
   }
 }
 

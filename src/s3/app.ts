@@ -2,6 +2,7 @@
 // the server app (server-app.ts) mounts as its catch-all route: S3 has one route (every path), and the
 // operations table (operations.ts) does the dispatch.
 import { RepoError } from "../repo/errors.ts";
+import { UnavailableError } from "../util/unavailable.ts";
 import { randomHex } from "../util/bytes.ts";
 import { actualRequestCorsHeaders } from "./cors.ts";
 import { classify, OPERATIONS, unsupportedSubresource } from "./operations.ts";
@@ -103,6 +104,7 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
 function toS3Error(err: unknown, bucket: string | undefined): S3Error {
   if (err instanceof S3Error) return err;
   if (err instanceof RepoError) return fromRepoError(err, bucket);
+  if (err instanceof UnavailableError) return new S3Error(err.code); // nothing was applied: the client may retry
   console.error("internal error:", err);
   return new S3Error("InternalError");
 }

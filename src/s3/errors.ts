@@ -43,6 +43,9 @@ export const S3_ERRORS = {
   NoSuchVersion: [404, "The specified version does not exist."],
   NotImplemented: [501, "This functionality is not implemented."],
   NotModified: [304, "Not Modified"],
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html (List of error codes): both 503.
+  ServiceUnavailable: [503, "Service is unable to handle request."],
+  SlowDown: [503, "Please reduce your request rate."],
   OperationAborted: [409, "A conflicting conditional operation is currently in progress against this resource. Try again."],
   PreconditionFailed: [412, "At least one of the pre-conditions you specified did not hold"],
   RequestTimeTooSkewed: [403, "The difference between the request time and the current time is too large."],

@@ -34,6 +34,17 @@ export class BlobCorruptError extends Error {
   }
 }
 
+/** The payload of a whole record read back for `hash`; a bad checksum or hash field throws, never returns wrong bytes. */
+export function recordPayload(record: Uint8Array, hash: string, version: PackVersion, where: string): Uint8Array {
+  const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
+  const body = record.subarray(4, record.length - 4);
+  if (record.length < RECORD_HEAD + 4 || view.getUint32(0, true) !== body.length || view.getUint32(record.length - 4, true) !== bodyChecksum(version, body)) {
+    throw new BlobCorruptError(hash, `checksum mismatch in ${where}`);
+  }
+  if (toHex(record.subarray(5, RECORD_HEAD)) !== hash) throw new BlobCorruptError(hash, "hash field mismatch");
+  return record.subarray(RECORD_HEAD, record.length - 4);
+}
+
 export interface BlobStoreOptions {
   /** A pack is sealed once it grows past this many bytes. */
   packLimit: number;
@@ -273,13 +284,7 @@ export class BlobStore {
     const record = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
     const n = fs.readSync(fd, record, 0, record.length, recordStart);
     if (n !== record.length) throw new BlobCorruptError(hash, `short read in pack ${loc.pack}`);
-    const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
-    const body = record.subarray(4, record.length - 4);
-    if (view.getUint32(0, true) !== body.length || view.getUint32(record.length - 4, true) !== bodyChecksum(version, body)) {
-      throw new BlobCorruptError(hash, `checksum mismatch in pack ${loc.pack} at ${recordStart}`);
-    }
-    if (toHex(record.subarray(5, RECORD_HEAD)) !== hash) throw new BlobCorruptError(hash, "hash field mismatch");
-    return record.subarray(RECORD_HEAD, RECORD_HEAD + loc.length);
+    return recordPayload(record, hash, version, `pack ${loc.pack} at ${recordStart}`);
   }
 
   /** Makes every blob put so far durable. Called by the store's group commit, not per write. */

@@ -43,7 +43,11 @@ const MAX_RECORD = 64 * 1024 * 1024;
  */
 export function scanPack(path: string, upTo?: number): ScanResult {
   const file = fs.readFileSync(path);
-  const bytes = new Uint8Array(file.buffer, file.byteOffset, Math.min(file.byteLength, upTo ?? Infinity));
+  return scanPackBytes(new Uint8Array(file.buffer, file.byteOffset, Math.min(file.byteLength, upTo ?? Infinity)));
+}
+
+/** scanPack over a pack's bytes in memory (a pack object fetched from an object store). */
+export function scanPackBytes(bytes: Uint8Array): ScanResult {
   const payload = (r: ScannedRecord) => bytes.subarray(r.offset, r.offset + r.length);
   const records: ScannedRecord[] = [];
   const unreadable: Array<[number, number]> = [];

@@ -4,10 +4,11 @@ import { digest } from "../hash/hashing.ts";
 import { toHex } from "../util/bytes.ts";
 import type { BlobStore } from "./blob-store.ts";
 import type { BlobKind } from "./pack-format.ts";
-import { scanPack } from "./pack-scan.ts";
+import { type ScanResult, scanPack } from "./pack-scan.ts";
 
 export interface DamagedRecord {
-  pack: number;
+  /** the pack's number (embedded) or object name (distributed) */
+  pack: number | string;
   /** offset of the payload (or of the unreadable range) in the pack file */
   offset: number;
   /** the hash the record claims; absent when the bytes could not be framed at all */
@@ -28,22 +29,7 @@ export async function verifyPacks(blobs: BlobStore): Promise<PackReport> {
   for (const file of blobs.packFiles()) {
     report.packs++;
     report.bytes += file.size;
-    const scan = scanPack(file.path, file.size);
-    const intact = new Map<string, number>();
-    for (const r of scan.records) {
-      report.records++;
-      if (!r.intact) {
-        report.damaged.push({ pack: file.seq, offset: r.offset, hash: r.hash, kind: r.kind, problem: "checksum" });
-        continue;
-      }
-      if (toHex(digest("sha256", scan.payload(r))) !== r.hash) {
-        report.damaged.push({ pack: file.seq, offset: r.offset, hash: r.hash, kind: r.kind, problem: "hash-mismatch" });
-        continue;
-      }
-      intact.set(r.hash, r.offset);
-    }
-    for (const [from] of scan.unreadable) report.damaged.push({ pack: file.seq, offset: from, problem: "unreadable" });
-    if (scan.end < file.size) report.damaged.push({ pack: file.seq, offset: scan.end, problem: "unreadable" });
+    const intact = verifyScan(file.seq, scanPack(file.path, file.size), file.size, report);
     if (file.sealed) {
       for (const [hash, loc] of blobs.packEntries(file.seq)) {
         if (intact.get(hash) !== loc.offset && !report.damaged.some((d) => d.pack === file.seq && d.hash === hash)) {
@@ -54,4 +40,24 @@ export async function verifyPacks(blobs: BlobStore): Promise<PackReport> {
     await new Promise((resolve) => setImmediate(resolve)); // let a serving process breathe between packs
   }
   return report;
+}
+
+/** Checks one scanned pack's records into the report; returns the intact ones' payload offsets by hash. */
+export function verifyScan(pack: number | string, scan: ScanResult, size: number, report: PackReport): Map<string, number> {
+  const intact = new Map<string, number>();
+  for (const r of scan.records) {
+    report.records++;
+    if (!r.intact) {
+      report.damaged.push({ pack, offset: r.offset, hash: r.hash, kind: r.kind, problem: "checksum" });
+      continue;
+    }
+    if (toHex(digest("sha256", scan.payload(r))) !== r.hash) {
+      report.damaged.push({ pack, offset: r.offset, hash: r.hash, kind: r.kind, problem: "hash-mismatch" });
+      continue;
+    }
+    intact.set(r.hash, r.offset);
+  }
+  for (const [from] of scan.unreadable) report.damaged.push({ pack, offset: from, problem: "unreadable" });
+  if (scan.end < size) report.damaged.push({ pack, offset: scan.end, problem: "unreadable" });
+  return intact;
 }

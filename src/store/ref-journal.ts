@@ -26,7 +26,7 @@ export class RefJournalError extends Error {}
  * A ref as recorded (its JSON) and, once someone read it, decoded. Reads vastly outnumber writes (every request
  * reads its repo and branch), so each value is parsed once and shared, frozen, by every reader and both views.
  */
-interface RefEntry {
+export interface RefEntry {
   raw: string;
   value?: unknown;
 }
@@ -94,9 +94,7 @@ export class RefJournal {
 
   /** Refs whose key starts with prefix, in key order (values frozen, as get's). */
   list<T = RefValue>(prefix: string, view: RefView): Array<[string, T]> {
-    const out: Array<[string, T]> = [];
-    for (const [k, v] of view === "latest" ? this.latest : this.durable) if (k.startsWith(prefix)) out.push([k, decoded(v) as T]);
-    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return listRefs<T>(view === "latest" ? this.latest : this.durable, prefix);
   }
 
   /** Applies changes to the latest view now; they reach disk (and the durable view) at the next flush. */
@@ -169,8 +167,15 @@ export class RefJournal {
   }
 }
 
+/** Refs of a view whose key starts with prefix, in key order. */
+export function listRefs<T>(view: Map<string, RefEntry>, prefix: string): Array<[string, T]> {
+  const out: Array<[string, T]> = [];
+  for (const [k, v] of view) if (k.startsWith(prefix)) out.push([k, decoded(v) as T]);
+  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
 /** The entry's value, parsed on first use. Frozen so that no reader can change what the others (and the journal) hold. */
-function decoded(entry: RefEntry): unknown {
+export function decoded(entry: RefEntry): unknown {
   if (entry.value === undefined) entry.value = deepFreeze(JSON.parse(entry.raw));
   return entry.value;
 }

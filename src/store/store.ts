@@ -1,8 +1,57 @@
-// The store: blobs in packs plus refs in a journal, made durable together by one group commit.
+// The store's two seams and their first implementation. Everything above store/ sees a Store: a blob backend
+// (content-addressed, immutable blobs) and a ref reader (mutable refs in two views), plus commit() to make ref
+// changes durable together with every blob written before them. The embedded Store keeps blobs in local packs and
+// refs in a local journal; the distributed one (remote-store.ts) keeps refs in PostgreSQL and packs in an object store.
 import { BlobStore } from "./blob-store.ts";
+import type { BlobKind } from "./pack-format.ts";
 import { lockDataDir, prepareDataDir } from "./data-dir.ts";
 import { GroupSync } from "./group-sync.ts";
-import { type RefChange, RefJournal } from "./ref-journal.ts";
+import { type RefChange, RefJournal, type RefValue, type RefView } from "./ref-journal.ts";
+
+export type { RefView };
+
+export interface RefReader {
+  /** Writers build on "latest" (includes staged changes), readers see "durable". */
+  get<T = RefValue>(key: string, view: RefView): T | undefined;
+  list<T = RefValue>(prefix: string, view: RefView): Array<[string, T]>;
+}
+
+/** Immutable blobs named by their SHA-256. Reads are synchronous: callers above walk trees without awaiting. */
+export interface BlobBackend {
+  put(kind: BlobKind, payload: Uint8Array, handedOver?: boolean): string;
+  putDigested(kind: BlobKind, payload: Uint8Array, hashBytes: Uint8Array, handedOver?: boolean): string;
+  get(hash: string): Uint8Array;
+  has(hash: string): boolean;
+  kindOf(hash: string): BlobKind | undefined;
+  /** Declares a new reference to an existing blob (gc keeps it); throws when the blob is gone. */
+  retain(hash: string): void;
+  /** Whether writes must retain() the existing blobs they name. */
+  readonly gcRunning: boolean;
+  readonly deduplicated: { chunks: number; bytes: number };
+  stats(): { bytes: number; blobs: number };
+  /** Backends whose reads are remote warm a blob ahead of a synchronous get() (streaming reads use it). */
+  load?(hash: string): Promise<void>;
+  /** Backends that buffer uploads let a stream writer wait here when too much is in flight. */
+  ready?(): Promise<void> | undefined;
+}
+
+export interface Store {
+  readonly blobs: BlobBackend;
+  readonly refs: RefReader;
+  /**
+   * Stages ref changes (visible to writers at once) and resolves when they and every blob written before
+   * them are durable. A distributed store rejects with RefConflictError when another gateway moved a ref first.
+   */
+  commit(changes: RefChange[]): Promise<void>;
+  /** Waits until everything staged so far is durable. */
+  flush(): Promise<void>;
+  /** Brings the durable view up to date with other gateways' acknowledged writes (a no-op when embedded). */
+  refresh?(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Another writer moved a ref this commit expected unchanged: rebuild the change on the new state and retry. */
+export class RefConflictError extends Error {}
 
 export interface StoreOptions {
   packLimit?: number;
@@ -14,7 +63,8 @@ export interface StoreOptions {
 
 export const DEFAULT_PACK_LIMIT = 64 * 1024 * 1024;
 
-export class Store {
+/** The embedded store: blobs in local packs plus refs in a local journal, made durable by one group commit. */
+export class LocalStore implements Store {
   readonly blobs: BlobStore;
   readonly refs: RefJournal;
   private readonly unlock: () => void;
@@ -41,8 +91,8 @@ export class Store {
     });
   }
 
-  static open(dir: string, options: StoreOptions = {}): Store {
-    return new Store(dir, options);
+  static open(dir: string, options: StoreOptions = {}): LocalStore {
+    return new LocalStore(dir, options);
   }
 
   /**
@@ -73,3 +123,6 @@ export class Store {
     this.unlock();
   }
 }
+
+/** `Store.open(dir)` opens the embedded store, as before the seams existed. */
+export const Store = LocalStore;

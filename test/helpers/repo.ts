@@ -2,10 +2,10 @@
 import { createHash } from "node:crypto";
 import { createChunker } from "../../src/hash/chunker.ts";
 import { RepoService } from "../../src/repo/service.ts";
-import { Store, type StoreOptions } from "../../src/store/store.ts";
+import { type LocalStore, Store, type StoreOptions } from "../../src/store/store.ts";
 import { tmpDir } from "./tmp-dir.ts";
 
-export function openService(dir = tmpDir(), options: StoreOptions = {}): RepoService {
+export function openService(dir = tmpDir(), options: StoreOptions = {}): RepoService<LocalStore> {
   return new RepoService(Store.open(dir, options));
 }
 

@@ -1,17 +1,22 @@
 // fsck and gc: on a running server through the admin API, or offline on a stopped server's --data-dir.
-import { fsck, gc } from "../../repo/maintenance.ts";
+import { fsck, gc, migrate } from "../../repo/maintenance.ts";
 import type { FsckReport } from "../../repo/fsck.ts";
 import type { GcReport } from "../../repo/gc.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { CliError, EXIT } from "../exit.ts";
-import { DATA_DIR_OPTION, usingDataDir } from "../offline.ts";
+import { DATA_DIR_OPTION, DISTRIBUTED_OPTIONS, distributedConfig, usingDataDir } from "../offline.ts";
+import type { DistributedConfig } from "../../store/distributed-config.ts";
 import { emit, humanSize } from "../output.ts";
 
 /** The report of fsck or gc: from the server, or made here on --data-dir (whose lock keeps a server away). */
-async function report<T>(ctx: CommandContext, task: "fsck" | "gc", local: (dir: string) => Promise<T>): Promise<T> {
+async function report<T>(ctx: CommandContext, task: "fsck" | "gc", local: (dir: string) => Promise<T>, remote: (to: DistributedConfig) => Promise<T>): Promise<T> {
+  const distributed = distributedConfig(ctx.values);
+  if (distributed) return remote(distributed);
   const dir = ctx.values["data-dir"] as string | undefined;
   return dir === undefined ? ctx.client().admin<T>("POST", task) : usingDataDir(dir, () => local(dir));
 }
+
+const OFFLINE_OPTIONS = { ...DATA_DIR_OPTION, ...DISTRIBUTED_OPTIONS };
 
 function fsckSummary(r: FsckReport): string[] {
   const head = `fsck: ${r.ok ? "ok" : "PROBLEMS FOUND"}: ${r.packs.packs} pack(s), ${r.packs.records} record(s), ${humanSize(r.packs.bytes)}; ${r.reachable} reachable blob(s)`;
@@ -37,12 +42,12 @@ export const maintenanceCommands: Command[] = [
   {
     name: "fsck",
     summary: "verify every record and every reachable object of the store",
-    usage: "[--data-dir DIR]",
+    usage: "[--data-dir DIR | --meta URL --blobs URL]",
     example: "strata fsck --data-dir ./strata-data",
-    options: DATA_DIR_OPTION,
+    options: OFFLINE_OPTIONS,
     args: [0, 0],
     async run(ctx) {
-      const r = await report(ctx, "fsck", (dir) => fsck(dir, { mustExist: true }));
+      const r = await report(ctx, "fsck", (dir) => fsck(dir, { mustExist: true }), (to) => fsck(to));
       emit(ctx, r, () => fsckSummary(r));
       if (!r.ok) throw new CliError(EXIT.failure, "fsck found problems");
     },
@@ -50,14 +55,37 @@ export const maintenanceCommands: Command[] = [
   {
     name: "gc",
     summary: "reclaim space held by blobs no ref reaches",
-    usage: "[--data-dir DIR]",
+    usage: "[--data-dir DIR | --meta URL --blobs URL] [--grace SECONDS]",
     example: "strata gc",
-    options: DATA_DIR_OPTION,
+    options: {
+      ...OFFLINE_OPTIONS,
+      grace: { type: "string", help: "SECONDS  leave packs and blobs written or reused more recently alone (offline dir: 0; otherwise 600)" },
+    },
     args: [0, 0],
     notes: "On a running server, packs written in the last 10 minutes are left for a later round; offline (--data-dir) none are.",
     async run(ctx) {
-      const r = await report(ctx, "gc", (dir) => gc(dir, { mustExist: true }));
+      const grace = ctx.values.grace === undefined ? undefined : Number(ctx.values.grace);
+      if (grace !== undefined && !(grace >= 0)) throw new CliError(EXIT.usage, "--grace must be a number of seconds");
+      const age = grace === undefined ? {} : { minAgeMs: grace * 1000 };
+      const r = await report(ctx, "gc", (dir) => gc(dir, { mustExist: true, ...age }), (to) => gc(to, age));
       emit(ctx, r, () => gcSummary(r));
+    },
+  },
+  {
+    name: "migrate",
+    summary: "copy a stopped server's data dir, history included, into a distributed store (resumable)",
+    usage: "--from DIR --meta URL --blobs URL",
+    example: "strata migrate --from ./strata-data --meta postgres://db/strata --blobs s3://bucket/strata",
+    options: { from: { type: "string", help: "DIR  the data dir to copy" }, ...DISTRIBUTED_OPTIONS },
+    args: [0, 0],
+    notes: "Run `strata fsck --meta URL --blobs URL` afterwards to verify the copy.",
+    async run(ctx) {
+      const from = ctx.values.from as string | undefined;
+      const to = distributedConfig(ctx.values);
+      if (!from || !to) throw new CliError(EXIT.usage, "migrate needs --from DIR, --meta URL and --blobs URL");
+      const r = await usingDataDir(from, () => migrate(from, to, (p) => ctx.io.status(`\rcopied ${p.copied} of ${p.blobs} blobs (${p.skipped} already there)`)));
+      ctx.io.status("\n");
+      emit(ctx, r, () => [`migrate: copied ${r.copied} blob(s) (${humanSize(r.bytesCopied)}), ${r.skipped} already there, ${r.refs} ref(s)`]);
     },
   },
 ];

@@ -1,0 +1,107 @@
+// Refs of the distributed store: a cache of PostgreSQL's refs in the same two views as the local journal.
+// "durable" is what PostgreSQL held at the last refresh (plus this gateway's own acknowledged commits); "latest"
+// adds changes staged here and not yet committed, which writers on this gateway build on. A staged batch records
+// the value each key of the branch/repo family had when it was built; the commit applies it only if PostgreSQL
+// still holds exactly those values (compare-and-swap), so a writer on another gateway can never be overwritten.
+import { type RefChange, type RefEntry, decoded, listRefs } from "./ref-journal.ts";
+import type { CasBatch, RefRow } from "./pg-meta.ts";
+import type { RefReader, RefView } from "./store.ts";
+
+/** Keys whose writers read-modify-write them (branch heads, repo commit indexes): these move only by CAS. */
+const CAS_KEY = /^(repo|branch)\//;
+
+export interface StagedBatch extends CasBatch {
+  /** set once the batch's commit is decided: null = applied, else why not */
+  outcome?: Error | null;
+}
+
+export class RemoteRefs implements RefReader {
+  private durable = new Map<string, RefEntry>();
+  private latest = new Map<string, RefEntry>();
+  /** seq of the newest row applied per key (rows can arrive out of order from overlapping refreshes) */
+  private seqs = new Map<string, number>();
+  private pending: StagedBatch[] = [];
+  private inFlight: StagedBatch[] = [];
+
+  get<T>(key: string, view: RefView): T | undefined {
+    const entry = (view === "latest" ? this.latest : this.durable).get(key);
+    return entry === undefined ? undefined : (decoded(entry) as T);
+  }
+
+  list<T>(prefix: string, view: RefView): Array<[string, T]> {
+    return listRefs<T>(view === "latest" ? this.latest : this.durable, prefix);
+  }
+
+  stage(changes: RefChange[]): StagedBatch {
+    const batch: StagedBatch = { changes: [], expect: [] };
+    for (const c of changes) {
+      const raw = c.value === null ? null : JSON.stringify(c.value);
+      if (CAS_KEY.test(c.key) && !batch.expect.some(([k]) => k === c.key)) batch.expect.push([c.key, this.latest.get(c.key)?.raw ?? null]);
+      batch.changes.push([c.key, raw]);
+      setEntry(this.latest, c.key, raw);
+    }
+    this.pending.push(batch);
+    return batch;
+  }
+
+  /** Takes the batches staged so far for one commit. */
+  take(): StagedBatch[] {
+    this.inFlight.push(...this.pending);
+    const taken = this.pending;
+    this.pending = [];
+    return taken;
+  }
+
+  /** Records how a commit of taken batches ended; a failed batch's changes leave the latest view. */
+  settle(batches: StagedBatch[], won: boolean[] | Error, seq: number): void {
+    let failed = false;
+    batches.forEach((b, i) => {
+      const ok = !(won instanceof Error) && won[i];
+      b.outcome = ok ? null : won instanceof Error ? won : new ConflictMarker();
+      if (ok) for (const [k, raw] of b.changes) this.applyRow({ key: k, raw, seq });
+      else failed = true;
+    });
+    this.inFlight = this.inFlight.filter((b) => !batches.includes(b));
+    if (failed) this.rebuildLatest();
+  }
+
+  /** Applies rows from PostgreSQL (a refresh or a full load). */
+  apply(rows: RefRow[]): void {
+    const touched = this.localKeys();
+    for (const r of rows) {
+      if (!this.applyRow(r)) continue;
+      if (!touched.has(r.key)) setEntry(this.latest, r.key, r.raw);
+    }
+  }
+
+  private applyRow(r: RefRow): boolean {
+    if ((this.seqs.get(r.key) ?? -1) > r.seq) return false;
+    this.seqs.set(r.key, r.seq);
+    setEntry(this.durable, r.key, r.raw);
+    return true;
+  }
+
+  /** Keys with changes staged or in flight here: a refresh must not hide them from local writers. */
+  private localKeys(): Set<string> {
+    const keys = new Set<string>();
+    for (const b of [...this.inFlight, ...this.pending]) for (const [k] of b.changes) keys.add(k);
+    return keys;
+  }
+
+  private rebuildLatest(): void {
+    this.latest = new Map(this.durable);
+    for (const b of [...this.inFlight, ...this.pending]) for (const [k, raw] of b.changes) setEntry(this.latest, k, raw);
+  }
+}
+
+/** A batch lost its compare-and-swap (the store turns it into RefConflictError). */
+export class ConflictMarker extends Error {
+  constructor() {
+    super("a ref changed on another gateway");
+  }
+}
+
+function setEntry(view: Map<string, RefEntry>, key: string, raw: string | null): void {
+  if (raw === null) view.delete(key);
+  else if (view.get(key)?.raw !== raw) view.set(key, { raw });
+}

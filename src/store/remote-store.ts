@@ -1,0 +1,104 @@
+// The distributed store: refs, the blob index, multipart state, users and tokens in PostgreSQL; blobs in packs in
+// an S3-compatible object store. Any number of gateways may open the same pair. Each request first refreshes the
+// refs from PostgreSQL's change feed (one query, shared by the requests that arrive meanwhile), so a write
+// acknowledged by any gateway is seen by the next read anywhere. A group flush uploads the waiting blobs as one
+// pack object, then commits, in one transaction, their index rows and the staged ref batches whose compare-and-swap
+// holds; a writer whose batch lost gets RefConflictError and rebuilds its change on the new refs.
+import { UnavailableError } from "../util/unavailable.ts";
+import { GroupSync } from "./group-sync.ts";
+import { type ObjectStore } from "./object-store.ts";
+import { MissingBlobs, PgMeta } from "./pg-meta.ts";
+import type { RefChange } from "./ref-journal.ts";
+import { RemoteBlobs } from "./remote-blobs.ts";
+import { ConflictMarker, RemoteRefs } from "./remote-refs.ts";
+import { RefConflictError, type Store } from "./store.ts";
+
+export interface RemoteStoreOptions {
+  /** postgres://…, optionally with ?schema=NAME */
+  meta: string;
+  objects: ObjectStore;
+  /** bytes of blob payloads cached in memory (default 128 MiB) */
+  cacheBytes?: number;
+}
+
+export class RemoteStore implements Store {
+  readonly refs = new RemoteRefs();
+  readonly blobs: RemoteBlobs;
+  private lastSeq = -1;
+  private readonly group = new GroupSync(() => this.flushOnce());
+  private readonly refresher = new GroupSync(() => this.pull());
+  /** Group flushes that committed, for the benchmark's cost per write. */
+  flushes = 0;
+
+  private constructor(readonly meta: PgMeta, objects: ObjectStore, cacheBytes: number) {
+    this.blobs = new RemoteBlobs(objects, cacheBytes);
+  }
+
+  static async open(options: RemoteStoreOptions): Promise<RemoteStore> {
+    const meta = await PgMeta.connect(options.meta);
+    const store = new RemoteStore(meta, options.objects, options.cacheBytes ?? 128 << 20);
+    try {
+      await store.pull();
+    } catch (err) {
+      await meta.close();
+      throw err;
+    }
+    return store;
+  }
+
+  /** Applies what other gateways committed since the last refresh. */
+  private async pull(): Promise<void> {
+    const changes = await this.meta.changes(this.lastSeq);
+    this.refs.apply(changes.refs);
+    this.blobs.applyIndex(changes.blobs);
+    this.lastSeq = Math.max(this.lastSeq, changes.seq);
+  }
+
+  /** Resolves after a refresh that began after this call: everything acknowledged before it is visible. */
+  refresh(): Promise<void> {
+    return this.refresher.sync();
+  }
+
+  async commit(changes: RefChange[]): Promise<void> {
+    const batch = this.refs.stage(changes);
+    await this.group.sync().catch(() => {});
+    const outcome = batch.outcome;
+    if (outcome === null) return;
+    if (outcome instanceof ConflictMarker) throw new RefConflictError(outcome.message);
+    throw outcome ?? new Error("commit was not decided");
+  }
+
+  flush(): Promise<void> {
+    return this.group.sync();
+  }
+
+  private async flushOnce(): Promise<void> {
+    const batches = this.refs.take();
+    let sealed;
+    try {
+      sealed = await this.blobs.seal();
+    } catch (err) {
+      this.refs.settle(batches, err as Error, 0);
+      throw err;
+    }
+    if (batches.length === 0 && sealed.rows.length === 0 && sealed.reused.length === 0) return;
+    try {
+      const result = await this.meta.flush(sealed.rows, sealed.reused, sealed.packs, batches);
+      this.blobs.applyIndex(result.stored.map((r) => ({ hash: r.hash, loc: r })));
+      this.refs.settle(batches, result.won, result.seq);
+      this.flushes++;
+    } catch (err) {
+      const collected = err instanceof MissingBlobs ? err.hashes : [];
+      this.blobs.requeue(sealed, collected);
+      const why = err instanceof MissingBlobs ? new UnavailableError(err.message) : (err as Error);
+      this.refs.settle(batches, why, 0);
+      throw why;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.group.sync().catch(() => {});
+    await this.blobs.close();
+    await this.meta.close();
+  }
+}
