@@ -19,20 +19,26 @@ function versionXml(key: string, v: VersionSummary, latest: boolean): string {
     : xmlFragment("DeleteMarker", common).xml;
 }
 
-/** A commit id's first 12 hex digits: the millisecond it was made (the rest is random). */
-const commitMillis = (id: string) => id.slice(0, 12);
-
 /**
- * Where a page resumes inside key-marker's history: after the version version-id-marker names, or (when that one
- * was purged since) at the first version made in an earlier millisecond. Only the time part of commit ids orders
- * them: two commits of one millisecond compare by their random part, so a newer version could sort "older" and be
- * listed twice, paging forever.
+ * Where a page resumes inside key-marker's history: after the version version-id-marker names while it is still
+ * there; when it was purged since, at the first version older than it (commit ids sort by time). The comparison
+ * is used only then: two commits of one millisecond compare by their random part, so a newer version could sort
+ * below a marker that is still listed and be listed twice.
  */
-function pastMarker(versionMarker: string): (v: VersionSummary) => "skip" | "resume-after" | "resume-at" {
+function pastMarker(versionMarker: string, markerListed: boolean): (v: VersionSummary) => "skip" | "resume-after" | "resume-at" {
   return (v) => {
     if (v.version === versionMarker) return "resume-after";
-    return versionMarker !== NULL_VERSION && commitMillis(v.commit) < commitMillis(versionMarker) ? "resume-at" : "skip";
+    return !markerListed && versionMarker !== NULL_VERSION && v.commit < versionMarker ? "resume-at" : "skip";
   };
+}
+
+/** Whether key's history still lists the version named by versionId. */
+function listsVersion(deps: S3Deps, snapshot: Parameters<S3Deps["repo"]["listVersions"]>[0], key: string, versionId: string): boolean {
+  for (const item of deps.repo.listVersions(snapshot, { prefix: key, from: key })) {
+    if ("prefix" in item || item.key !== key) return false;
+    if (item.version === versionId) return true;
+  }
+  return false;
 }
 
 export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
@@ -52,7 +58,7 @@ export function listObjectVersions(req: S3Request, deps: S3Deps): Response {
   let next: { key: string; version: string } | undefined;
   // With a version-id-marker, resume inside key-marker's history; otherwise after key-marker (or its folder).
   const bound = keyMarker && versionMarker ? { from: keyMarker } : keyMarker ? { after: keyMarker } : {};
-  const resume = versionMarker ? pastMarker(versionMarker) : undefined;
+  const resume = versionMarker ? pastMarker(versionMarker, listsVersion(deps, view.snapshot, keyMarker, versionMarker)) : undefined;
   let skipping = resume !== undefined;
   let count = 0;
   for (const item of deps.repo.listVersions(view.snapshot, { prefix, delimiter, ...bound })) {
