@@ -22,12 +22,15 @@ from botocore.exceptions import ClientError, EndpointConnectionError, Connection
 mode, bucket, endpoints = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
 writers = int(sys.argv[4]) if len(sys.argv) > 4 else 6
 ops = int(sys.argv[5]) if len(sys.argv) > 5 else 20
+# "load": writers retry throttling answers (SlowDown/503) as boto3's standard retry mode does, so a lost
+# compare-and-swap race under contention is a retry, not a failure. Outage modes count every failure.
+attempts = 3 if mode == "load" else 1
 lock = threading.Lock()
 
 
 def client(endpoint):
     return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x",
-                        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30))
+                        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": attempts, "mode": "standard"}, connect_timeout=5, read_timeout=30))
 
 
 def emit(obj):
