@@ -63,7 +63,7 @@ export class JobEndpoints implements JobHost {
     const s3 = createS3Endpoint({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(spec) }, { domains: [], observe: this.o.observe, ...auth });
     let server: RunningServer;
     try {
-      server = serve({ port: 0, hostname: this.o.hostname, fetch: createServerApp({ s3, domains: [] }).fetch, tls: this.o.tls });
+      server = await serve({ port: 0, hostname: this.o.hostname, fetch: createServerApp({ s3, domains: [] }).fetch, tls: this.o.tls });
     } catch (err) {
       await vs.dropCommit(repo, branch);
       throw err;

@@ -102,7 +102,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
 
   let server;
   try {
-    server = serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), tls });
+    server = await serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), tls });
   } catch (err) {
     await repo.close();
     throw err;

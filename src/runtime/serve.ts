@@ -1,4 +1,5 @@
 // The only module that touches runtime globals: serving HTTP under Bun or Deno.
+import { serveNodeHttp } from "./node-http.ts";
 
 export interface ServeOptions {
   port: number;
@@ -16,19 +17,12 @@ export interface RunningServer {
 declare const Bun: any;
 declare const Deno: any;
 
-export function serve(options: ServeOptions): RunningServer {
-  if (typeof Bun !== "undefined") {
-    const server = Bun.serve({
-      port: options.port,
-      hostname: options.hostname,
-      fetch: options.fetch,
-      tls: options.tls,
-      // Objects stream through; S3 allows 5 GiB in one PUT (plus aws-chunked framing).
-      maxRequestBodySize: 6 * 1024 ** 3,
-      idleTimeout: 120,
-    });
-    return { port: server.port, stop: () => server.stop(false) };
-  }
+/**
+ * Under Bun through node:http (Bun.serve sends a streamed body chunked even when its length is known: see
+ * node-http.ts); under Deno through Deno.serve, which keeps the length. Both add a Date header to every answer.
+ */
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  if (typeof Bun !== "undefined") return serveNodeHttp(options);
   if (typeof Deno !== "undefined") {
     const server = Deno.serve({
       port: options.port,

@@ -1,0 +1,124 @@
+// Serving a fetch handler through node:http, which Bun implements natively. Under Bun this replaces Bun.serve,
+// because Bun.serve drops the Content-Length a handler sets on a streamed body and sends it
+// `Transfer-Encoding: chunked` instead (oven-sh/bun#10507, open in Bun 1.4.5): s3cmd then fails on a GetObject
+// of more than one chunk and boto3's ContentLength is None. node:http sends the length the handler declares.
+import * as http from "node:http";
+import * as https from "node:https";
+import { Readable } from "node:stream";
+import type { RunningServer, ServeOptions } from "./serve.ts";
+
+/**
+ * Bodies declared up to this size are read whole and sent in one write. A handler streams only bodies whose
+ * length it declares (GetObject); those larger stream through, so memory never grows with an object's size.
+ */
+const WHOLE_BODY_BYTES = 1024 * 1024;
+
+export async function serveNodeHttp(options: ServeOptions): Promise<RunningServer> {
+  const scheme = options.tls ? "https" : "http";
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    answer(req, res, scheme, options.fetch).catch((err) => {
+      console.error("internal error while answering:", err);
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "text/plain", "content-length": "22" }).end("Internal Server Error\n");
+      } else res.destroy();
+    });
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);
+  // A 5 GiB PUT may take long: no deadline for a whole request, only for headers and for silence.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.timeout = 120_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.hostname, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        // close() waits for every connection; a keep-alive one is closed as soon as its request in flight ends.
+        const idle = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => {
+          clearInterval(idle);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+async function answer(req: http.IncomingMessage, res: http.ServerResponse, scheme: string, fetch: ServeOptions["fetch"]): Promise<void> {
+  const response = await fetch(requestOf(req, scheme));
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => res.setHeader(name, value));
+  if (req.method === "HEAD" || response.status === 204 || response.status === 304) {
+    await response.body?.cancel();
+    res.end();
+    return;
+  }
+  // A body that says it is small, or says nothing (the handlers' XML and JSON documents, already in memory), is
+  // taken whole: the cheapest way out, and node:http gives it its length.
+  const declared = response.headers.get("content-length");
+  if (declared === null || Number(declared) <= WHOLE_BODY_BYTES) {
+    res.end(new Uint8Array(await response.arrayBuffer()));
+    return;
+  }
+  await stream(res, response.body!.getReader());
+}
+
+/** Sends a streamed body whose length the headers declare, as fast as the client takes it. */
+async function stream(res: http.ServerResponse, reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  // The client went away: stop reading the body (the store's reader closes its files).
+  res.once("close", () => {
+    if (!res.writableFinished) reader.cancel().catch(() => {});
+  });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      await write(res, value);
+    }
+    res.end();
+  } catch (err) {
+    // Headers (and the length) are out: all a failing body can do now is cut the connection short.
+    res.destroy(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+/** The Web Request of a node:http request, its body streaming. The target stays as sent (URL parsing aside). */
+function requestOf(req: http.IncomingMessage, scheme: string): Request {
+  const method = req.method ?? "GET";
+  const body = method === "GET" || method === "HEAD" ? null : (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>);
+  const init = { method, headers: req.headers as Record<string, string>, body, duplex: "half" } as RequestInit;
+  const target = req.url ?? "/";
+  const path = target.startsWith("/") ? target : `/${target}`;
+  try {
+    return new Request(`${scheme}://${req.headers.host ?? "localhost"}${path}`, init);
+  } catch {
+    // An unusable Host header: the handler still sees it (and refuses it) in the headers.
+    return new Request(`${scheme}://localhost${path}`, init);
+  }
+}
+
+/** Writes a piece, waiting while the socket's buffer is full (so a slow client never makes memory grow). */
+function write(res: http.ServerResponse, piece: Uint8Array): Promise<void> | void {
+  if (res.write(piece)) return;
+  return new Promise<void>((resolve, reject) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", closed);
+      resolve();
+    };
+    const closed = () => {
+      res.off("drain", done);
+      reject(new Error("the client closed the connection"));
+    };
+    res.once("drain", done);
+    res.once("close", closed);
+  });
+}
