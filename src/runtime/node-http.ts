@@ -4,7 +4,6 @@
 // of more than one chunk and boto3's ContentLength is None. node:http sends the length the handler declares.
 import * as http from "node:http";
 import * as https from "node:https";
-import { Readable } from "node:stream";
 import type { RunningServer, ServeOptions } from "./serve.ts";
 
 /**
@@ -54,20 +53,24 @@ export async function serveNodeHttp(options: ServeOptions): Promise<RunningServe
 
 async function answer(req: http.IncomingMessage, res: http.ServerResponse, scheme: string, fetch: ServeOptions["fetch"]): Promise<void> {
   const response = await fetch(requestOf(req, scheme));
-  res.statusCode = response.status;
-  response.headers.forEach((value, name) => res.setHeader(name, value));
+  const headers: string[] = [];
+  response.headers.forEach((value, name) => headers.push(name, value));
+  if (!req.complete) headers.push(...unreadBody(req));
   if (req.method === "HEAD" || response.status === 204 || response.status === 304) {
+    res.writeHead(response.status, headers).end();
     await response.body?.cancel();
-    res.end();
     return;
   }
   // A body that says it is small, or says nothing (the handlers' XML and JSON documents, already in memory), is
   // taken whole: the cheapest way out, and node:http gives it its length.
   const declared = response.headers.get("content-length");
   if (declared === null || Number(declared) <= WHOLE_BODY_BYTES) {
-    res.end(new Uint8Array(await response.arrayBuffer()));
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (declared === null) headers.push("content-length", String(bytes.length));
+    res.writeHead(response.status, headers).end(bytes);
     return;
   }
+  res.writeHead(response.status, headers);
   await stream(res, response.body!.getReader());
 }
 
@@ -93,7 +96,7 @@ async function stream(res: http.ServerResponse, reader: ReadableStreamDefaultRea
 /** The Web Request of a node:http request, its body streaming. The target stays as sent (URL parsing aside). */
 function requestOf(req: http.IncomingMessage, scheme: string): Request {
   const method = req.method ?? "GET";
-  const body = method === "GET" || method === "HEAD" ? null : (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>);
+  const body = method === "GET" || method === "HEAD" ? null : bodyOf(req);
   const init = { method, headers: req.headers as Record<string, string>, body, duplex: "half" } as RequestInit;
   const target = req.url ?? "/";
   const path = target.startsWith("/") ? target : `/${target}`;
@@ -103,6 +106,50 @@ function requestOf(req: http.IncomingMessage, scheme: string): Request {
     // An unusable Host header: the handler still sees it (and refuses it) in the headers.
     return new Request(`${scheme}://localhost${path}`, init);
   }
+}
+
+/** The request's body as a stream that reads from the socket only as fast as the handler takes it. */
+function bodyOf(req: http.IncomingMessage): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.pause();
+        req.on("data", (chunk: Buffer) => {
+          if (cancelled) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once("end", () => cancelled || controller.close());
+        req.once("error", (err) => cancelled || controller.error(err));
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        cancelled = true;
+        req.resume(); // what is left is read and dropped (see unreadBody)
+      },
+    },
+    { highWaterMark: 4 },
+  );
+}
+
+/** How long a connection may go on sending a body nobody reads after it was answered (a refused upload). */
+const UNREAD_BODY_GRACE_MS = 10_000;
+
+/**
+ * The handler answered before reading the whole body (an XML body over its cap, a refused upload): the answer
+ * closes the connection (the header returned), and meanwhile read and drop what the client still sends, so that it gets to read
+ * the answer instead of a reset, and a paused socket never keeps the server from stopping.
+ */
+function unreadBody(req: http.IncomingMessage): string[] {
+  req.on("data", () => {});
+  req.resume();
+  const timer = setTimeout(() => req.socket.destroy(), UNREAD_BODY_GRACE_MS);
+  timer.unref?.();
+  req.socket.once("close", () => clearTimeout(timer));
+  return ["connection", "close"];
 }
 
 /** Writes a piece, waiting while the socket's buffer is full (so a slow client never makes memory grow). */
