@@ -6,7 +6,11 @@
 import { XMLParser } from "fast-xml-parser";
 
 const NS = "http://s3.amazonaws.com/doc/2006-03-01/";
-const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, isArray: (name) => ARRAY_TAGS.has(name) });
+// htmlEntities: numeric character references (&#34;, &#x27;) are decoded too. Go's encoder (rclone, aws-sdk-go,
+// minio-go) writes quotes that way, e.g. the ETags of CompleteMultipartUpload.
+const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, htmlEntities: true, isArray: (name) => ARRAY_TAGS.has(name) });
+/** A document type declaration could declare entities to expand: S3 request bodies never carry one. */
+const DOCTYPE = /<!DOCTYPE|<!ENTITY/i;
 const ARRAY_TAGS = new Set(["Object", "Part", "CORSRule"]);
 
 export type XmlValue = string | number | boolean | undefined | null | RawXml | XmlObject | XmlValue[];
@@ -69,6 +73,7 @@ export function escapeXml(text: string): string {
 
 /** Parses a request body; undefined when it is not well-formed XML. */
 export function parseXml(text: string): Record<string, unknown> | undefined {
+  if (DOCTYPE.test(text)) return undefined;
   try {
     const parsed = parser.parse(text, true) as Record<string, unknown>;
     return typeof parsed === "object" && parsed !== null ? parsed : undefined;
