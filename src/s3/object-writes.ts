@@ -9,6 +9,11 @@ import { etagMatches } from "./object-headers.ts";
 import { notImplemented } from "./respond.ts";
 
 /** Streams an object's bytes into the store (PUT, POST Object); past `maxSize` bytes it stops with EntityTooLarge. */
+/** S3 keys are at most 1024 bytes of UTF-8 (AWS: "Naming Amazon S3 objects"). */
+export function checkKeyLength(key: string): void {
+  if (new TextEncoder().encode(key).length > 1024) throw new S3Error("KeyTooLongError");
+}
+
 export async function ingestObject(deps: S3Deps, body: S3Request["body"], maxSize: number): Promise<StoredBytes> {
   try {
     return await deps.repo.ingest(body, { md5: deps.config.etagMode === "md5", maxSize });

@@ -9,6 +9,7 @@ import { findVersion } from "../object-lookup.ts";
 import { versionIdParam } from "../version-id.ts";
 import { notImplemented, OWNER, xmlResponse } from "../respond.ts";
 import { readView, resolveTarget, writeTarget } from "../targets.ts";
+import { BODY_LIMITS, boundedText } from "../request-body.ts";
 import { escapeXml, parseXml, RawXml } from "../xml.ts";
 
 const ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
@@ -51,7 +52,7 @@ export async function putObjectAcl(req: S3Request, deps: S3Deps): Promise<Respon
 
 /** The ACL a Put*Acl asks for: x-amz-acl (or grant headers), else its AccessControlPolicy body. */
 async function aclOfRequest(req: S3Request): Promise<CannedAcl> {
-  const text = req.body === null ? "" : await new Response(req.body).text();
+  const text = await boundedText(req.body, BODY_LIMITS.configuration);
   return req.headers.has("x-amz-acl") || text.trim() === "" ? requestedAcl(req.headers) : aclOfPolicy(text);
 }
 

@@ -4,6 +4,7 @@ import { S3Error } from "../errors.ts";
 import { requestedAcl } from "../canned-acl.ts";
 import { notImplemented, xmlResponse } from "../respond.ts";
 import { readView, resolveTarget, writeTarget } from "../targets.ts";
+import { BODY_LIMITS, boundedText } from "../request-body.ts";
 import { parseXml } from "../xml.ts";
 
 function requireManagedBuckets(deps: S3Deps, what: string): void {
@@ -55,7 +56,7 @@ export function getBucketVersioning(req: S3Request, deps: S3Deps): Response {
  */
 export async function putBucketVersioning(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
-  const doc = parseXml(await new Response(req.body).text());
+  const doc = parseXml(await boundedText(req.body, BODY_LIMITS.configuration));
   const config = doc?.VersioningConfiguration as Record<string, unknown> | undefined;
   if (!config || typeof config !== "object") throw new S3Error("MalformedXML");
   const mfa = config.MfaDelete;

@@ -1,7 +1,6 @@
 // PutBucketCors, GetBucketCors, DeleteBucketCors and the preflight (OPTIONS) a browser sends before a
 // cross-origin request. AWS: PutBucketCors / GetBucketCors / DeleteBucketCors API references, "Using
 // cross-origin resource sharing (CORS)" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html).
-import { concatBytes } from "../../util/bytes.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import {
   CORS_METHODS,
@@ -17,14 +16,13 @@ import {
 import { S3Error } from "../errors.ts";
 import { xmlResponse } from "../respond.ts";
 import { resolveTarget, writeTarget } from "../targets.ts";
+import { BODY_LIMITS, boundedText } from "../request-body.ts";
 import { parseXml } from "../xml.ts";
 
-/** S3 refuses CORS configurations over 64 KB. */
-const MAX_CONFIG_BYTES = 64 * 1024;
 
 export async function putBucketCors(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
-  const text = await boundedText(req.body, MAX_CONFIG_BYTES);
+  const text = await boundedText(req.body, BODY_LIMITS.configuration);
   if (text.trim() === "") throw new S3Error("MissingRequestBodyError", "Request Body is empty");
   const rules = parseCorsConfiguration(parseXml(text));
   await deps.repo.setCorsRules(target.repo, target.branch, rules);
@@ -78,26 +76,3 @@ function bucketExists(deps: S3Deps, bucket: string): boolean {
 }
 
 /** The body as text, refused (MaxMessageLengthExceeded) past `limit` bytes instead of held whole. */
-async function boundedText(body: S3Request["body"], limit: number): Promise<string> {
-  if (body === null) return "";
-  if (body instanceof Uint8Array) {
-    if (body.length > limit) throw tooLong(limit);
-    return new TextDecoder().decode(body);
-  }
-  const pieces: Uint8Array[] = [];
-  let size = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLong(limit);
-    }
-    pieces.push(value);
-  }
-  return new TextDecoder().decode(concatBytes(pieces));
-}
-
-const tooLong = (limit: number) => new S3Error("MaxMessageLengthExceeded", `Your request was too big: at most ${limit} bytes are accepted.`);

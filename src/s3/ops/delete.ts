@@ -8,10 +8,11 @@
 import type { WriteOutcome } from "../../repo/service.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
-import { authorOf } from "../object-writes.ts";
+import { authorOf, checkKeyLength } from "../object-writes.ts";
 import { xmlResponse } from "../respond.ts";
 import { writeTarget } from "../targets.ts";
 import { invalidVersionId, versionIdParam } from "../version-id.ts";
+import { BODY_LIMITS, boundedText } from "../request-body.ts";
 import { parseXml } from "../xml.ts";
 
 const MAX_BATCH = 1000;
@@ -55,7 +56,7 @@ function deletedXml(o: WriteOutcome): Record<string, string | boolean | undefine
 
 export async function deleteObjects(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
-  const doc = parseXml(await new Response(req.body).text());
+  const doc = parseXml(await boundedText(req.body, BODY_LIMITS.deleteObjects));
   const del = doc?.Delete as { Object?: Array<{ Key?: unknown; VersionId?: unknown }>; Quiet?: unknown } | undefined;
   if (!del || typeof del !== "object") throw new S3Error("MalformedXML");
   const objects = del.Object ?? [];
@@ -66,6 +67,7 @@ export async function deleteObjects(req: S3Request, deps: S3Deps): Promise<Respo
   for (const o of objects) {
     const key = typeof o.Key === "string" || typeof o.Key === "number" ? String(o.Key) : undefined;
     if (key === undefined || key === "") throw new S3Error("MalformedXML", "Every Object in a delete request needs a Key.");
+    checkKeyLength(key);
     const raw = o.VersionId === undefined ? undefined : String(o.VersionId);
     let versionId: string | undefined;
     try {

@@ -7,6 +7,7 @@ import { S3Error } from "../errors.ts";
 import { describedBy, quoteEtag } from "../object-headers.ts";
 import { OWNER, xmlResponse } from "../respond.ts";
 import { writeTarget } from "../targets.ts";
+import { BODY_LIMITS, boundedText } from "../request-body.ts";
 import { parseXml } from "../xml.ts";
 import type { ChecksumAlgorithm } from "../payload/checksums.ts";
 import { maxKeys, partNumber } from "../list-params.ts";
@@ -84,7 +85,7 @@ function requestedParts(text: string): RequestedPart[] {
 
 export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Promise<Response> {
   const { target, id, upload } = uploadOf(req, deps);
-  const wanted = requestedParts(await new Response(req.body).text());
+  const wanted = requestedParts(await boundedText(req.body, BODY_LIMITS.completeMultipartUpload));
   const have = new Map(deps.repo.parts(id).map((p) => [p.number, p]));
   const parts = wanted.map((w, i) => {
     if (i > 0 && w.number <= wanted[i - 1].number) throw new S3Error("InvalidPartOrder");

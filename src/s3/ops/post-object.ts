@@ -10,7 +10,7 @@ import { S3Error } from "../errors.ts";
 import { formBoundary, readForm } from "../form-data.ts";
 import { describedBy, quoteEtag, STORED_HEADERS } from "../object-headers.ts";
 import { decodePayload } from "../payload/decode-payload.ts";
-import { ingestObject, versionHeaders, writeOptions } from "../object-writes.ts";
+import { checkKeyLength, ingestObject, versionHeaders, writeOptions } from "../object-writes.ts";
 import { checkPolicy, parsePolicy } from "../post-policy.ts";
 import { xmlResponse } from "../respond.ts";
 import { writeTarget } from "../targets.ts";
@@ -34,7 +34,7 @@ export async function postObject(req: S3Request, deps: S3Deps): Promise<Response
   if (!form.file) throw new S3Error("InvalidArgument", "POST requires exactly one file upload per request.", { ArgumentName: "file", ArgumentValue: "0" });
   const file = form.file;
   const key = keyField.split(FILENAME).join(file.filename);
-  if (new TextEncoder().encode(key).length > 1024) throw new S3Error("KeyTooLongError");
+  checkKeyLength(key);
 
   // Who signed, then may they write here; a form without a policy is anonymous (auth off: allowed).
   const policyText = fields.get("policy");

@@ -3,14 +3,14 @@ import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { describedBy, quoteEtag } from "../object-headers.ts";
 import { checkObjectAcl } from "../canned-acl.ts";
-import { ingestObject, versionHeaders, writeOptions } from "../object-writes.ts";
+import { checkKeyLength, ingestObject, versionHeaders, writeOptions } from "../object-writes.ts";
 import { writeTarget } from "../targets.ts";
 
 export async function putObject(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
   checkObjectAcl(req.headers, deps, target);
   if (req.key!.length === 0) throw new S3Error("InvalidArgument", "An object key must not be empty.");
-  if (new TextEncoder().encode(req.key!).length > 1024) throw new S3Error("KeyTooLongError");
+  checkKeyLength(req.key!);
   const described = describedBy(req.headers);
   const stored = await ingestObject(deps, req.body, deps.config.maxObjectSize);
   const checksums = req.verifiedChecksums();
