@@ -1,33 +1,21 @@
 // gc on the distributed store, racing concurrent writers through two gateways: it collects a deleted repo's
 // blobs and compacts the small packs (one per group flush), never takes anything a write needs, runs one at a
 // time (advisory lock), and leaves a store fsck finds clean.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import * as path from "node:path";
 import postgres from "postgres";
 import { GC_LOCK } from "../../src/store/pg-meta.ts";
 import { spawn } from "node:child_process";
-import { freshSchema, gatewayArgs, type Gateway, type ObjectStoreServer, PG_URL, pgAvailable, type Schema, startGateway, startMoto, strataCli } from "../helpers/distributed.ts";
+import { gatewayArgs, gatewaysOnMoto, PG_URL, pgAvailable, strataCli } from "../helpers/distributed.ts";
 
 const LOAD = path.join(import.meta.dir, "load.py");
 const skip = !(await pgAvailable());
-let schema: Schema;
-let objects: ObjectStoreServer;
-const gateways: Gateway[] = [];
+const cluster = gatewaysOnMoto("gc", skip);
+const { gateways } = cluster;
 
-beforeAll(async () => {
-  if (skip) return;
-  schema = freshSchema();
-  objects = await startMoto();
-  gateways.push(await startGateway(schema.url(), objects, "gc"), await startGateway(schema.url(), objects, "gc"));
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(gateways.map((g) => g.stop()));
-  await objects?.stop();
-  await schema?.drop();
-});
 
 async function gc(grace: number): Promise<Record<string, number | boolean>> {
-  const r = await strataCli(["gc", ...gatewayArgs(schema.url(), objects, "gc"), "--grace", String(grace), "--json"]);
+  const r = await strataCli(["gc", ...gatewayArgs(cluster.schema.url(), cluster.objects, "gc"), "--grace", String(grace), "--json"]);
   if (r.code !== 0) throw new Error(`gc exited ${r.code}: ${r.stdout} ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -76,7 +64,7 @@ test.skipIf(skip)("gc racing writes through two gateways keeps every acknowledge
       expect(new Bun.CryptoHasher("sha256").update(new Uint8Array(await res.arrayBuffer())).digest("hex")).toBe(ack.sha!);
     }
   }
-  const fsck = await strataCli(["fsck", ...gatewayArgs(schema.url(), objects, "gc"), "--json"]);
+  const fsck = await strataCli(["fsck", ...gatewayArgs(cluster.schema.url(), cluster.objects, "gc"), "--json"]);
   expect(JSON.parse(fsck.stdout).ok).toBe(true);
 
   // One collector at a time: while another holds the lock, gc does not run.

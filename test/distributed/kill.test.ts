@@ -1,28 +1,19 @@
 // SIGKILL of a gateway in the middle of concurrent writes: every write it acknowledged is there, whole, through
 // another gateway, and a new gateway in its place (a fresh process, no disk state) serves on. Gateways keep
 // nothing on local disk, so this is also the loss of that gateway's disk.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { beforeAll, expect, test } from "bun:test";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { freshSchema, type Gateway, type ObjectStoreServer, pgAvailable, type Schema, startGateway, startMoto } from "../helpers/distributed.ts";
+import { gatewaysOnMoto, pgAvailable } from "../helpers/distributed.ts";
 
 const LOAD = path.join(import.meta.dir, "load.py");
 const skip = !(await pgAvailable());
-let schema: Schema;
-let objects: ObjectStoreServer;
-const gateways: Gateway[] = [];
+const cluster = gatewaysOnMoto("kill", skip);
+const { gateways } = cluster;
 
 beforeAll(async () => {
   if (skip) return;
-  schema = freshSchema();
-  objects = await startMoto();
-  gateways.push(await startGateway(schema.url(), objects, "kill"), await startGateway(schema.url(), objects, "kill"));
   expect((await fetch(`${gateways[1].url}/photos`, { method: "PUT" })).status).toBe(200);
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(gateways.map((g) => g.stop()));
-  await objects?.stop();
-  await schema?.drop();
 });
 
 test.skipIf(skip)("SIGKILL of a gateway mid-load loses no acknowledged write", async () => {
@@ -56,8 +47,7 @@ test.skipIf(skip)("SIGKILL of a gateway mid-load loses no acknowledged write", a
     expect(new Bun.CryptoHasher("sha256").update(new Uint8Array(await res.arrayBuffer())).digest("hex")).toBe(a.sha!);
   }
   // A new gateway takes the victim's place and sees everything.
-  const replacement = await startGateway(schema.url(), objects, "kill");
-  gateways.push(replacement);
+  const replacement = await cluster.add();
   const a = acks.at(-1)!;
   expect((await fetch(`${replacement.url}/photos/${a.ack}`)).status).toBe(200);
   expect((await fetch(`${replacement.url}/photos/after-kill`, { method: "PUT", body: "still here" })).status).toBe(200);

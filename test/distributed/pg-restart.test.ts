@@ -2,31 +2,22 @@
 // with 503 (never acknowledged, never half-applied), the gateways reconnect by themselves, and every write they
 // acknowledged, before or after, is there. It restarts the machine's shared server, so it runs in CI (.ci/run sets
 // STRATA_TEST_PG_RESTART=1) or when asked, not in every local `npm test`.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { beforeAll, expect, test } from "bun:test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawn } from "node:child_process";
 import { run } from "../helpers/process.ts";
-import { freshSchema, type Gateway, type ObjectStoreServer, pgAvailable, type Schema, startGateway, startMoto } from "../helpers/distributed.ts";
+import { gatewaysOnMoto, pgAvailable } from "../helpers/distributed.ts";
 
 const LOAD = path.join(import.meta.dir, "load.py");
 const wanted = process.env.STRATA_TEST_PG_RESTART === "1";
 const skip = !wanted || !fs.existsSync("/etc/postgresql") || !(await pgAvailable());
-let schema: Schema;
-let objects: ObjectStoreServer;
-const gateways: Gateway[] = [];
+const cluster = gatewaysOnMoto("pgr", skip);
+const { gateways } = cluster;
 
 beforeAll(async () => {
   if (skip) return;
-  schema = freshSchema();
-  objects = await startMoto();
-  gateways.push(await startGateway(schema.url(), objects, "pgr"), await startGateway(schema.url(), objects, "pgr"));
   expect((await fetch(`${gateways[0].url}/photos`, { method: "PUT" })).status).toBe(200);
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(gateways.map((g) => g.stop()));
-  await objects?.stop();
-  await schema?.drop();
 });
 
 async function restartPostgres(): Promise<void> {

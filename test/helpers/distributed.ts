@@ -1,5 +1,6 @@
 // Pieces of a distributed Strata for tests: a fresh PostgreSQL schema per test file (dropped after), a real S3
 // server as object store (moto_server, or a second Strata in embedded mode), and gateways in their own processes.
+import { afterAll, beforeAll } from "bun:test";
 import { type ChildProcess, spawn } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -155,4 +156,39 @@ export async function startProxy(targetPort: number): Promise<{ port: number; cu
       server.close();
     },
   };
+}
+
+/** Gateways on one fresh schema and one moto_server, made before a file's tests and stopped after them. */
+export interface GatewayCluster {
+  schema: Schema;
+  objects: ObjectStoreServer;
+  /** the gateways started; a test may push more (they are stopped with the rest) */
+  gateways: Gateway[];
+  /** another gateway on the same schema and object store */
+  add(): Promise<Gateway>;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that start `count` gateways (blob prefix `prefix`) on a fresh schema and
+ * moto_server, unless `skip`; the returned cluster is filled in by the time the tests run.
+ */
+export function gatewaysOnMoto(prefix: string, skip: boolean, count = 2): GatewayCluster {
+  const cluster = { gateways: [] as Gateway[] } as GatewayCluster;
+  cluster.add = async () => {
+    const gateway = await startGateway(cluster.schema.url(), cluster.objects, prefix);
+    cluster.gateways.push(gateway);
+    return gateway;
+  };
+  beforeAll(async () => {
+    if (skip) return;
+    cluster.schema = freshSchema();
+    cluster.objects = await startMoto();
+    for (let i = 0; i < count; i++) await cluster.add();
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(cluster.gateways.map((g) => g.stop()));
+    await cluster.objects?.stop();
+    await cluster.schema?.drop();
+  });
+  return cluster;
 }
