@@ -2,9 +2,11 @@
 // the ServerConfig they make.
 import type { OptionSpec, OptionValues } from "./cli/command.ts";
 import { usageError } from "./cli/exit.ts";
+import type { DistributedConfig } from "./store/distributed-config.ts";
 import { DISTRIBUTED_OPTIONS, distributedConfig } from "./cli/offline.ts";
 
-export interface ServerConfig {
+/** With `meta` and `blobs` (DistributedConfig), refs live in PostgreSQL and blobs in an object store. */
+export interface ServerConfig extends DistributedConfig {
   port: number;
   /** unset: 127.0.0.1 with auth off, 0.0.0.0 with it on */
   bind?: string;
@@ -21,13 +23,6 @@ export interface ServerConfig {
   /** origins allowed by the default CORS rule of every bucket without rules of its own ("*": any) */
   corsOrigins: string[];
   quiet: boolean;
-  /** distributed store: refs in PostgreSQL (postgres://…) and blobs in an object store (s3://bucket/prefix) */
-  meta?: string;
-  blobs?: string;
-  blobsEndpoint?: string;
-  blobsRegion?: string;
-  blobsAccessKeyId?: string;
-  blobsSecretAccessKey?: string;
 }
 
 export const DEFAULT_PORT = 30600;
