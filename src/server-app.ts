@@ -4,13 +4,15 @@
 // route per operation would only add a second dispatch to each request.
 import { type Context, Hono, type Next } from "hono";
 import type { S3Endpoint } from "./s3/app.ts";
-import { CONSOLE_PATH, createConsoleRoutes, isBrowserVisit } from "./admin/console/routes.ts";
+import { CONSOLE_PATH, isBrowserVisit } from "./admin/console/routes.ts";
 
 export interface ServerAppParts {
   /** the S3 endpoint: every request no other route takes */
   s3: S3Endpoint;
   /** the admin API, its routes under /_strata/ */
   admin?: Hono;
+  /** the web console's page and sign-in, under /_strata/console/ (served with the admin API) */
+  console?: Hono;
   /** Prometheus text of the server's metrics */
   metrics?: () => string;
   /** host names under which `bucket.<domain>` addresses a bucket (virtual-host style) */
@@ -33,7 +35,7 @@ export function createServerApp(parts: ServerAppParts): Hono {
   if (parts.admin) {
     // A browser opening the server's root gets the console; S3's ListBuckets (signed, no text/html) is unchanged.
     app.get("/", (c, next) => (isBrowserVisit(c.req.raw) ? c.redirect(CONSOLE_PATH, 302) : next()));
-    app.route("/", createConsoleRoutes());
+    if (parts.console) app.route("/", parts.console);
     app.route("/", parts.admin);
   }
   app.all("*", (c) => parts.s3(c.req.raw));

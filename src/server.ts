@@ -15,6 +15,8 @@ import { JobEndpoints } from "./jobs.ts";
 import { RepoService } from "./repo/service.ts";
 import { serve } from "./runtime/serve.ts";
 import { createAuthRoutes } from "./admin/auth-routes.ts";
+import { createConsoleRoutes } from "./admin/console/routes.ts";
+import { ConsoleSessions } from "./admin/console/sessions.ts";
 import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
 import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
 import { createServerApp } from "./server-app.ts";
@@ -88,17 +90,21 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     authorize: access.authorize,
   });
   const jobs = new JobEndpoints({ repo, s3Config, hostname: bind, tls, observe, authEnabled: access.enabled });
+  // The console's session cookie identifies it as a token does (only with auth on: off, no one needs to be anyone).
+  const sessions = new ConsoleSessions((token) => access.access.userForToken(token));
   const admin = createAdminApp({
     repo,
     jobs,
-    identify: (raw) => identifyCaller(raw, access),
+    limits: { etagMode: s3Config.etagMode, maxObjectSize: s3Config.maxObjectSize },
+    identify: async (raw) => (access.enabled() ? sessions.identify(raw) : undefined) ?? identifyCaller(raw, access),
     auth: createAuthRoutes(access.access, { enabled: access.enabled, required: access.required }),
     observe: (e) => {
       metrics.record({ operation: e.operation, status: e.status, seconds: e.ms / 1000, bytesIn: e.bytesIn, bytesOut: e.bytesOut });
       log?.(requestLogLine({ id: randomHex(8), ...e }));
     },
   });
-  const app = createServerApp({ s3, admin, metrics: () => metrics.render(), domains });
+  const consoleRoutes = createConsoleRoutes({ sessions, authOn: access.enabled, history: metrics.history });
+  const app = createServerApp({ s3, admin, console: consoleRoutes, metrics: () => metrics.render(), domains });
 
   let server;
   try {

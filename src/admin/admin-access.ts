@@ -14,6 +14,8 @@ interface Rule {
   path: RegExp;
   /** the role needed in every repo `repos` names; "user": any signed-in user (the route shows only what they may see) */
   role: Role | "user";
+  /** the role instead when the query names a version: deleting a version purges it for good, as S3's DeleteObject */
+  versionedRole?: Role;
   repos?: (q: (name: string) => string | undefined, match: RegExpExecArray, body: () => Promise<Record<string, unknown>>) => Promise<Array<string | undefined>> | Array<string | undefined>;
 }
 
@@ -30,6 +32,9 @@ const RULES: Rule[] = [
   { method: "GET", path: /^commits\/([^/]+)$/, role: "reader", repos: (_, m) => [repoOf(decodeURIComponent(m[1]))] },
   { method: "GET", path: /^objects$/, role: "reader", repos: (q) => [repoOf(q("ref"))] },
   { method: "GET", path: /^diff$/, role: "reader", repos: (q) => [repoOf(q("from")), repoOf(q("to"))] },
+  { method: "GET", path: /^object(\/versions|\/content)?$/, role: "reader", repos: (q) => [repoOf(q("ref"))] },
+  { method: "PUT", path: /^object\/content$/, role: "writer", repos: (q) => [repoOf(q("ref"))] },
+  { method: "DELETE", path: /^object$/, role: "writer", versionedRole: "owner", repos: (q) => [repoOf(q("ref"))] },
   { method: "POST", path: /^commits\/(start|finish|drop)$/, role: "writer", repos: (_, __, body) => bodyRef(body) },
   { method: "POST", path: /^branches$/, role: "owner", repos: (_, __, body) => bodyRef(body) },
   { method: "DELETE", path: /^branches\/([^/]+)$/, role: "owner", repos: (_, m) => [repoOf(decodeURIComponent(m[1]))] },
@@ -52,9 +57,10 @@ export async function authorizeAdminCall(
     const match = rule.method === request.method ? rule.path.exec(route) : null;
     if (!match) continue;
     if (rule.role === "user") return;
+    const role = rule.versionedRole && request.query("version") ? rule.versionedRole : rule.role;
     for (const repo of await rule.repos!(request.query, match, request.body)) {
-      if (repo !== undefined && !roleAtLeast(user.roles[repo], rule.role)) {
-        throw new AdminError("AccessDenied", `user ${user.name} needs the ${rule.role} role in repo ${repo}`, 403);
+      if (repo !== undefined && !roleAtLeast(user.roles[repo], role)) {
+        throw new AdminError("AccessDenied", `user ${user.name} needs the ${role} role in repo ${repo}`, 403);
       }
     }
     return;

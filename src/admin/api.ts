@@ -5,6 +5,7 @@ import { matchedRoutes } from "hono/route";
 import type { CommitInfo, RepoService, Snapshot, VersionSummary } from "../repo/service.ts";
 import { authorizeAdminCall, type Caller, mayList } from "./admin-access.ts";
 import { AdminError, errorResponse } from "./errors.ts";
+import { createObjectRoutes, type ObjectRoutesOptions } from "./object-routes.ts";
 import { branchRef, commitRef, DEFAULT_BRANCH, parseBranchRef, parseRef, type Ref } from "../repo/ref-names.ts";
 
 export interface JobInput {
@@ -48,6 +49,8 @@ const INPUT_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 export interface AdminDeps {
   repo: RepoService;
   jobs: JobHost;
+  /** what an object written through the admin API (the console's uploads) gets: the server's S3 settings */
+  limits: ObjectRoutesOptions;
   /** Who is calling (the auth layer's signature or Bearer token check); throws to refuse. Unset: anyone, as S3 without --auth. */
   identify?: (raw: Request) => Promise<Caller>;
   /** users, tokens and roles under /_strata/auth */
@@ -99,6 +102,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
     await next();
   });
   if (deps.auth) app.route("/_strata/auth", deps.auth);
+  app.route("/_strata", createObjectRoutes(vs, deps.limits));
 
   // ---- repos ----
   app.get("/_strata/repos", (c) => {

@@ -1,5 +1,7 @@
 // Prometheus metrics of a running server: requests by operation and status, latency, bytes, store size, dedup.
-// Counters live in memory and are rendered in the text exposition format on each scrape.
+// Counters live in memory and are rendered in the text exposition format on each scrape; the last hour per minute
+// is kept too, for the console's dashboard (metrics-history.ts).
+import { MetricsHistory } from "./metrics-history.ts";
 
 /** Latency buckets in seconds: from a cached HEAD to a multi-gigabyte PUT. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -32,8 +34,14 @@ export class Metrics {
   private bytesIn = 0;
   private bytesOut = 0;
   private readonly started = Date.now();
+  readonly history: MetricsHistory;
 
-  constructor(private readonly storeGauges: () => StoreGauges) {}
+  constructor(private readonly storeGauges: () => StoreGauges) {
+    this.history = new MetricsHistory(() => {
+      const g = storeGauges();
+      return { storedBytes: g.bytes, logicalBytes: g.bytes + g.dedupBytes };
+    });
+  }
 
   record(s: RequestSample): void {
     const key = `${s.operation}\u0000${s.status}`;
@@ -45,6 +53,7 @@ export class Metrics {
     h.count++;
     this.bytesIn += s.bytesIn;
     this.bytesOut += s.bytesOut;
+    this.history.record(s.status, s.bytesIn, s.bytesOut);
   }
 
   render(): string {

@@ -15,7 +15,7 @@ const failingJobs: JobHost = {
     throw new Error("ENOENT: /var/secret/strata-data/packs/000001.pack");
   },
 };
-const app = createAdminApp({ repo, jobs: failingJobs });
+const app = createAdminApp({ repo, jobs: failingJobs, limits: { etagMode: "sha256", maxObjectSize: 1 << 20 } });
 
 test("a 500 carries no internal message", async () => {
   const logged = console.error;
