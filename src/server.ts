@@ -11,10 +11,11 @@ import { Metrics } from "./admin/metrics.ts";
 import { requestLogLine } from "./admin/request-log.ts";
 import type { ServerConfig } from "./config.ts";
 import { selectHashEngine } from "./hash/hashing.ts";
-import { JobEndpoints } from "./jobs.ts";
+import { JobEndpoints } from "./jobs/endpoints.ts";
+import { createJobRoutes } from "./jobs/routes.ts";
 import { RepoService } from "./repo/service.ts";
 import { serve } from "./runtime/serve.ts";
-import { createAuthRoutes } from "./admin/auth-routes.ts";
+import { createAuthRoutes } from "./admin/routes/auth.ts";
 import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
 import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
 import { createServerApp } from "./server-app.ts";
@@ -87,10 +88,13 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     auth: requestAuth,
     authorize: access.authorize,
   });
-  const jobs = new JobEndpoints({ repo, s3Config, hostname: bind, tls, observe, authEnabled: access.enabled });
+  const jobs = new JobEndpoints({
+    repo, s3Config, hostname: bind, tls, observe, authEnabled: access.enabled,
+    serverApp: (jobS3) => createServerApp({ s3: jobS3, domains: [] }),
+  });
   const admin = createAdminApp({
     repo,
-    jobs,
+    jobs: createJobRoutes(jobs, repo),
     identify: (raw) => identifyCaller(raw, access),
     auth: createAuthRoutes(access.access, { enabled: access.enabled, required: access.required }),
     observe: (e) => {
