@@ -102,7 +102,13 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
       log?.(requestLogLine({ id: randomHex(8), ...e }));
     },
   });
-  const app = createServerApp({ s3, admin, metrics: () => metrics.render(), domains });
+  const app = createServerApp({
+    s3,
+    admin,
+    metrics: () => metrics.render(),
+    mayReadMetrics: config.metricsPublic ? undefined : (raw) => mayReadMetrics(raw, access),
+    domains,
+  });
 
   let server;
   try {
@@ -185,6 +191,17 @@ async function identifyCaller(raw: Request, auth: ServerAuth): Promise<Caller> {
   } catch (err) {
     if (err instanceof S3Error) throw new AdminError(err.code, err.message, err.status);
     throw err;
+  }
+}
+
+/**
+ * With auth on, the metrics (request counts per operation, store size) are for signed-in users: any user's
+ * token will do, so a scraper gets a user of its own with no role in any repo (`--metrics-public` opens them).
+ */
+async function mayReadMetrics(raw: Request, auth: ServerAuth): Promise<void> {
+  const caller = await identifyCaller(raw, auth);
+  if (caller.authOn && !caller.user) {
+    throw new AdminError("AccessDenied", "With auth on, /metrics needs a token (Authorization: Bearer, or SigV4), or the server started with --metrics-public.", 403);
   }
 }
 
