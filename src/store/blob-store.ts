@@ -267,10 +267,6 @@ export class BlobStore {
     return this.locate(hash) !== undefined;
   }
 
-  kindOf(hash: string): BlobKind | undefined {
-    return this.locate(hash)?.kind;
-  }
-
   /** Reads a blob, verifying its record checksum; damaged or missing blobs throw, never return wrong bytes. */
   get(hash: string): Uint8Array {
     const loc = this.locate(hash);

@@ -97,7 +97,7 @@ export class RefJournal {
     return listRefs<T>(view === "latest" ? this.latest : this.durable, prefix);
   }
 
-  /** Applies changes to the latest view now; they reach disk (and the durable view) at the next flush. */
+  /** Applies changes to the latest view now; they reach disk (and the durable view) at the next write. */
   stage(changes: RefChange[]): void {
     const encoded: Array<[string, string | null]> = changes.map((c) => [c.key, c.value === null ? null : JSON.stringify(c.value)]);
     const entries: Array<[string, RefEntry | null]> = encoded.map(([k, raw]) => [k, raw === null ? null : { raw }]);
@@ -130,11 +130,6 @@ export class RefJournal {
       }
     }
     if (this.size >= this.nextCompactCheck) this.compactIfSparse();
-  }
-
-  /** Writes everything staged so far. */
-  flush(): Promise<void> {
-    return this.write(this.take());
   }
 
   /**
