@@ -22,7 +22,7 @@ function modes(dir: string): Array<[string, string]> {
   return out;
 }
 
-const expected = (dir: string) => modes(dir).map(([name]) => [name, fs.statSync(path.join(dir, name)).isDirectory() ? "700" : "600"]);
+const expected = (dir: string): Array<[string, string]> => modes(dir).map(([name]) => [name, fs.statSync(path.join(dir, name)).isDirectory() ? "700" : "600"]);
 
 test("packs, pack indexes, the journal (also compacted), FORMAT and LOCK are 0600; the dirs 0700", async () => {
   const dir = path.join(tmpDir(), "new", "data");
