@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { compareBytes, fromUtf8, utf8 } from "../util/bytes.ts";
 import { recordChecksum } from "./checksum.ts";
-import { fdatasync, fsyncDir, writeAllAt, writeFileDurably } from "./fs-async.ts";
+import { createPrivateFile, fdatasync, fsyncDir, writeAllAt, writeFileDurably } from "./fs-async.ts";
 
 export type RefValue = unknown;
 /** Which refs a read sees: `latest` includes changes not yet durable (what writers build on), `durable` only what is on disk (what readers are shown). */
@@ -50,7 +50,7 @@ export class RefJournal {
   constructor(dataDir: string, options: { compactMinBytes?: number } = {}) {
     this.file = path.join(dataDir, "refs.journal");
     if (!fs.existsSync(this.file)) {
-      fs.writeFileSync(this.file, MAGIC);
+      createPrivateFile(this.file, MAGIC);
       fsyncDir(dataDir);
     }
     this.size = this.replay();
