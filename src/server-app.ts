@@ -7,6 +7,7 @@ import { badHostResponse, type S3Endpoint } from "./s3/app.ts";
 import { hostnameOf } from "./s3/host.ts";
 import { requestTarget, splitTarget } from "./runtime/request-target.ts";
 import { CONSOLE_PATH, createConsoleRoutes, isBrowserVisit } from "./admin/console/routes.ts";
+import { errorResponse } from "./admin/errors.ts";
 
 export interface ServerAppParts {
   /** the S3 endpoint: every request no other route takes */
@@ -15,6 +16,8 @@ export interface ServerAppParts {
   admin?: Hono;
   /** Prometheus text of the server's metrics */
   metrics?: () => string;
+  /** Throws (AdminError) when the request may not read the metrics; absent: anyone may. */
+  mayReadMetrics?: (raw: Request) => Promise<void>;
   /** host names under which `bucket.<domain>` addresses a bucket (virtual-host style) */
   domains: string[];
 }
@@ -28,10 +31,17 @@ export function createServerApp(parts: ServerAppParts): Hono {
     throw err;
   });
   const health = (c: Context) => c.text("ok\n");
-  const metrics = (c: Context) => c.body(parts.metrics?.() ?? "", 200, { "content-type": "text/plain; version=0.0.4" });
+  const metrics = async (c: Context) => {
+    try {
+      await parts.mayReadMetrics?.(c.req.raw);
+    } catch (err) {
+      return errorResponse(err, c);
+    }
+    return c.body(parts.metrics?.() ?? "", 200, { "content-type": "text/plain; version=0.0.4" });
+  };
   // Bare /healthz and /metrics are the server's only as plain path-style GETs without a query: `aws s3 ls
   // s3://metrics` always sends one, so a bucket of that name stays reachable.
-  const plainGet = (handler: (c: Context) => Response) => (c: Context, next: Next) => (isPlainServerGet(c.req.raw, parts.domains) ? handler(c) : next());
+  const plainGet = (handler: (c: Context) => Response | Promise<Response>) => (c: Context, next: Next) => (isPlainServerGet(c.req.raw, parts.domains) ? handler(c) : next());
   app.get("/healthz", plainGet(health));
   app.get("/_strata/healthz", health);
   if (parts.metrics) {

@@ -11,10 +11,11 @@ import { Metrics } from "./admin/metrics.ts";
 import { requestLogLine } from "./admin/request-log.ts";
 import type { ServerConfig } from "./config.ts";
 import { selectHashEngine } from "./hash/hashing.ts";
-import { JobEndpoints } from "./jobs.ts";
+import { JobEndpoints } from "./jobs/endpoints.ts";
+import { createJobRoutes } from "./jobs/routes.ts";
 import { RepoService } from "./repo/service.ts";
 import { serve } from "./runtime/serve.ts";
-import { createAuthRoutes } from "./admin/auth-routes.ts";
+import { createAuthRoutes } from "./admin/routes/auth.ts";
 import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
 import { createS3Endpoint, internalErrorResponse, requestErrorResponse, type S3AppOptions } from "./s3/app.ts";
 import { requestTarget, splitTarget } from "./runtime/request-target.ts";
@@ -87,10 +88,13 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     auth: requestAuth,
     authorize: access.authorize,
   });
-  const jobs = new JobEndpoints({ repo, s3Config, hostname: bind, tls, observe, authEnabled: access.enabled });
+  const jobs = new JobEndpoints({
+    repo, s3Config, hostname: bind, tls, observe, authEnabled: access.enabled,
+    serverApp: (jobS3) => createServerApp({ s3: jobS3, domains: [] }),
+  });
   const admin = createAdminApp({
     repo,
-    jobs,
+    jobs: createJobRoutes(jobs, repo),
     identify: (raw) => identifyCaller(raw, access),
     auth: createAuthRoutes(access.access, { enabled: access.enabled, required: access.required }),
     observe: (e) => {
@@ -98,7 +102,13 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
       log?.(requestLogLine({ id: randomHex(8), ...e }));
     },
   });
-  const app = createServerApp({ s3, admin, metrics: () => metrics.render(), domains });
+  const app = createServerApp({
+    s3,
+    admin,
+    metrics: () => metrics.render(),
+    mayReadMetrics: config.metricsPublic ? undefined : (raw) => mayReadMetrics(raw, access),
+    domains,
+  });
 
   let server;
   try {
@@ -181,6 +191,17 @@ async function identifyCaller(raw: Request, auth: ServerAuth): Promise<Caller> {
   } catch (err) {
     if (err instanceof S3Error) throw new AdminError(err.code, err.message, err.status);
     throw err;
+  }
+}
+
+/**
+ * With auth on, the metrics (request counts per operation, store size) are for signed-in users: any user's
+ * token will do, so a scraper gets a user of its own with no role in any repo (`--metrics-public` opens them).
+ */
+async function mayReadMetrics(raw: Request, auth: ServerAuth): Promise<void> {
+  const caller = await identifyCaller(raw, auth);
+  if (caller.authOn && !caller.user) {
+    throw new AdminError("AccessDenied", "With auth on, /metrics needs a token (Authorization: Bearer, or SigV4), or the server started with --metrics-public.", 403);
   }
 }
 
