@@ -30,6 +30,7 @@ export function statusOf(code: RepoErrorCode | AccessErrorCode): number {
     case "CommitAlreadyOpen":
     case "UserExists":
     case "AmbiguousToken":
+    case "LastAdmin":
       return 409;
     case "PreconditionFailed":
       return 412;

@@ -5,6 +5,7 @@
 import { type Context, Hono } from "hono";
 import { AdminError, errorResponse } from "../errors.ts";
 import type { MetricsHistory } from "../metrics-history.ts";
+import { requestTarget } from "../../runtime/request-target.ts";
 import { CONSOLE_HTML, CONSOLE_JS } from "./page.ts";
 import { type ConsoleSessions, sessionCookie } from "./sessions.ts";
 
@@ -66,7 +67,6 @@ const isHttps = (c: Context) => new URL(c.req.url).protocol === "https:";
 /** A browser's plain visit to `/`: HTML wanted, no S3 signature (header or query). S3 clients never send Accept: text/html. */
 export function isBrowserVisit(raw: Request): boolean {
   if (raw.method !== "GET" || raw.headers.has("authorization")) return false;
-  const url = new URL(raw.url);
-  if (url.pathname !== "/" || url.search !== "") return false;
+  if (requestTarget(raw) !== "/") return false;
   return (raw.headers.get("accept") ?? "").includes("text/html");
 }

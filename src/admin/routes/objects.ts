@@ -7,11 +7,13 @@
 //   PUT    /object/content?ref&key  (body)     → {commit, version, etag}   (into the branch's open commit, if any)
 //   DELETE /object?ref&key[&version]           → {commit, outcome}         (with a version: purged for good)
 import { type Context, Hono } from "hono";
-import { ObjectTooLargeError } from "../repo/objects.ts";
-import { parseBranchRef, parseRef } from "../repo/ref-names.ts";
-import type { EtagMode, RepoService, Snapshot, VersionSummary } from "../repo/service.ts";
-import type { Caller } from "./admin-access.ts";
-import { AdminError } from "./errors.ts";
+import { ObjectTooLargeError } from "../../repo/objects.ts";
+import { parseBranchRef } from "../../repo/ref-names.ts";
+import type { EtagMode, RepoService, Snapshot, VersionSummary } from "../../repo/service.ts";
+import { iso } from "../answers.ts";
+import { AdminError } from "../errors.ts";
+import { snapshotOf } from "../refs.ts";
+import { type AdminEnv, requireQuery } from "../requests.ts";
 
 /** Versions listed per key: a key rewritten more often is shown truncated. */
 const VERSIONS_SHOWN = 1000;
@@ -21,9 +23,9 @@ export interface ObjectRoutesOptions {
   maxObjectSize: number;
 }
 
-export function createObjectRoutes(vs: RepoService, options: ObjectRoutesOptions): Hono<{ Variables: { caller: Caller } }> {
-  const app = new Hono<{ Variables: { caller: Caller } }>();
-  const author = (c: Context<{ Variables: { caller: Caller } }>) => {
+export function createObjectRoutes(vs: RepoService, options: ObjectRoutesOptions): Hono<AdminEnv> {
+  const app = new Hono<AdminEnv>();
+  const author = (c: Context<AdminEnv>) => {
     const caller = c.get("caller");
     return caller?.authOn ? caller.user?.name : undefined;
   };
@@ -47,7 +49,7 @@ export function createObjectRoutes(vs: RepoService, options: ObjectRoutesOptions
         truncated = true;
         break;
       }
-      versions.push(versionJson(item));
+      versions.push(keyVersionJson(item));
     }
     return c.json({ key, versions, truncated });
   });
@@ -95,8 +97,7 @@ export function createObjectRoutes(vs: RepoService, options: ObjectRoutesOptions
 
   /** The snapshot `ref` shows (a branch's head or a commit) and the key asked about. */
   function target(c: Context): { snapshot: Snapshot; key: string } {
-    const ref = parseRef(requireQuery(c, "ref"));
-    return { snapshot: vs.snapshot({ repo: ref.repo, branch: ref.branch, commit: ref.commit }), key: requireQuery(c, "key") };
+    return { snapshot: snapshotOf(vs, requireQuery(c, "ref")), key: requireQuery(c, "key") };
   }
 
   return app;
@@ -107,17 +108,7 @@ function found<T>(v: T | undefined, key: string): T {
   return v;
 }
 
-function versionJson(v: VersionSummary & { latest: boolean }) {
+function keyVersionJson(v: VersionSummary & { latest: boolean }) {
   const base = { version: v.version, commit: v.commit, modified: iso(v.time), latest: v.latest };
   return v.deleteMarker ? { ...base, deleteMarker: true } : { ...base, size: v.size, etag: v.etag };
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-function requireQuery(c: Context, name: string): string {
-  const v = c.req.query(name);
-  if (!v) throw new AdminError("InvalidRequest", `query parameter ${name} is required`, 400);
-  return v;
 }
