@@ -43,3 +43,17 @@ export function numberQuery(c: Context, name: string, fallback: number): number 
   if (!Number.isInteger(n) || n < 1) throw new AdminError("InvalidRequest", `${name} must be a positive integer`, 400);
   return n;
 }
+
+/** The JSON body, or {} when the request has none (routes whose every field is optional). */
+export async function optionalJsonBody(c: Context): Promise<Record<string, unknown>> {
+  const length = c.req.header("content-length");
+  if ((length === undefined || length === "0") && c.req.header("transfer-encoding") === undefined) return {};
+  return jsonBody(c);
+}
+
+export function optionalSeconds(body: Record<string, unknown>, field: string): number | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new AdminError("InvalidRequest", `${field} must be a number of seconds, 0 or more`, 400);
+  return v;
+}
