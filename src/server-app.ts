@@ -3,7 +3,9 @@
 // own addressing, classification and dispatch (s3/app.ts, s3/operations.ts): S3 has one route (every path), so a
 // route per operation would only add a second dispatch to each request.
 import { type Context, Hono, type Next } from "hono";
-import type { S3Endpoint } from "./s3/app.ts";
+import { badHostResponse, type S3Endpoint } from "./s3/app.ts";
+import { hostnameOf } from "./s3/host.ts";
+import { requestTarget, splitTarget } from "./runtime/request-target.ts";
 import { CONSOLE_PATH, createConsoleRoutes, isBrowserVisit } from "./admin/console/routes.ts";
 import { errorResponse } from "./admin/errors.ts";
 
@@ -21,7 +23,13 @@ export interface ServerAppParts {
 }
 
 export function createServerApp(parts: ServerAppParts): Hono {
-  const app = new Hono();
+  // Routes match the path as sent: `/x/../_strata/...` is an S3 key in bucket x, not the admin API.
+  const app = new Hono({ getPath: (req) => splitTarget(requestTarget(req)).path });
+  // No route sees a request without a usable Host; a failure nothing caught goes to the serve layer's answer.
+  app.use("*", async (c, next) => badHostResponse(c.req.raw) ?? next());
+  app.onError((err) => {
+    throw err;
+  });
   const health = (c: Context) => c.text("ok\n");
   const metrics = async (c: Context) => {
     try {
@@ -52,8 +60,7 @@ export function createServerApp(parts: ServerAppParts): Hono {
 
 function isPlainServerGet(raw: Request, domains: string[]): boolean {
   if (raw.method !== "GET") return false;
-  const url = new URL(raw.url);
-  if (url.search !== "") return false;
-  const hostname = (raw.headers.get("host") ?? url.host).replace(/:\d+$/, "").toLowerCase();
+  if (splitTarget(requestTarget(raw)).query !== "") return false;
+  const hostname = hostnameOf(raw.headers.get("host"));
   return !domains.some((d) => hostname.endsWith(`.${d}`));
 }

@@ -17,7 +17,8 @@ import { RepoService } from "./repo/service.ts";
 import { serve } from "./runtime/serve.ts";
 import { createAuthRoutes } from "./admin/routes/auth.ts";
 import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
-import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
+import { createS3Endpoint, internalErrorResponse, requestErrorResponse, type S3AppOptions } from "./s3/app.ts";
+import { requestTarget, splitTarget } from "./runtime/request-target.ts";
 import { createServerApp } from "./server-app.ts";
 import { parseBucket } from "./s3/buckets.ts";
 import { defaultCorsRule } from "./s3/cors.ts";
@@ -26,7 +27,6 @@ import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
 import { S3Error } from "./s3/errors.ts";
 import { LocalStore, type Store } from "./store/store.ts";
 import { openRemoteStore } from "./store/distributed-config.ts";
-import { errorResponse } from "./s3/respond.ts";
 import { UnavailableError } from "./util/unavailable.ts";
 import { randomHex } from "./util/bytes.ts";
 
@@ -112,7 +112,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
 
   let server;
   try {
-    server = await serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), tls });
+    server = await serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), onError: internalErrorResponse, tls });
   } catch (err) {
     await repo.close();
     throw err;
@@ -183,9 +183,9 @@ async function identifyCaller(raw: Request, auth: ServerAuth): Promise<Caller> {
     if (!user) throw new AdminError("InvalidAccessKeyId", "The token given as Bearer is not known (revoked, or mistyped).", 403);
     return { authOn: true, user };
   }
-  const url = new URL(raw.url);
+  const { path, query } = splitTarget(requestTarget(raw));
   try {
-    const result = await authenticate({ method: raw.method, rawPath: url.pathname, rawQuery: url.search.slice(1), headers: raw.headers }, auth.auth);
+    const result = await authenticate({ method: raw.method, rawPath: path, rawQuery: query, headers: raw.headers }, auth.auth);
     if (!on) return { authOn: false };
     return { authOn: true, user: result.kind === "signed" ? auth.access.userForToken(result.accessKey) : undefined };
   } catch (err) {
@@ -218,7 +218,7 @@ function refreshing(store: Store, handle: (raw: Request) => Response | Promise<R
       await refresh();
     } catch (err) {
       if (!(err instanceof UnavailableError)) throw err;
-      return errorResponse(new S3Error(err.code, err.message), { method: raw.method, bucket: undefined, key: undefined, requestId: randomHex(8), url: new URL(raw.url) });
+      return requestErrorResponse(new S3Error(err.code, err.message), raw);
     }
     return handle(raw);
   };
