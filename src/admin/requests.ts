@@ -8,8 +8,12 @@ import { AdminError } from "./errors.ts";
 export type AdminEnv = { Variables: { caller: Caller } };
 
 export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  return parseJsonObject(await c.req.text());
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
   try {
-    const body = await c.req.json();
+    const body = JSON.parse(text);
     if (typeof body === "object" && body !== null && !Array.isArray(body)) return body;
   } catch {
     // fall through
@@ -46,9 +50,9 @@ export function numberQuery(c: Context, name: string, fallback: number): number 
 
 /** The JSON body, or {} when the request has none (routes whose every field is optional). */
 export async function optionalJsonBody(c: Context): Promise<Record<string, unknown>> {
-  const length = c.req.header("content-length");
-  if ((length === undefined || length === "0") && c.req.header("transfer-encoding") === undefined) return {};
-  return jsonBody(c);
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  return parseJsonObject(text);
 }
 
 export function optionalSeconds(body: Record<string, unknown>, field: string): number | undefined {
