@@ -1,4 +1,4 @@
-// Checks that imports only go downward between the layers of src/ (see README "Layers"),
+// Checks that imports only go downward between the layers of src/ (see docs/design.md, "Layers"),
 // that each third-party package stays in its home, that S3 operation modules do not import each other, and that
 // nothing above repo/ reaches into its insides: RepoService's methods are the one door.
 import * as fs from "node:fs";

@@ -1,4 +1,5 @@
-// Content-addressed blobs in append-only pack files. A blob is written once; its SHA-256 is its name.
+// Content-addressed blobs in append-only pack files. A blob is written once; its SHA-256 is its name
+// (docs/format.md, "Packs").
 import { Buffer } from "node:buffer";
 import * as fs from "node:fs";
 import * as path from "node:path";

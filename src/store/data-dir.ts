@@ -1,4 +1,5 @@
-// The data directory: its format file and the lock that gives one process ownership of it.
+// The data directory: its format file and the lock that gives one process ownership of it (docs/format.md,
+// "Data directory" and "Format history").
 import * as fs from "node:fs";
 import * as path from "node:path";
 import process from "node:process";

@@ -1,4 +1,5 @@
-// Mutable state (repos, branches, open commits, uploads) as an append-only journal of checksummed records.
+// Mutable state (repos, branches, open commits, uploads) as an append-only journal of checksummed records
+// (docs/format.md, "Ref journal").
 //
 // journal = "STRREFS1" record*
 // record  = u32 LE length | JSON [[key, value | null], ...] | u32 LE crc32c(JSON bytes)
