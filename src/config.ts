@@ -23,6 +23,8 @@ export interface ServerConfig extends DistributedConfig {
   /** origins allowed by the default CORS rule of every bucket without rules of its own ("*": any) */
   corsOrigins: string[];
   quiet: boolean;
+  /** with auth on, /metrics without a token */
+  metricsPublic: boolean;
 }
 
 export const DEFAULT_PORT = 30600;
@@ -42,6 +44,7 @@ export const SERVE_OPTIONS: Record<string, OptionSpec> = {
   domain: { type: "string", multiple: true, env: "STRATA_DOMAINS", help: "NAME  host name for virtual-host style buckets (repeatable; localhost always)" },
   "cors-origin": { type: "string", multiple: true, env: "STRATA_CORS_ORIGINS", help: "ORIGIN  let this browser origin use every bucket without CORS rules of its own (repeatable; '*' for any; local development)" },
   quiet: { type: "boolean", env: "STRATA_QUIET", help: "no per-request log lines" },
+  "metrics-public": { type: "boolean", env: "STRATA_METRICS_PUBLIC", help: "with auth on, serve /metrics without a token too" },
   ...DISTRIBUTED_OPTIONS,
 };
 
@@ -57,6 +60,7 @@ export function defaultConfig(): ServerConfig {
     domains: [],
     corsOrigins: [],
     quiet: false,
+    metricsPublic: false,
   };
 }
 
@@ -82,6 +86,7 @@ export function serveConfig(values: OptionValues): ServerConfig {
   c.domains = ((values.domain as string[] | undefined) ?? []).flatMap((d) => d.split(",")).filter(Boolean);
   c.corsOrigins = ((values["cors-origin"] as string[] | undefined) ?? []).flatMap((d) => d.split(",")).filter(Boolean);
   c.quiet = values.quiet === true;
+  c.metricsPublic = values["metrics-public"] === true;
   if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) throw usageError("--tls-cert and --tls-key go together");
   return { ...c, ...distributedConfig(values) };
 }

@@ -3,8 +3,11 @@
 // own addressing, classification and dispatch (s3/app.ts, s3/operations.ts): S3 has one route (every path), so a
 // route per operation would only add a second dispatch to each request.
 import { type Context, Hono, type Next } from "hono";
-import type { S3Endpoint } from "./s3/app.ts";
+import { badHostResponse, type S3Endpoint } from "./s3/app.ts";
+import { hostnameOf } from "./s3/host.ts";
+import { requestTarget, splitTarget } from "./runtime/request-target.ts";
 import { CONSOLE_PATH, createConsoleRoutes, isBrowserVisit } from "./admin/console/routes.ts";
+import { errorResponse } from "./admin/errors.ts";
 
 export interface ServerAppParts {
   /** the S3 endpoint: every request no other route takes */
@@ -13,17 +16,32 @@ export interface ServerAppParts {
   admin?: Hono;
   /** Prometheus text of the server's metrics */
   metrics?: () => string;
+  /** Throws (AdminError) when the request may not read the metrics; absent: anyone may. */
+  mayReadMetrics?: (raw: Request) => Promise<void>;
   /** host names under which `bucket.<domain>` addresses a bucket (virtual-host style) */
   domains: string[];
 }
 
 export function createServerApp(parts: ServerAppParts): Hono {
-  const app = new Hono();
+  // Routes match the path as sent: `/x/../_strata/...` is an S3 key in bucket x, not the admin API.
+  const app = new Hono({ getPath: (req) => splitTarget(requestTarget(req)).path });
+  // No route sees a request without a usable Host; a failure nothing caught goes to the serve layer's answer.
+  app.use("*", async (c, next) => badHostResponse(c.req.raw) ?? next());
+  app.onError((err) => {
+    throw err;
+  });
   const health = (c: Context) => c.text("ok\n");
-  const metrics = (c: Context) => c.body(parts.metrics?.() ?? "", 200, { "content-type": "text/plain; version=0.0.4" });
+  const metrics = async (c: Context) => {
+    try {
+      await parts.mayReadMetrics?.(c.req.raw);
+    } catch (err) {
+      return errorResponse(err, c);
+    }
+    return c.body(parts.metrics?.() ?? "", 200, { "content-type": "text/plain; version=0.0.4" });
+  };
   // Bare /healthz and /metrics are the server's only as plain path-style GETs without a query: `aws s3 ls
   // s3://metrics` always sends one, so a bucket of that name stays reachable.
-  const plainGet = (handler: (c: Context) => Response) => (c: Context, next: Next) => (isPlainServerGet(c.req.raw, parts.domains) ? handler(c) : next());
+  const plainGet = (handler: (c: Context) => Response | Promise<Response>) => (c: Context, next: Next) => (isPlainServerGet(c.req.raw, parts.domains) ? handler(c) : next());
   app.get("/healthz", plainGet(health));
   app.get("/_strata/healthz", health);
   if (parts.metrics) {
@@ -42,8 +60,7 @@ export function createServerApp(parts: ServerAppParts): Hono {
 
 function isPlainServerGet(raw: Request, domains: string[]): boolean {
   if (raw.method !== "GET") return false;
-  const url = new URL(raw.url);
-  if (url.search !== "") return false;
-  const hostname = (raw.headers.get("host") ?? url.host).replace(/:\d+$/, "").toLowerCase();
+  if (splitTarget(requestTarget(raw)).query !== "") return false;
+  const hostname = hostnameOf(raw.headers.get("host"));
   return !domains.some((d) => hostname.endsWith(`.${d}`));
 }

@@ -11,12 +11,14 @@ import { Metrics } from "./admin/metrics.ts";
 import { requestLogLine } from "./admin/request-log.ts";
 import type { ServerConfig } from "./config.ts";
 import { selectHashEngine } from "./hash/hashing.ts";
-import { JobEndpoints } from "./jobs.ts";
+import { JobEndpoints } from "./jobs/endpoints.ts";
+import { createJobRoutes } from "./jobs/routes.ts";
 import { RepoService } from "./repo/service.ts";
 import { serve } from "./runtime/serve.ts";
-import { createAuthRoutes } from "./admin/auth-routes.ts";
+import { createAuthRoutes } from "./admin/routes/auth.ts";
 import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
-import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
+import { createS3Endpoint, internalErrorResponse, requestErrorResponse, type S3AppOptions } from "./s3/app.ts";
+import { requestTarget, splitTarget } from "./runtime/request-target.ts";
 import { createServerApp } from "./server-app.ts";
 import { parseBucket } from "./s3/buckets.ts";
 import { defaultCorsRule } from "./s3/cors.ts";
@@ -25,7 +27,6 @@ import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
 import { S3Error } from "./s3/errors.ts";
 import { LocalStore, type Store } from "./store/store.ts";
 import { openRemoteStore } from "./store/distributed-config.ts";
-import { errorResponse } from "./s3/respond.ts";
 import { UnavailableError } from "./util/unavailable.ts";
 import { randomHex } from "./util/bytes.ts";
 
@@ -87,10 +88,13 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     auth: requestAuth,
     authorize: access.authorize,
   });
-  const jobs = new JobEndpoints({ repo, s3Config, hostname: bind, tls, observe, authEnabled: access.enabled });
+  const jobs = new JobEndpoints({
+    repo, s3Config, hostname: bind, tls, observe, authEnabled: access.enabled,
+    serverApp: (jobS3) => createServerApp({ s3: jobS3, domains: [] }),
+  });
   const admin = createAdminApp({
     repo,
-    jobs,
+    jobs: createJobRoutes(jobs, repo),
     identify: (raw) => identifyCaller(raw, access),
     auth: createAuthRoutes(access.access, { enabled: access.enabled, required: access.required }),
     observe: (e) => {
@@ -98,11 +102,17 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
       log?.(requestLogLine({ id: randomHex(8), ...e }));
     },
   });
-  const app = createServerApp({ s3, admin, metrics: () => metrics.render(), domains });
+  const app = createServerApp({
+    s3,
+    admin,
+    metrics: () => metrics.render(),
+    mayReadMetrics: config.metricsPublic ? undefined : (raw) => mayReadMetrics(raw, access),
+    domains,
+  });
 
   let server;
   try {
-    server = await serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), tls });
+    server = await serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), onError: internalErrorResponse, tls });
   } catch (err) {
     await repo.close();
     throw err;
@@ -173,14 +183,25 @@ async function identifyCaller(raw: Request, auth: ServerAuth): Promise<Caller> {
     if (!user) throw new AdminError("InvalidAccessKeyId", "The token given as Bearer is not known (revoked, or mistyped).", 403);
     return { authOn: true, user };
   }
-  const url = new URL(raw.url);
+  const { path, query } = splitTarget(requestTarget(raw));
   try {
-    const result = await authenticate({ method: raw.method, rawPath: url.pathname, rawQuery: url.search.slice(1), headers: raw.headers }, auth.auth);
+    const result = await authenticate({ method: raw.method, rawPath: path, rawQuery: query, headers: raw.headers }, auth.auth);
     if (!on) return { authOn: false };
     return { authOn: true, user: result.kind === "signed" ? auth.access.userForToken(result.accessKey) : undefined };
   } catch (err) {
     if (err instanceof S3Error) throw new AdminError(err.code, err.message, err.status);
     throw err;
+  }
+}
+
+/**
+ * With auth on, the metrics (request counts per operation, store size) are for signed-in users: any user's
+ * token will do, so a scraper gets a user of its own with no role in any repo (`--metrics-public` opens them).
+ */
+async function mayReadMetrics(raw: Request, auth: ServerAuth): Promise<void> {
+  const caller = await identifyCaller(raw, auth);
+  if (caller.authOn && !caller.user) {
+    throw new AdminError("AccessDenied", "With auth on, /metrics needs a token (Authorization: Bearer, or SigV4), or the server started with --metrics-public.", 403);
   }
 }
 
@@ -197,7 +218,7 @@ function refreshing(store: Store, handle: (raw: Request) => Response | Promise<R
       await refresh();
     } catch (err) {
       if (!(err instanceof UnavailableError)) throw err;
-      return errorResponse(new S3Error(err.code, err.message), { method: raw.method, bucket: undefined, key: undefined, requestId: randomHex(8), url: new URL(raw.url) });
+      return requestErrorResponse(new S3Error(err.code, err.message), raw);
     }
     return handle(raw);
   };

@@ -2,7 +2,7 @@
 // of the message schedule in locals, renames the variables' roles from round to round instead of
 // shuffling them, and runs over many blocks per call so the state leaves locals once per update.
 // Rounds are unrolled sixteen at a time: a full unroll is faster in V8 but too big for JavaScriptCore's
-// optimizing tier, and this shape beats hash-wasm in both (see scripts/bench-hash.ts).
+// optimizing tier, and this shape beats hash-wasm in both (see scripts/bench/hash.ts).
 import { CTX, INPUT, OUT } from "./memory";
 
 // CTX layout while a SHA-256 runs.

@@ -32,6 +32,7 @@ export function statusOf(code: RepoErrorCode | AccessErrorCode): number {
     case "UserExists":
     case "AmbiguousToken":
     case "TagExists":
+    case "LastAdmin":
       return 409;
     case "BranchProtected":
     case "IsTag":

@@ -8,7 +8,7 @@ import type { Store } from "../store/store.ts";
 import { NAME_PATTERN } from "./ref-names.ts";
 import { parseRefKey, REF } from "./ref-keys.ts";
 
-export type AccessErrorCode = "NoSuchUser" | "UserExists" | "NoSuchToken" | "AmbiguousToken" | "NoSuchRepo" | "InvalidName" | "InvalidRole";
+export type AccessErrorCode = "NoSuchUser" | "UserExists" | "NoSuchToken" | "AmbiguousToken" | "NoSuchRepo" | "InvalidName" | "InvalidRole" | "LastAdmin";
 
 /** A user, token or role request that cannot be done (unknown user, bad name, ...); the message says why. */
 export class AccessError extends Error {
@@ -82,15 +82,18 @@ export class AccessControl {
     return { name, ...record };
   }
 
-  /** Deletes a user and every token of theirs. */
+  /** Deletes a user and every token of theirs; never the last admin. */
   async deleteUser(name: string): Promise<void> {
-    this.mustGetUser(name);
+    this.mustKeepAnAdmin(this.mustGetUser(name), "delete");
     const tokens = this.tokenRefs().filter(([, t]) => t.user === name).map(([key]) => ({ key, value: null }));
     await this.store.commit([...tokens, { key: REF.user(name), value: null }]);
   }
 
+  /** Makes a user an admin or takes it away; never from the last admin. */
   async setAdmin(name: string, admin: boolean): Promise<void> {
-    const { name: _, ...record } = this.mustGetUser(name);
+    const user = this.mustGetUser(name);
+    if (!admin) this.mustKeepAnAdmin(user, "demote");
+    const { name: _, ...record } = user;
     await this.store.commit([{ key: REF.user(name), value: { ...record, admin } }]);
   }
 
@@ -162,6 +165,12 @@ export class AccessControl {
 
   async disable(): Promise<void> {
     await this.store.commit([{ key: REF.authSettings(), value: null }]);
+  }
+
+  /** Without an admin nobody could manage users or tokens again (with auth on, nor get in to fix it). */
+  private mustKeepAnAdmin(user: User, change: "delete" | "demote"): void {
+    if (!user.admin || this.listUsers().some((u) => u.admin && u.name !== user.name)) return;
+    throw new AccessError("LastAdmin", `user ${user.name} is the last admin and cannot be ${change}d: make another admin first (strata auth user create <name> --admin)`);
   }
 
   private tokenRefs(): Array<[string, TokenRecord]> {

@@ -1,5 +1,5 @@
 // Structured blobs (manifests, tree nodes, commits) are stored as UTF-8 JSON: readable with any tool,
-// and fast enough that profiles show hashing and I/O, not encoding.
+// and fast enough that profiles show hashing and I/O, not encoding. Their schemas: docs/format.md, "Blobs".
 import type { BlobKind } from "../store/pack-format.ts";
 import type { BlobBackend } from "../store/store.ts";
 import { fromUtf8, utf8 } from "../util/bytes.ts";

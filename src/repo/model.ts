@@ -1,4 +1,5 @@
-// The shapes of the versioned model: what refs hold and what manifest, version and commit blobs contain.
+// The shapes of the versioned model: what refs hold and what manifest, version and commit blobs contain
+// (docs/format.md, "Ref keys" and "Blobs").
 import type { ChunkRef } from "./objects.ts";
 
 /** Everything about an object but its bytes. */

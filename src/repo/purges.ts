@@ -1,4 +1,5 @@
-// Versions purged for good, and a key's history as readers see it: with every purged version left out.
+// Versions purged for good, and a key's history as readers see it: with every purged version left out
+// (the purge index's format: docs/format.md, "Versions").
 //
 // Trees of old commits are immutable blobs (and commit ids, which are version ids, must stay stable), so a
 // purge does not rewrite history. Each repo keeps a purge index instead: a tree of (version id, key) → the

@@ -1,5 +1,6 @@
 // A persistent, copy-on-write B+tree of key → value whose nodes are blobs. Writing k keys rewrites only the
 // nodes on their paths; two trees that share history share nodes, so a diff skips whatever they share.
+// Node payloads: docs/format.md, "Blobs".
 //
 // A root may also be an overlay: a few recent changes kept in one small blob on top of a B+tree root. Every
 // small write is a commit with its own root, and rewriting a leaf and all its parents per write was the main

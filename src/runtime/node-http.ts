@@ -4,6 +4,7 @@
 // of more than one chunk and boto3's ContentLength is None. node:http sends the length the handler declares.
 import * as http from "node:http";
 import * as https from "node:https";
+import { originForm, recordTarget } from "./request-target.ts";
 import type { RunningServer, ServeOptions } from "./serve.ts";
 
 /**
@@ -15,12 +16,15 @@ const WHOLE_BODY_BYTES = 1024 * 1024;
 export async function serveNodeHttp(options: ServeOptions): Promise<RunningServer> {
   const scheme = options.tls ? "https" : "http";
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    answer(req, res, scheme, options.fetch).catch((err) => {
-      console.error("internal error while answering:", err);
-      if (!res.headersSent) {
-        res.writeHead(500, { "content-type": "text/plain", "content-length": "22" }).end("Internal Server Error\n");
-      } else res.destroy();
-    });
+    const request = requestOf(req, scheme);
+    // Pipelined requests are handled one after the other: node:http parses the next request of a connection
+    // while the one before is still running, and a GET pipelined after a PUT must see that PUT (RFC 9112 §9.3.2
+    // allows parallel work only among safe methods; answers are sent in order either way).
+    const before = inFlight.get(req.socket);
+    const handled = (before ? before.then(() => answer(req, res, request, options.fetch)) : answer(req, res, request, options.fetch))
+      .catch((err) => answerFailure(err, res, request, options.onError));
+    const settled = handled.then(() => (res.writableFinished || res.destroyed ? undefined : finished(res)));
+    inFlight.set(req.socket, settled);
   };
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);
   // A 5 GiB PUT may take long: no deadline for a whole request, only for headers and for silence.
@@ -51,8 +55,26 @@ export async function serveNodeHttp(options: ServeOptions): Promise<RunningServe
   };
 }
 
-async function answer(req: http.IncomingMessage, res: http.ServerResponse, scheme: string, fetch: ServeOptions["fetch"]): Promise<void> {
-  const response = await fetch(requestOf(req, scheme));
+/** Per connection, the request being handled (until its answer is out): the next one waits for it. */
+const inFlight = new WeakMap<object, Promise<void>>();
+
+const finished = (res: http.ServerResponse) => new Promise<void>((resolve) => res.once("close", resolve).once("finish", resolve));
+
+/** fetch never throws (serve.ts guards it): what failed is taking or writing the answer's body. */
+async function answerFailure(err: unknown, res: http.ServerResponse, request: Request, onError: ServeOptions["onError"]): Promise<void> {
+  if (res.headersSent) {
+    console.error("internal error while answering:", err);
+    res.destroy();
+    return;
+  }
+  const failed = onError(err, request);
+  const headers: string[] = [];
+  failed.headers.forEach((value, name) => headers.push(name, value));
+  res.writeHead(failed.status, headers).end(new Uint8Array(await failed.arrayBuffer()));
+}
+
+async function answer(req: http.IncomingMessage, res: http.ServerResponse, request: Request, fetch: ServeOptions["fetch"]): Promise<void> {
+  const response = await fetch(request);
   const headers: string[] = [];
   response.headers.forEach((value, name) => headers.push(name, value));
   if (!req.complete) headers.push(...unreadBody(req));
@@ -93,18 +115,21 @@ async function stream(res: http.ServerResponse, reader: ReadableStreamDefaultRea
   }
 }
 
-/** The Web Request of a node:http request, its body streaming. The target stays as sent (URL parsing aside). */
+/**
+ * The Web Request of a node:http request, its body streaming. Its url is parsed (normalised) by the platform, so
+ * the target as sent is recorded beside it (request-target.ts): that is what paths and queries are read from.
+ */
 function requestOf(req: http.IncomingMessage, scheme: string): Request {
   const method = req.method ?? "GET";
   const body = method === "GET" || method === "HEAD" ? null : bodyOf(req);
   const init = { method, headers: req.headers as Record<string, string>, body, duplex: "half" } as RequestInit;
   const target = req.url ?? "/";
-  const path = target.startsWith("/") ? target : `/${target}`;
+  const path = originForm(target);
   try {
-    return new Request(`${scheme}://${req.headers.host ?? "localhost"}${path}`, init);
+    return recordTarget(new Request(`${scheme}://${req.headers.host ?? "localhost"}${path}`, init), target);
   } catch {
     // An unusable Host header: the handler still sees it (and refuses it) in the headers.
-    return new Request(`${scheme}://localhost${path}`, init);
+    return recordTarget(new Request(`${scheme}://localhost${path}`, init), target);
   }
 }
 

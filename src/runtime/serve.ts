@@ -5,6 +5,8 @@ export interface ServeOptions {
   port: number;
   hostname: string;
   fetch: (req: Request) => Response | Promise<Response>;
+  /** The answer when `fetch` throws: whatever happens, never the runtime's own error page (source lines, stack). */
+  onError: (err: unknown, req: Request) => Response;
   tls?: { cert: string; key: string };
 }
 
@@ -22,6 +24,7 @@ declare const Deno: any;
  * node-http.ts); under Deno through Deno.serve, which keeps the length. Both add a Date header to every answer.
  */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
+  options = { ...options, fetch: guarded(options) };
   if (typeof Bun !== "undefined") return serveNodeHttp(options);
   if (typeof Deno !== "undefined") {
     const server = Deno.serve({
@@ -30,8 +33,20 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       cert: options.tls?.cert,
       key: options.tls?.key,
       onListen: () => {},
+      onError: (err: unknown) => options.onError(err, new Request("http://localhost/")),
     }, options.fetch);
     return { port: server.addr.port, stop: () => server.shutdown() };
   }
   throw new Error("Strata runs under Bun or Deno");
+}
+
+/** The handler, its every failure answered by onError. */
+function guarded(options: ServeOptions): (req: Request) => Promise<Response> {
+  return async (req) => {
+    try {
+      return await options.fetch(req);
+    } catch (err) {
+      return options.onError(err, req);
+    }
+  };
 }

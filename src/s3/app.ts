@@ -12,6 +12,8 @@ import { errorResponse, notImplemented } from "./respond.ts";
 import { authenticateRequest, type RequestAuthOptions } from "./request-auth.ts";
 import type { Authorizer } from "./access-policy.ts";
 import { fromRepoError } from "./targets.ts";
+import { hostnameOf } from "./host.ts";
+import { requestTarget, splitTarget } from "../runtime/request-target.ts";
 
 export interface S3AppOptions {
   /** Host names under which `bucket.<domain>` addresses a bucket (virtual-host style). */
@@ -24,29 +26,33 @@ export interface S3AppOptions {
   observe?: (event: { req: S3Request; operation: string; response: Response; started: number }) => void;
 }
 
-/** Splits the request target into bucket and key, honouring virtual-host style addressing. */
-export function addressOf(url: URL, host: string | null, domains: string[]): { bucket?: string; key?: string; virtualHost?: boolean } {
-  const hostname = (host ?? url.host).replace(/:\d+$/, "").toLowerCase();
-  const path = url.pathname;
-  const decode = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      throw new S3Error("InvalidURI");
-    }
-  };
+/** Splits the request's path (as sent) into bucket and key, honouring virtual-host style addressing. */
+export function addressOf(path: string, host: string | null, domains: string[]): { bucket?: string; key?: string; virtualHost?: boolean } {
+  const hostname = hostnameOf(host);
   for (const domain of domains) {
     if (hostname.endsWith(`.${domain}`)) {
       const bucket = hostname.slice(0, -domain.length - 1);
       const rest = path.slice(1);
-      return { bucket, key: rest === "" ? undefined : decode(rest), virtualHost: true };
+      return { bucket, key: rest === "" ? undefined : decodePathPart(rest), virtualHost: true };
     }
   }
   const slash = path.indexOf("/", 1);
   if (path === "/" || path === "") return {};
-  if (slash < 0) return { bucket: decode(path.slice(1)) };
+  if (slash < 0) return { bucket: decodePathPart(path.slice(1)) };
   const key = path.slice(slash + 1);
-  return { bucket: decode(path.slice(1, slash)), key: key === "" ? undefined : decode(key) };
+  return { bucket: decodePathPart(path.slice(1, slash)), key: key === "" ? undefined : decodePathPart(key) };
+}
+
+/**
+ * A bucket name or key from the path, percent-decoded as UTF-8. Bytes that are not UTF-8 are InvalidURI: read
+ * as U+FFFD, two different keys would be one.
+ */
+function decodePathPart(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new S3Error("InvalidURI", "Couldn't parse the specified URI: the path is not percent-encoded UTF-8.");
+  }
 }
 
 // Request ids: a random prefix per process and a counter, unique without drawing random bytes per request.
@@ -59,13 +65,15 @@ export type S3Endpoint = (raw: Request) => Promise<Response>;
 
 export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoint {
   return async (raw) => {
-    const url = new URL(raw.url);
+    const { path, query } = splitTarget(requestTarget(raw));
     const started = performance.now();
     const req: S3Request = {
       method: raw.method,
-      url,
+      path,
+      search: query,
+      scheme: schemeOf(raw),
       headers: raw.headers,
-      query: url.searchParams,
+      query: new URLSearchParams(query),
       body: null, // set by authentication: the verified payload
       verifiedChecksums: () => ({}),
       requestId: nextRequestId(),
@@ -73,8 +81,8 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
     let operation = "Unknown";
     let response: Response;
     try {
-      Object.assign(req, addressOf(url, raw.headers.get("host"), options.domains));
-      const unsupported = url.search === "" ? undefined : unsupportedSubresource(req.query);
+      Object.assign(req, addressOf(path, raw.headers.get("host"), options.domains));
+      const unsupported = query === "" ? undefined : unsupportedSubresource(req.query);
       if (unsupported) notImplemented(`the ?${unsupported} sub-resource`);
       const op = classify(req);
       if (!op) throw new S3Error("MethodNotAllowed");
@@ -98,6 +106,39 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
     options.observe?.({ req, operation, response, started });
     return response;
   };
+}
+
+const schemeOf = (raw: Request) => (raw.url.startsWith("https:") ? "https" : "http");
+
+/** An S3 error answered outside the S3 endpoint (before routing, at the serve layer), with a fresh request id. */
+export function requestErrorResponse(err: S3Error, raw: Request): Response {
+  const requestId = nextRequestId();
+  const response = errorResponse(err, { method: raw.method, bucket: undefined, key: undefined, path: splitTarget(requestTarget(raw)).path, requestId });
+  response.headers.set("server", "Strata");
+  return response;
+}
+
+/**
+ * The answer to a request whose Host header is missing or not a host, before it is routed anywhere (S3, admin
+ * API, console); undefined for every other request.
+ */
+export function badHostResponse(raw: Request): Response | undefined {
+  try {
+    hostnameOf(raw.headers.get("host"));
+    return undefined;
+  } catch (err) {
+    return requestErrorResponse(err as S3Error, raw);
+  }
+}
+
+/**
+ * The answer to any request whose handling threw where nothing else caught it (the serve layer): InternalError
+ * XML with a request id, never the runtime's error page or a stack; the log line has the stack.
+ */
+export function internalErrorResponse(err: unknown, raw: Request): Response {
+  const response = requestErrorResponse(new S3Error("InternalError"), raw);
+  console.error(`internal error (request ${response.headers.get("x-amz-request-id")}):`, err);
+  return response;
 }
 
 /** Any failure as the S3 error a client gets; repo errors name the request's bucket (e.g. NoSuchBucket, BucketNotEmpty). */

@@ -24,8 +24,12 @@ export interface BucketResolver {
 
 export interface S3Request {
   method: string;
-  /** raw URL (path still percent-encoded) */
-  url: URL;
+  /** the path as sent: still percent-encoded, never normalised (`x/../k3` is a key of its own) */
+  path: string;
+  /** the query string as sent, without its `?` ("" when there is none) */
+  search: string;
+  /** "http" or "https" */
+  scheme: string;
   headers: Headers;
   query: URLSearchParams;
   bucket?: string;

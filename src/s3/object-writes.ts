@@ -8,17 +8,26 @@ import { S3Error } from "./errors.ts";
 import { etagMatches } from "./object-headers.ts";
 import { notImplemented } from "./respond.ts";
 
-/** Streams an object's bytes into the store (PUT, POST Object); past `maxSize` bytes it stops with EntityTooLarge. */
 /** S3 keys are at most 1024 bytes of UTF-8 (AWS: "Naming Amazon S3 objects"). */
 export function checkKeyLength(key: string): void {
   if (new TextEncoder().encode(key).length > 1024) throw new S3Error("KeyTooLongError");
 }
 
-export async function ingestObject(deps: S3Deps, body: S3Request["body"], maxSize: number): Promise<StoredBytes> {
+const tooLarge = (limit: number, proposed?: number) =>
+  new S3Error("EntityTooLarge", undefined, { ...(proposed !== undefined ? { ProposedSize: String(proposed) } : {}), MaxSizeAllowed: String(limit) });
+
+/**
+ * Streams an object's bytes into the store (PUT, UploadPart, POST Object); past `maxSize` bytes it stops with
+ * EntityTooLarge. A body declared larger (`declared`: Content-Length, or the decoded length of an aws-chunked
+ * one) is refused before a byte of it is read: https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+ * (5 GB in one PUT), https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html (parts up to 5 GiB).
+ */
+export async function ingestObject(deps: S3Deps, body: S3Request["body"], maxSize: number, declared?: number): Promise<StoredBytes> {
+  if (declared !== undefined && declared > maxSize) throw tooLarge(maxSize, declared);
   try {
     return await deps.repo.ingest(body, { md5: deps.config.etagMode === "md5", maxSize });
   } catch (err) {
-    if (err instanceof ObjectTooLargeError) throw new S3Error("EntityTooLarge", undefined, { MaxSizeAllowed: String(err.limit) });
+    if (err instanceof ObjectTooLargeError) throw tooLarge(err.limit);
     throw err;
   }
 }

@@ -116,7 +116,7 @@ export function classify(req: S3Request): Operation | undefined {
   const q = req.query;
   const m = req.method;
   if (m === "OPTIONS") return "PreflightCors";
-  if (req.url.search !== "") {
+  if (req.search !== "") {
     for (const [name, where] of Object.entries(SERVED)) {
       if (q.has(name) && !(req.key === undefined ? where.bucket : where.object).includes(m)) return undefined;
     }

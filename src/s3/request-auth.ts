@@ -27,8 +27,8 @@ export async function authenticateRequest(req: S3Request, received: ReceivedBody
   const auth = await authenticate(
     {
       method: req.method,
-      rawPath: req.url.pathname,
-      rawQuery: req.url.search.slice(1),
+      rawPath: req.path,
+      rawQuery: req.search,
       headers: req.headers,
       virtualHostBucket: req.virtualHost ? req.bucket : undefined,
     },

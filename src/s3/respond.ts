@@ -21,13 +21,13 @@ export function xmlResponse(root: string, body: XmlObject, init: { status?: numb
   });
 }
 
-export function errorResponse(err: S3Error, req: Pick<S3Request, "method" | "bucket" | "key" | "requestId" | "url">): Response {
+export function errorResponse(err: S3Error, req: Pick<S3Request, "method" | "bucket" | "key" | "requestId" | "path">): Response {
   const headers: Record<string, string> = { "content-type": "application/xml", "x-amz-request-id": req.requestId, ...err.headers };
   // HEAD responses carry no body; a few SDKs read the code from this header instead.
   if (req.method === "HEAD" || err.status === 304) {
     return new Response(null, { status: err.status, headers: { "x-amz-request-id": req.requestId, "x-amz-error-code": err.code, ...err.headers } });
   }
-  const resource = req.url.pathname;
+  const resource = req.path;
   const { bytes, length } = xmlBody(xmlDocument("Error", { Code: err.code, Message: err.message, ...err.extra, Resource: resource, RequestId: req.requestId }, false));
   return new Response(bytes, { status: err.status, headers: { ...headers, "content-length": length } });
 }

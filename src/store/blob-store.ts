@@ -1,10 +1,11 @@
-// Content-addressed blobs in append-only pack files. A blob is written once; its SHA-256 is its name.
+// Content-addressed blobs in append-only pack files. A blob is written once; its SHA-256 is its name
+// (docs/format.md, "Packs").
 import { Buffer } from "node:buffer";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fromHex, toHex } from "../util/bytes.ts";
 import { digest } from "../hash/hashing.ts";
-import { fdatasync, fsyncDir, writeAllAt, writeFileDurably } from "./fs-async.ts";
+import { createPrivateFile, DIR_MODE, fdatasync, fsyncDir, writeAllAt, writeFileDurably } from "./fs-async.ts";
 import {
   type BlobKind,
   type BlobLocation,
@@ -76,7 +77,7 @@ export class BlobStore {
 
   constructor(dataDir: string, private readonly options: BlobStoreOptions) {
     this.dir = path.join(dataDir, "packs");
-    fs.mkdirSync(this.dir, { recursive: true });
+    fs.mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
     this.open();
   }
 
@@ -124,11 +125,11 @@ export class BlobStore {
       const scan = scanPack(file);
       index = this.scanLocations(seq, scan);
       size = Math.max(scan.end, MAGIC_BYTES);
-      if (scan.end < MAGIC_BYTES) fs.writeFileSync(file, PACK_MAGIC);
+      if (scan.end < MAGIC_BYTES) createPrivateFile(file, PACK_MAGIC);
       else fs.truncateSync(file, scan.end); // drop a torn tail: it was never acknowledged
       version = scan.version; // an older pack keeps its own checksum for the records appended to it
     } else {
-      fs.writeFileSync(file, PACK_MAGIC);
+      createPrivateFile(file, PACK_MAGIC);
       fsyncDir(this.dir);
       size = MAGIC_BYTES;
     }
@@ -265,10 +266,6 @@ export class BlobStore {
 
   has(hash: string): boolean {
     return this.locate(hash) !== undefined;
-  }
-
-  kindOf(hash: string): BlobKind | undefined {
-    return this.locate(hash)?.kind;
   }
 
   /** Reads a blob, verifying its record checksum; damaged or missing blobs throw, never return wrong bytes. */

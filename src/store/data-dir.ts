@@ -1,9 +1,10 @@
-// The data directory: its format file and the lock that gives one process ownership of it.
+// The data directory: its format file and the lock that gives one process ownership of it (docs/format.md,
+// "Data directory" and "Format history").
 import * as fs from "node:fs";
 import * as path from "node:path";
 import process from "node:process";
 import { utf8 } from "../util/bytes.ts";
-import { writeFileDurably } from "./fs-async.ts";
+import { DIR_MODE, FILE_MODE, writeFileDurably } from "./fs-async.ts";
 
 export const FORMAT_NAME = "strata-data";
 /**
@@ -38,7 +39,9 @@ export function prepareDataDir(dir: string, options: { mustExist?: boolean } = {
   if (options.mustExist && !fs.existsSync(formatFile)) {
     throw new DataDirError(`no Strata data dir at ${dir}${stat ? " (the folder has no FORMAT file)" : ""}; check the path`, "missing");
   }
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  // A dir made by someone else (or by an older Strata) is closed too: what is inside is only as private as it.
+  if ((fs.statSync(dir).mode & 0o777) !== DIR_MODE) fs.chmodSync(dir, DIR_MODE);
   if (!fs.existsSync(formatFile)) {
     if (fs.readdirSync(dir).some((n) => n !== "LOCK" && n !== "FORMAT.tmp")) {
       throw new DataDirError(`${dir} is not empty and has no FORMAT file: refusing to use it as a Strata data dir`, "invalid");
@@ -73,7 +76,7 @@ export function lockDataDir(dir: string): () => void {
   const lockFile = path.join(dir, "LOCK");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = fs.openSync(lockFile, "wx");
+      const fd = fs.openSync(lockFile, "wx", FILE_MODE);
       fs.writeSync(fd, `${process.pid}\n`);
       fs.fsyncSync(fd);
       fs.closeSync(fd);

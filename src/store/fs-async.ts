@@ -3,6 +3,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+/**
+ * Everything in a data dir is the server's alone (the journal holds token hashes): files are made 0600,
+ * directories 0700 (a umask can only take bits away).
+ */
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
+/** Creates (or truncates) `file` holding `bytes`, readable by the owner only. */
+export function createPrivateFile(file: string, bytes: Uint8Array): void {
+  fs.writeFileSync(file, bytes, { mode: FILE_MODE });
+}
+
 export const fdatasync = (fd: number): Promise<void> =>
   new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 
@@ -23,7 +35,7 @@ export function writeAllAt(fd: number, parts: Uint8Array[], position: number): v
  */
 export function writeFileDurably(file: string, ...parts: Uint8Array[]): void {
   const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, "w");
+  const fd = fs.openSync(tmp, "w", FILE_MODE);
   try {
     writeAllAt(fd, parts, 0);
     fs.fsyncSync(fd);

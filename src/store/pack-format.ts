@@ -1,4 +1,4 @@
-// On-disk layout of pack files and their index files. See README "Data directory format".
+// On-disk layout of pack files and their index files (docs/format.md, "Packs" and "Pack indexes").
 //
 // pack   = magic record*
 // record = u32 LE bodyLength | body | u32 LE checksum(body)

@@ -1,4 +1,5 @@
-// Lookup tables from blob hash to location: a Map for the active pack, sorted binary files for sealed ones.
+// Lookup tables from blob hash to location: a Map for the active pack, sorted binary files for sealed ones
+// (docs/format.md, "Pack indexes").
 import { compareBytes, hexInto, toHex } from "../util/bytes.ts";
 import { recordChecksum } from "./checksum.ts";
 import { type BlobKind, type BlobLocation, HASH_BYTES, IDX_ENTRY, IDX_MAGIC, kindCode, kindName } from "./pack-format.ts";

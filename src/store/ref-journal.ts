@@ -1,4 +1,5 @@
-// Mutable state (repos, branches, open commits, uploads) as an append-only journal of checksummed records.
+// Mutable state (repos, branches, open commits, uploads) as an append-only journal of checksummed records
+// (docs/format.md, "Ref journal").
 //
 // journal = "STRREFS1" record*
 // record  = u32 LE length | JSON [[key, value | null], ...] | u32 LE crc32c(JSON bytes)
@@ -8,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { compareBytes, fromUtf8, utf8 } from "../util/bytes.ts";
 import { recordChecksum } from "./checksum.ts";
-import { fdatasync, fsyncDir, writeAllAt, writeFileDurably } from "./fs-async.ts";
+import { createPrivateFile, fdatasync, fsyncDir, writeAllAt, writeFileDurably } from "./fs-async.ts";
 
 export type RefValue = unknown;
 /** Which refs a read sees: `latest` includes changes not yet durable (what writers build on), `durable` only what is on disk (what readers are shown). */
@@ -49,7 +50,7 @@ export class RefJournal {
   constructor(dataDir: string, options: { compactMinBytes?: number } = {}) {
     this.file = path.join(dataDir, "refs.journal");
     if (!fs.existsSync(this.file)) {
-      fs.writeFileSync(this.file, MAGIC);
+      createPrivateFile(this.file, MAGIC);
       fsyncDir(dataDir);
     }
     this.size = this.replay();
@@ -97,7 +98,7 @@ export class RefJournal {
     return listRefs<T>(view === "latest" ? this.latest : this.durable, prefix);
   }
 
-  /** Applies changes to the latest view now; they reach disk (and the durable view) at the next flush. */
+  /** Applies changes to the latest view now; they reach disk (and the durable view) at the next write. */
   stage(changes: RefChange[]): void {
     const encoded: Array<[string, string | null]> = changes.map((c) => [c.key, c.value === null ? null : JSON.stringify(c.value)]);
     const entries: Array<[string, RefEntry | null]> = encoded.map(([k, raw]) => [k, raw === null ? null : { raw }]);
@@ -130,11 +131,6 @@ export class RefJournal {
       }
     }
     if (this.size >= this.nextCompactCheck) this.compactIfSparse();
-  }
-
-  /** Writes everything staged so far. */
-  flush(): Promise<void> {
-    return this.write(this.take());
   }
 
   /**

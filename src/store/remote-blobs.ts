@@ -101,10 +101,6 @@ export class RemoteBlobs implements BlobBackend {
     return this.held.has(hash) || this.index.has(hash);
   }
 
-  kindOf(hash: string): BlobKind | undefined {
-    return this.held.get(hash)?.kind ?? this.index.get(hash)?.kind;
-  }
-
   where(hash: string): RemoteLocation | undefined {
     return this.index.get(hash);
   }

@@ -22,7 +22,6 @@ export interface BlobBackend {
   putDigested(kind: BlobKind, payload: Uint8Array, hashBytes: Uint8Array, handedOver?: boolean): string;
   get(hash: string): Uint8Array;
   has(hash: string): boolean;
-  kindOf(hash: string): BlobKind | undefined;
   /** Declares a new reference to an existing blob (gc keeps it); throws when the blob is gone. */
   retain(hash: string): void;
   /** Whether writes must retain() the existing blobs they name. */

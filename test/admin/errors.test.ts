@@ -1,7 +1,9 @@
 // Admin API error bodies: model errors keep their code and message; an internal failure tells the client nothing
 // of its cause (the server log has it).
 import { afterAll, expect, test } from "bun:test";
-import { createAdminApp, type JobHost } from "../../src/admin/api.ts";
+import { createAdminApp } from "../../src/admin/api.ts";
+import { createJobRoutes } from "../../src/jobs/routes.ts";
+import type { JobHost } from "../../src/jobs/spec.ts";
 import { openService } from "../helpers/repo.ts";
 
 const repo = openService();
@@ -15,7 +17,7 @@ const failingJobs: JobHost = {
     throw new Error("ENOENT: /var/secret/strata-data/packs/000001.pack");
   },
 };
-const app = createAdminApp({ repo, jobs: failingJobs });
+const app = createAdminApp({ repo, jobs: createJobRoutes(failingJobs, repo) });
 
 test("a 500 carries no internal message", async () => {
   const logged = console.error;

@@ -1,6 +1,9 @@
 // The admin API's auth routes on a running server with auth on: who may call them (Bearer or SigV4), the
 // {"error": {code, message}} shape, ISO times, and roles only in repos that exist.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { Sha256 } from "@smithy/core/checksum";
+import { HttpRequest } from "@smithy/core/protocols";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { type AuthServer, withAuthServer } from "./helpers.ts";
 
 let server: AuthServer;
@@ -51,7 +54,33 @@ test("an admin manages users, tokens and roles; others are turned away, in the a
   expect(await (await call("DELETE", "/users/dana", server.tokens.admin)).json()).toEqual({ deleted: "dana" });
   const { users } = await (await call("GET", "/users", server.tokens.admin)).json();
   expect(users.map((u: { name: string }) => u.name)).not.toContain("dana");
+  const lastAdmin = await call("DELETE", "/users/admin", server.tokens.admin);
+  expect([lastAdmin.status, (await lastAdmin.json()).error.code]).toEqual([409, "LastAdmin"]);
   // serve --auth holds auth on: disable cannot turn it off under it.
   const disable = await call("POST", "/disable", server.tokens.admin);
   expect([disable.status, (await disable.json()).error.code]).toEqual([409, "AuthRequired"]);
+});
+
+test("with auth on, /metrics needs a token: any user's, Bearer or SigV4; --metrics-public opens it", async () => {
+  for (const path of ["/metrics", "/_strata/metrics"]) {
+    const anonymous = await fetch(server.url + path);
+    expect([anonymous.status, (await anonymous.json()).error.code]).toEqual([403, "AccessDenied"]);
+    const unknown = await fetch(server.url + path, { headers: { authorization: "Bearer strata_0000000000000000000000000000000000000000" } });
+    expect(unknown.status).toBe(403);
+    // A scraper's user needs no role in any repo.
+    const scraper = await fetch(server.url + path, { headers: { authorization: `Bearer ${server.tokens.none}` } });
+    expect(scraper.status).toBe(200);
+    expect(await scraper.text()).toContain("strata_requests_total");
+  }
+  const signer = new SignatureV4({ service: "s3", region: "us-east-1", sha256: Sha256, credentials: { accessKeyId: server.tokens.none, secretAccessKey: server.tokens.none } });
+  const url = new URL(server.url + "/metrics");
+  const signed = await signer.sign(new HttpRequest({ method: "GET", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: "/metrics", headers: { host: url.host } }));
+  expect((await fetch(server.url + "/metrics", { headers: signed.headers })).status).toBe(200);
+
+  const open = await withAuthServer("photos", { metricsPublic: true });
+  try {
+    expect((await fetch(open.url + "/metrics")).status).toBe(200);
+  } finally {
+    await open.stop();
+  }
 });

@@ -72,6 +72,9 @@ test("offline: every auth verb on --data-dir, text and --json, with the admin AP
   expect((await strata(["auth", "token", "list", "alice", ...d])).out).toBe("(no tokens)\n");
   expect((await strata(["auth", "revoke", "alice", "photos", ...d])).out).toContain("no role in photos now");
   expect((await strata(["auth", "user", "delete", "alice", ...d])).code).toBe(0);
+  // Without an admin nobody could manage users again: the last one stays.
+  const lastAdmin = await strata(["auth", "user", "delete", "admin", ...d]);
+  expect([lastAdmin.code, lastAdmin.err]).toEqual([4, expect.stringContaining("user admin is the last admin and cannot be deleted")]);
   expect((await strata(["auth", "disable", ...d, "--json"])).json()).toEqual({ enabled: false });
   expect((await strata(["auth", "frobnicate", ...d])).code).toBe(2);
 }, 60_000);

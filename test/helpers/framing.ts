@@ -8,6 +8,8 @@ interface RawAnswer {
   status: number;
   headers: Map<string, string>;
   bodyBytes: number;
+  /** the answer's body as text */
+  text: string;
 }
 
 /**
@@ -33,10 +35,11 @@ export function rawRequest(base: string, method: string, path: string, headers: 
         const [status, ...lines] = all.subarray(0, end).toString("latin1").split("\r\n");
         const parsed = new Map<string, string>();
         for (const line of lines) parsed.set(line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim());
-        answer = { status: Number(status.split(" ")[1]), headers: parsed, bodyBytes: 0 };
+        answer = { status: Number(status.split(" ")[1]), headers: parsed, bodyBytes: 0, text: "" };
         all = all.subarray(end + 4);
       }
       answer.bodyBytes = all.length;
+      answer.text = all.toString("utf8");
       const length = answer.headers.get("content-length");
       if (method === "HEAD" || answer.status === 204 || answer.status === 304) done();
       else if (answer.headers.get("transfer-encoding")?.includes("chunked")) {

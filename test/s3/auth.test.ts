@@ -284,6 +284,20 @@ describe("botocore", () => {
     expect((await rejects(authenticate(hv, { secretFor, now: Date.now() + 16 * MIN }))).code).toBe("RequestTimeTooSkewed");
   });
 
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html: at most 604800 s, SigV2 too.
+  test("SigV2 presigned URLs ending more than a week from now are refused", async () => {
+    const DAY = 86400;
+    const [week, longer] = botocoreSign(ENDPOINT, ACCESS, SECRET, [
+      { signature: "s3", op: "get_object", params: { Bucket: BUCKET, Key: "k" }, presign: true, expires: 7 * DAY - 60 },
+      { signature: "s3", op: "get_object", params: { Bucket: BUCKET, Key: "k" }, presign: true, expires: 7 * DAY + 60 },
+    ]);
+    expectSigned(await authenticate(viewOfUrl("GET", week.url), { secretFor }), "v2-query");
+    const err = await rejects(authenticate(viewOfUrl("GET", longer.url), { secretFor }));
+    expect([err.code, err.status]).toEqual(["AuthorizationQueryParametersError", 400]);
+    // The week counts from now: the same URL is fine a few minutes later.
+    expectSigned(await authenticate(viewOfUrl("GET", longer.url), { secretFor, now: Date.now() + 5 * MIN }), "v2-query");
+  });
+
   test("SigV2 in virtual-hosted style signs /bucket + path", async () => {
     const [s] = botocoreSign(ENDPOINT, ACCESS, SECRET, [{ signature: "s3", op: "get_object", params: { Bucket: BUCKET, Key: "a b" } }]);
     const view = viewOfUrl(s.method, s.url, s.headers);

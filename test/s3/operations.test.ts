@@ -3,6 +3,7 @@
 // operation's "Request Syntax"), virtual-host style as the reference writes it, goes through classify.
 import { describe, expect, test } from "bun:test";
 import { addressOf } from "../../src/s3/app.ts";
+import { splitTarget } from "../../src/runtime/request-target.ts";
 import type { S3Request } from "../../src/s3/context.ts";
 import { classify, type Operation, OPERATIONS, unsupportedSubresource } from "../../src/s3/operations.ts";
 
@@ -11,16 +12,18 @@ const DOMAIN = "s3.amazonaws.com";
 /** "METHOD /path?query", Host, extra headers → the S3Request classify sees. */
 function request(line: string, host: string, headers: Record<string, string> = {}): S3Request {
   const [method, target] = line.split(" ");
-  const url = new URL(`http://${host}${target}`);
+  const { path, query } = splitTarget(target);
   return {
     method,
-    url,
+    path,
+    search: query,
+    scheme: "http",
     headers: new Headers({ host, ...headers }),
-    query: url.searchParams,
+    query: new URLSearchParams(query),
     body: null,
     verifiedChecksums: () => ({}),
     requestId: "test",
-    ...addressOf(url, host, [DOMAIN]),
+    ...addressOf(path, host, [DOMAIN]),
   };
 }
 

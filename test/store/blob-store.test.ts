@@ -53,7 +53,7 @@ describe("blob store", () => {
     blobs = new BlobStore(dir, { packLimit: 4096 });
     hashes.forEach((h, i) => {
       expect(blobs.get(h)).toEqual(data[i]);
-      expect(blobs.kindOf(h)).toBe("manifest");
+      expect(blobs.where(h)?.kind).toBe("manifest");
     });
     expect([...blobs.entries()].length).toBe(data.length);
     blobs.close();

@@ -2,6 +2,7 @@
 // Mounted before the admin API so its static assets need no admin role; the data it shows comes through the
 // admin routes, which check the caller as for the CLI.
 import { Hono } from "hono";
+import { requestTarget } from "../../runtime/request-target.ts";
 import { CONSOLE_HTML, CONSOLE_JS } from "./page.ts";
 
 export const CONSOLE_PATH = "/_strata/console/";
@@ -18,7 +19,6 @@ export function createConsoleRoutes(): Hono {
 /** A browser's plain visit to `/`: HTML wanted, no S3 signature (header or query). S3 clients never send Accept: text/html. */
 export function isBrowserVisit(raw: Request): boolean {
   if (raw.method !== "GET" || raw.headers.has("authorization")) return false;
-  const url = new URL(raw.url);
-  if (url.pathname !== "/" || url.search !== "") return false;
+  if (requestTarget(raw) !== "/") return false;
   return (raw.headers.get("accept") ?? "").includes("text/html");
 }

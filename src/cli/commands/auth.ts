@@ -1,7 +1,7 @@
 // `strata auth ...`: users, tokens and roles. Against a running server through its admin API (--server, with an
 // admin's credentials once auth is on), or offline on a stopped server's data dir (--data-dir), where the same
 // API runs in this process; either way the same requests and answers.
-import { offlineAuthApi } from "../../admin/auth-routes.ts";
+import { offlineAuthApi } from "../../admin/routes/auth.ts";
 import { AccessControl, ROLES } from "../../repo/access.ts";
 import { Store } from "../../store/store.ts";
 import { StrataClient } from "../client.ts";

@@ -6,7 +6,7 @@ import { fromBase64, timingSafeEqual } from "../../util/bytes.ts";
 import { S3Error } from "../errors.ts";
 import { canonicalPath, parseQuery } from "./uri-encoding.ts";
 import { checkSkew, secretOf } from "./sigv4.ts";
-import type { AuthOptions, AuthResult, RequestView } from "./types.ts";
+import { type AuthOptions, type AuthResult, MAX_PRESIGN_EXPIRES_S, type RequestView } from "./types.ts";
 
 /** Query parameters that name a sub-resource and so belong to the signed resource. */
 const SUB_RESOURCES = new Set([
@@ -98,7 +98,12 @@ export function verifyV2Query(req: RequestView, params: Map<string, string>, opt
     );
   }
   if (!/^\d+$/.test(expires)) throw new S3Error("AuthorizationQueryParametersError", "Expires must be a number of seconds since the epoch");
-  if ((options.now ?? Date.now()) > Number(expires) * 1000) throw new S3Error("AccessDenied", "Request has expired");
+  const now = options.now ?? Date.now();
+  // SigV2 names no lifetime, only an end: a URL may not end further ahead than a SigV4 one could.
+  if (Number(expires) * 1000 - now > MAX_PRESIGN_EXPIRES_S * 1000) {
+    throw new S3Error("AuthorizationQueryParametersError", `Expires must be less than a week (in seconds) from now; that is, ${MAX_PRESIGN_EXPIRES_S} seconds`);
+  }
+  if (now > Number(expires) * 1000) throw new S3Error("AccessDenied", "Request has expired");
   verify(req, accessKey, signature, expires, options);
   return { kind: "signed", accessKey, scheme: "v2-query" };
 }

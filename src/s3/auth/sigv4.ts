@@ -5,10 +5,9 @@ import { hmacSha256 } from "../../hash/hashing.ts";
 import { timingSafeEqualText } from "../../util/bytes.ts";
 import { S3Error } from "../errors.ts";
 import { canonicalPath, canonicalQuery } from "./uri-encoding.ts";
-import { type AuthOptions, type AuthResult, MAX_CLOCK_SKEW_MS, type RequestView, type SigV4Context } from "./types.ts";
+import { type AuthOptions, type AuthResult, MAX_CLOCK_SKEW_MS, MAX_PRESIGN_EXPIRES_S, type RequestView, type SigV4Context } from "./types.ts";
 
 export const V4_ALGORITHM = "AWS4-HMAC-SHA256";
-const MAX_PRESIGN_EXPIRES_S = 604800; // 7 days
 const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
 export function deriveSigningKey(secret: string, date: string, region: string, service: string): Uint8Array {

@@ -55,3 +55,9 @@ export type AuthResult =
 
 /** Requests signed with a clock further off than this are refused (RequestTimeTooSkewed). */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+
+/**
+ * Presigned URLs live at most a week (X-Amz-Expires ≤ 604800), SigV2 ones (Expires, counted from now) as well.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+ */
+export const MAX_PRESIGN_EXPIRES_S = 604800;

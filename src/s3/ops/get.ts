@@ -26,7 +26,7 @@ export function getObject(req: S3Request, deps: S3Deps): Response {
   const byPart = req.query.has("partNumber");
   const range = byPart ? partRange(manifest, partNumber(req.query)) : parseRange(req.headers.get("range"), manifest.size);
   if (byPart) headers["x-amz-mp-parts-count"] = String(manifest.parts?.length ?? 1);
-  if (req.url.search !== "") {
+  if (req.search !== "") {
     for (const name of OVERRIDES) {
       const v = req.query.get(`response-${name}`);
       if (v !== null) headers[name] = v;

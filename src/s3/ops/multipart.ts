@@ -1,5 +1,4 @@
 // Multipart uploads. Parts are chunk lists; completing concatenates them into one manifest, copying nothing.
-import { ObjectTooLargeError } from "../../repo/objects.ts";
 import { isoTime } from "../../util/time.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { copyRange, readCopySource } from "../copy-source.ts";
@@ -12,7 +11,8 @@ import { parseXml } from "../xml.ts";
 import type { ChecksumAlgorithm } from "../payload/checksums.ts";
 import { maxKeys, partNumber } from "../list-params.ts";
 import { checkObjectAcl } from "../canned-acl.ts";
-import { versionHeaders, writeOptions } from "../object-writes.ts";
+import { ingestObject, versionHeaders, writeOptions } from "../object-writes.ts";
+import { declaredLength } from "../payload/decode-payload.ts";
 import { checksumElement, completedChecksum, uploadChecksum, uploadChecksumHeaders } from "../multipart-checksums.ts";
 
 const MIN_PART = 5 * 1024 * 1024;
@@ -42,13 +42,7 @@ export async function createMultipartUpload(req: S3Request, deps: S3Deps): Promi
 export async function uploadPart(req: S3Request, deps: S3Deps): Promise<Response> {
   const { target, id } = uploadOf(req, deps);
   const n = partNumber(req.query);
-  let stored;
-  try {
-    stored = await deps.repo.ingest(req.body, { md5: deps.config.etagMode === "md5", maxSize: MAX_PART });
-  } catch (err) {
-    if (err instanceof ObjectTooLargeError) throw new S3Error("EntityTooLarge");
-    throw err;
-  }
+  const stored = await ingestObject(deps, req.body, MAX_PART, declaredLength(req.headers));
   const checksums = req.verifiedChecksums();
   const { etag } = await deps.repo.putPart(target, id, n, stored, deps.config.etagMode, Object.keys(checksums).length ? checksums : undefined);
   const headers: Record<string, string> = { etag: quoteEtag(etag) };

@@ -80,7 +80,7 @@ function fieldsAsHeaders(fields: Map<string, string>): Headers {
  */
 function answer(req: S3Request, fields: Map<string, string>, bucket: string, key: string, etag: string, versionHeaders: Record<string, string>): Response {
   const path = req.virtualHost ? `/${encodeKey(key)}` : `/${bucket}/${encodeKey(key)}`;
-  const location = `${req.url.protocol}//${req.headers.get("host") ?? req.url.host}${path}`;
+  const location = `${req.scheme}://${req.headers.get("host")}${path}`;
   const headers: Record<string, string> = { etag: quoteEtag(etag), location, ...versionHeaders };
   const redirect = fields.get("success_action_redirect") ?? fields.get("redirect");
   if (redirect) {

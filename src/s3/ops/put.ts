@@ -5,6 +5,7 @@ import { describedBy, quoteEtag } from "../object-headers.ts";
 import { checkObjectAcl } from "../canned-acl.ts";
 import { checkKeyLength, ingestObject, versionHeaders, writeOptions } from "../object-writes.ts";
 import { writeTarget } from "../targets.ts";
+import { declaredLength } from "../payload/decode-payload.ts";
 
 export async function putObject(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
@@ -12,7 +13,7 @@ export async function putObject(req: S3Request, deps: S3Deps): Promise<Response>
   if (req.key!.length === 0) throw new S3Error("InvalidArgument", "An object key must not be empty.");
   checkKeyLength(req.key!);
   const described = describedBy(req.headers);
-  const stored = await ingestObject(deps, req.body, deps.config.maxObjectSize);
+  const stored = await ingestObject(deps, req.body, deps.config.maxObjectSize, declaredLength(req.headers));
   const checksums = req.verifiedChecksums();
   const checksum = Object.keys(checksums).length ? { checksums, type: "FULL_OBJECT" as const } : undefined;
   const object = { stored, etag: deps.config.etagMode, description: described, checksum };

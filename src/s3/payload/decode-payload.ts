@@ -38,7 +38,6 @@ interface PayloadChecks {
 
 function payloadChecks(headers: Headers, auth: AuthResult, options: DecodeOptions): PayloadChecks {
   const mode = payloadMode(headers.get("x-amz-content-sha256"));
-  const chunked = mode.framing === "aws-chunked";
   let decoder: AwsChunkedDecoder | undefined;
   if (mode.framing === "aws-chunked") {
     let chain: ChunkSignatureChain | undefined;
@@ -53,13 +52,13 @@ function payloadChecks(headers: Headers, auth: AuthResult, options: DecodeOption
   }
   const checksums = new ChecksumVerifier(checksumRequest(headers, mode.framing === "aws-chunked" && mode.trailer), options.compute);
   const sha256 = mode.framing === "plain" && mode.sha256 ? createHasher("sha256") : undefined;
-  const declaredLength = parseLength(headers.get(chunked ? "x-amz-decoded-content-length" : "content-length"));
+  const declared = declaredLength(headers);
   let received = 0;
 
   const accept = (piece: Uint8Array, take: (piece: Uint8Array) => void) => {
     if (piece.length === 0) return;
     received += piece.length;
-    if (declaredLength !== undefined && received > declaredLength) {
+    if (declared !== undefined && received > declared) {
       throw new S3Error("InvalidRequest", "The body holds more bytes than its declared length.");
     }
     checksums.update(piece);
@@ -74,7 +73,7 @@ function payloadChecks(headers: Headers, auth: AuthResult, options: DecodeOption
     },
     finish() {
       const trailers = decoder ? decoder.end() : new Map<string, string>();
-      if (declaredLength !== undefined && received < declaredLength) throw new S3Error("IncompleteBody");
+      if (declared !== undefined && received < declared) throw new S3Error("IncompleteBody");
       if (sha256) checkSha256(sha256, mode.framing === "plain" ? mode.sha256! : "");
       return checksums.finish(trailers);
     },
@@ -119,6 +118,15 @@ export function decodeWholePayload(
   // Pieces are views of `received` or of the decoder's own arrays: never of a shared or resizable buffer.
   const bytes = (pieces.length === 1 ? pieces[0] : concatBytes(pieces)) as Uint8Array<ArrayBuffer>;
   return { bytes, checksums };
+}
+
+/**
+ * How many bytes of object the request says it carries: x-amz-decoded-content-length for an aws-chunked body
+ * (its Content-Length counts the framing too), else Content-Length; undefined when it does not say.
+ */
+export function declaredLength(headers: Headers): number | undefined {
+  const chunked = payloadMode(headers.get("x-amz-content-sha256")).framing === "aws-chunked";
+  return parseLength(headers.get(chunked ? "x-amz-decoded-content-length" : "content-length"));
 }
 
 function parseLength(value: string | null): number | undefined {

@@ -5,10 +5,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { ObjectManifest } from "../src/repo/model.ts";
-import { RepoService } from "../src/repo/service.ts";
-import type { KeyWrite } from "../src/repo/versioned-store.ts";
-import { type LocalStore, Store } from "../src/store/store.ts";
+import type { ObjectManifest } from "../../src/repo/model.ts";
+import { RepoService } from "../../src/repo/service.ts";
+import type { KeyWrite } from "../../src/repo/versioned-store.ts";
+import { type LocalStore, Store } from "../../src/store/store.ts";
 
 const env = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
 const KEYS = env("BENCH_KEYS", 1_000_000);

@@ -1,12 +1,12 @@
 // Throughput of the hashing core against its peers: 1 MiB updates, best of a few runs.
 // Prints a table (MB/s, 1 MB = 10^6 bytes); the last line is `sha256 wasm/hash-wasm: <ratio>`.
-//   bun scripts/bench-hash.ts        (npm run bench:hash)
+//   bun scripts/bench/hash.ts        (npm run bench:hash)
 import { createHash } from "node:crypto";
 import { crc32 as zlibCrc32 } from "node:zlib";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { createCRC32, createCRC64, createSHA256 } from "hash-wasm";
-import { createWasmHasher } from "../src/hash/wasm-hashers.ts";
-import { createChunker } from "../src/hash/chunker.ts";
+import { createWasmHasher } from "../../src/hash/wasm-hashers.ts";
+import { createChunker } from "../../src/hash/chunker.ts";
 
 const MiB = 1024 * 1024;
 const piece = new Uint8Array(MiB);

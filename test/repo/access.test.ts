@@ -69,6 +69,20 @@ test("revoking tokens and roles, deleting users", async () => {
   });
 });
 
+test("the last admin can be neither deleted nor demoted; one of two can", async () => {
+  await withAccess(newDir(), async (a) => {
+    await a.enable();
+    await expect(a.deleteUser("admin")).rejects.toMatchObject({ code: "LastAdmin", message: expect.stringContaining("cannot be deleted") });
+    await expect(a.setAdmin("admin", false)).rejects.toMatchObject({ code: "LastAdmin", message: expect.stringContaining("cannot be demoted") });
+    await a.createUser("root", { admin: true });
+    await a.setAdmin("admin", false);
+    await expect(a.deleteUser("root")).rejects.toMatchObject({ code: "LastAdmin" });
+    await a.setAdmin("admin", true);
+    await a.deleteUser("root");
+    expect(a.listUsers().filter((u) => u.admin).map((u) => u.name)).toEqual(["admin"]);
+  });
+});
+
 test("enable creates one admin token, once, and remembers that auth is on", async () => {
   await withAccess(newDir(), async (a) => {
     expect(a.authEnabled()).toBe(false);

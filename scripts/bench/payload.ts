@@ -1,12 +1,12 @@
 // Throughput of payload decoding (framing removal + every verification) on an in-memory body.
-// Usage: bun scripts/bench-payload.ts [MiB=64]
+// Usage: bun scripts/bench/payload.ts [MiB=64]
 import { createHash } from "node:crypto";
-import { deriveSigningKey } from "../src/s3/auth/sigv4.ts";
-import type { AuthResult } from "../src/s3/auth/types.ts";
-import { ChunkSignatureChain } from "../src/s3/payload/chunk-signatures.ts";
-import { decodePayload } from "../src/s3/payload/decode-payload.ts";
-import { concatBytes, toBase64, utf8 } from "../src/util/bytes.ts";
-import { digest } from "../src/hash/hashing.ts";
+import { deriveSigningKey } from "../../src/s3/auth/sigv4.ts";
+import type { AuthResult } from "../../src/s3/auth/types.ts";
+import { ChunkSignatureChain } from "../../src/s3/payload/chunk-signatures.ts";
+import { decodePayload } from "../../src/s3/payload/decode-payload.ts";
+import { concatBytes, toBase64, utf8 } from "../../src/util/bytes.ts";
+import { digest } from "../../src/hash/hashing.ts";
 
 const MIB = Number(process.argv[2] ?? 64);
 const data = new Uint8Array(MIB * 1024 * 1024).map((_, i) => (i * 2654435761) >>> 24);

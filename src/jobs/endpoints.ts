@@ -1,19 +1,18 @@
 // Sidecar jobs' private S3 endpoints, served by the server process (the one owner of the data dir).
 // A job gets its own port where each input NAME is a read-only bucket pinned to a commit, and `out` is an open
 // commit on the output branch whose tree starts empty, so the finished commit holds exactly what the job wrote.
-import { type JobHost, type JobInfo, type JobSpec, OUTPUT_BUCKET } from "./admin/api.ts";
-import { AdminError } from "./admin/errors.ts";
-import { RepoError } from "./repo/errors.ts";
-import type { CommitInfo, RepoService } from "./repo/service.ts";
-import { serve, type RunningServer } from "./runtime/serve.ts";
-import { createS3Endpoint, type S3AppOptions } from "./s3/app.ts";
-import { createServerApp } from "./server-app.ts";
-import type { BucketTarget } from "./s3/buckets.ts";
-import type { BucketResolver, S3Config } from "./s3/context.ts";
-import { ANY_CREDENTIALS } from "./s3/auth/types.ts";
-import { S3Error } from "./s3/errors.ts";
-import { noSuchBucket } from "./s3/targets.ts";
-import { randomHex } from "./util/bytes.ts";
+import { AdminError } from "../admin/errors.ts";
+import { RepoError } from "../repo/errors.ts";
+import type { CommitInfo, RepoService } from "../repo/service.ts";
+import { serve, type RunningServer } from "../runtime/serve.ts";
+import { createS3Endpoint, internalErrorResponse, type S3AppOptions, type S3Endpoint } from "../s3/app.ts";
+import type { BucketTarget } from "../s3/buckets.ts";
+import type { BucketResolver, S3Config } from "../s3/context.ts";
+import { ANY_CREDENTIALS } from "../s3/auth/types.ts";
+import { S3Error } from "../s3/errors.ts";
+import { noSuchBucket } from "../s3/targets.ts";
+import { randomHex } from "../util/bytes.ts";
+import { type JobHost, type JobInfo, type JobSpec, OUTPUT_BUCKET } from "./spec.ts";
 
 /** The buckets a job sees: its inputs by name and `out`; no others, and none can be created or deleted. */
 export class JobBuckets implements BucketResolver {
@@ -39,6 +38,8 @@ export interface JobEndpointOptions {
   authEnabled: () => boolean;
   /** the server's request observer: the same metrics and log lines as the main endpoint */
   observe: S3AppOptions["observe"];
+  /** the server app around a job's S3 endpoint (server-app.ts, in the composition root): health as on the main port */
+  serverApp: (s3: S3Endpoint) => { fetch: (req: Request) => Response | Promise<Response> };
 }
 
 export class JobEndpoints implements JobHost {
@@ -63,7 +64,7 @@ export class JobEndpoints implements JobHost {
     const s3 = createS3Endpoint({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(spec) }, { domains: [], observe: this.o.observe, ...auth });
     let server: RunningServer;
     try {
-      server = await serve({ port: 0, hostname: this.o.hostname, fetch: createServerApp({ s3, domains: [] }).fetch, tls: this.o.tls });
+      server = await serve({ port: 0, hostname: this.o.hostname, fetch: this.o.serverApp(s3).fetch, onError: internalErrorResponse, tls: this.o.tls });
     } catch (err) {
       await vs.dropCommit(repo, branch);
       throw err;

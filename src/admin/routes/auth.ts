@@ -1,6 +1,6 @@
 // Admin JSON API for users, tokens and roles: the same operations as `strata auth`, which calls these routes on
 // a running server (--server) and, offline, on this app run in-process against the data dir. Who may call them
-// is decided before they run (admin-access.ts: an admin, or anyone while auth is off). Times are ISO 8601.
+// is decided before they run (../admin-access.ts: an admin, or anyone while auth is off). Times are ISO 8601.
 //
 //   GET    /status                          → {enabled, required}
 //   POST   /enable                          → {enabled: true, user?, token?}  (token shown only here)
@@ -14,8 +14,8 @@
 //   PUT    /users/:name/roles/:repo {role}  → {user, repo, role}
 //   DELETE /users/:name/roles/:repo         → {user, repo, revoked: boolean}
 import { type Context, Hono } from "hono";
-import type { AccessControl, Role, TokenInfo, User } from "../repo/access.ts";
-import { AdminError, errorResponse } from "./errors.ts";
+import type { AccessControl, Role, TokenInfo, User } from "../../repo/access.ts";
+import { AdminError, errorResponse } from "../errors.ts";
 
 export interface AuthRoutesOptions {
   /** whether auth is on now */

@@ -1,0 +1,45 @@
+// Reading an admin request: its JSON body and query parameters, each refusal an InvalidRequest (400) that names
+// the field, so every route says the same thing about the same mistake.
+import type { Context } from "hono";
+import type { Caller } from "./admin-access.ts";
+import { AdminError } from "./errors.ts";
+
+/** What the admin app's middleware leaves for the routes: who is calling (already authorized). */
+export type AdminEnv = { Variables: { caller: Caller } };
+
+export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  try {
+    const body = await c.req.json();
+    if (typeof body === "object" && body !== null && !Array.isArray(body)) return body;
+  } catch {
+    // fall through
+  }
+  throw new AdminError("InvalidRequest", "the request body must be a JSON object", 400);
+}
+
+export function requireString(body: Record<string, unknown>, field: string): string {
+  const v = body[field];
+  if (typeof v !== "string" || v === "") throw new AdminError("InvalidRequest", `${field} is required`, 400);
+  return v;
+}
+
+export function optionalString(body: Record<string, unknown>, field: string): string | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw new AdminError("InvalidRequest", `${field} must be a string`, 400);
+  return v;
+}
+
+export function requireQuery(c: Context, name: string): string {
+  const v = c.req.query(name);
+  if (!v) throw new AdminError("InvalidRequest", `query parameter ${name} is required`, 400);
+  return v;
+}
+
+export function numberQuery(c: Context, name: string, fallback: number): number {
+  const raw = c.req.query(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new AdminError("InvalidRequest", `${name} must be a positive integer`, 400);
+  return n;
+}

@@ -1,0 +1,21 @@
+// The Host header, the one place it is read for addressing (virtual-host style buckets, the server's own routes).
+import { S3Error } from "./errors.ts";
+
+// RFC 9110 §7.2 / RFC 3986 §3.2.2: an IP literal in brackets or a reg-name (IPv4 addresses are reg-names
+// lexically), then an optional port of up to five digits.
+const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::(\d{1,5}))?$/;
+
+/**
+ * The host name a request was sent to, lower case and without its port. Every HTTP/1.1 request carries exactly
+ * one Host (RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request
+ * message that lacks a Host header field and to any request message that contains ... a Host header field with
+ * an invalid field value"); Strata asks it of HTTP/1.0 too, since it addresses buckets.
+ */
+export function hostnameOf(host: string | null): string {
+  const m = host === null ? null : HOST.exec(host);
+  if (!m || (m[2] !== undefined && Number(m[2]) > 65535)) {
+    const argument = { ArgumentName: "Host", ArgumentValue: host ?? "" };
+    throw new S3Error("InvalidArgument", host === null ? "The request has no Host header." : "The Host header is not a valid host[:port].", argument);
+  }
+  return m[1].toLowerCase();
+}

@@ -1,0 +1,93 @@
+// Requests no well-behaved client sends, on the wire: a Host that is not a host, a throwing handler, pipelined
+// requests. Each gets a proper answer (S3 error XML), never the runtime's error page or a stack.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { StrataServer } from "../../src/server.ts";
+import { serve } from "../../src/runtime/serve.ts";
+import { internalErrorResponse } from "../../src/s3/app.ts";
+import { createServerApp } from "../../src/server-app.ts";
+import { withServer } from "../helpers/server.ts";
+import { withAuthServer } from "../auth/helpers.ts";
+import { exchange, rawCall } from "../helpers/raw-socket.ts";
+
+// RFC 9112 §3.2: a request without Host (HTTP/1.1), or with an invalid one, is 400.
+const BAD_HOSTS = ["Host: a/b@c", "Host: ", "Host: [::1", "Host: x:99999", "Host: a b", "Host: x:"];
+
+for (const auth of [false, true]) {
+  describe(`a bad Host header, auth ${auth ? "on" : "off"}`, () => {
+    let server: StrataServer;
+    beforeAll(async () => {
+      server = auth ? await withAuthServer("photos") : await withServer();
+    });
+    afterAll(() => server.stop());
+
+    test("answers 400 InvalidArgument XML on every route", async () => {
+      for (const host of BAD_HOSTS) {
+        for (const path of ["/photos", "/photos/k", "/", "/_strata/repos", "/healthz"]) {
+          const res = await rawCall(server.port, `GET ${path} HTTP/1.1\r\n${host}`);
+          expect(res.status, `${host} ${path}`).toBe(400);
+          expect(res.headers.get("content-type")).toBe("application/xml");
+          expect(res.body).toContain("<Code>InvalidArgument</Code><Message>The Host header is not a valid host[:port].</Message>");
+          expect(res.body).toMatch(/<RequestId>[0-9A-F]+<\/RequestId>/);
+        }
+      }
+    });
+
+    test("HTTP/1.0 without Host is 400 too", async () => {
+      const [res] = await exchange(server.port, "GET /photos HTTP/1.0\r\n\r\n");
+      expect(res.status).toBe(400);
+      expect(res.body).toContain("<Code>InvalidArgument</Code><Message>The request has no Host header.</Message>");
+    });
+  });
+}
+
+test("a handler that throws answers InternalError XML with a request id; the stack goes to the log only", async () => {
+  const app = createServerApp({
+    s3: async () => {
+      throw new Error("secret detail at /home/strata/src/s3/app.ts:42");
+    },
+    domains: [],
+  });
+  const logged: unknown[][] = [];
+  const error = console.error;
+  console.error = (...args: unknown[]) => logged.push(args);
+  const server = await serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch, onError: internalErrorResponse });
+  try {
+    const res = await rawCall(server.port, `GET /photos/k HTTP/1.1\r\nHost: 127.0.0.1`);
+    expect(res.status).toBe(500);
+    expect(res.headers.get("content-type")).toBe("application/xml");
+    expect(res.body).toContain("<Code>InternalError</Code>");
+    expect(res.body).not.toContain("secret");
+    expect(res.body).not.toContain(".ts");
+    const id = /<RequestId>([0-9A-F]+)<\/RequestId>/.exec(res.body)![1];
+    expect(res.headers.get("x-amz-request-id")).toBe(id);
+    const line = logged.find((args) => String(args[0]).includes(id));
+    expect((line?.[1] as Error).stack).toContain("secret detail");
+  } finally {
+    console.error = error;
+    await server.stop();
+  }
+});
+
+describe("HTTP/1.1 pipelining", () => {
+  let server: StrataServer;
+  beforeAll(async () => {
+    server = await withServer();
+    await rawCall(server.port, `PUT /pipes HTTP/1.1\r\nHost: 127.0.0.1`);
+  });
+  afterAll(() => server.stop());
+
+  test("requests written at once after a request with a body get their answers, in order, each seeing the one before", async () => {
+    const h = `Host: 127.0.0.1:${server.port}`;
+    const requests =
+      `PUT /pipes/one HTTP/1.1\r\n${h}\r\nContent-Length: 5\r\n\r\nfirst` +
+      `GET /pipes/one HTTP/1.1\r\n${h}\r\n\r\n` +
+      `PUT /pipes/one HTTP/1.1\r\n${h}\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nsecond\r\n0\r\n\r\n` +
+      `HEAD /pipes/one HTTP/1.1\r\n${h}\r\n\r\n` +
+      `GET /pipes/one HTTP/1.1\r\n${h}\r\nConnection: close\r\n\r\n`;
+    const answers = await exchange(server.port, requests, 10_000, ["PUT", "GET", "PUT", "HEAD", "GET"]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(answers[1].body).toBe("first");
+    expect(answers[3].headers.get("content-length")).toBe("6");
+    expect(answers[4].body).toBe("second");
+  });
+});
