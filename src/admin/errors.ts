@@ -21,6 +21,7 @@ export function statusOf(code: RepoErrorCode | AccessErrorCode): number {
     case "NoSuchUpload":
     case "NoSuchUser":
     case "NoSuchToken":
+    case "NoSuchTag":
       return 404;
     case "RepoExists":
     case "BranchExists":
@@ -30,8 +31,12 @@ export function statusOf(code: RepoErrorCode | AccessErrorCode): number {
     case "CommitAlreadyOpen":
     case "UserExists":
     case "AmbiguousToken":
+    case "TagExists":
     case "LastAdmin":
       return 409;
+    case "BranchProtected":
+    case "IsTag":
+      return 403;
     case "PreconditionFailed":
       return 412;
     case "InvalidName":
