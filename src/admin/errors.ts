@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import { AccessError, type AccessErrorCode } from "../repo/access.ts";
 import { RepoError, type RepoErrorCode } from "../repo/errors.ts";
+import { RequestBodyError } from "../runtime/request-target.ts";
 import { RefSyntaxError } from "../repo/ref-names.ts";
 import { UnavailableError } from "../util/unavailable.ts";
 
@@ -52,6 +53,7 @@ export function errorResponse(err: unknown, c: Context): Response {
   if (err instanceof RepoError || err instanceof AccessError) return answer(err.code, err.message, statusOf(err.code));
   if (err instanceof RefSyntaxError) return answer("InvalidRef", err.message, 400);
   if (err instanceof UnavailableError) return answer(err.code, err.message, 503); // PostgreSQL or the object store away
+  if (err instanceof RequestBodyError) return answer("IncompleteBody", err.message, 400);
   console.error("admin internal error:", err);
   // The log has the details; a client gets no internal message (paths, stack frames, store state).
   return answer("InternalError", "internal error; the server log has the details", 500);
