@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { cpus, release } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { checkGoals, ISSUE_7_GOALS } from "./goals.ts";
+import { checkGoals, ISSUE_20_GOALS, ISSUE_7_GOALS } from "./goals.ts";
 import { freePort, launch, timeToFirstAnswer } from "./launch.ts";
 import { DEFAULT_SETTINGS, makeLargeBodies, runLoad, type LoadSettings } from "./loadgen.ts";
 import type { TargetResult } from "./metrics.ts";
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
       rmSync(join(workDir, `${target.name}-data`), { recursive: true, force: true });
     }
   } finally {
-    const checks = checkGoals(ISSUE_7_GOALS, results, opts.subject);
+    const checks = checkGoals([...ISSUE_7_GOALS, ...ISSUE_20_GOALS], results, opts.subject);
     console.log(`\n${fullReport(results, opts.subject, checks)}`);
     mkdirSync(dirname(opts.jsonPath), { recursive: true });
     const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, kernel: release(), bun: Bun.version };

@@ -84,6 +84,6 @@ export function fullReport(results: TargetResult[], subject: string, checks: Goa
   if (cpu) parts.push("Server CPU per operation (/proc user + system, all threads of its processes):", cpu, "");
   const ratios = ratiosTable(results, subject);
   parts.push(...(ratios ? [`Ratios, ${subject} ÷ each target:`, ratios, ""] : [`Ratios: ${subject} was not run.`, ""]));
-  parts.push(`Issue 7 goals for ${subject}:`, goalsTable(checks), "", "Targets:", ...notes(results));
+  parts.push(`Goals (issues 7 and 20) for ${subject}:`, goalsTable(checks), "", "Targets:", ...notes(results));
   return parts.join("\n");
 }

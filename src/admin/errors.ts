@@ -3,6 +3,7 @@
 import type { Context } from "hono";
 import { AccessError, type AccessErrorCode } from "../repo/access.ts";
 import { RepoError, type RepoErrorCode } from "../repo/errors.ts";
+import { RequestBodyError } from "../runtime/request-target.ts";
 import { RefSyntaxError } from "../repo/ref-names.ts";
 import { UnavailableError } from "../util/unavailable.ts";
 
@@ -21,6 +22,7 @@ export function statusOf(code: RepoErrorCode | AccessErrorCode): number {
     case "NoSuchUpload":
     case "NoSuchUser":
     case "NoSuchToken":
+    case "NoSuchTag":
       return 404;
     case "RepoExists":
     case "BranchExists":
@@ -30,8 +32,12 @@ export function statusOf(code: RepoErrorCode | AccessErrorCode): number {
     case "CommitAlreadyOpen":
     case "UserExists":
     case "AmbiguousToken":
+    case "TagExists":
     case "LastAdmin":
       return 409;
+    case "BranchProtected":
+    case "IsTag":
+      return 403;
     case "PreconditionFailed":
       return 412;
     case "InvalidName":
@@ -47,6 +53,7 @@ export function errorResponse(err: unknown, c: Context): Response {
   if (err instanceof RepoError || err instanceof AccessError) return answer(err.code, err.message, statusOf(err.code));
   if (err instanceof RefSyntaxError) return answer("InvalidRef", err.message, 400);
   if (err instanceof UnavailableError) return answer(err.code, err.message, 503); // PostgreSQL or the object store away
+  if (err instanceof RequestBodyError) return answer("IncompleteBody", err.message, 400);
   console.error("admin internal error:", err);
   // The log has the details; a client gets no internal message (paths, stack frames, store state).
   return answer("InternalError", "internal error; the server log has the details", 500);

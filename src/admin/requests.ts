@@ -8,8 +8,12 @@ import { AdminError } from "./errors.ts";
 export type AdminEnv = { Variables: { caller: Caller } };
 
 export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  return parseJsonObject(await c.req.text());
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
   try {
-    const body = await c.req.json();
+    const body = JSON.parse(text);
     if (typeof body === "object" && body !== null && !Array.isArray(body)) return body;
   } catch {
     // fall through
@@ -42,4 +46,18 @@ export function numberQuery(c: Context, name: string, fallback: number): number 
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new AdminError("InvalidRequest", `${name} must be a positive integer`, 400);
   return n;
+}
+
+/** The JSON body, or {} when the request has none (routes whose every field is optional). */
+export async function optionalJsonBody(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  return parseJsonObject(text);
+}
+
+export function optionalSeconds(body: Record<string, unknown>, field: string): number | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new AdminError("InvalidRequest", `${field} must be a number of seconds, 0 or more`, 400);
+  return v;
 }

@@ -33,3 +33,11 @@ export function humanSize(bytes: number | undefined): string {
 
 /** An ISO time shortened for tables: 2025-01-02 03:04:05. */
 export const shortTime = (iso: string | undefined): string => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "") : "-");
+
+/** A duration in its largest whole unit that fits: "7 d", "10 min", "90 s". */
+export function humanDuration(ms: number): string {
+  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["min", 60_000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
+  }
+  return `${Math.round(ms / 1000)} s`;
+}

@@ -12,7 +12,11 @@ export type RepoErrorCode =
   | "CommitAlreadyOpen"
   | "PreconditionFailed"
   | "NoSuchUpload"
-  | "InvalidName";
+  | "InvalidName"
+  | "NoSuchTag"
+  | "TagExists"
+  | "BranchProtected"
+  | "IsTag";
 
 export class RepoError extends Error {
   constructor(readonly code: RepoErrorCode, message: string) {

@@ -2,6 +2,8 @@
 // make the copies durable, delete the old pack and its index). It runs while the store serves.
 //
 // Protocol (why nothing reachable is lost):
+// 0. Stalled multipart uploads (started longer ago than uploadMaxAgeMs) are aborted, as AbortMultipartUpload
+//    would: their part refs go, so chunks nothing else names are garbage for the mark below.
 // 1. beginGc() seals the active pack and starts recording every blob that is reused (put again, or retained
 //    by a write that names an existing manifest and its chunks). Every blob written from then on lands in a
 //    pack at or above the boundary, which this round never touches.
@@ -18,6 +20,7 @@
 import { RemoteStore } from "../store/remote-store.ts";
 import { collectRemote } from "../store/remote-gc.ts";
 import { LocalStore, type Store } from "../store/store.ts";
+import { stalledUploadRemovals } from "./multipart.ts";
 import { walkReachable } from "./reachability.ts";
 
 export interface GcOptions {
@@ -25,6 +28,8 @@ export interface GcOptions {
   minLiveFraction?: number;
   /** Packs written to more recently than this are left for a later round. */
   minAgeMs?: number;
+  /** Multipart uploads started longer ago than this are stalled: gc aborts them first. */
+  uploadMaxAgeMs?: number;
 }
 
 export interface GcReport {
@@ -38,23 +43,33 @@ export interface GcReport {
   /** sealed packs left for a later round because they were written within the last `minAgeMs` */
   tooYoung: number;
   minAgeMs: number;
+  /** stalled multipart uploads aborted (started more than `uploadMaxAgeMs` ago) */
+  uploadsAborted: number;
+  uploadMaxAgeMs: number;
 }
 
-export const DEFAULT_GC: Required<GcOptions> = { minLiveFraction: 0.5, minAgeMs: 10 * 60 * 1000 };
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_GC: Required<GcOptions> = { minLiveFraction: 0.5, minAgeMs: 10 * 60 * 1000, uploadMaxAgeMs: 7 * DAY_MS };
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 export async function collectGarbage(store: Store, options: GcOptions = {}): Promise<GcReport> {
-  const { minLiveFraction, minAgeMs } = { ...DEFAULT_GC, ...options };
+  const minLiveFraction = options.minLiveFraction ?? DEFAULT_GC.minLiveFraction;
+  const minAgeMs = options.minAgeMs ?? DEFAULT_GC.minAgeMs;
+  const uploadMaxAgeMs = options.uploadMaxAgeMs ?? DEFAULT_GC.uploadMaxAgeMs;
+  // Before the mark, so the chunks only stalled uploads held are garbage in this very round.
+  const stalled = stalledUploadRemovals(store.refs, Date.now() - uploadMaxAgeMs);
+  if (stalled.changes.length) await store.commit(stalled.changes);
+  const uploads = { uploadsAborted: stalled.uploads, uploadMaxAgeMs };
   if (store instanceof RemoteStore) {
     const report = await collectRemote(store, async () => (await walkReachable(store)).reached, { minLiveFraction, graceMs: minAgeMs });
-    return { ...report, tooYoung: 0, minAgeMs };
+    return { ...report, tooYoung: 0, minAgeMs, ...uploads };
   }
   if (!(store instanceof LocalStore)) throw new Error("gc: unknown store");
   const blobs = store.blobs;
   const bytesBefore = blobs.stats().bytes;
   const { boundary, touched } = blobs.beginGc();
-  const report: GcReport = { reachable: 0, packsSwept: 0, blobsCopied: 0, bytesBefore, bytesAfter: bytesBefore, skipped: [], tooYoung: 0, minAgeMs };
+  const report: GcReport = { reachable: 0, packsSwept: 0, blobsCopied: 0, bytesBefore, bytesAfter: bytesBefore, skipped: [], tooYoung: 0, minAgeMs, ...uploads };
   try {
     const { reached } = await walkReachable(store);
     report.reachable = reached.size;

@@ -27,7 +27,7 @@ export function fsck(dir: StoreLocation, options: StoreOptions = {}): Promise<Fs
 /** Offline, nothing can be in flight, so packs of any age are candidates unless told otherwise. */
 export function gc(dir: StoreLocation, options: GcOptions & StoreOptions = {}): Promise<GcReport> {
   // A distributed store may have gateways writing: keep the default grace period there.
-  return withService(dir, options, (svc) => svc.gc(typeof dir === "string" ? { minAgeMs: 0, ...options } : options));
+  return withService(dir, options, (svc) => svc.gc(typeof dir === "string" ? { ...options, minAgeMs: options.minAgeMs ?? 0 } : options));
 }
 
 /** Copies the data dir's store (history included) into a distributed store; resumable (see store/migrate.ts). */

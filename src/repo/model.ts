@@ -53,9 +53,16 @@ export interface CommitRecord {
   id: string;
   repo: string;
   branch: string;
+  /** the first parent: the branch's head the commit was made on */
   parent: string | null;
-  /** distance from the first commit (0) */
+  /** a merge commit's second parent: the commit it merged in */
+  merged?: string;
+  /** distance from the first commit (0) along first parents */
   gen: number;
+  /** length of the longest path to a first commit, through both parents; absent when it equals gen */
+  height?: number;
+  /** the newest merge commit on the first-parent chain below this one (for ancestry through merges) */
+  lastMerge?: string;
   /** an older ancestor, for O(log n) ancestry checks (skip list) */
   skip: string | null;
   root: string | null;
@@ -84,6 +91,9 @@ export interface OpenCommit {
   root: string | null;
   started: number;
   message?: string;
+  /** who opened the commit, and the key/value metadata it was opened with: the finished commit records both */
+  author?: string;
+  meta?: Record<string, string>;
   /** versions purged while the commit was open, as [key, version id]: the finished commit records them */
   purged?: Array<[string, string]>;
 }
@@ -96,6 +106,16 @@ export interface BranchRef {
   versioning?: "Suspended";
   /** readable without credentials (S3's canned ACL public-read), reads only; writes stay denied */
   public?: true;
+  /** refuses direct writes: only merges and reverts land on it, and it can't be deleted */
+  protected?: true;
+}
+
+/** A tag: a name for one commit of the repo, for good (tags and branches share one namespace per repo). */
+export interface TagRef {
+  commit: string;
+  created: number;
+  author?: string;
+  message?: string;
 }
 
 /**

@@ -66,3 +66,20 @@ export function uploadRemovals(refs: RefReader, prefix: string): RefChange[] {
     { key, value: null },
   ]);
 }
+
+/**
+ * The ref deletions that abort every upload started before `createdBefore` (a stalled upload: as S3's lifecycle
+ * rule AbortIncompleteMultipartUpload does after DaysAfterInitiation), and forget every part whose upload is gone
+ * (a crash between recording a part and noticing its upload was aborted leaves one). gc runs them first, so the
+ * chunks only these held become garbage in the same round.
+ */
+export function stalledUploadRemovals(refs: RefReader, createdBefore: number): { changes: RefChange[]; uploads: number } {
+  const uploads = refs.list<UploadRef>(REF.uploads(), "latest");
+  const live = new Set(uploads.map(([key]) => parseRefKey(key, "upload").upload));
+  const stalled = uploads.filter(([, upload]) => upload.created < createdBefore);
+  const orphans = refs.list(REF.parts(), "latest").filter(([key]) => !live.has(parseRefKey(key, "part").upload));
+  return {
+    changes: [...stalled.flatMap(([key]) => uploadRemovals(refs, key)), ...orphans.map(([key]) => ({ key, value: null }))],
+    uploads: stalled.length,
+  };
+}

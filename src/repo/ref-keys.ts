@@ -7,6 +7,7 @@
 //   token/<sha256(token)>             → TokenRecord
 //   settings/<name>                   → a setting (settings/auth: { enabled })
 //   cors/<repo>/<branch>              → { rules: CorsRule[] } (a branch's cross-origin rules)
+//   tag/<repo>/<tag>                  → TagRef (a name for one commit)
 // Repo, branch and user names never contain '/', so a key splits on it cleanly.
 
 export const REF = {
@@ -15,9 +16,9 @@ export const REF = {
   branch: (repo: string, branch: string) => `branch/${repo}/${branch}`,
   branches: (repo?: string) => (repo ? `branch/${repo}/` : "branch/"),
   upload: (repo: string, branch: string, id: string) => `upload/${repo}/${branch}/${id}`,
-  uploads: (repo: string, branch?: string) => (branch ? `upload/${repo}/${branch}/` : `upload/${repo}/`),
+  uploads: (repo?: string, branch?: string) => (repo === undefined ? "upload/" : branch ? `upload/${repo}/${branch}/` : `upload/${repo}/`),
   part: (uploadId: string, n: number) => `part/${uploadId}/${String(n).padStart(5, "0")}`,
-  parts: (uploadId: string) => `part/${uploadId}/`,
+  parts: (uploadId?: string) => (uploadId === undefined ? "part/" : `part/${uploadId}/`),
   user: (name: string) => `user/${name}`,
   users: () => "user/",
   token: (hash: string) => `token/${hash}`,
@@ -26,6 +27,8 @@ export const REF = {
   /** a branch's CORS rules, apart from the branch ref so that a write (which rewrites the branch ref) stays small */
   cors: (repo: string, branch: string) => `cors/${repo}/${branch}`,
   corsOf: (repo: string) => `cors/${repo}/`,
+  tag: (repo: string, tag: string) => `tag/${repo}/${tag}`,
+  tags: (repo?: string) => (repo ? `tag/${repo}/` : "tag/"),
 };
 
 export type RefKey =
@@ -36,7 +39,8 @@ export type RefKey =
   | { kind: "user"; user: string }
   | { kind: "token"; hash: string }
   | { kind: "settings"; name: string }
-  | { kind: "cors"; repo: string; branch: string };
+  | { kind: "cors"; repo: string; branch: string }
+  | { kind: "tag"; repo: string; tag: string };
 
 /** What a ref key names; with `kind`, the caller knows which kind it listed and gets that shape (or an error). */
 export function parseRefKey<K extends RefKey["kind"]>(key: string, kind: K): Extract<RefKey, { kind: K }>;
@@ -53,6 +57,7 @@ export function parseRefKey(key: string, expected?: RefKey["kind"]): RefKey | un
     case "token": parsed = { kind, hash: a }; break;
     case "settings": parsed = { kind, name: a }; break;
     case "cors": parsed = { kind, repo: a, branch: b }; break;
+    case "tag": parsed = { kind, repo: a, tag: b }; break;
   }
   if (expected !== undefined && parsed?.kind !== expected) throw new Error(`ref key ${key} is not a ${expected} ref`);
   return parsed;

@@ -24,7 +24,8 @@ import {
 import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
 import { RepoError } from "./errors.ts";
 import { NULL_VERSION, type PurgeFilter } from "./purges.ts";
-import { type BranchInfo, type KeyWrite, VersionedStore, type Versioning, type WriteOutcome } from "./versioned-store.ts";
+import type { Conflict, MergeStrategy } from "./merge.ts";
+import { type BranchInfo, type CommitDetails, type KeyWrite, type MergeOptions, type MergeOutcome, VersionedStore, type Versioning, type WriteOutcome } from "./versioned-store.ts";
 
 /** A branch of a repo: where writes go. */
 export interface BranchId {
@@ -32,8 +33,27 @@ export interface BranchId {
   branch: string;
 }
 
-/** A commit as callers see it (its tree and ancestry links stay inside). */
-export type CommitInfo = Omit<CommitRecord, "root" | "gen" | "skip">;
+/** A commit as callers see it (its tree and ancestry links stay inside); `merged` is a merge's second parent. */
+export type CommitInfo = Omit<CommitRecord, "root" | "gen" | "skip" | "height" | "lastMerge">;
+
+/** A tag: a name for one commit of its repo. */
+export interface TagInfo {
+  repo: string;
+  name: string;
+  commit: string;
+  created: number;
+  author?: string;
+  message?: string;
+}
+
+/** A key both sides of a merge changed differently, with its version in the merge base and on each side. */
+export type MergeConflict = { key: string } & { [side in "base" | "source" | "dest"]?: VersionSummary };
+
+/** What a merge or revert did (see VersionedStore.merge); conflicts are listed only when it wrote nothing. */
+export type MergeResult = Omit<MergeOutcome, "conflicts"> & { conflicts: MergeConflict[] };
+
+export type { CommitDetails, MergeOptions, MergeStrategy };
+export { MERGE_STRATEGIES } from "./merge.ts";
 
 /** The commit open on a branch, if any: writes collect in it until it is finished. */
 export interface OpenCommitInfo {
@@ -49,6 +69,7 @@ export interface BranchState {
   created: number;
   head: string | null;
   open?: OpenCommitInfo;
+  protected?: true;
 }
 
 /**
@@ -60,6 +81,13 @@ export interface SnapshotOf {
   branch?: string;
   commit?: string;
   openCommit?: boolean;
+}
+
+/** A commit named by a ref: a branch's head, or a tag's commit when the repo has a tag of that name, or a commit id. */
+export interface CommitRef {
+  repo: string;
+  branch?: string;
+  commit?: string;
 }
 
 /** A ref resolved to the tree it shows at one moment; hand it back to read, list and diff. */
@@ -201,7 +229,7 @@ export class RepoService<S extends Store = Store> {
     return this.versions.inHistory(repo, branch, commit);
   }
 
-  startCommit(repo: string, branch: string, message?: string, options: { empty?: boolean } = {}): Promise<string> {
+  startCommit(repo: string, branch: string, message?: string, options: { empty?: boolean } & Omit<CommitDetails, "message"> = {}): Promise<string> {
     return this.versions.startCommit(repo, branch, message, options);
   }
 
@@ -216,6 +244,72 @@ export class RepoService<S extends Store = Store> {
   /** The id of the commit open on a branch as writers see it (including what is not durable yet). */
   openCommitNow(repo: string, branch: string): string | undefined {
     return this.versions.getBranch(repo, branch, "latest")?.open?.id;
+  }
+
+  // ---- merges, reverts, tags, protected branches ----
+
+  /** The commit a ref names (see CommitRef); throws NoSuchBranch / NoSuchCommit when there is none. */
+  resolveCommit(ref: CommitRef): string {
+    const vs = this.versions;
+    vs.requireRepo(ref.repo, "durable");
+    if (ref.commit) {
+      if (!vs.findCommit(ref.repo, ref.commit, "durable") || (ref.branch !== undefined && !vs.inHistory(ref.repo, ref.branch, ref.commit))) {
+        throw new RepoError("NoSuchCommit", `commit ${ref.commit} is not in ${ref.branch === undefined ? `repo ${ref.repo}` : `the history of ${ref.branch}.${ref.repo}`}`);
+      }
+      return ref.commit;
+    }
+    const name = ref.branch!;
+    const tag = vs.getTag(ref.repo, name, "durable");
+    if (tag) return tag.commit;
+    const head = vs.requireBranch(ref.repo, name, "durable").head;
+    if (!head) throw new RepoError("NoSuchCommit", `branch ${name}.${ref.repo} has no commits yet`);
+    return head;
+  }
+
+  /** Merges what a ref names into a branch (see VersionedStore.merge); the source must be of the same repo. */
+  async merge(into: BranchId, from: CommitRef, options: MergeOptions = {}): Promise<MergeResult> {
+    if (from.repo !== into.repo) throw new RepoError("NoSuchCommit", `can't merge from repo ${from.repo} into repo ${into.repo}: a merge stays within one repo`);
+    return this.mergeResult(await this.versions.merge(into.repo, into.branch, this.resolveCommit(from), options));
+  }
+
+  /** A new commit on the branch undoing exactly one commit of its history. */
+  async revert(branch: BranchId, commit: string, options: MergeOptions = {}): Promise<MergeResult> {
+    return this.mergeResult(await this.versions.revert(branch.repo, branch.branch, commit, options));
+  }
+
+  private mergeResult(outcome: MergeOutcome): MergeResult {
+    const side = (key: string, e: VersionEntry | undefined) => e && summaryOf(key, e);
+    const conflicts = outcome.conflicts.map((c: Conflict<VersionEntry>): MergeConflict => ({
+      key: c.key,
+      ...(c.base && { base: side(c.key, c.base) }),
+      ...(c.source && { source: side(c.key, c.source) }),
+      ...(c.dest && { dest: side(c.key, c.dest) }),
+    }));
+    return { ...outcome, conflicts };
+  }
+
+  listTags(repo: string): TagInfo[] {
+    return this.versions.listTags(repo, "durable").map((t) => ({ repo, ...t }));
+  }
+
+  tag(repo: string, name: string): TagInfo | undefined {
+    const t = this.versions.getTag(repo, name, "durable");
+    return t && { repo, name, ...t };
+  }
+
+  /** Names the commit a ref names (a branch's head, a commit) as a tag, for good. */
+  async createTag(repo: string, name: string, at: CommitRef, details: Omit<CommitDetails, "meta"> = {}): Promise<TagInfo> {
+    if (at.repo !== repo) throw new RepoError("NoSuchCommit", `tag ${name}.${repo} must name a commit of repo ${repo}, not of ${at.repo}`);
+    return { repo, name, ...(await this.versions.createTag(repo, name, this.resolveCommit(at), details)) };
+  }
+
+  deleteTag(repo: string, name: string): Promise<void> {
+    return this.versions.deleteTag(repo, name);
+  }
+
+  /** Protected branches refuse direct writes and deletion; merges and reverts still land. */
+  setProtected(repo: string, branch: string, on: boolean): Promise<void> {
+    return this.versions.setProtected(repo, branch, on);
   }
 
   // ---- snapshots and reads ----
@@ -508,5 +602,5 @@ function uploadInfo({ id, key, created, template, checksumAlgorithm, checksumTyp
 
 function branchState(repo: string, branch: string, ref: BranchRef): BranchState {
   const open = ref.open && { id: ref.open.id, parent: ref.open.parent, started: ref.open.started, message: ref.open.message };
-  return { repo, branch, created: ref.created, head: ref.head, open };
+  return { repo, branch, created: ref.created, head: ref.head, open, ...(ref.protected && { protected: ref.protected }) };
 }

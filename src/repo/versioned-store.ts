@@ -7,10 +7,11 @@ import { UnavailableError } from "../util/unavailable.ts";
 import type { RefChange, RefView as View } from "../store/ref-journal.ts";
 import { getJson, putJson, putJsonSized } from "./blob-codec.ts";
 import { type ListOptions, type ListPage, listKeys, listVersions, type VersionItem } from "./listing.ts";
-import { CommitGraph } from "./commit-graph.ts";
+import { CommitGraph, heightOf } from "./commit-graph.ts";
+import { type Conflict, type MergeStrategy, planMerge, type Take } from "./merge.ts";
 import { RepoError } from "./errors.ts";
 import { uploadRemovals } from "./multipart.ts";
-import { type BranchRef, type CommitRecord, type CorsRule, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type VersionEntry } from "./model.ts";
+import { type BranchRef, type CommitRecord, type CorsRule, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type TagRef, type VersionEntry } from "./model.ts";
 import { History, NULL_VERSION, type PurgeFilter, purgeKey, versionIdOf } from "./purges.ts";
 import { branchRef, COMMIT_ID, NAME_PATTERN } from "./ref-names.ts";
 import { parseRefKey, REF } from "./ref-keys.ts";
@@ -60,7 +61,40 @@ export interface BranchInfo {
   created: number;
   head: string | null;
   open?: string;
+  protected?: true;
 }
+
+/** Who makes a commit and what it carries besides its changes. */
+export interface CommitDetails {
+  message?: string;
+  /** the user of the request's token, or "anonymous" */
+  author?: string;
+  meta?: Record<string, string>;
+}
+
+export interface MergeOptions extends CommitDetails {
+  strategy?: MergeStrategy;
+  /** compute the outcome (and every conflict) without writing anything */
+  dryRun?: boolean;
+}
+
+/**
+ * What a merge (or revert) did: nothing to do, moved the branch to the source (fast-forward), made a commit, or
+ * found conflicts (and wrote nothing). `commit` is the branch's head afterwards (none on a dry run that would
+ * make one); `changed` counts the keys it changes, `resolved` the conflicts its strategy settled.
+ */
+export interface MergeOutcome {
+  result: "up-to-date" | "fast-forward" | "merged" | "conflict";
+  commit: string | null;
+  base: string | null;
+  changed: number;
+  resolved: number;
+  conflicts: Conflict<VersionEntry>[];
+  dryRun: boolean;
+}
+
+/** Two entries of a key are one version exactly when all their fields match (a tree diff's equality). */
+const sameEntry = (a: VersionEntry, b: VersionEntry): boolean => a.c === b.c && a.m === b.m && a.p === b.p && a.n === b.n && a.t === b.t;
 
 export class VersionedStore {
   readonly objects: Tree<VersionEntry>;
@@ -147,6 +181,7 @@ export class VersionedStore {
         ...branches.map(([key]) => ({ key, value: null })),
         ...uploadRemovals(this.refs, REF.uploads(repo)),
         ...this.refs.list(REF.corsOf(repo), "latest").map(([key]) => ({ key, value: null })),
+        ...this.refs.list(REF.tags(repo), "latest").map(([key]) => ({ key, value: null })),
         { key: REF.repo(repo), value: null },
       ]);
     });
@@ -157,7 +192,7 @@ export class VersionedStore {
   listBranches(repo: string | undefined, view: View): BranchInfo[] {
     return this.refs.list<BranchRef>(REF.branches(repo), view).map(([k, v]) => {
       const { repo: r, branch: b } = parseRefKey(k, "branch");
-      return { repo: r, branch: b, created: v.created, head: v.head, open: v.open?.id };
+      return { repo: r, branch: b, created: v.created, head: v.head, open: v.open?.id, ...(v.protected && { protected: v.protected }) };
     });
   }
 
@@ -173,6 +208,7 @@ export class VersionedStore {
     checkName(branch, "branch");
     await this.locked(repo, () => {
       if (this.getBranch(repo, branch, "latest")) throw new RepoError("BranchExists", `branch ${branch}.${repo} already exists`);
+      if (this.getTag(repo, branch, "latest")) throw new RepoError("TagExists", `${branch}.${repo} is a tag; tags and branches share one namespace per repo`);
       const changes: RefChange[] = [];
       const repoRef = this.getRepo(repo, "latest");
       if (!repoRef) changes.push({ key: REF.repo(repo), value: { created: Date.now(), commits: null } satisfies RepoRef });
@@ -197,6 +233,7 @@ export class VersionedStore {
   async deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean } = {}): Promise<void> {
     await this.locked(repo, () => {
       const ref = this.requireBranch(repo, branch, "latest");
+      if (ref.protected) throw new RepoError("BranchProtected", `branch ${branch}.${repo} is protected; unprotect it first (strata branch unprotect ${branch}.${repo})`);
       const lost = options.keepVersions ? this.versionOnlyHere(repo, branch, ref) : undefined;
       if (lost) {
         throw new RepoError(
@@ -245,19 +282,19 @@ export class VersionedStore {
     const head = ref.head ? this.findCommit(repo, ref.head, "latest") : undefined;
     const root = this.workingBase(repo, ref).root;
     const index = this.requireRepo(repo, "latest").commits;
+    const others = this.listBranches(repo, "latest").filter((o) => o.branch !== branch && o.head).map((o) => this.findCommit(repo, o.head!, "latest")!);
     let fork: CommitRecord | undefined;
-    for (const other of this.listBranches(repo, "latest")) {
-      if (other.branch === branch || !other.head || !head) continue;
-      const common = this.graph.lastCommonAncestor(index, head, this.findCommit(repo, other.head, "latest")!);
-      if (common && (!fork || common.gen > fork.gen)) fork = common;
+    for (const other of head ? others : []) {
+      const common = this.graph.mergeBase(index, head!, other);
+      if (common && (!fork || heightOf(common) > heightOf(fork))) fork = common;
     }
     if (fork && fork.id === head?.id && !ref.open) return undefined;
     const s = this.snapshot(repo, root, "latest");
     const shared = (version: string) => {
-      const commit = fork && this.findCommit(repo, version, "latest");
-      return commit !== undefined && commit.gen <= fork!.gen;
+      const commit = this.findCommit(repo, version, "latest");
+      return commit !== undefined && others.some((o) => this.graph.isAncestor(index, commit, o));
     };
-    for (const d of this.objects.diff(fork?.root ?? null, root, (a, b) => a.c === b.c && a.m === b.m && a.p === b.p && a.n === b.n)) {
+    for (const d of this.objects.diff(fork?.root ?? null, root, sameEntry)) {
       const survivor = this.history.resolve(s.purged, d.key, d.after);
       if (survivor && !shared(survivor.c)) return { key: d.key, version: versionIdOf(survivor) };
     }
@@ -359,13 +396,16 @@ export class VersionedStore {
    * With `empty`, its tree starts empty instead of at the head's, so it ends up holding only what was written
    * into it (a job's output commit).
    */
-  async startCommit(repo: string, branch: string, message?: string, options: { empty?: boolean } = {}): Promise<string> {
+  async startCommit(repo: string, branch: string, message?: string, options: { empty?: boolean } & Omit<CommitDetails, "message"> = {}): Promise<string> {
     return await this.locked(repo, async () => {
       const ref = this.requireBranch(repo, branch, "latest");
+      refuseDirectWrites(repo, branch, ref);
       if (ref.open) throw new RepoError("CommitAlreadyOpen", `branch ${branch}.${repo} already has open commit ${ref.open.id}`);
       const head = ref.head ? this.findCommit(repo, ref.head, "latest") : undefined;
       const id = newCommitId();
-      const open = { id, parent: ref.head, root: options.empty ? null : (head?.root ?? null), started: Date.now(), message };
+      const open: OpenCommit = { id, parent: ref.head, root: options.empty ? null : (head?.root ?? null), started: Date.now(), message };
+      if (options.author) open.author = options.author;
+      if (options.meta && Object.keys(options.meta).length) open.meta = options.meta;
       await this.store.commit([{ key: REF.branch(repo, branch), value: { ...ref, open } satisfies BranchRef }]);
       return id;
     });
@@ -387,6 +427,8 @@ export class VersionedStore {
         root: open.root,
         started: open.started,
         message: message ?? open.message,
+        author: open.author,
+        meta: open.meta,
         purged: open.purged,
       });
     });
@@ -453,6 +495,7 @@ export class VersionedStore {
   ): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
     const result = await this.lockedOnce(repo, () => {
       const ref = this.requireBranch(repo, branch, "latest");
+      refuseDirectWrites(repo, branch, ref);
       const repoRef = this.requireRepo(repo, "latest");
       const { root, head } = this.workingBase(repo, ref);
       const commitId = ref.open?.id ?? newCommitId();
@@ -520,17 +563,20 @@ export class VersionedStore {
     c: {
       id: string;
       parent: CommitRecord | undefined;
+      /** a merge commit's second parent */
+      merged?: CommitRecord;
       root: string | null;
       started: number;
       message?: string;
       author?: string;
+      meta?: Record<string, string>;
       purged?: Array<[string, string]>;
       /** the repo ref to build on, when the caller changed it (a new purge index) */
       repoRef?: RepoRef;
     },
   ): { record: CommitRecord; durable: Promise<void> } {
     const repoRef = c.repoRef ?? this.requireRepo(repo, "latest");
-    const { parent } = c;
+    const { parent, merged } = c;
     const record: CommitRecord = {
       id: c.id,
       repo,
@@ -542,8 +588,14 @@ export class VersionedStore {
       time: Date.now(),
       started: c.started,
     };
+    if (merged) record.merged = merged.id;
+    const height = CommitGraph.heightAbove([parent, merged].filter((p): p is CommitRecord => p !== undefined));
+    if (height !== record.gen) record.height = height;
+    const lastMerge = CommitGraph.lastMergeFor(parent);
+    if (lastMerge) record.lastMerge = lastMerge;
     if (c.message) record.message = c.message;
     if (c.author) record.author = c.author;
+    if (c.meta && Object.keys(c.meta).length) record.meta = c.meta;
     if (c.purged?.length) record.purged = c.purged;
     const { hash, bytes } = putJsonSized(this.store.blobs, "commit", record);
     this.graph.remember(hash, record, bytes);
@@ -553,6 +605,173 @@ export class VersionedStore {
       { key: REF.branch(repo, branch), value: { ...ref, head: c.id } satisfies BranchRef },
     ]);
     return { record, durable };
+  }
+
+  // ---- merges, reverts, tags, protection ----
+
+  /**
+   * Merges a commit of the repo (a branch's head, a tag's commit) into a branch: nothing when the branch has it
+   * already, a fast-forward when the branch's head is an ancestor of it, else one merge commit (parents: the
+   * branch's head, then the source) holding a three-way merge at key level against their merge base. With strategy
+   * fail, keys both sides changed differently make it write nothing and list them all. Runs under the repo's lock
+   * against the latest head, again on the new head whenever a compare-and-swap is lost: merges and writes into one
+   * branch queue up instead of failing, and each lands or reports a real conflict.
+   */
+  merge(repo: string, into: string, source: string, options: MergeOptions = {}): Promise<MergeOutcome> {
+    return this.landing(repo, () => {
+      const ref = this.mergeTarget(repo, into);
+      const from = this.findCommit(repo, source, "latest");
+      if (!from) throw new RepoError("NoSuchCommit", `commit ${source} is not in repo ${repo}`);
+      const head = ref.head ? this.findCommit(repo, ref.head, "latest") : undefined;
+      const base = head && this.graph.mergeBase(this.requireRepo(repo, "latest").commits, from, head);
+      const outcome = (result: MergeOutcome["result"], commit: string | null): MergeOutcome =>
+        ({ result, commit, base: base?.id ?? null, changed: 0, resolved: 0, conflicts: [], dryRun: options.dryRun === true });
+      if (head && base?.id === from.id) return { outcome: outcome("up-to-date", head.id) };
+      if (!head || base?.id === head.id) {
+        const moved = outcome("fast-forward", from.id);
+        moved.changed = [...this.objects.diff(head?.root ?? null, from.root, sameEntry)].length;
+        if (options.dryRun) return { outcome: moved };
+        return { outcome: moved, durable: this.store.commit([{ key: REF.branch(repo, into), value: { ...ref, head: from.id } satisfies BranchRef }]) };
+      }
+      const message = options.message ?? `merge ${source} into ${into}`;
+      return this.landPlan(repo, into, ref, head, { base: base?.root ?? null, source: from.root }, { ...options, message }, { base: base?.id ?? null, merged: from }, (t) => (t.clean ? t.source ?? null : undefined));
+    });
+  }
+
+  /**
+   * A new commit on the branch that undoes exactly what one commit of its history changed (against that commit's
+   * first parent): a three-way merge of the parent's tree into the head against the commit's own, so keys changed
+   * again since are conflicts as for merge. Every key it changes gets a new version (a delete marker where the
+   * commit had added the key).
+   */
+  revert(repo: string, branch: string, commit: string, options: MergeOptions = {}): Promise<MergeOutcome> {
+    return this.landing(repo, () => {
+      const ref = this.mergeTarget(repo, branch);
+      const target = this.findCommit(repo, commit, "latest");
+      const head = ref.head ? this.findCommit(repo, ref.head, "latest") : undefined;
+      if (!target || !head || !this.graph.isAncestor(this.requireRepo(repo, "latest").commits, target, head)) {
+        throw new RepoError("NoSuchCommit", `commit ${commit} is not in the history of ${branch}.${repo}`);
+      }
+      const parent = target.parent ? this.findCommit(repo, target.parent, "latest") : undefined;
+      const message = options.message ?? `revert ${commit}${target.message ? `: ${target.message}` : ""}`;
+      return this.landPlan(repo, branch, ref, head, { base: target.root, source: parent?.root ?? null }, { ...options, message }, { base: target.id }, () => undefined);
+    });
+  }
+
+  /** Runs a merge-like attempt under the repo's lock, again on fresh refs after a lost compare-and-swap. */
+  private landing(repo: string, attempt: () => { outcome: MergeOutcome; durable?: Promise<void> }): Promise<MergeOutcome> {
+    return this.retrying(async () => {
+      const { outcome, durable } = await this.lockedOnce(repo, attempt);
+      await durable;
+      return outcome;
+    });
+  }
+
+  /** The branch a merge or revert lands on (protected ones too); one with an open commit must finish it first. */
+  private mergeTarget(repo: string, branch: string): BranchRef {
+    const ref = this.requireBranch(repo, branch, "latest");
+    if (ref.open) throw new RepoError("CommitAlreadyOpen", `branch ${branch}.${repo} has open commit ${ref.open.id}; finish or drop it first`);
+    return ref;
+  }
+
+  /**
+   * Plans a three-way merge of `roots.source` into the head against `roots.base` and, unless it conflicts or is a
+   * dry run, commits it. `entryOf` gives a take's tree entry as it is (a clean merge keeps the source's version,
+   * its id and LastModified), or undefined for a new version written by this commit.
+   */
+  private landPlan(
+    repo: string,
+    branch: string,
+    ref: BranchRef,
+    head: CommitRecord,
+    roots: { base: string | null; source: string | null },
+    options: MergeOptions,
+    { base, merged }: { base: string | null; merged?: CommitRecord },
+    entryOf: (take: Take<VersionEntry>) => VersionEntry | null | undefined,
+  ): { outcome: MergeOutcome; durable?: Promise<void> } {
+    const purged = this.history.filter(this.requireRepo(repo, "latest").purged ?? null);
+    const contents = new Map<string, string>();
+    const content = (key: string, raw: VersionEntry | undefined) => {
+      const e = this.history.resolve(purged, key, raw);
+      if (!e || !isLiveEntry(e)) return undefined;
+      let c = contents.get(e.m!);
+      if (c === undefined) contents.set(e.m!, (c = manifestContent(getJson<ObjectManifest>(this.store.blobs, e.m!))));
+      return c;
+    };
+    const plan = planMerge(this.objects, { ...roots, dest: head.root }, sameEntry, content, options.strategy ?? "fail");
+    const outcome: MergeOutcome = {
+      result: plan.conflicts.length ? "conflict" : "merged",
+      commit: null,
+      base,
+      changed: plan.takes.length,
+      resolved: plan.resolved,
+      conflicts: plan.conflicts,
+      dryRun: options.dryRun === true,
+    };
+    if (plan.conflicts.length || options.dryRun) return { outcome };
+    const id = newCommitId();
+    const time = Date.now();
+    const changes = plan.takes.map((t): [string, VersionEntry | null] => {
+      const kept = entryOf(t);
+      return [t.key, kept !== undefined ? kept : this.newVersion(purged, t.key, t.source, this.objects.get(head.root, t.key), id, time)];
+    });
+    const { durable } = this.appendCommit(repo, branch, ref, {
+      id, parent: head, merged, root: this.objects.apply(head.root, changes), started: time, message: options.message, author: options.author, meta: options.meta,
+    });
+    outcome.commit = id;
+    return { outcome, durable };
+  }
+
+  /** A version written by commit `id` that shows what `source` shows (a delete marker for nothing) over `current`. */
+  private newVersion(purged: PurgeFilter, key: string, source: VersionEntry | undefined, current: VersionEntry | undefined, id: string, time: number): VersionEntry | null {
+    const from = this.history.resolve(purged, key, source);
+    const prev = this.history.resolve(purged, key, current);
+    const live = from && isLiveEntry(from);
+    if (!live && !prev) return null;
+    const entry: VersionEntry = live ? { c: id, t: time, m: from.m, s: from.s, e: from.e } : { c: id, t: time };
+    if (prev) entry.p = putJson(this.store.blobs, "version", prev);
+    return entry;
+  }
+
+  listTags(repo: string, view: View): Array<{ name: string } & TagRef> {
+    return this.refs.list<TagRef>(REF.tags(repo), view).map(([k, v]) => ({ name: parseRefKey(k, "tag").tag, ...v }));
+  }
+
+  getTag(repo: string, tag: string, view: View): TagRef | undefined {
+    return this.refs.get<TagRef>(REF.tag(repo, tag), view);
+  }
+
+  /** Names a commit of the repo for good: a tag is never moved (delete it and create it again to). */
+  async createTag(repo: string, tag: string, commit: string, details: Omit<CommitDetails, "meta"> = {}): Promise<TagRef> {
+    checkName(tag, "tag");
+    return await this.locked(repo, async () => {
+      this.requireRepo(repo, "latest");
+      if (this.getTag(repo, tag, "latest")) throw new RepoError("TagExists", `tag ${tag}.${repo} already exists`);
+      if (this.getBranch(repo, tag, "latest")) throw new RepoError("BranchExists", `${tag}.${repo} is a branch; tags and branches share one namespace per repo`);
+      if (!this.findCommit(repo, commit, "latest")) throw new RepoError("NoSuchCommit", `commit ${commit} is not in repo ${repo}`);
+      const value: TagRef = { commit, created: Date.now() };
+      if (details.author) value.author = details.author;
+      if (details.message) value.message = details.message;
+      await this.store.commit([{ key: REF.tag(repo, tag), value }]);
+      return value;
+    });
+  }
+
+  async deleteTag(repo: string, tag: string): Promise<void> {
+    await this.locked(repo, () => {
+      if (!this.getTag(repo, tag, "latest")) throw new RepoError("NoSuchTag", `tag ${tag}.${repo} does not exist`);
+      return this.store.commit([{ key: REF.tag(repo, tag), value: null }]);
+    });
+  }
+
+  /** Protects a branch (direct writes refused, merges and reverts land, no delete) or lifts that. */
+  async setProtected(repo: string, branch: string, on: boolean): Promise<void> {
+    await this.locked(repo, () => {
+      const next: BranchRef = { ...this.requireBranch(repo, branch, "latest") };
+      if (on) next.protected = true;
+      else delete next.protected;
+      return this.store.commit([{ key: REF.branch(repo, branch), value: next }]);
+    });
   }
 
   requireRepo(repo: string, view: View): RepoRef {
@@ -595,10 +814,23 @@ export class VersionedStore {
   }
 }
 
+/** What a manifest shows, its write time aside: two writes of one object with one description are one content. */
+function manifestContent(m: ObjectManifest): string {
+  const { time: _time, ...rest } = m;
+  return JSON.stringify(rest);
+}
+
 /** The message of a commit that purged versions, naming them (its `purged` field lists them all). */
 function purgeMessage(purges: Array<[string, string]>): string {
   const [key, version] = purges[0];
   return purges.length === 1 ? `purged version ${version} of ${JSON.stringify(key)}` : `purged ${purges.length} versions (${JSON.stringify(key)} ${version} and more)`;
+}
+
+/** A protected branch takes merges and reverts only. */
+function refuseDirectWrites(repo: string, branch: string, ref: BranchRef): void {
+  if (ref.protected) {
+    throw new RepoError("BranchProtected", `branch ${branch}.${repo} is protected: write to another branch and merge it in (strata merge <branch>.${repo} ${branch}.${repo})`);
+  }
 }
 
 function checkName(name: string, what: string): void {

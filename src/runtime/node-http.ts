@@ -4,7 +4,7 @@
 // of more than one chunk and boto3's ContentLength is None. node:http sends the length the handler declares.
 import * as http from "node:http";
 import * as https from "node:https";
-import { originForm, recordTarget } from "./request-target.ts";
+import { originForm, recordTarget, RequestBodyError } from "./request-target.ts";
 import type { RunningServer, ServeOptions } from "./serve.ts";
 
 /**
@@ -146,7 +146,7 @@ function bodyOf(req: http.IncomingMessage): ReadableStream<Uint8Array> {
           if ((controller.desiredSize ?? 0) <= 0) req.pause();
         });
         req.once("end", () => cancelled || controller.close());
-        req.once("error", (err) => cancelled || controller.error(err));
+        req.once("error", (err) => cancelled || controller.error(new RequestBodyError(err)));
       },
       pull() {
         req.resume();

@@ -2,6 +2,16 @@
 // which resolves `.` and `..` segments (also as `%2e`), turns `\` into `/` and re-encodes some bytes: an S3 key
 // `x/../k3` would become `k3`. Everything above the runtime reads paths and queries from here instead.
 
+/**
+ * The request's body broke off before its end: its framing was malformed (a bad chunk size) or the client hung
+ * up. The client's fault, never the server's: answered 400 and logged without a stack.
+ */
+export class RequestBodyError extends Error {
+  constructor(readonly reason: unknown) {
+    super(`the request body broke off: ${reason instanceof Error ? reason.message : String(reason)}`);
+  }
+}
+
 /** Targets recorded by the node:http server (Bun), whose Requests are built from a normalised URL. */
 const RECORDED = new WeakMap<Request, string>();
 

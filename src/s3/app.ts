@@ -13,7 +13,7 @@ import { authenticateRequest, type RequestAuthOptions } from "./request-auth.ts"
 import type { Authorizer } from "./access-policy.ts";
 import { fromRepoError } from "./targets.ts";
 import { hostnameOf } from "./host.ts";
-import { requestTarget, splitTarget } from "../runtime/request-target.ts";
+import { RequestBodyError, requestTarget, splitTarget } from "../runtime/request-target.ts";
 
 export interface S3AppOptions {
   /** Host names under which `bucket.<domain>` addresses a bucket (virtual-host style). */
@@ -146,6 +146,7 @@ function toS3Error(err: unknown, bucket: string | undefined): S3Error {
   if (err instanceof S3Error) return err;
   if (err instanceof RepoError) return fromRepoError(err, bucket);
   if (err instanceof UnavailableError) return new S3Error(err.code); // nothing was applied: the client may retry
+  if (err instanceof RequestBodyError) return new S3Error("IncompleteBody", `The request body was cut short or malformed (${err.message}).`);
   console.error("internal error:", err);
   return new S3Error("InternalError");
 }

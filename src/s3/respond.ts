@@ -1,7 +1,7 @@
 // Building S3 responses: XML documents and error bodies with the headers clients rely on.
 import { S3Error } from "./errors.ts";
 import type { S3Request } from "./context.ts";
-import { type XmlObject, xmlDocument } from "./xml.ts";
+import { type XmlObject, xmlCarries, xmlDocument } from "./xml.ts";
 import { utf8 } from "../util/bytes.ts";
 
 /** The owner S3 reports on buckets, objects and uploads: Strata has one. */
@@ -28,7 +28,9 @@ export function errorResponse(err: S3Error, req: Pick<S3Request, "method" | "buc
     return new Response(null, { status: err.status, headers: { "x-amz-request-id": req.requestId, "x-amz-error-code": err.code, ...err.headers } });
   }
   const resource = req.path;
-  const { bytes, length } = xmlBody(xmlDocument("Error", { Code: err.code, Message: err.message, ...err.extra, Resource: resource, RequestId: req.requestId }, false));
+  // An element XML 1.0 cannot carry (a key with a control character) is left out: the code must stay readable.
+  const extra = Object.fromEntries(Object.entries(err.extra).filter(([, value]) => xmlCarries(value)));
+  const { bytes, length } = xmlBody(xmlDocument("Error", { Code: err.code, Message: err.message, ...extra, Resource: xmlCarries(resource) ? resource : undefined, RequestId: req.requestId }, false));
   return new Response(bytes, { status: err.status, headers: { ...headers, "content-length": length } });
 }
 

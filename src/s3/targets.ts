@@ -83,11 +83,17 @@ export function fromRepoError(err: RepoError, bucket?: string): S3Error {
   switch (code) {
     case "NoSuchRepo":
     case "NoSuchBranch":
+    case "NoSuchTag":
       return noSuchBucket(bucket ?? "", err.message);
+    // A protected branch takes merges only; a tag is read-only (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html: AccessDenied, 403).
+    case "BranchProtected":
+    case "IsTag":
+      return new S3Error("AccessDenied", err.message);
     case "NoSuchUpload":
       return new S3Error("NoSuchUpload");
     case "PreconditionFailed":
       return new S3Error("PreconditionFailed");
+    case "TagExists":
     case "BranchExists":
       return new S3Error("BucketAlreadyOwnedByYou", undefined, bucket ? { BucketName: bucket } : {});
     case "BranchNotEmpty":

@@ -62,13 +62,37 @@ function element(name: string, value: XmlValue): string {
   return `<${name}>${fields(value)}</${name}>`;
 }
 
-const SPECIAL = /[&<>"']/;
-const SPECIALS = /[&<>"']/g;
+// Besides the five specials: \r (a parser would read it back as \n) and what XML 1.0 cannot carry at all (C0
+// controls but tab and newline, U+FFFE, U+FFFF), written as character references as AWS writes them (a key
+// "a\x19\x07" lists as <Key>a&#x19;&#x7;</Key>: https://github.com/minio/minio-py/issues/716, and
+// https://github.com/aws/aws-sdk-java/issues/3112 for &#x1b;). Strict parsers refuse those references too, which
+// is why AWS documents encoding-type=url for such keys and boto3 lists with it always
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html#AmazonS3-ListObjectsV2-request-EncodingType).
+const SPECIAL = /[&<>"'\x00-\x08\x0B-\x1F\uFFFE\uFFFF]/;
+const SPECIALS = /[&<>"'\x00-\x08\x0B-\x1F\uFFFE\uFFFF]/g;
 const ENTITY: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+const escapeOne = (c: string) => ENTITY[c] ?? `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`;
 
-/** Escapes the five XML specials, as the builder did (ETags keep their quotes as &quot;). */
+/** Escapes text for an element: the five specials as entities (ETags keep their quotes as &quot;), see SPECIAL. */
 export function escapeXml(text: string): string {
-  return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ENTITY[c]) : text;
+  return SPECIAL.test(text) ? text.replace(SPECIALS, escapeOne) : text;
+}
+
+const NOT_XML_1_0 = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+
+/**
+ * Whether an XML 1.0 parser can read `text` back (as escapeXml writes it). A key with a C0 control cannot be:
+ * listings write it as AWS does (or percent-encoded with encoding-type=url), while the answers to writes
+ * (CreateMultipartUpload, CompleteMultipartUpload, DeleteObjects, errors) leave such a Key out, so that a client
+ * can read that its write succeeded (boto3 otherwise takes the unreadable answer for a 500 and retries the write).
+ */
+export function xmlCarries(text: string): boolean {
+  return !NOT_XML_1_0.test(text);
+}
+
+/** A key for an answer to a write: left out (undefined) when XML 1.0 cannot carry it (see xmlCarries). */
+export function keyElement(key: string | undefined): string | undefined {
+  return key !== undefined && xmlCarries(key) ? key : undefined;
 }
 
 /** Parses a request body; undefined when it is not well-formed XML. */

@@ -11,10 +11,12 @@ export const FORMAT_NAME = "strata-data";
  * 1: packs STRPACK1 (CRC32C records). 2: new packs are STRPACK2 (CRC32 records); STRPACK1 packs stay
  * valid. 3: a tree root may be an overlay node (`v: -1`, see src/repo/tree.ts), which older binaries
  * cannot read. 4: repos may have a purge index and versions may be null versions (docs/format.md,
- * "Versions"); an older binary would serve purged versions again. An older dir is upgraded on open by rewriting FORMAT before anything new is written, so
+ * "Versions"); an older binary would serve purged versions again. 5: merge commits, tags and protected branches
+ * (docs/format.md, "Branch workflows"); an older binary would write to protected branches and misread ancestry
+ * through merges. An older dir is upgraded on open by rewriting FORMAT before anything new is written, so
  * an older binary refuses the dir instead of misreading it.
  */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 
 /** Why a data dir can't be used: it isn't there (and may not be made), it is something else, or another process has it. */
 export type DataDirProblem = "missing" | "invalid" | "in-use";

@@ -73,3 +73,16 @@ test("a goal's also-shown ratio is printed for information, never judged", () =>
   expect(text).toMatch(/for information: ÷ durable\s+2\.00\s+\(not a goal\)/);
   expect(checkGoals(withInfo, results.slice(0, 2), "s")[0].alsoShown).toEqual({ against: "durable", value: undefined });
 });
+
+test("CPU goals judge server CPU per op against the ceiling's, or against a bound in ms", () => {
+  const cpuGoals: Goal[] = [
+    { cpu: "smallPut", against: "ceiling", atMost: 2 },
+    { cpu: "smallPut", belowMs: 0.14 },
+  ];
+  const run = (mine: number) => checkGoals(cpuGoals, [target("s", 1, { serverCpuUsPerOp: { smallPut: mine } }), target("ceiling", 1, { serverCpuUsPerOp: { smallPut: 70 } })], "s");
+  expect(run(140).map((c) => c.verdict)).toEqual(["PASS", "PASS"]);
+  expect(run(140)[0].value).toBe(2);
+  expect(run(141).map((c) => c.verdict)).toEqual(["MISS", "MISS"]);
+  const noCeiling = checkGoals(cpuGoals, [target("s", 1, { serverCpuUsPerOp: { smallPut: 1 } })], "s");
+  expect(noCeiling.map((c) => c.verdict)).toEqual(["n/a", "PASS"]);
+});

@@ -162,9 +162,21 @@ test("fsck and gc on a running server report in JSON; offline they refuse a lock
   const checked = await strata(["fsck", "--json"]);
   expect(checked.code).toBe(0);
   expect(JSON.parse(checked.stdout).ok).toBe(true);
+  // A pack written just now: the running server's gc leaves it for 10 minutes, unless --min-age says less (whether
+  // it is then swept depends on its live share, which the other tests' objects decide here).
+  await json("repo", "create", "gcjunk");
+  const junk = path.join(t.dir, "junk.bin");
+  fs.writeFileSync(junk, randomBytes(300_000));
+  await json("put", junk, "master.gcjunk/junk.bin");
+  expect((await strata(["repo", "delete", "gcjunk", "--force"])).code).toBe(0);
   const collected = await strata(["gc", "--json"]);
   expect(collected.code).toBe(0);
-  expect(typeof JSON.parse(collected.stdout).reachable).toBe("number");
+  const waited = JSON.parse(collected.stdout);
+  expect([typeof waited.reachable, waited.minAgeMs, waited.tooYoung > 0]).toEqual(["number", 600_000, true]);
+  const now = JSON.parse((await strata(["gc", "--min-age", "0", "--upload-max-age", "7d", "--json"])).stdout);
+  expect([now.minAgeMs, now.tooYoung, now.uploadMaxAgeMs]).toEqual([0, 0, 7 * 86_400_000]);
+  const bad = await strata(["gc", "--min-age", "soon"]);
+  expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("--min-age")]);
   for (const verb of ["fsck", "gc"]) {
     // Offline on a data t.dir a running server holds: refused with the lock's message.
     const locked = await strata([verb, "--data-dir", t.server.dataDir]);

@@ -15,7 +15,7 @@ const { gateways } = cluster;
 
 
 async function gc(grace: number): Promise<Record<string, number | boolean>> {
-  const r = await strataCli(["gc", ...gatewayArgs(cluster.schema.url(), cluster.objects, "gc"), "--grace", String(grace), "--json"]);
+  const r = await strataCli(["gc", ...gatewayArgs(cluster.schema.url(), cluster.objects, "gc"), "--min-age", String(grace), "--json"]);
   if (r.code !== 0) throw new Error(`gc exited ${r.code}: ${r.stdout} ${r.stderr}`);
   return JSON.parse(r.stdout);
 }

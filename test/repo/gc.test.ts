@@ -48,6 +48,56 @@ describe("gc", () => {
     await svc.close();
   });
 
+  // S3's lifecycle rule AbortIncompleteMultipartUpload, built in: https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpu-abort-incomplete-mpu-lifecycle-config.html
+  test("aborted and stalled uploads: their chunks go with the next gc past the minimum pack age; young uploads stay", async () => {
+    const rand = rng(13);
+    const svc = openService(tmpDir(), { packLimit: 32 * 1024 });
+    await svc.versions.createBranch("r", "main");
+    const withPart = async (created: number) => {
+      const id = await svc.multipart.create("r", "main", { key: `mp${created}`, created, template: {} });
+      const part = await svc.ingest(new Response(randomBytes(rand, 60_000)).body);
+      await svc.multipart.putPart("r", "main", id, 1, { ...part, sha256: part.digest, etag: part.digest, time: created });
+      return { id, chunks: part.chunks.map(([hash]) => hash) };
+    };
+    const aborted = await withPart(Date.now());
+    await svc.multipart.remove("r", "main", aborted.id);
+    const stalled = await withPart(Date.now() - 8 * 24 * 3600_000);
+    const young = await withPart(Date.now() - 3600_000);
+    const stored = (hashes: string[]) => hashes.filter((h) => svc.store.blobs.where(h) !== undefined).length;
+
+    // Within the minimum pack age nothing is swept, but the stalled upload is aborted already.
+    const early = await svc.gc({ minLiveFraction: 1 });
+    expect([early.uploadsAborted, early.packsSwept, early.tooYoung > 0]).toEqual([1, 0, true]);
+    expect(() => svc.multipart.get("r", "main", stalled.id)).toThrow("does not exist");
+    expect(stored(aborted.chunks)).toBe(aborted.chunks.length);
+
+    const later = await svc.gc({ minLiveFraction: 1, minAgeMs: 0 });
+    expect(later.uploadsAborted).toBe(0);
+    expect(stored(aborted.chunks)).toBe(0);
+    expect(stored(stalled.chunks)).toBe(0);
+    expect(stored(young.chunks)).toBe(young.chunks.length);
+    expect(svc.multipart.parts(young.id).map((p) => p.number)).toEqual([1]);
+
+    // A shorter upload age (gc --upload-max-age) takes the younger one too.
+    expect((await svc.gc({ minAgeMs: 0, uploadMaxAgeMs: 60_000 })).uploadsAborted).toBe(1);
+    expect(svc.multipart.list("r", "main")).toEqual([]);
+    await svc.close();
+  });
+
+  test("a part whose upload is gone (a crash between recording it and seeing the abort) is forgotten by gc", async () => {
+    const svc = openService(tmpDir());
+    await svc.versions.createBranch("r", "main");
+    const id = await svc.multipart.create("r", "main", { key: "k", created: Date.now(), template: {} });
+    const part = await svc.ingest(new Response(new Uint8Array(70_000).fill(3)).body);
+    await svc.multipart.putPart("r", "main", id, 1, { ...part, sha256: part.digest, etag: part.digest, time: 1 });
+    await svc.store.commit([{ key: `upload/r/main/${id}`, value: null }]); // the upload ref alone, as the crash leaves it
+    expect(svc.store.refs.list(`part/${id}/`, "latest").length).toBe(1);
+    await svc.gc({ minAgeMs: 0, minLiveFraction: 1 });
+    expect(svc.store.refs.list(`part/${id}/`, "latest")).toEqual([]);
+    expect(part.chunks.every(([hash]) => svc.store.blobs.where(hash) === undefined)).toBe(true);
+    await svc.close();
+  });
+
   test("under load: writers, readers and garbage makers run while gc sweeps; nothing reachable is lost", async () => {
     const rand = rng(12);
     const svc = openService(tmpDir(), { packLimit: 48 * 1024 });

@@ -136,12 +136,12 @@ describe("the newest commit two histories share", () => {
       await svc.versions.createBranch("r", name, { commit: main[forkAt].id });
       for (let i = 0; i < forkAt % 5; i++) await svc.putObject("r", name, "k", text(`${name}-${i}`));
       const tip = svc.versions.headCommit("r", name, "durable")!;
-      expect(svc.versions.graph.lastCommonAncestor(index(), tip, main.at(-1)!)?.id).toBe(main[forkAt].id);
-      expect(svc.versions.graph.lastCommonAncestor(index(), main.at(-1)!, tip)?.id).toBe(main[forkAt].id);
+      expect(svc.versions.graph.mergeBase(index(), tip, main.at(-1)!)?.id).toBe(main[forkAt].id);
+      expect(svc.versions.graph.mergeBase(index(), main.at(-1)!, tip)?.id).toBe(main[forkAt].id);
     }
     await svc.versions.createBranch("r", "alone");
     await svc.putObject("r", "alone", "k", text("unrelated"));
-    expect(svc.versions.graph.lastCommonAncestor(index(), svc.versions.headCommit("r", "alone", "durable")!, main.at(-1)!)).toBeUndefined();
+    expect(svc.versions.graph.mergeBase(index(), svc.versions.headCommit("r", "alone", "durable")!, main.at(-1)!)).toBeUndefined();
     await svc.close();
   });
 });

@@ -37,6 +37,10 @@ describe("repo errors as S3 errors", () => {
   const mapping: Record<RepoErrorCode, string> = {
     NoSuchRepo: "NoSuchBucket",
     NoSuchBranch: "NoSuchBucket",
+    NoSuchTag: "NoSuchBucket",
+    TagExists: "BucketAlreadyOwnedByYou",
+    BranchProtected: "AccessDenied",
+    IsTag: "AccessDenied",
     NoSuchCommit: "NoSuchVersion",
     NoSuchVersion: "NoSuchVersion",
     NoSuchUpload: "NoSuchUpload",

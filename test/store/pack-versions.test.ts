@@ -8,6 +8,7 @@ import { BlobCorruptError, BlobStore } from "../../src/store/blob-store.ts";
 import { verifyPacks } from "../../src/store/pack-verify.ts";
 import { encodeRecord, PACK_MAGICS, packName, type PackVersion } from "../../src/store/pack-format.ts";
 import { scanPack } from "../../src/store/pack-scan.ts";
+import { FORMAT_VERSION } from "../../src/store/data-dir.ts";
 import { Store } from "../../src/store/store.ts";
 import { rng, tmpDir } from "../helpers/tmp-dir.ts";
 
@@ -81,13 +82,13 @@ describe("pack versions", () => {
     blobs.close();
   });
 
-  for (const older of [1, 2, 3]) {
-    test(`a version-${older} data dir opens and is marked version 4 before anything new is written`, async () => {
+  for (const older of [1, 2, 3, 4]) {
+    test(`a version-${older} data dir opens and is marked version ${FORMAT_VERSION} before anything new is written`, async () => {
       const dir = tmpDir();
       await Store.open(dir).close();
       fs.writeFileSync(path.join(dir, "FORMAT"), `strata-data ${older}\n`);
       const store = Store.open(dir);
-      expect(fs.readFileSync(path.join(dir, "FORMAT"), "utf8")).toBe("strata-data 4\n");
+      expect(fs.readFileSync(path.join(dir, "FORMAT"), "utf8")).toBe(`strata-data ${FORMAT_VERSION}\n`);
       await store.close();
     });
   }

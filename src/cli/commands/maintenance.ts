@@ -6,14 +6,15 @@ import type { Command, CommandContext } from "../command.ts";
 import { CliError, EXIT } from "../exit.ts";
 import { DATA_DIR_OPTION, DISTRIBUTED_OPTIONS, distributedConfig, usingDataDir } from "../offline.ts";
 import type { DistributedConfig } from "../../store/distributed-config.ts";
-import { emit, humanSize } from "../output.ts";
+import { emit, humanDuration, humanSize } from "../output.ts";
+import { parseDuration } from "../../util/time.ts";
 
 /** The report of fsck or gc: from the server, or made here on --data-dir (whose lock keeps a server away). */
-async function report<T>(ctx: CommandContext, task: "fsck" | "gc", local: (dir: string) => Promise<T>, remote: (to: DistributedConfig) => Promise<T>): Promise<T> {
+async function report<T>(ctx: CommandContext, task: "fsck" | "gc", local: (dir: string) => Promise<T>, remote: (to: DistributedConfig) => Promise<T>, body?: object): Promise<T> {
   const distributed = distributedConfig(ctx.values);
   if (distributed) return remote(distributed);
   const dir = ctx.values["data-dir"] as string | undefined;
-  return dir === undefined ? ctx.client().admin<T>("POST", task) : usingDataDir(dir, () => local(dir));
+  return dir === undefined ? ctx.client().admin<T>("POST", task, { body }) : usingDataDir(dir, () => local(dir));
 }
 
 const OFFLINE_OPTIONS = { ...DATA_DIR_OPTION, ...DISTRIBUTED_OPTIONS };
@@ -32,8 +33,9 @@ function gcSummary(r: GcReport): string[] {
     `gc: swept ${r.packsSwept} pack(s), copied ${r.blobsCopied} live blob(s); ${humanSize(r.bytesBefore)} → ${humanSize(r.bytesAfter)} (${r.reachable} reachable blob(s))`,
   ];
   if (r.tooYoung > 0) {
-    lines.push(`  skipped ${r.tooYoung} pack(s) written in the last ${Math.round(r.minAgeMs / 60_000)} min (minimum pack age, so uploads in flight are not raced): a later gc takes them`);
+    lines.push(`  skipped ${r.tooYoung} pack(s) written in the last ${humanDuration(r.minAgeMs)} (minimum pack age, so uploads in flight are not raced): a later gc takes them, or gc --min-age 0`);
   }
+  if (r.uploadsAborted > 0) lines.push(`  aborted ${r.uploadsAborted} multipart upload(s) started more than ${humanDuration(r.uploadMaxAgeMs)} ago`);
   for (const s of r.skipped) lines.push(`  skipped pack ${s.pack}: ${s.reason}`);
   return lines;
 }
@@ -54,20 +56,29 @@ export const maintenanceCommands: Command[] = [
   },
   {
     name: "gc",
-    summary: "reclaim space held by blobs no ref reaches",
-    usage: "[--data-dir DIR | --meta URL --blobs URL] [--grace SECONDS]",
-    example: "strata gc",
+    summary: "reclaim space held by blobs no ref reaches, and abort stalled multipart uploads",
+    usage: "[--data-dir DIR | --meta URL --blobs URL] [--min-age DURATION] [--upload-max-age DURATION]",
+    example: "strata gc --min-age 0",
     options: {
       ...OFFLINE_OPTIONS,
-      grace: { type: "string", help: "SECONDS  leave packs and blobs written or reused more recently alone (offline dir: 0; otherwise 600)" },
+      "min-age": { type: "string", help: "DURATION  leave packs and blobs written or reused more recently alone (600, 10m; offline dir: 0, else 10m)" },
+      "upload-max-age": { type: "string", help: "DURATION  abort multipart uploads started longer ago (default 7d)" },
     },
     args: [0, 0],
-    notes: "On a running server, packs written in the last 10 minutes are left for a later round; offline (--data-dir) none are.",
+    notes: "On a running server, packs written in the last 10 minutes are left for a later round (--min-age 0 takes them too, racing uploads in flight); offline (--data-dir) none are.",
     async run(ctx) {
-      const grace = ctx.values.grace === undefined ? undefined : Number(ctx.values.grace);
-      if (grace !== undefined && !(grace >= 0)) throw new CliError(EXIT.usage, "--grace must be a number of seconds");
-      const age = grace === undefined ? {} : { minAgeMs: grace * 1000 };
-      const r = await report(ctx, "gc", (dir) => gc(dir, { mustExist: true, ...age }), (to) => gc(to, age));
+      const duration = (flag: string) => {
+        const text = ctx.values[flag] as string | undefined;
+        try {
+          return text === undefined ? undefined : parseDuration(text);
+        } catch (err) {
+          throw new CliError(EXIT.usage, `--${flag}: ${(err as Error).message}`);
+        }
+      };
+      const options = { minAgeMs: duration("min-age"), uploadMaxAgeMs: duration("upload-max-age") };
+      const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+      const body = { minAgeSeconds: seconds(options.minAgeMs), uploadMaxAgeSeconds: seconds(options.uploadMaxAgeMs) };
+      const r = await report(ctx, "gc", (dir) => gc(dir, { mustExist: true, ...options }), (to) => gc(to, options), body);
       emit(ctx, r, () => gcSummary(r));
     },
   },

@@ -13,7 +13,7 @@ import { xmlResponse } from "../respond.ts";
 import { writeTarget } from "../targets.ts";
 import { invalidVersionId, versionIdParam } from "../version-id.ts";
 import { BODY_LIMITS, boundedText } from "../request-body.ts";
-import { parseXml } from "../xml.ts";
+import { keyElement, parseXml } from "../xml.ts";
 
 const MAX_BATCH = 1000;
 
@@ -46,11 +46,11 @@ export async function deleteObject(req: S3Request, deps: S3Deps): Promise<Respon
 function deletedXml(o: WriteOutcome): Record<string, string | boolean | undefined> {
   switch (o.kind) {
     case "marker":
-      return { Key: o.key, DeleteMarker: true, DeleteMarkerVersionId: o.version };
+      return { Key: keyElement(o.key), DeleteMarker: true, DeleteMarkerVersionId: o.version };
     case "purged":
-      return { Key: o.key, VersionId: o.version, DeleteMarker: o.marker || undefined, DeleteMarkerVersionId: o.marker ? o.version : undefined };
+      return { Key: keyElement(o.key), VersionId: o.version, DeleteMarker: o.marker || undefined, DeleteMarkerVersionId: o.marker ? o.version : undefined };
     default:
-      return { Key: o.key, VersionId: o.version };
+      return { Key: keyElement(o.key), VersionId: o.version };
   }
 }
 
@@ -63,7 +63,7 @@ export async function deleteObjects(req: S3Request, deps: S3Deps): Promise<Respo
   if (objects.length === 0 || objects.length > MAX_BATCH) throw new S3Error("MalformedXML", `A delete request names 1 to ${MAX_BATCH} objects.`);
   const quiet = String(del.Quiet ?? "").trim() === "true";
   const deletes: Array<{ key: string; version?: string }> = [];
-  const errors: Array<Record<string, string>> = [];
+  const errors: Array<Record<string, string | undefined>> = [];
   for (const o of objects) {
     const key = typeof o.Key === "string" || typeof o.Key === "number" ? String(o.Key) : undefined;
     if (key === undefined || key === "") throw new S3Error("MalformedXML", "Every Object in a delete request needs a Key.");
@@ -73,11 +73,11 @@ export async function deleteObjects(req: S3Request, deps: S3Deps): Promise<Respo
     try {
       versionId = versionIdParam(raw);
     } catch {
-      errors.push({ Key: key, VersionId: raw!, Code: "InvalidArgument", Message: invalidVersionId(raw!).message });
+      errors.push({ Key: keyElement(key), VersionId: raw!, Code: "InvalidArgument", Message: invalidVersionId(raw!).message });
       continue;
     }
     if (versionId !== undefined && !mayPurge(req)) {
-      errors.push({ Key: key, VersionId: versionId, Code: "AccessDenied", Message: purgeDenied().message });
+      errors.push({ Key: keyElement(key), VersionId: versionId, Code: "AccessDenied", Message: purgeDenied().message });
       continue;
     }
     deletes.push({ key, version: versionId });

@@ -7,8 +7,8 @@ import { checkConditions, findVersion } from "../object-lookup.ts";
 import { partNumber } from "../list-params.ts";
 import { type ByteRange, parseRange } from "../ranges.ts";
 import { versionIdParam } from "../version-id.ts";
+import { responseOverrides } from "../response-overrides.ts";
 
-const OVERRIDES = ["content-type", "content-language", "expires", "cache-control", "content-disposition", "content-encoding"];
 
 function partRange(m: ObjectManifest, n: number): ByteRange {
   const sizes = m.parts ?? [m.size];
@@ -26,12 +26,7 @@ export function getObject(req: S3Request, deps: S3Deps): Response {
   const byPart = req.query.has("partNumber");
   const range = byPart ? partRange(manifest, partNumber(req.query)) : parseRange(req.headers.get("range"), manifest.size);
   if (byPart) headers["x-amz-mp-parts-count"] = String(manifest.parts?.length ?? 1);
-  if (req.search !== "") {
-    for (const name of OVERRIDES) {
-      const v = req.query.get(`response-${name}`);
-      if (v !== null) headers[name] = v;
-    }
-  }
+  if (req.search !== "") Object.assign(headers, responseOverrides(req.query));
   if (!range && req.headers.get("x-amz-checksum-mode")?.toUpperCase() === "ENABLED") {
     for (const [alg, value] of Object.entries(manifest.checksums ?? {})) headers[`x-amz-checksum-${alg}`] = value;
     if (manifest.checksumType) headers["x-amz-checksum-type"] = manifest.checksumType;

@@ -7,7 +7,7 @@ import { describedBy, quoteEtag } from "../object-headers.ts";
 import { OWNER, xmlResponse } from "../respond.ts";
 import { writeTarget } from "../targets.ts";
 import { BODY_LIMITS, boundedText } from "../request-body.ts";
-import { parseXml } from "../xml.ts";
+import { keyElement, parseXml } from "../xml.ts";
 import type { ChecksumAlgorithm } from "../payload/checksums.ts";
 import { maxKeys, partNumber } from "../list-params.ts";
 import { checkObjectAcl } from "../canned-acl.ts";
@@ -34,7 +34,7 @@ export async function createMultipartUpload(req: S3Request, deps: S3Deps): Promi
     checksumType: checksum.type,
   });
   const headers = uploadChecksumHeaders(checksum);
-  return xmlResponse("InitiateMultipartUploadResult", { Bucket: target.name, Key: req.key, UploadId: id }, { headers });
+  return xmlResponse("InitiateMultipartUploadResult", { Bucket: target.name, Key: keyElement(req.key), UploadId: id }, { headers });
 }
 
 // A part is recorded for the upload found before its bytes came in; the repo checks again that it still exists.
@@ -99,7 +99,7 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
   return xmlResponse("CompleteMultipartUploadResult", {
     Location: `/${target.name}/${encodeURIComponent(req.key!)}`,
     Bucket: target.name,
-    Key: req.key,
+    Key: keyElement(req.key),
     ETag: quoteEtag(etag),
     ...(checksum && { [checksumElement(checksum.algorithm)]: checksum.value, ChecksumType: checksum.type }),
   }, { headers: versionHeaders(version) });
