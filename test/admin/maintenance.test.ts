@@ -6,7 +6,7 @@ import { openService } from "../helpers/repo.ts";
 
 const repo = openService();
 afterAll(() => repo.close());
-const app = createAdminApp({ repo });
+const app = createAdminApp({ repo, limits: { etagMode: "sha256", maxObjectSize: 1 << 20 } });
 const gc = (body?: unknown) =>
   app.fetch(new Request("http://x/_strata/gc", { method: "POST", body: body === undefined ? undefined : JSON.stringify(body), headers: { "content-type": "application/json" } }));
 
