@@ -1,6 +1,7 @@
 // Who may call which admin route when auth is on: one table, read before any route runs. Reading (history, diff,
-// listings) takes the reader role in the repos named; changing commits takes writer, branches owner; everything
-// else (repos, users and tokens, maintenance, jobs) an admin. As in S3, the role is per repo.
+// listings, tags) takes the reader role in the repos named; changing commits (merges, reverts, new tags) takes
+// writer; branches, their protection and deleting tags owner; everything else (repos, users and tokens,
+// maintenance, jobs) an admin. As in S3, the role is per repo.
 import { type Role, roleAtLeast, type User } from "../repo/access.ts";
 import { AdminError } from "./errors.ts";
 import { parseRef } from "../repo/ref-names.ts";
@@ -25,6 +26,8 @@ const bodyRef = async (body: () => Promise<Record<string, unknown>>) => {
   return [repoOf(typeof ref === "string" ? ref : undefined)];
 };
 
+const pathRef = (_: unknown, m: RegExpExecArray) => [repoOf(decodeURIComponent(m[1]))];
+
 const RULES: Rule[] = [
   { method: "GET", path: /^repos$/, role: "user" },
   { method: "GET", path: /^branches$/, role: "user" },
@@ -37,7 +40,13 @@ const RULES: Rule[] = [
   { method: "DELETE", path: /^object$/, role: "writer", versionedRole: "owner", repos: (q) => [repoOf(q("ref"))] },
   { method: "POST", path: /^commits\/(start|finish|drop)$/, role: "writer", repos: (_, __, body) => bodyRef(body) },
   { method: "POST", path: /^branches$/, role: "owner", repos: (_, __, body) => bodyRef(body) },
-  { method: "DELETE", path: /^branches\/([^/]+)$/, role: "owner", repos: (_, m) => [repoOf(decodeURIComponent(m[1]))] },
+  { method: "DELETE", path: /^branches\/([^/]+)$/, role: "owner", repos: pathRef },
+  { method: "POST", path: /^branches\/([^/]+)\/(merge|revert)$/, role: "writer", repos: pathRef },
+  { method: "PUT", path: /^branches\/([^/]+)\/protected$/, role: "owner", repos: pathRef },
+  { method: "GET", path: /^tags$/, role: "reader", repos: (q) => [q("repo") || undefined] },
+  { method: "GET", path: /^tags\/([^/]+)$/, role: "reader", repos: pathRef },
+  { method: "POST", path: /^tags$/, role: "writer", repos: (_, __, body) => bodyRef(body) },
+  { method: "DELETE", path: /^tags\/([^/]+)$/, role: "owner", repos: pathRef },
 ];
 
 /**

@@ -1,6 +1,6 @@
 // The admin JSON API under /_strata/ (a bucket name can't start with `_`): one Hono app that identifies and
 // authorizes the caller (admin-access.ts), observes each request, and mounts one route module per area
-// (routes/: repos, branches, commits, contents, maintenance, auth; sidecar jobs come from jobs/). The `strata`
+// (routes/: repos, branches, commits, tags, contents, maintenance, auth; sidecar jobs come from jobs/). The `strata`
 // CLI is its client; errors are {error: {code, message}} (errors.ts).
 import { Hono } from "hono";
 import { matchedRoutes } from "hono/route";
@@ -14,6 +14,7 @@ import { createContentRoutes } from "./routes/contents.ts";
 import { createMaintenanceRoutes } from "./routes/maintenance.ts";
 import { createObjectRoutes, type ObjectRoutesOptions } from "./routes/objects.ts";
 import { createRepoRoutes } from "./routes/repos.ts";
+import { createTagRoutes } from "./routes/tags.ts";
 
 export interface AdminDeps {
   repo: RepoService;
@@ -74,6 +75,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
   app.route("/_strata/repos", createRepoRoutes(deps.repo));
   app.route("/_strata/branches", createBranchRoutes(deps.repo));
   app.route("/_strata/commits", createCommitRoutes(deps.repo));
+  app.route("/_strata/tags", createTagRoutes(deps.repo));
   app.route("/_strata", createContentRoutes(deps.repo));
   app.route("/_strata", createObjectRoutes(deps.repo, deps.limits));
   app.route("/_strata", createMaintenanceRoutes(deps.repo));

@@ -8,7 +8,8 @@ import { RefSyntaxError } from "../repo/ref-names.ts";
 import { UnavailableError } from "../util/unavailable.ts";
 
 export class AdminError extends Error {
-  constructor(readonly code: string, message: string, readonly status: number) {
+  /** @param details more fields of the error object, for what a message can't list (a merge's conflicts) */
+  constructor(readonly code: string, message: string, readonly status: number, readonly details?: Record<string, unknown>) {
     super(message);
   }
 }
@@ -48,8 +49,8 @@ export function statusOf(code: RepoErrorCode | AccessErrorCode): number {
 
 /** The error answer for anything a route threw; internal failures are logged, never sent. */
 export function errorResponse(err: unknown, c: Context): Response {
-  const answer = (code: string, message: string, status: number) => c.json({ error: { code, message } }, status as 400);
-  if (err instanceof AdminError) return answer(err.code, err.message, err.status);
+  const answer = (code: string, message: string, status: number, details?: Record<string, unknown>) => c.json({ error: { code, message, ...details } }, status as 400);
+  if (err instanceof AdminError) return answer(err.code, err.message, err.status, err.details);
   if (err instanceof RepoError || err instanceof AccessError) return answer(err.code, err.message, statusOf(err.code));
   if (err instanceof RefSyntaxError) return answer("InvalidRef", err.message, 400);
   if (err instanceof UnavailableError) return answer(err.code, err.message, 503); // PostgreSQL or the object store away

@@ -61,3 +61,33 @@ export function optionalSeconds(body: Record<string, unknown>, field: string): n
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new AdminError("InvalidRequest", `${field} must be a number of seconds, 0 or more`, 400);
   return v;
 }
+
+export function optionalBoolean(body: Record<string, unknown>, field: string): boolean | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "boolean") throw new AdminError("InvalidRequest", `${field} must be true or false`, 400);
+  return v;
+}
+
+/** A field that must be one of a few words (a merge strategy). */
+export function optionalChoice<T extends string>(body: Record<string, unknown>, field: string, choices: readonly T[]): T | undefined {
+  const v = optionalString(body, field);
+  if (v !== undefined && !choices.includes(v as T)) throw new AdminError("InvalidRequest", `${field} must be one of ${choices.join(", ")}`, 400);
+  return v as T | undefined;
+}
+
+/** What a commit carries besides its changes, from the body: message, meta ({key: value}, strings) and the caller as author. */
+export function commitDetails(c: Context<AdminEnv>, body: Record<string, unknown>): { message?: string; meta?: Record<string, string>; author: string } {
+  const meta = body.meta;
+  if (meta !== undefined && meta !== null) {
+    const ok = typeof meta === "object" && !Array.isArray(meta) && Object.entries(meta).every(([k, v]) => k !== "" && typeof v === "string");
+    if (!ok) throw new AdminError("InvalidRequest", "meta must be an object of non-empty keys to string values", 400);
+  }
+  return { message: optionalString(body, "message"), meta: (meta ?? undefined) as Record<string, string> | undefined, author: authorOf(c) };
+}
+
+/** Who a commit made by this request is by: the token's user, or anonymous (auth off, or a public read). */
+export function authorOf(c: Context<AdminEnv>): string {
+  const caller = c.get("caller");
+  return (caller?.authOn && caller.user?.name) || "anonymous";
+}

@@ -224,6 +224,32 @@ export class RepoService<S extends Store = Store> {
     return this.versions.repoCommits(repo, limit);
   }
 
+  /**
+   * A commit and its ancestors through both parents (what a merge brought in too), newest first, each once: a
+   * history as `log` shows it. Only the commits yielded and their parents are read.
+   */
+  *history(repo: string, from: string): Generator<CommitInfo> {
+    const seen = new Set<string>();
+    // Commits still to show, oldest first (so the newest pops); ids order commits made in the same millisecond.
+    const frontier: CommitInfo[] = [];
+    const newer = (a: CommitInfo, b: CommitInfo) => a.time > b.time || (a.time === b.time && a.id > b.id);
+    const add = (id: string | null | undefined) => {
+      if (!id || seen.has(id)) return;
+      seen.add(id);
+      const commit = this.versions.findCommit(repo, id, "durable");
+      if (!commit) return;
+      let at = frontier.length;
+      while (at > 0 && newer(frontier[at - 1], commit)) at--;
+      frontier.splice(at, 0, commit);
+    };
+    add(from);
+    for (let commit = frontier.pop(); commit; commit = frontier.pop()) {
+      yield commit;
+      add(commit.parent);
+      add(commit.merged);
+    }
+  }
+
   /** Whether the commit is the head of the branch or one of its ancestors. */
   inHistory(repo: string, branch: string, commit: string): boolean {
     return this.versions.inHistory(repo, branch, commit);

@@ -1,11 +1,13 @@
-// Admin routes for branches: list, create (empty, or from a commit or another branch), make public, delete.
-import { Hono } from "hono";
-import type { RepoService } from "../../repo/service.ts";
+// Admin routes for branches: list, create (empty, or from a commit, a tag or another branch), make public,
+// protect, delete; merge a ref into a branch, revert one of its commits.
+import { type Context, Hono } from "hono";
+import { MERGE_STRATEGIES, type MergeResult, type RepoService } from "../../repo/service.ts";
 import { branchRef, parseBranchRef, parseRef } from "../../repo/ref-names.ts";
 import { mayList } from "../admin-access.ts";
-import { branchJson } from "../answers.ts";
+import { branchJson, mergeJson } from "../answers.ts";
 import { AdminError } from "../errors.ts";
-import { type AdminEnv, jsonBody, optionalString, requireString } from "../requests.ts";
+import { commitRefIn } from "../refs.ts";
+import { type AdminEnv, commitDetails, jsonBody, optionalBoolean, optionalChoice, optionalString, requireString } from "../requests.ts";
 
 export function createBranchRoutes(repo: RepoService): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();
@@ -19,7 +21,7 @@ export function createBranchRoutes(repo: RepoService): Hono<AdminEnv> {
     const body = await jsonBody(c);
     const { repo: name, branch } = parseBranchRef(requireString(body, "ref"));
     const from = optionalString(body, "from");
-    await repo.createBranch(name, branch, from === undefined ? undefined : startingPoint(from, name));
+    await repo.createBranch(name, branch, from === undefined ? undefined : startingPoint(repo, from, name));
     return c.json(branchJson(repo.requireBranch(name, branch)), 201);
   });
   // A public branch may be read and listed through S3 without credentials (canned ACL public-read), its commits too.
@@ -29,6 +31,31 @@ export function createBranchRoutes(repo: RepoService): Hono<AdminEnv> {
     if (typeof body.public !== "boolean") throw new AdminError("InvalidArgument", "public must be true or false", 400);
     await repo.setPublic(name, branch, body.public);
     return c.json({ ref: branchRef(name, branch), public: repo.isPublic(name, branch) });
+  });
+  // A protected branch refuses direct writes (S3, the admin API, open commits) and deletion; merges and reverts land.
+  app.put("/:ref/protected", async (c) => {
+    const body = await jsonBody(c);
+    const { repo: name, branch } = parseBranchRef(c.req.param("ref"));
+    const on = optionalBoolean(body, "protected");
+    if (on === undefined) throw new AdminError("InvalidRequest", "protected must be true or false", 400);
+    await repo.setProtected(name, branch, on);
+    return c.json({ ref: branchRef(name, branch), protected: repo.requireBranch(name, branch).protected === true });
+  });
+  // A three-way merge of what `from` names (a branch, a tag, a commit of the same repo) into the branch.
+  app.post("/:ref/merge", async (c) => {
+    const body = await jsonBody(c);
+    const into = parseBranchRef(c.req.param("ref"));
+    const from = requireString(body, "from");
+    const result = await repo.merge(into, commitRefIn(into.repo, from, "from"), mergeOptions(c, body));
+    return mergeAnswer(c, result, { into: branchRef(into.repo, into.branch), from });
+  });
+  // A new commit undoing exactly what one commit of the branch's history changed.
+  app.post("/:ref/revert", async (c) => {
+    const body = await jsonBody(c);
+    const branch = parseBranchRef(c.req.param("ref"));
+    const commit = requireString(body, "commit");
+    const result = await repo.revert(branch, commit, mergeOptions(c, body));
+    return mergeAnswer(c, result, { into: branchRef(branch.repo, branch.branch), reverted: commit });
   });
   app.delete("/:ref", async (c) => {
     const { repo: name, branch } = parseBranchRef(c.req.param("ref"));
@@ -43,9 +70,29 @@ export function createBranchRoutes(repo: RepoService): Hono<AdminEnv> {
   return app;
 }
 
-/** `--from` of branch create: a commit id, a branch of the same repo, or a ref (commit.repo, branch.repo). */
-function startingPoint(from: string, repo: string): { commit?: string; branch?: string } {
-  const ref = parseRef(from.includes(".") ? from : `${from}.${repo}`);
-  if (ref.repo !== repo) throw new AdminError("InvalidRequest", `--from ${from} is in repo ${ref.repo}, not ${repo}`, 400);
-  return ref.commit ? { commit: ref.commit } : { branch: ref.branch };
+/** `--from` of branch create: a commit id, a branch or tag of the same repo, or a ref (commit.repo, branch.repo). */
+function startingPoint(repo: RepoService, from: string, name: string): { commit?: string; branch?: string } {
+  const ref = commitRefIn(name, from, "--from");
+  if (ref.commit) return { commit: ref.commit };
+  const tag = repo.tag(name, ref.branch!);
+  return tag ? { commit: tag.commit } : { branch: ref.branch };
+}
+
+function mergeOptions(c: Context<AdminEnv>, body: Record<string, unknown>) {
+  return { ...commitDetails(c, body), strategy: optionalChoice(body, "strategy", MERGE_STRATEGIES), dryRun: optionalBoolean(body, "dryRun") };
+}
+
+/** What a merge or revert did; conflicts are a 409 (nothing was written) listing every key with both sides' versions. */
+function mergeAnswer(c: Context<AdminEnv>, result: MergeResult, names: Record<string, string>): Response {
+  const answer = { ...names, ...mergeJson(result) };
+  if (result.result !== "conflict") return c.json(answer);
+  const n = result.conflicts.length;
+  const shown = result.conflicts.slice(0, 3).map((k) => JSON.stringify(k.key)).join(", ");
+  throw new AdminError(
+    "MergeConflict",
+    `${n} key${n === 1 ? "" : "s"} changed differently on both sides (${shown}${n > 3 ? ", ..." : ""}); nothing was written: ` +
+      "change them so they agree, or take one side with strategy source-wins or dest-wins",
+    409,
+    answer,
+  );
 }

@@ -5,14 +5,15 @@ import { commitRef, parseBranchRef, parseRef } from "../../repo/ref-names.ts";
 import { commitJson, iso } from "../answers.ts";
 import { AdminError } from "../errors.ts";
 import { resolveCommit } from "../refs.ts";
-import { type AdminEnv, jsonBody, numberQuery, optionalString, requireQuery, requireString } from "../requests.ts";
+import { type AdminEnv, commitDetails, jsonBody, numberQuery, optionalString, requireQuery, requireString } from "../requests.ts";
 
 export function createCommitRoutes(repo: RepoService): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();
   app.post("/start", async (c) => {
     const body = await jsonBody(c);
     const { repo: name, branch } = parseBranchRef(requireString(body, "ref"));
-    const id = await repo.startCommit(name, branch, optionalString(body, "message"));
+    const { message, ...details } = commitDetails(c, body);
+    const id = await repo.startCommit(name, branch, message, details);
     return c.json({ id, repo: name, branch, ref: commitRef(name, branch, id) }, 201);
   });
   app.post("/finish", async (c) => {
@@ -27,7 +28,8 @@ export function createCommitRoutes(repo: RepoService): Hono<AdminEnv> {
     await repo.dropCommit(name, branch);
     return c.json({ dropped: open?.id });
   });
-  // History from a ref (a branch's head or a commit), newest first; a branch's open commit comes first.
+  // History from a ref (a branch's head, a tag or a commit), newest first, through both parents of merges; a
+  // branch's open commit comes first.
   app.get("/", (c) => {
     const all = c.req.query("repo");
     if (all) {
@@ -37,14 +39,18 @@ export function createCommitRoutes(repo: RepoService): Hono<AdminEnv> {
     const text = requireQuery(c, "ref");
     const ref = parseRef(text);
     const limit = numberQuery(c, "limit", 1000);
-    const open = ref.branch && !ref.commit ? repo.requireBranch(ref.repo, ref.branch).open : undefined;
+    const open = ref.branch && !ref.commit ? repo.branch(ref.repo, ref.branch)?.open : undefined;
     const commits: unknown[] = open ? [{ id: open.id, repo: ref.repo, branch: ref.branch, parent: open.parent, started: iso(open.started), message: open.message, open: true }] : [];
-    let commit = resolveCommit(repo, ref, text);
-    while (commit && commits.length < limit) {
+    const from = resolveCommit(repo, ref, text);
+    let truncated = false;
+    for (const commit of from ? repo.history(ref.repo, from.id) : []) {
+      if (commits.length === limit) {
+        truncated = true;
+        break;
+      }
       commits.push(commitJson(commit));
-      commit = commit.parent ? repo.findCommit(ref.repo, commit.parent) : undefined;
     }
-    return c.json({ commits, truncated: commit !== undefined });
+    return c.json({ commits, truncated });
   });
   app.get("/:ref", (c) => {
     const text = c.req.param("ref");

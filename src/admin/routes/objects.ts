@@ -13,7 +13,7 @@ import type { EtagMode, RepoService, Snapshot, VersionSummary } from "../../repo
 import { iso } from "../answers.ts";
 import { AdminError } from "../errors.ts";
 import { snapshotOf } from "../refs.ts";
-import { type AdminEnv, requireQuery } from "../requests.ts";
+import { type AdminEnv, authorOf, requireQuery } from "../requests.ts";
 
 /** Versions listed per key: a key rewritten more often is shown truncated. */
 const VERSIONS_SHOWN = 1000;
@@ -25,11 +25,6 @@ export interface ObjectRoutesOptions {
 
 export function createObjectRoutes(vs: RepoService, options: ObjectRoutesOptions): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();
-  const author = (c: Context<AdminEnv>) => {
-    const caller = c.get("caller");
-    return caller?.authOn ? caller.user?.name : undefined;
-  };
-
   app.get("/object", (c) => {
     const { snapshot, key } = target(c);
     const v = found(vs.readVersion(snapshot, key, c.req.query("version") || undefined), key);
@@ -83,7 +78,7 @@ export function createObjectRoutes(vs: RepoService, options: ObjectRoutesOptions
       throw err;
     }
     const contentType = c.req.header("content-type") || undefined;
-    const written = await vs.writeObject({ repo, branch }, key, { stored, etag: options.etagMode, description: { contentType } }, { author: author(c) });
+    const written = await vs.writeObject({ repo, branch }, key, { stored, etag: options.etagMode, description: { contentType } }, { author: authorOf(c) });
     return c.json({ key, commit: written.commit, version: written.version, etag: written.manifest.etag }, 201);
   });
 
@@ -91,7 +86,7 @@ export function createObjectRoutes(vs: RepoService, options: ObjectRoutesOptions
     const { repo, branch } = parseBranchRef(requireQuery(c, "ref"));
     const key = requireQuery(c, "key");
     const version = c.req.query("version") || undefined;
-    const { commit, outcomes } = await vs.deleteObjects({ repo, branch }, [{ key, version }], { author: author(c) });
+    const { commit, outcomes } = await vs.deleteObjects({ repo, branch }, [{ key, version }], { author: authorOf(c) });
     return c.json({ commit, outcome: outcomes[0] });
   });
 
