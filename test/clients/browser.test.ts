@@ -11,20 +11,17 @@ import * as path from "node:path";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { BrowserContext } from "playwright-core";
 import type { StrataServer } from "../../src/server.ts";
 import { withServer } from "../helpers/server.ts";
+import { type Browser, chromiumMissing, launchChromium } from "./chromium.ts";
 import { http } from "../s3/http.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const skip = !fs.existsSync(CHROMIUM);
-if (skip) console.warn(`\n!!!!! SKIPPED: ${CHROMIUM} is not installed; the browser tests did not run (scripts/install-clients.sh installs it) !!!!!\n`);
+const skip = chromiumMissing("the browser tests");
 
 let server: StrataServer;
 let pages: Server;
 let pagePort: number;
-let browser: BrowserContext;
-let profile: string;
+let browser: Browser;
 let client: S3Client;
 
 /** The page's origin, as S3 sees it in Origin: the rule below allows 127.0.0.1, not localhost. */
@@ -58,20 +55,13 @@ beforeAll(async () => {
     <AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><ExposeHeader>x-amz-version-id</ExposeHeader><MaxAgeSeconds>60</MaxAgeSeconds>
   </CORSRule></CORSConfiguration>`;
   expect((await s3.call("/web?cors", { method: "PUT", body: cors })).status).toBe(200);
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), "strata-chromium-"));
-  const { chromium } = await import("playwright-core");
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => pages?.close(resolve));
+  if (pages) await new Promise((resolve) => pages.close(resolve)); // a skipped run never started it
   await server?.stop();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
 });
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -85,7 +75,7 @@ function formPage(post: { url: string; fields: Record<string, string> }): string
 
 /** What the scripted page does: a presigned POST with FormData, a presigned PUT (preflighted), then reads both back. */
 async function uploadFromPage(origin: string) {
-  const page = await browser.newPage();
+  const page = await browser.context.newPage();
   try {
     await page.goto(`${origin}/app`);
     const post = await createPresignedPost(client, {
@@ -147,9 +137,10 @@ test.skipIf(skip)("an HTML form submitted in the browser uploads the chosen file
     Conditions: [["starts-with", "$key", "forms/"], { success_action_redirect: done }],
     Fields: { success_action_redirect: done },
   });
-  const file = path.join(profile, "chosen.txt");
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "strata-form-"));
+  const file = path.join(folder, "chosen.txt");
   fs.writeFileSync(file, "chosen in a file dialog");
-  const page = await browser.newPage();
+  const page = await browser.context.newPage();
   try {
     await page.goto(`${allowedOrigin()}/form?post=${encodeURIComponent(JSON.stringify(post))}`);
     await page.setInputFiles("#file", file);
@@ -158,6 +149,7 @@ test.skipIf(skip)("an HTML form submitted in the browser uploads the chosen file
     expect([landed.pathname, landed.searchParams.get("bucket"), landed.searchParams.get("key")]).toEqual(["/done", "web", "forms/chosen.txt"]);
   } finally {
     await page.close();
+    fs.rmSync(folder, { recursive: true, force: true });
   }
   const got = await http(server).call("/web/forms/chosen.txt");
   expect([got.status, await got.text()]).toEqual([200, "chosen in a file dialog"]);

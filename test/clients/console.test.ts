@@ -6,41 +6,28 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import type { StrataServer } from "../../src/server.ts";
 import { withServer } from "../helpers/server.ts";
+import { type Browser, chromiumMissing, launchChromium } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const skip = !fs.existsSync(CHROMIUM);
-if (skip) console.warn(`\n!!!!! SKIPPED: ${CHROMIUM} is not installed; the console tests did not run (scripts/install-clients.sh installs it) !!!!!\n`);
+const skip = chromiumMissing("the console tests");
 
 let server: StrataServer;
-let browser: BrowserContext;
-let profile: string;
+let browser: Browser;
 const utf8 = (s: string) => new TextEncoder().encode(s);
-
-export async function launchChromium(dir: string): Promise<BrowserContext> {
-  const { chromium } = await import("playwright-core");
-  return chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-}
 
 beforeAll(async () => {
   if (skip) return;
   server = await withServer();
   await server.repo.createRepo("data");
   await server.repo.createBranch("data", "master");
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), "strata-console-"));
-  browser = await launchChromium(profile);
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
 });
 
 async function commitCount(s: StrataServer, repo: string): Promise<number> {
@@ -48,7 +35,7 @@ async function commitCount(s: StrataServer, repo: string): Promise<number> {
 }
 
 async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
-  const page = await browser.newPage();
+  const page = await browser.context.newPage();
   try {
     return await fn(page);
   } finally {
