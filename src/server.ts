@@ -26,7 +26,7 @@ import { parseBucket } from "./s3/buckets.ts";
 import { defaultCorsRule } from "./s3/cors.ts";
 import { authenticate } from "./s3/auth/authenticate.ts";
 import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
-import { S3Error } from "./s3/errors.ts";
+import { S3Error, unavailable } from "./s3/errors.ts";
 import { LocalStore, type Store } from "./store/store.ts";
 import { openRemoteStore } from "./store/distributed-config.ts";
 import { UnavailableError } from "./util/unavailable.ts";
@@ -224,7 +224,7 @@ function refreshing(store: Store, handle: (raw: Request) => Response | Promise<R
       await refresh();
     } catch (err) {
       if (!(err instanceof UnavailableError)) throw err;
-      return requestErrorResponse(new S3Error(err.code, err.message), raw);
+      return requestErrorResponse(unavailable(err), raw);
     }
     return handle(raw);
   };

@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { RepoService } from "../repo/service.ts";
 import { authorizeAdminCall, type Caller } from "./admin-access.ts";
+import { crossSiteWrite } from "./cross-site.ts";
 import { AdminError, errorResponse } from "./errors.ts";
 import { type AdminEnv, jsonBody } from "./requests.ts";
 import { createBranchRoutes } from "./routes/branches.ts";
@@ -65,6 +66,8 @@ export function createAdminApp(deps: AdminDeps): Hono {
   }
 
   app.use("/_strata/*", async (c, next) => {
+    const crossSite = crossSiteWrite(c.req.method, c.req.raw.headers);
+    if (crossSite) throw new AdminError("CrossSiteRequest", `Refused: ${crossSite}; the admin API changes things only for this server's own console and for programs.`, 403);
     const caller = (await deps.identify?.(c.req.raw)) ?? OPEN;
     await authorizeAdminCall(caller, { method: c.req.method, path: c.req.path, query: (name) => c.req.query(name), body: () => jsonBody(c) });
     c.set("caller", caller);

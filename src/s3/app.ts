@@ -7,7 +7,7 @@ import { randomHex } from "../util/bytes.ts";
 import { actualRequestCorsHeaders } from "./cors.ts";
 import { classify, OPERATIONS, unsupportedSubresource } from "./operations.ts";
 import type { S3Deps, S3Request } from "./context.ts";
-import { S3Error } from "./errors.ts";
+import { S3Error, unavailable } from "./errors.ts";
 import { errorResponse, notImplemented } from "./respond.ts";
 import { authenticateRequest, type RequestAuthOptions } from "./request-auth.ts";
 import type { Authorizer } from "./access-policy.ts";
@@ -127,7 +127,8 @@ export function badHostResponse(raw: Request): Response | undefined {
     hostnameOf(raw.headers.get("host"));
     return undefined;
   } catch (err) {
-    return requestErrorResponse(err as S3Error, raw);
+    if (!(err instanceof S3Error)) throw err;
+    return requestErrorResponse(err, raw);
   }
 }
 
@@ -145,7 +146,7 @@ export function internalErrorResponse(err: unknown, raw: Request): Response {
 function toS3Error(err: unknown, bucket: string | undefined): S3Error {
   if (err instanceof S3Error) return err;
   if (err instanceof RepoError) return fromRepoError(err, bucket);
-  if (err instanceof UnavailableError) return new S3Error(err.code); // nothing was applied: the client may retry
+  if (err instanceof UnavailableError) return unavailable(err);
   if (err instanceof RequestBodyError) return new S3Error("IncompleteBody", `The request body was cut short or malformed (${err.message}).`);
   console.error("internal error:", err);
   return new S3Error("InternalError");

@@ -3,6 +3,8 @@
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html). A new code goes here first: S3Error
 // takes only codes of this table.
 
+import type { UnavailableError } from "../util/unavailable.ts";
+
 export const S3_ERRORS = {
   AccessDenied: [403, "Access Denied"],
   AccessForbidden: [403, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."],
@@ -23,7 +25,7 @@ export const S3_ERRORS = {
   InvalidPart: [400, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."],
   InvalidPartNumber: [416, "The requested partnumber is not satisfiable"],
   InvalidPartOrder: [400, "The list of parts was not in ascending order. Parts must be ordered by part number."],
-  InvalidPolicyDocument: [400, "Invalid Policy: Invalid JSON."],
+  InvalidPolicyDocument: [400, "The content of the form does not meet the conditions specified in the policy document."],
   InvalidRange: [416, "The requested range is not satisfiable"],
   InvalidRequest: [400, "Invalid Request"],
   InvalidURI: [400, "Couldn't parse the specified URI."],
@@ -41,7 +43,7 @@ export const S3_ERRORS = {
   NoSuchKey: [404, "The specified key does not exist."],
   NoSuchUpload: [404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."],
   NoSuchVersion: [404, "The specified version does not exist."],
-  NotImplemented: [501, "This functionality is not implemented."],
+  NotImplemented: [501, "A header you provided implies functionality that is not implemented."],
   NotModified: [304, "Not Modified"],
   // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html (List of error codes): both 503.
   ServiceUnavailable: [503, "Service is unable to handle request."],
@@ -75,3 +77,9 @@ export class S3Error extends Error {
     return this;
   }
 }
+
+/**
+ * A dependency away (PostgreSQL, the object store): 503 with the table's message. Nothing was applied, so the client
+ * may retry; the cause (host names, driver errors) is the server's business, not the client's.
+ */
+export const unavailable = (err: UnavailableError): S3Error => new S3Error(err.code);

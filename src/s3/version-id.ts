@@ -12,5 +12,5 @@ export function versionIdParam(raw: string | null | undefined): string | undefin
   throw invalidVersionId(raw);
 }
 
-export const invalidVersionId = (raw: string): S3Error =>
+const invalidVersionId = (raw: string): S3Error =>
   new S3Error("InvalidArgument", raw === "" ? "Version id cannot be the empty string" : "Invalid version id specified", { ArgumentName: "versionId", ArgumentValue: raw });

@@ -11,7 +11,7 @@ import { S3Error } from "../errors.ts";
 import { authorOf, checkKeyLength } from "../object-writes.ts";
 import { xmlResponse } from "../respond.ts";
 import { writeTarget } from "../targets.ts";
-import { invalidVersionId, versionIdParam } from "../version-id.ts";
+import { versionIdParam } from "../version-id.ts";
 import { BODY_LIMITS, boundedText } from "../request-body.ts";
 import { keyElement, parseXml } from "../xml.ts";
 
@@ -54,6 +54,11 @@ function deletedXml(o: WriteOutcome): Record<string, string | boolean | undefine
   }
 }
 
+/** A DeleteObjects <Error> element: the code and message of the S3 error that entry met (so only the table's codes). */
+function errorXml(key: string, versionId: string | undefined, err: S3Error) {
+  return { Key: keyElement(key), VersionId: versionId, Code: err.code, Message: err.message };
+}
+
 export async function deleteObjects(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
   const doc = parseXml(await boundedText(req.body, BODY_LIMITS.deleteObjects));
@@ -63,7 +68,7 @@ export async function deleteObjects(req: S3Request, deps: S3Deps): Promise<Respo
   if (objects.length === 0 || objects.length > MAX_BATCH) throw new S3Error("MalformedXML", `A delete request names 1 to ${MAX_BATCH} objects.`);
   const quiet = String(del.Quiet ?? "").trim() === "true";
   const deletes: Array<{ key: string; version?: string }> = [];
-  const errors: Array<Record<string, string | undefined>> = [];
+  const errors: Array<ReturnType<typeof errorXml>> = [];
   for (const o of objects) {
     const key = typeof o.Key === "string" || typeof o.Key === "number" ? String(o.Key) : undefined;
     if (key === undefined || key === "") throw new S3Error("MalformedXML", "Every Object in a delete request needs a Key.");
@@ -72,12 +77,13 @@ export async function deleteObjects(req: S3Request, deps: S3Deps): Promise<Respo
     let versionId: string | undefined;
     try {
       versionId = versionIdParam(raw);
-    } catch {
-      errors.push({ Key: keyElement(key), VersionId: raw!, Code: "InvalidArgument", Message: invalidVersionId(raw!).message });
+    } catch (err) {
+      if (!(err instanceof S3Error)) throw err;
+      errors.push(errorXml(key, raw, err));
       continue;
     }
     if (versionId !== undefined && !mayPurge(req)) {
-      errors.push({ Key: keyElement(key), VersionId: versionId, Code: "AccessDenied", Message: purgeDenied().message });
+      errors.push(errorXml(key, versionId, purgeDenied()));
       continue;
     }
     deletes.push({ key, version: versionId });
