@@ -5,7 +5,7 @@ import { AdminError } from "../admin/errors.ts";
 import { RepoError } from "../repo/errors.ts";
 import type { CommitInfo, RepoService } from "../repo/service.ts";
 import { serve, type RunningServer } from "../runtime/serve.ts";
-import { createS3Endpoint, internalErrorResponse, type S3AppOptions, type S3Endpoint } from "../s3/app.ts";
+import { createS3Endpoint, internalErrorResponse, type S3AppOptions, type S3Endpoint, unparsableRequestResponse } from "../s3/app.ts";
 import type { BucketTarget } from "../s3/buckets.ts";
 import type { BucketResolver, S3Config } from "../s3/context.ts";
 import { ANY_CREDENTIALS } from "../s3/auth/types.ts";
@@ -64,7 +64,7 @@ export class JobEndpoints implements JobHost {
     const s3 = createS3Endpoint({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(spec) }, { domains: [], observe: this.o.observe, ...auth });
     let server: RunningServer;
     try {
-      server = await serve({ port: 0, hostname: this.o.hostname, fetch: this.o.serverApp(s3).fetch, onError: internalErrorResponse, tls: this.o.tls });
+      server = await serve({ port: 0, hostname: this.o.hostname, fetch: this.o.serverApp(s3).fetch, onError: internalErrorResponse, onBadRequest: unparsableRequestResponse, tls: this.o.tls });
     } catch (err) {
       await vs.dropCommit(repo, branch);
       throw err;
