@@ -10,7 +10,11 @@ export const EXIT = {
 } as const;
 
 export class CliError extends Error {
-  constructor(readonly exitCode: number, message: string, readonly code?: string) {
+  /**
+   * @param details what the server's error answer said besides its code and message (a merge conflict's keys),
+   *   passed on in the --json error document
+   */
+  constructor(readonly exitCode: number, message: string, readonly code?: string, readonly details?: Record<string, unknown>) {
     super(message);
   }
 }

@@ -12,10 +12,11 @@ import { hashCommand } from "./commands/hash.ts";
 import { maintenanceCommands } from "./commands/maintenance.ts";
 import { repoCommands } from "./commands/repos.ts";
 import { runCommand } from "./commands/run.ts";
+import { workflowCommands } from "./commands/workflows.ts";
 import { CliError, EXIT, usageError } from "./exit.ts";
 
 /** Every client verb; `serve` is added by the composition root (it needs the server). */
-export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...fileCommands, ...maintenanceCommands, hashCommand, runCommand, ...authCommands];
+export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...workflowCommands, ...fileCommands, ...maintenanceCommands, hashCommand, runCommand, ...authCommands];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   server: { type: "string", help: `URL  the Strata server (default $STRATA_SERVER, else ${DEFAULT_SERVER})` },
@@ -28,6 +29,7 @@ const GROUP_SUMMARIES: Record<string, string> = {
   repo: "repos",
   branch: "branches",
   commit: "commits",
+  tag: "tags: names for commits, each readable as a read-only bucket tag.repo",
   auth: "users, tokens and roles (auth on or off, offline or on a running server)",
 };
 
@@ -41,10 +43,11 @@ export function generalHelp(commands: Command[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "Refs are written like buckets: repo (its master branch), branch.repo, commit.repo, commit.branch.repo.",
-    "Every verb has --help with an example; `strata <group> --help` lists a group (repo, branch, commit, auth).",
+    "Every verb has --help with an example; `strata <group> --help` lists a group (repo, branch, commit, tag, auth).",
     "With AWS_ACCESS_KEY_ID set, requests are signed (SigV4). `strata --version` prints the version.",
     "Exit codes: 0 ok, 1 failure, 2 usage or invalid input, 3 not found, 4 conflict (exists, not empty,",
-    "open commit, data dir in use), 5 server unreachable, 6 access denied; `strata run` passes on its command's exit code.",
+    "open commit, merge conflict, data dir in use), 5 server unreachable, 6 access denied (also: a protected branch or",
+    "a tag written to); `strata run` passes on its command's exit code.",
   ].join("\n");
 }
 
@@ -176,7 +179,7 @@ export async function runCli(argv: string[], io: Io, commands: Command[] = COMMA
         ? new CliError(EXIT.usage, err.message, "InvalidRef")
         : new CliError(EXIT.failure, String((err as Error)?.stack ?? err));
     io.err(`strata ${command.name}: ${failure.message}${failure.exitCode === EXIT.usage ? `\nsee: strata ${command.name} --help` : ""}`);
-    if (json) io.out(JSON.stringify({ error: { code: failure.code ?? "Error", message: failure.message, exitCode: failure.exitCode } }, null, 2));
+    if (json) io.out(JSON.stringify({ error: { code: failure.code ?? "Error", message: failure.message, exitCode: failure.exitCode, ...failure.details } }, null, 2));
     return failure.exitCode;
   }
 }
