@@ -12,7 +12,7 @@ import { hashCommand } from "./commands/hash.ts";
 import { maintenanceCommands } from "./commands/maintenance.ts";
 import { repoCommands } from "./commands/repos.ts";
 import { runCommand } from "./commands/run.ts";
-import { CliError, EXIT, usageError } from "./exit.ts";
+import { CliError, EXIT, EXIT_MEANINGS, usageError } from "./exit.ts";
 
 /** Every client verb; `serve` is added by the composition root (it needs the server). */
 export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...fileCommands, ...maintenanceCommands, hashCommand, runCommand, ...authCommands];
@@ -53,8 +53,9 @@ export function generalHelp(commands: Command[]): string {
     "Refs are written like buckets: repo (its master branch), branch.repo, commit.repo, commit.branch.repo.",
     `Every verb has --help with an example; \`strata <group> --help\` lists a group (${topGroups.join(", ")}).`,
     "With AWS_ACCESS_KEY_ID set, requests are signed (SigV4). `strata --version` prints the version.",
-    "Exit codes: 0 ok, 1 failure, 2 usage or invalid input, 3 not found, 4 conflict (exists, not empty,",
-    "open commit, data dir in use), 5 server unreachable, 6 access denied; `strata run` passes on its command's exit code.",
+    "",
+    "exit codes (`strata run` passes on its command's own):",
+    ...Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `  ${code}  ${meaning}`),
   ].join("\n");
 }
 
