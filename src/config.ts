@@ -2,6 +2,7 @@
 // the ServerConfig they make.
 import type { OptionSpec, OptionValues } from "./cli/command.ts";
 import { usageError } from "./cli/exit.ts";
+import { parseSize } from "./util/size.ts";
 import type { DistributedConfig } from "./store/distributed-config.ts";
 import { DISTRIBUTED_OPTIONS, distributedConfig } from "./cli/offline.ts";
 import { DEFAULT_DISK_RESERVE_BYTES } from "./store/disk-space.ts";
@@ -28,11 +29,15 @@ export interface ServerConfig extends DistributedConfig {
   metricsPublic: boolean;
   /** free space (MiB) new object data may not eat into: kept for deletes and gc on a full disk */
   diskReserveMiB: number;
+  /** bytes per second the background scrub reads at most (0: no scrub) */
+  scrubRate: number;
 }
 
 export const DEFAULT_PORT = 30600;
 export const DEFAULT_DATA_DIR = "./strata-data";
 export const DEFAULT_DISK_RESERVE_MIB = DEFAULT_DISK_RESERVE_BYTES / (1024 * 1024);
+/** The background scrub's default pace: a few GB an hour, unnoticed beside an edge box's own work. */
+export const DEFAULT_SCRUB_RATE = "2MiB";
 
 export const SERVE_OPTIONS: Record<string, OptionSpec> = {
   port: { type: "string", env: "STRATA_PORT", help: `N  port to listen on (default ${DEFAULT_PORT})` },
@@ -50,6 +55,7 @@ export const SERVE_OPTIONS: Record<string, OptionSpec> = {
   quiet: { type: "boolean", env: "STRATA_QUIET", help: "no per-request log lines" },
   "metrics-public": { type: "boolean", env: "STRATA_METRICS_PUBLIC", help: "with auth on, serve /metrics without a token too" },
   "disk-reserve-mib": { type: "string", env: "STRATA_DISK_RESERVE_MIB", help: `N  free disk space kept for deletes and gc: new objects are refused (503) below it (default ${DEFAULT_DISK_RESERVE_MIB})` },
+  "scrub-rate": { type: "string", env: "STRATA_SCRUB_RATE", help: `SIZE  per second the background scrub reads and checks at most (default ${DEFAULT_SCRUB_RATE}; 0: off)` },
   ...DISTRIBUTED_OPTIONS,
 };
 
@@ -67,6 +73,7 @@ export function defaultConfig(): ServerConfig {
     quiet: false,
     metricsPublic: false,
     diskReserveMiB: DEFAULT_DISK_RESERVE_MIB,
+    scrubRate: parseSize(DEFAULT_SCRUB_RATE),
   };
 }
 
@@ -97,6 +104,13 @@ export function serveConfig(values: OptionValues): ServerConfig {
   if (reserve !== undefined) {
     if (!/^\d{1,7}$/.test(reserve)) throw usageError(`--disk-reserve-mib must be a whole number of MiB (0 for none), not ${reserve}`);
     c.diskReserveMiB = Number(reserve);
+  }
+  if (text("scrub-rate") !== undefined) {
+    try {
+      c.scrubRate = parseSize(text("scrub-rate")!);
+    } catch (err) {
+      throw usageError(`--scrub-rate: ${(err as Error).message}`);
+    }
   }
   if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) throw usageError("--tls-cert and --tls-key go together");
   return { ...c, ...distributedConfig(values) };
