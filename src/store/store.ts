@@ -7,9 +7,8 @@ import type { BlobKind } from "./pack-format.ts";
 import { lockDataDir, prepareDataDir } from "./data-dir.ts";
 import { GroupSync } from "./group-sync.ts";
 import { DEFAULT_DISK_RESERVE_BYTES, DiskSpace, type FreeSpace } from "./disk-space.ts";
-import { DiskFullError } from "../util/unavailable.ts";
 import { type RefChange, RefJournal, type RefValue, type RefView } from "./ref-journal.ts";
-import { UnavailableError } from "../util/unavailable.ts";
+import { DiskFullError, UnavailableError } from "../util/unavailable.ts";
 
 export type { RefView };
 
