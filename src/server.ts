@@ -14,6 +14,7 @@ import { selectHashEngine } from "./hash/hashing.ts";
 import { JobEndpoints } from "./jobs/endpoints.ts";
 import { createJobRoutes } from "./jobs/routes.ts";
 import { RepoService } from "./repo/service.ts";
+import { stdout } from "./runtime/output.ts";
 import { serve } from "./runtime/serve.ts";
 import { createAuthRoutes } from "./admin/routes/auth.ts";
 import { createConsoleRoutes } from "./admin/console/routes.ts";
@@ -28,6 +29,7 @@ import { authenticate } from "./s3/auth/authenticate.ts";
 import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
 import { S3Error, unavailable } from "./s3/errors.ts";
 import { LocalStore, type Store } from "./store/store.ts";
+import { Scrubber } from "./store/scrub.ts";
 import { openRemoteStore } from "./store/distributed-config.ts";
 import { UnavailableError } from "./util/unavailable.ts";
 import { randomHex } from "./util/bytes.ts";
@@ -57,7 +59,7 @@ export interface ServerHooks {
 export async function startServer(config: ServerConfig, hooks: ServerHooks = {}): Promise<StrataServer> {
   const hashEngine = selectHashEngine(config.hashEngine);
   const dataDir = config.ephemeral ? fs.mkdtempSync(path.join(os.tmpdir(), "strata-")) : path.resolve(config.dataDir);
-  const store: Store = config.meta ? await openRemoteStore(config) : LocalStore.open(dataDir);
+  const store: Store = config.meta ? await openRemoteStore(config) : LocalStore.open(dataDir, { diskReserve: config.diskReserveMiB * 1024 * 1024 });
   const repo = new RepoService(store);
   const access = await setupServerAuth(store, config.auth);
   // Not open to the network by accident: without auth, only this machine, unless --bind says otherwise.
@@ -72,9 +74,10 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     ? { cert: fs.readFileSync(config.tlsCert, "utf8"), key: fs.readFileSync(config.tlsKey, "utf8") }
     : undefined;
 
+  const scrubber = startScrub(store, config.scrubRate);
   const metrics = new Metrics(() => {
     const { bytes, blobs } = store.blobs.stats();
-    return { bytes, blobs, dedupChunks: store.blobs.deduplicated.chunks, dedupBytes: store.blobs.deduplicated.bytes };
+    return { bytes, blobs, dedupChunks: store.blobs.deduplicated.chunks, dedupBytes: store.blobs.deduplicated.bytes, scrub: scrubber?.stats };
   });
   const stdoutLog = config.quiet || hooks.log ? undefined : batchedStdout();
   const log = config.quiet ? undefined : (hooks.log ?? stdoutLog!.write);
@@ -120,6 +123,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   try {
     server = await serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), onError: internalErrorResponse, onBadRequest: unparsableRequestResponse, tls });
   } catch (err) {
+    await scrubber?.stop();
     await repo.close();
     throw err;
   }
@@ -136,11 +140,22 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     async stop() {
       await server.stop();
       await jobs.dropAll();
+      await scrubber?.stop();
       await repo.close();
       stdoutLog?.flush();
       if (config.ephemeral) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The background scrub of an embedded store (an object store keeps its own checksums; fsck checks it). */
+function startScrub(store: Store, bytesPerSecond: number): Scrubber | undefined {
+  if (!(store instanceof LocalStore) || bytesPerSecond <= 0) return undefined;
+  const scrubber = new Scrubber(store.blobs, bytesPerSecond, (d) => {
+    console.error(`strata: scrub: damaged record in pack ${d.pack} at offset ${d.offset} (blob ${d.hash}, ${d.problem}); run strata fsck to see what uses it`);
+  });
+  scrubber.start();
+  return scrubber;
 }
 
 /** Feeds each S3 request's outcome to the metrics and the request log. */
@@ -156,7 +171,8 @@ function observeRequests(metrics: Metrics, log?: (line: string) => void): NonNul
 
 /**
  * Request log lines for stdout, written together once per turn of the event loop: a write per line cost
- * 10-15% of a small GET's throughput. flush() writes what is left (at stop).
+ * 10-15% of a small GET's throughput. flush() writes what is left (at stop); the process exits once stdout has
+ * taken it (runtime/output.ts).
  */
 function batchedStdout(): { write: (line: string) => void; flush: () => void } {
   let pending: string[] = [];
@@ -164,7 +180,7 @@ function batchedStdout(): { write: (line: string) => void; flush: () => void } {
     if (pending.length === 0) return;
     const text = pending.join("");
     pending = [];
-    process.stdout.write(text);
+    void stdout.write(text);
   };
   return {
     write(line) {

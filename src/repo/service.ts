@@ -6,8 +6,8 @@ import type { Store } from "../store/store.ts";
 import { checkStore, type FsckReport } from "./fsck.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
 import { Manifests } from "./manifests.ts";
-import type { BranchRef, CommitRecord, CorsRule, ObjectManifest, RepoRef, UploadRef, VersionEntry } from "./model.ts";
-import { Multipart, type PartInfo } from "./multipart.ts";
+import type { BranchRef, CommitRecord, CompletionRef, CorsRule, ObjectManifest, RepoRef, TagRef, UploadRef, VersionEntry } from "./model.ts";
+import { Multipart, partListDigest, type PartInfo } from "./multipart.ts";
 import {
   bytesManifest,
   copyManifest,
@@ -24,8 +24,9 @@ import {
 import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
 import { RepoError } from "./errors.ts";
 import { NULL_VERSION, type PurgeFilter } from "./purges.ts";
+import { LogicalSizes } from "./sizes.ts";
 import type { Conflict, MergeStrategy } from "./merge.ts";
-import { type BranchInfo, type CommitDetails, type KeyWrite, type MergeOptions, type MergeOutcome, VersionedStore, type Versioning, type WriteOutcome } from "./versioned-store.ts";
+import { type BranchInfo, type CommitDetails, type KeyWrite, type MergeOptions, type MergeOutcome, VersionedStore, type Versioning, type WriteExtras, type WriteOutcome } from "./versioned-store.ts";
 
 /** A branch of a repo: where writes go. */
 export interface BranchId {
@@ -74,13 +75,15 @@ export interface BranchState {
 
 /**
  * What a snapshot shows: a commit of the repo (in the history of `branch` when given, else of any branch), or a
- * branch's head (or its open commit, with `openCommit`: a job's output).
+ * branch's head (or its open commit, with `openCommit`: a job's output), or the commit a tag names.
  */
 export interface SnapshotOf {
   repo: string;
   branch?: string;
   commit?: string;
   openCommit?: boolean;
+  /** a tag of the repo (without branch or commit): its commit, shown for as long as the tag names it */
+  tag?: string;
 }
 
 /** A commit named by a ref: a branch's head, or a tag's commit when the repo has a tag of that name, or a commit id. */
@@ -99,8 +102,8 @@ export interface Snapshot {
   readonly root: string | null;
   /** @internal which versions of the repo were purged (left out of every read) */
   readonly purged: PurgeFilter;
-  /** @internal the refs it was resolved from: while they are the current ones, so is the snapshot */
-  readonly refs: readonly [RepoRef | undefined, BranchRef | undefined];
+  /** @internal the refs it was resolved from (the repo's, the branch's or tag's): while they are the current ones, so is the snapshot */
+  readonly refs: readonly [RepoRef | undefined, BranchRef | TagRef | undefined];
 }
 
 /** Runs under the branch lock against the versions the write would replace: conditional writes are atomic. */
@@ -138,6 +141,9 @@ export interface UploadInfo {
   checksumType?: "FULL_OBJECT" | "COMPOSITE";
 }
 
+/** What completing an upload answered: the object's key, ETag, checksum and new version id (see Written). */
+export type CompletedUpload = Omit<CompletionRef, "parts" | "time">;
+
 export type { PartInfo } from "./multipart.ts";
 export type { EtagMode, ObjectDescription, ObjectVersion, VersionSummary } from "./object-records.ts";
 export type { Versioning, WriteOutcome } from "./versioned-store.ts";
@@ -147,11 +153,13 @@ export class RepoService<S extends Store = Store> {
   readonly versions: VersionedStore;
   readonly manifests: Manifests;
   readonly multipart: Multipart;
+  private readonly sizes: LogicalSizes;
 
   constructor(readonly store: S) {
     this.versions = new VersionedStore(store);
     this.manifests = new Manifests(store.blobs);
     this.multipart = new Multipart(store);
+    this.sizes = new LogicalSizes((s, o) => this.versions.listKeys(s, o));
   }
 
   // ---- repos and branches ----
@@ -173,8 +181,15 @@ export class RepoService<S extends Store = Store> {
     return this.versions.createRepo(repo, description);
   }
 
-  deleteRepo(repo: string, force: boolean): Promise<void> {
-    return this.versions.deleteRepo(repo, force);
+  async deleteRepo(repo: string, force: boolean): Promise<void> {
+    await this.versions.deleteRepo(repo, force);
+    this.sizes.drop(repo);
+  }
+
+  /** A repo's logical size (sizes.ts): the bytes its branches show, each version counted once. */
+  logicalBytes(repo: string): number {
+    const snapshots = this.listBranches(repo).filter((b) => b.head).map((b) => this.snapshot({ repo, branch: b.branch }));
+    return this.sizes.of(repo, snapshots, this.versions.getRepo(repo, "durable")?.purged ?? null);
   }
 
   listBranches(repo?: string): BranchInfo[] {
@@ -340,11 +355,17 @@ export class RepoService<S extends Store = Store> {
 
   // ---- snapshots and reads ----
 
-  /** Resolves a ref to what it shows now; throws NoSuchRepo, NoSuchBranch, or NoSuchCommit (not there, or not in the branch's history). */
+  /** Resolves a ref to what it shows now; throws NoSuchRepo, NoSuchBranch, NoSuchTag, or NoSuchCommit (not there, or not in the branch's history). */
   snapshot(of: SnapshotOf): Snapshot {
     const vs = this.versions;
     const repoRef = vs.getRepo(of.repo, "durable");
     if (!repoRef) throw new RepoError("NoSuchRepo", `repo ${of.repo} does not exist`);
+    if (of.tag !== undefined) {
+      const tagRef = vs.getTag(of.repo, of.tag, "durable");
+      const commit = tagRef && vs.findCommit(of.repo, tagRef.commit, "durable");
+      if (!commit) throw new RepoError("NoSuchTag", `tag ${of.tag}.${of.repo} does not exist`);
+      return { of, refs: [repoRef, tagRef], ...vs.snapshot(of.repo, commit.root, "durable"), commit: commit.id };
+    }
     const branchRef = of.branch === undefined ? undefined : vs.getBranch(of.repo, of.branch, "durable");
     if (of.branch !== undefined && !branchRef) throw new RepoError("NoSuchBranch", `branch ${of.branch} of repo ${of.repo} does not exist`);
     const refs = [repoRef, branchRef] as const;
@@ -363,9 +384,10 @@ export class RepoService<S extends Store = Store> {
 
   /** Whether a snapshot still shows what its ref does: refs are replaced, never changed, on every write. */
   isCurrent(snapshot: Snapshot): boolean {
-    const { repo, branch } = snapshot.of;
-    const [repoRef, branchRef] = snapshot.refs;
-    return this.versions.getRepo(repo, "durable") === repoRef && (branch === undefined || this.versions.getBranch(repo, branch, "durable") === branchRef);
+    const { repo, branch, tag } = snapshot.of;
+    const [repoRef, nameRef] = snapshot.refs;
+    const named = branch !== undefined ? this.versions.getBranch(repo, branch, "durable") : tag !== undefined ? this.versions.getTag(repo, tag, "durable") : undefined;
+    return this.versions.getRepo(repo, "durable") === repoRef && named === nameRef;
   }
 
   /**
@@ -436,9 +458,11 @@ export class RepoService<S extends Store = Store> {
 
   /**
    * Stores bytes as chunks; nothing is visible until a manifest that names them is committed. Bytes given in
-   * memory are handed over: the caller must not change them afterwards.
+   * memory are handed over: the caller must not change them afterwards. With `declared` (the body's announced
+   * length) a disk too full for it refuses the write (DiskFullError) before a byte is read.
    */
-  ingest(body: ReadableStream<Uint8Array> | Uint8Array | null, options: { md5?: boolean; maxSize?: number } = {}): Promise<StoredBytes> {
+  async ingest(body: ReadableStream<Uint8Array> | Uint8Array | null, options: { md5?: boolean; maxSize?: number; declared?: number } = {}): Promise<StoredBytes> {
+    if (options.declared !== undefined) this.store.blobs.admit?.(options.declared);
     return body instanceof Uint8Array ? storeBytes(this.store.blobs, body, options) : storeStream(this.store.blobs, body, options);
   }
 
@@ -561,8 +585,10 @@ export class RepoService<S extends Store = Store> {
   }
 
   /**
-   * Commits the chosen parts, in order, as the key's next version (no byte is copied), then forgets the upload.
-   * `checksum` is the object's, computed from its parts' by the caller.
+   * Commits the chosen parts, in order, as the key's next version (no byte is copied) and forgets the upload, in
+   * one atomic ref change under the branch lock, so that of concurrent completes exactly one makes a version. The
+   * others, and later retries, get its answer when they name the same parts (see completedUpload), else
+   * NoSuchUpload. `checksum` is the object's, computed from its parts' by the caller.
    */
   async completeUpload(
     branch: BranchId,
@@ -571,10 +597,35 @@ export class RepoService<S extends Store = Store> {
     etag: EtagMode,
     checksum: { algorithm: string; value: string; type: "FULL_OBJECT" | "COMPOSITE" } | undefined,
     options: WriteOptions = {},
-  ): Promise<Written> {
-    const result = await this.commitManifest(branch, upload.key, partsManifest(upload.description, parts, etag, checksum), options);
-    await this.multipart.remove(branch.repo, branch.branch, upload.id);
-    return result;
+  ): Promise<CompletedUpload> {
+    const manifest = partsManifest(upload.description, parts, etag, checksum);
+    const hash = this.manifests.put(manifest);
+    const answer = (version: string | undefined): CompletedUpload => ({ key: upload.key, etag: manifest.etag, ...(version && { version }), ...(checksum && { checksum }) });
+    const stillOpen: WriteCheck = (current) => {
+      this.multipart.get(branch.repo, branch.branch, upload.id); // NoSuchUpload once another complete (or an abort) won
+      options.check?.(current);
+    };
+    try {
+      const { outcomes } = await this.write(branch, [{ key: upload.key, manifest: hash, size: manifest.size, etag: manifest.etag, time: manifest.time }], { ...options, check: stillOpen }, ({ outcomes }) =>
+        this.multipart.completionChanges(branch.repo, branch.branch, upload.id, { ...answer(outcomes[0].version), parts: partListDigest(parts), time: Date.now() }));
+      return answer(outcomes[0].version);
+    } catch (err) {
+      const won = err instanceof RepoError && err.code === "NoSuchUpload" && (await this.completedUpload(branch, upload.id, upload.key, parts));
+      if (won) return won;
+      throw err;
+    }
+  }
+
+  /**
+   * The answer upload `id` gave when it was completed as `key` with these parts (remembered for a while: see
+   * COMPLETIONS in multipart.ts), once that completion is durable; undefined when it was not, or not so.
+   */
+  async completedUpload(branch: BranchId, id: string, key: string, parts: ReadonlyArray<{ number: number; etag: string }>): Promise<CompletedUpload | undefined> {
+    const record = this.multipart.completion(branch.repo, branch.branch, id);
+    if (!record || record.key !== key || record.parts !== partListDigest(parts)) return undefined;
+    await this.store.flush(); // the winner's record may still be on its way to disk
+    const { parts: _parts, time: _time, ...answer } = record;
+    return answer;
   }
 
   /** Forgets an upload and its parts. */
@@ -610,12 +661,12 @@ export class RepoService<S extends Store = Store> {
     return { commit, manifest, version: outcomes[0].version, hash };
   }
 
-  private write(branch: BranchId, writes: KeyWrite[], { check, author }: WriteOptions): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
+  private write(branch: BranchId, writes: KeyWrite[], { check, author }: WriteOptions, also?: WriteExtras["also"]): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
     const checkEntries = check && ((current: (key: string) => VersionEntry | undefined) => check((key) => {
       const entry = current(key);
       return entry && summaryOf(key, entry);
     }));
-    return this.versions.write(branch.repo, branch.branch, writes, checkEntries, { author });
+    return this.versions.write(branch.repo, branch.branch, writes, checkEntries, { author, also });
   }
 }
 

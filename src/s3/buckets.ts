@@ -1,6 +1,6 @@
-// Bucket names ↔ refs: a bucket is a ref (`repo`, `branch.repo`, `commit.repo`, `commit.branch.repo`, grammar in
-// repo/ref-names.ts) that also keeps S3's bucket-name rules.
-import { DEFAULT_BRANCH, parseRef, RefSyntaxError, type RefSyntaxProblem } from "../repo/ref-names.ts";
+// Bucket names ↔ refs: a bucket is a ref (`repo`, `branch.repo`, `commit.repo`, `commit.branch.repo`) that also
+// keeps S3's bucket-name rules; both live in repo/ref-names.ts.
+import { bucketNameProblem, DEFAULT_BRANCH, parseRef, RefSyntaxError, type RefSyntaxProblem } from "../repo/ref-names.ts";
 import { S3Error } from "./errors.ts";
 
 export interface BucketTarget {
@@ -14,17 +14,14 @@ export interface BucketTarget {
   anyBranch?: boolean;
   /** reads see the branch's open commit rather than its head (a job's output bucket) */
   readsOpenCommit?: boolean;
+  /**
+   * set when `branch.repo` names one of the repo's tags instead (they share one namespace; which one it is is the
+   * repo's state, not the name's, so s3/targets.ts sets it): a read-only bucket of the commit the tag names
+   */
+  tag?: string;
 }
 
 const invalid = (name: string, why: string) => new S3Error("InvalidBucketName", `The specified bucket is not valid: ${why}.`, { BucketName: name });
-
-/** S3's own naming rules, checked before ours so clients get the error they expect. */
-export function checkBucketName(name: string): void {
-  if (name.length < 3 || name.length > 63) throw invalid(name, "a bucket name is 3 to 63 characters long");
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) throw invalid(name, "use lowercase letters, digits, '.' and '-', starting and ending with a letter or digit");
-  if (name.includes("..") || name.includes(".-") || name.includes("-.")) throw invalid(name, "dots may not be adjacent to dots or dashes");
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) throw invalid(name, "a bucket name may not look like an IP address");
-}
 
 const WHY: Record<RefSyntaxProblem, string> = {
   name: "repo and branch names use a-z, 0-9 and '-', and buckets are branch.repo or commit.branch.repo",
@@ -34,7 +31,9 @@ const WHY: Record<RefSyntaxProblem, string> = {
 };
 
 export function parseBucket(name: string): BucketTarget {
-  checkBucketName(name);
+  // S3's own naming rules first, so clients get the error they expect
+  const problem = bucketNameProblem(name);
+  if (problem) throw invalid(name, problem);
   let ref;
   try {
     ref = parseRef(name);

@@ -16,6 +16,7 @@ export const S3_ERRORS = {
   BucketNotEmpty: [409, "The bucket you tried to delete is not empty."],
   EntityTooLarge: [400, "Your proposed upload exceeds the maximum allowed object size."],
   EntityTooSmall: [400, "Your proposed upload is smaller than the minimum allowed object size."],
+  IllegalLocationConstraintException: [400, "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to."],
   IncompleteBody: [400, "You did not provide the number of bytes specified by the Content-Length HTTP header."],
   InternalError: [500, "We encountered an internal error. Please try again."],
   InvalidAccessKeyId: [403, "The AWS Access Key Id you provided does not exist in our records."],
@@ -81,7 +82,8 @@ export class S3Error extends Error {
 }
 
 /**
- * A dependency away (PostgreSQL, the object store): 503 with the table's message. Nothing was applied, so the client
- * may retry; the cause (host names, driver errors) is the server's business, not the client's.
+ * A dependency away or full (PostgreSQL, the object store, the disk): 503 with the table's message, or the error's
+ * own message for clients (a full disk says so). Nothing was applied, so the client may retry; the cause (host
+ * names, driver errors) is the server's business, not the client's.
  */
-export const unavailable = (err: UnavailableError): S3Error => new S3Error(err.code);
+export const unavailable = (err: UnavailableError): S3Error => new S3Error(err.code, err.clientMessage);

@@ -6,17 +6,16 @@ const PAGE_KEYS = 100;
 const PREVIEW_CAP = 256 * 1024;
 
 async function reposPage() {
-  const { repos } = await api("repos");
-  const rows = await Promise.all(repos.map(async (r) => {
-    let last = "", objects = "";
-    try {
-      const head = await api("commits/" + enc("master." + r.name));
-      last = when(head.finished) + " " + esc(head.message ?? "") + (head.author ? " (" + esc(head.author) + ")" : "");
-      objects = String(head.objects);
-    } catch {}
-    return tr([link(["repo", r.name], r.name), objects, r.branches.map((b) => link(["tree", b + "." + r.name, ""], b)).join(" "), last]);
-  }));
-  view.innerHTML = "<h1>Repos</h1>" + table(["Repo", "Objects (master)", "Branches", "Last commit on master"], rows);
+  const [{ repos }, stats] = await Promise.all([api("repos"), api("console/stats").catch(() => undefined)]);
+  const rows = repos.map((r) => {
+    const c = r.lastCommit;
+    const last = c ? link(["commit", r.name, c.id], short(c.id)) + " on " + esc(c.branch) + " " + when(c.finished) + " " + esc(c.message ?? "") + (c.author ? " (" + esc(c.author) + ")" : "") : "no commits";
+    return tr([link(["repo", r.name], r.name), bytes(r.logicalBytes), r.branches.map((b) => link(["tree", b + "." + r.name, ""], b)).join(" "), last]);
+  });
+  // Stored bytes are the store's as a whole: chunks are shared across repos, so no repo has a stored size of its own.
+  const s = stats?.samples.at(-1);
+  const store = s ? '<p id="store">Store: ' + bytes(s.storedBytes) + " stored for " + bytes(s.logicalBytes) + " written (dedup " + dedupRatio(s) + ")</p>" : "";
+  view.innerHTML = "<h1>Repos</h1>" + store + table(["Repo", "Size (logical)", "Branches", "Last commit"], rows, "Repos");
 }
 
 async function repoPage(repo) {
@@ -32,7 +31,7 @@ async function repoPage(repo) {
       branches.map((b) => '<option value="' + esc(b.branch) + '">' + esc(b.branch) + "</option>").join("") + "</select> <button>Create branch</button></form>"
     : "";
   view.innerHTML = '<nav class="crumbs" aria-label="Path">' + link([], "repos") + " / " + esc(repo) + "</nav><h1>" + esc(repo) + "</h1>" +
-    '<p class="row">' + link(["log", repo], "Commit log") + " · " + link(["compare", repo], "Compare") + "</p>" +
+    '<p class="row">' + [link(["log", repo], "Commit log"), link(["compare", repo], "Compare"), link(["merge", repo], "Merge"), link(["tags", repo], "Tags")].join(" · ") + "</p>" +
     "<h2>Branches</h2>" + table(["Branch", "Head", "Open commit", ""], rows) + create;
   const form = document.getElementById("new-branch");
   if (form) form.onsubmit = (e) => {
@@ -112,7 +111,8 @@ async function objectPage(ref, key, version) {
   const vrows = versions.map((v) => tr([
     link(["object", ref, key], short(v.version), { version: v.version }) + (v.latest ? " (latest)" : ""),
     v.deleteMarker ? "delete marker" : size(v.size), when(v.modified), link(["commit", repo, v.commit], short(v.commit)),
-    mayPurge ? '<button class="danger" data-purge="' + esc(v.version) + '" data-what="' + esc(v.deleteMarker ? "delete marker" : size(v.size) + ", " + v.modified) + '">Purge</button>' : "",
+    mayPurge ? '<button class="danger" data-purge="' + esc(v.version) + '" data-what="' + esc((v.deleteMarker ? "a delete marker" : size(v.size)) + ", written by commit " + short(v.commit)) +
+      '" aria-label="Purge version ' + esc(short(v.version)) + '">Purge</button>' : "",
   ]));
   const meta = Object.entries(o.meta ?? {}).map(([k, v]) => "<dt>x-amz-meta-" + esc(k) + "</dt><dd>" + esc(v) + "</dd>").join("");
   view.innerHTML = crumbs(ref, dir) + "<h1>" + esc(key) + "</h1>" +
@@ -122,11 +122,11 @@ async function objectPage(ref, key, version) {
       "</dd><dt>Modified</dt><dd>" + when(o.modified) + "</dd>" + meta + "</dl>" +
       '<p><a download href="' + esc(contentUrl(ref, key, { download: "1", ...(version ? { version } : {}) })) + '">Download</a></p>' +
       '<h2>Preview</h2><section aria-label="Preview" id="preview">Loading…</section>') +
-    "<h2>Versions</h2>" + table(["Version", "Size", "Modified", "Commit", ""], vrows) + (truncated ? "<p>Older versions not shown.</p>" : "");
+    "<h2>Versions</h2>" + table(["Version", "Size", "Modified", "Commit", ""], vrows, "Versions") + (truncated ? "<p>Older versions not shown.</p>" : "");
   for (const b of view.querySelectorAll("[data-purge]")) b.onclick = async () => {
     const v = b.dataset.purge;
     const ok = await confirmDialog("Purge version " + v + " of " + key + "?",
-      "Version " + v + " of " + key + " (" + b.dataset.what + ") will be gone forever: from every commit, every branch and every tag. This cannot be undone.", "Purge forever");
+      "Version " + v + " of " + key + " in repo " + repo + " (" + b.dataset.what + ") will be gone forever: from every commit, every branch and every tag; the next gc frees its bytes unless another version shares them. This cannot be undone.", "Purge forever");
     if (ok) act("Purge " + key + " version " + short(v), () => api("object?" + new URLSearchParams({ ref, key, version: v }), { method: "DELETE" }));
   };
   if (!o.deleteMarker) document.getElementById("preview").innerHTML = await preview(ref, key, o, version);
