@@ -17,6 +17,7 @@ const WHOLE_BODY_BYTES = 1024 * 1024;
 export async function serveNodeHttp(options: ServeOptions): Promise<RunningServer> {
   const scheme = options.tls ? "https" : "http";
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    reading.set(req.socket, req);
     const request = requestOf(req, scheme);
     // Pipelined requests are handled one after the other: node:http parses the next request of a connection
     // while the one before is still running, and a GET pipelined after a PUT must see that PUT (RFC 9112 §9.3.2
@@ -67,6 +68,14 @@ function answerUnparsable(err: NodeJS.ErrnoException, socket: net.Socket, onBadR
     socket.destroy();
     return;
   }
+  const req = reading.get(socket);
+  if (req && !req.complete) {
+    // The bad bytes are in that request's body (a broken chunk): its handler answers (IncompleteBody).
+    brokenBodies.add(req);
+    // the handler's body stream fails, and whoever waits for the rest of the body (dropUnreadBody) waits no more
+    if (req.listenerCount("error") > 0) req.emit("error", new Error(`malformed body framing (${err.code ?? err.message})`));
+    return;
+  }
   socket.pause(); // nothing after the bad bytes is a request: read no more of them until the answer is out
   const before = inFlight.get(socket) ?? Promise.resolve();
   before.then(async () => {
@@ -101,6 +110,11 @@ function lingeringClose(socket: net.Socket): void {
     socket.once("close", () => clearTimeout(timer));
   });
 }
+
+/** Per connection, the request whose body is being read (the last one parsed). */
+const reading = new WeakMap<object, http.IncomingMessage>();
+/** Requests whose body framing broke: no more of their body comes. */
+const brokenBodies = new WeakSet<http.IncomingMessage>();
 
 /** Per connection, the request being handled (until its answer is out): the next one waits for it. */
 const inFlight = new WeakMap<object, Promise<void>>();
@@ -238,6 +252,7 @@ const UNREAD_BODY_GRACE_MS = 10_000;
  * the grace period for a client that goes on and on.
  */
 function dropUnreadBody(req: http.IncomingMessage): Promise<void> {
+  if (brokenBodies.has(req)) return Promise.resolve();
   req.removeAllListeners("data");
   req.on("data", () => {});
   req.resume();
