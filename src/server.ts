@@ -16,6 +16,7 @@ import { JobEndpoints } from "./jobs/endpoints.ts";
 import { createJobRoutes } from "./jobs/routes.ts";
 import { RepoService } from "./repo/service.ts";
 import { MemoryGuard } from "./runtime/memory.ts";
+import { stdout } from "./runtime/output.ts";
 import { serve } from "./runtime/serve.ts";
 import { createAuthRoutes } from "./admin/routes/auth.ts";
 import { createConsoleRoutes } from "./admin/console/routes.ts";
@@ -63,7 +64,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const dataDir = config.ephemeral ? fs.mkdtempSync(path.join(os.tmpdir(), "strata-")) : path.resolve(config.dataDir);
   // One split of the memory limit for every cache, handed to each where it is built.
   const budgets = cacheBudgets(config.memoryLimit, { distributed: Boolean(config.meta), chunkBufferBytes: DEFAULT_CHUNKING.max });
-  const store: Store = config.meta ? await openRemoteStore(config, budgets.remoteBlobs) : LocalStore.open(dataDir);
+  const store: Store = config.meta ? await openRemoteStore(config, budgets.remoteBlobs) : LocalStore.open(dataDir, { diskReserve: config.diskReserveMiB * 1024 * 1024 });
   const repo = new RepoService(store, budgets);
   const memory = config.memoryLimit === undefined ? undefined : new MemoryGuard({ limit: config.memoryLimit, relieve: () => repo.dropCaches() });
   const access = await setupServerAuth(store, config.auth);
@@ -178,7 +179,8 @@ function observeRequests(metrics: Metrics, log?: (line: string) => void): NonNul
 
 /**
  * Request log lines for stdout, written together once per turn of the event loop: a write per line cost
- * 10-15% of a small GET's throughput. flush() writes what is left (at stop).
+ * 10-15% of a small GET's throughput. flush() writes what is left (at stop); the process exits once stdout has
+ * taken it (runtime/output.ts).
  */
 function batchedStdout(): { write: (line: string) => void; flush: () => void } {
   let pending: string[] = [];
@@ -186,7 +188,7 @@ function batchedStdout(): { write: (line: string) => void; flush: () => void } {
     if (pending.length === 0) return;
     const text = pending.join("");
     pending = [];
-    process.stdout.write(text);
+    void stdout.write(text);
   };
   return {
     write(line) {

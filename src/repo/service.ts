@@ -8,7 +8,7 @@ import { type CacheBudgets, DEFAULT_CACHE_BUDGETS } from "../util/memory-budget.
 import { checkStore, type FsckReport } from "./fsck.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
 import { Manifests } from "./manifests.ts";
-import type { BranchRef, CommitRecord, CompletionRef, CorsRule, ObjectManifest, RepoRef, UploadRef, VersionEntry } from "./model.ts";
+import type { BranchRef, CommitRecord, CompletionRef, CorsRule, ObjectManifest, RepoRef, TagRef, UploadRef, VersionEntry } from "./model.ts";
 import { Multipart, partListDigest, type PartInfo } from "./multipart.ts";
 import {
   bytesManifest,
@@ -77,13 +77,15 @@ export interface BranchState {
 
 /**
  * What a snapshot shows: a commit of the repo (in the history of `branch` when given, else of any branch), or a
- * branch's head (or its open commit, with `openCommit`: a job's output).
+ * branch's head (or its open commit, with `openCommit`: a job's output), or the commit a tag names.
  */
 export interface SnapshotOf {
   repo: string;
   branch?: string;
   commit?: string;
   openCommit?: boolean;
+  /** a tag of the repo (without branch or commit): its commit, shown for as long as the tag names it */
+  tag?: string;
 }
 
 /** A commit named by a ref: a branch's head, or a tag's commit when the repo has a tag of that name, or a commit id. */
@@ -102,8 +104,8 @@ export interface Snapshot {
   readonly root: string | null;
   /** @internal which versions of the repo were purged (left out of every read) */
   readonly purged: PurgeFilter;
-  /** @internal the refs it was resolved from: while they are the current ones, so is the snapshot */
-  readonly refs: readonly [RepoRef | undefined, BranchRef | undefined];
+  /** @internal the refs it was resolved from (the repo's, the branch's or tag's): while they are the current ones, so is the snapshot */
+  readonly refs: readonly [RepoRef | undefined, BranchRef | TagRef | undefined];
 }
 
 /** Runs under the branch lock against the versions the write would replace: conditional writes are atomic. */
@@ -359,11 +361,17 @@ export class RepoService<S extends Store = Store> {
 
   // ---- snapshots and reads ----
 
-  /** Resolves a ref to what it shows now; throws NoSuchRepo, NoSuchBranch, or NoSuchCommit (not there, or not in the branch's history). */
+  /** Resolves a ref to what it shows now; throws NoSuchRepo, NoSuchBranch, NoSuchTag, or NoSuchCommit (not there, or not in the branch's history). */
   snapshot(of: SnapshotOf): Snapshot {
     const vs = this.versions;
     const repoRef = vs.getRepo(of.repo, "durable");
     if (!repoRef) throw new RepoError("NoSuchRepo", `repo ${of.repo} does not exist`);
+    if (of.tag !== undefined) {
+      const tagRef = vs.getTag(of.repo, of.tag, "durable");
+      const commit = tagRef && vs.findCommit(of.repo, tagRef.commit, "durable");
+      if (!commit) throw new RepoError("NoSuchTag", `tag ${of.tag}.${of.repo} does not exist`);
+      return { of, refs: [repoRef, tagRef], ...vs.snapshot(of.repo, commit.root, "durable"), commit: commit.id };
+    }
     const branchRef = of.branch === undefined ? undefined : vs.getBranch(of.repo, of.branch, "durable");
     if (of.branch !== undefined && !branchRef) throw new RepoError("NoSuchBranch", `branch ${of.branch} of repo ${of.repo} does not exist`);
     const refs = [repoRef, branchRef] as const;
@@ -382,9 +390,10 @@ export class RepoService<S extends Store = Store> {
 
   /** Whether a snapshot still shows what its ref does: refs are replaced, never changed, on every write. */
   isCurrent(snapshot: Snapshot): boolean {
-    const { repo, branch } = snapshot.of;
-    const [repoRef, branchRef] = snapshot.refs;
-    return this.versions.getRepo(repo, "durable") === repoRef && (branch === undefined || this.versions.getBranch(repo, branch, "durable") === branchRef);
+    const { repo, branch, tag } = snapshot.of;
+    const [repoRef, nameRef] = snapshot.refs;
+    const named = branch !== undefined ? this.versions.getBranch(repo, branch, "durable") : tag !== undefined ? this.versions.getTag(repo, tag, "durable") : undefined;
+    return this.versions.getRepo(repo, "durable") === repoRef && named === nameRef;
   }
 
   /**
@@ -455,9 +464,11 @@ export class RepoService<S extends Store = Store> {
 
   /**
    * Stores bytes as chunks; nothing is visible until a manifest that names them is committed. Bytes given in
-   * memory are handed over: the caller must not change them afterwards.
+   * memory are handed over: the caller must not change them afterwards. With `declared` (the body's announced
+   * length) a disk too full for it refuses the write (DiskFullError) before a byte is read.
    */
-  ingest(body: ReadableStream<Uint8Array> | Uint8Array | null, options: { md5?: boolean; maxSize?: number } = {}): Promise<StoredBytes> {
+  async ingest(body: ReadableStream<Uint8Array> | Uint8Array | null, options: { md5?: boolean; maxSize?: number; declared?: number } = {}): Promise<StoredBytes> {
+    if (options.declared !== undefined) this.store.blobs.admit?.(options.declared);
     return body instanceof Uint8Array ? storeBytes(this.store.blobs, this.chunkBuffers, body, options) : storeStream(this.store.blobs, this.chunkBuffers, body, options);
   }
 
