@@ -2,13 +2,14 @@
 // Writers build on the latest refs under a per-repo lock; readers see only what is durable.
 import { randomHex } from "../util/bytes.ts";
 import { KeyedMutex } from "../util/mutex.ts";
+import { type CacheBudgets, DEFAULT_CACHE_BUDGETS } from "../util/memory-budget.ts";
 import { retryOnConflict, type Store } from "../store/store.ts";
 import type { RefChange, RefView as View } from "../store/ref-journal.ts";
 import { getJson, putJson, putJsonSized } from "./blob-codec.ts";
 import { type ListOptions, type ListPage, listKeys, listVersions, type VersionItem } from "./listing.ts";
 import { CommitGraph, heightOf } from "./commit-graph.ts";
 import { type Conflict, type MergeStrategy, planMerge, type Take } from "./merge.ts";
-import { RepoError } from "./errors.ts";
+import { RepoError, tagIsReadOnly } from "./errors.ts";
 import { completionRemovals, uploadRemovals } from "./multipart.ts";
 import { type BranchRef, type CommitRecord, type CorsRule, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type TagRef, type VersionEntry } from "./model.ts";
 import { History, NULL_VERSION, type PurgeFilter, purgeKey, versionIdOf } from "./purges.ts";
@@ -103,11 +104,19 @@ export class VersionedStore {
   readonly history: History;
   private readonly locks = new KeyedMutex();
 
-  constructor(readonly store: Store) {
-    this.objects = new Tree<VersionEntry>(store.blobs, isLiveEntry);
-    this.commitIndex = new Tree<string>(store.blobs);
-    this.graph = new CommitGraph(store.blobs, this.commitIndex);
-    this.history = new History(store.blobs);
+  constructor(readonly store: Store, budgets: CacheBudgets = DEFAULT_CACHE_BUDGETS) {
+    this.objects = new Tree<VersionEntry>(store.blobs, budgets.trees.objects, isLiveEntry);
+    this.commitIndex = new Tree<string>(store.blobs, budgets.trees.commitIndex);
+    this.graph = new CommitGraph(store.blobs, this.commitIndex, budgets.commits);
+    this.history = new History(store.blobs, budgets.trees.purges);
+  }
+
+  /** Forgets every decoded tree node and commit (memory pressure); they are read again as needed. */
+  dropCaches(): void {
+    this.objects.dropCache();
+    this.commitIndex.dropCache();
+    this.graph.dropCache();
+    this.history.index.dropCache();
   }
 
   // ---- reading ----
@@ -792,10 +801,13 @@ export class VersionedStore {
     return ref;
   }
 
+  /** The branch; throws NoSuchBranch, or IsTag when the name is one of the repo's tags (they share one namespace). */
   requireBranch(repo: string, branch: string, view: View): BranchRef {
     const ref = this.getBranch(repo, branch, view);
-    if (!ref) throw new RepoError("NoSuchBranch", `branch ${branch}.${repo} does not exist`);
-    return ref;
+    if (ref) return ref;
+    const tag = this.getTag(repo, branch, view);
+    if (tag) throw tagIsReadOnly(repo, branch, tag.commit);
+    throw new RepoError("NoSuchBranch", `branch ${branch}.${repo} does not exist`);
   }
 
   /** Runs fn under the repo's lock, awaiting its result there, again (on fresh refs) whenever its commit lost a CAS. */
