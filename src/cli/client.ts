@@ -54,8 +54,9 @@ export class StrataClient {
       throw new CliError(EXIT.failure, `${this.base.origin} answered ${res.status} with something that is not Strata's admin API: ${text.slice(0, 200)}`);
     }
     if (!res.ok) {
-      const error = (json as { error?: { code?: string; message?: string } }).error ?? {};
-      throw new CliError(exitCodeOf(res.status), error.message ?? `HTTP ${res.status}`, error.code);
+      const error = (json as { error?: { code?: string; message?: string } & Record<string, unknown> }).error ?? {};
+      const { code, message, ...details } = error;
+      throw new CliError(exitCodeOf(res.status), message ?? `HTTP ${res.status}`, code, details);
     }
     return json as T;
   }

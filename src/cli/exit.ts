@@ -10,7 +10,8 @@ export const EXIT = {
 } as const;
 
 export class CliError extends Error {
-  constructor(readonly exitCode: number, message: string, readonly code?: string) {
+  /** @param details the error answer's other fields (a merge conflict's keys) */
+  constructor(readonly exitCode: number, message: string, readonly code?: string, readonly details?: Record<string, unknown>) {
     super(message);
   }
 }
