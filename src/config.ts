@@ -2,6 +2,7 @@
 // the ServerConfig they make.
 import type { OptionSpec, OptionValues } from "./cli/command.ts";
 import { usageError } from "./cli/exit.ts";
+import { parseSize } from "./util/size.ts";
 import type { DistributedConfig } from "./store/distributed-config.ts";
 import { DISTRIBUTED_OPTIONS, distributedConfig } from "./cli/offline.ts";
 
@@ -25,10 +26,14 @@ export interface ServerConfig extends DistributedConfig {
   quiet: boolean;
   /** with auth on, /metrics without a token */
   metricsPublic: boolean;
+  /** bytes per second the background scrub reads at most (0: no scrub) */
+  scrubRate: number;
 }
 
 export const DEFAULT_PORT = 30600;
 export const DEFAULT_DATA_DIR = "./strata-data";
+/** The background scrub's default pace: a few GB an hour, unnoticed beside an edge box's own work. */
+export const DEFAULT_SCRUB_RATE = "2MiB";
 
 export const SERVE_OPTIONS: Record<string, OptionSpec> = {
   port: { type: "string", env: "STRATA_PORT", help: `N  port to listen on (default ${DEFAULT_PORT})` },
@@ -45,6 +50,7 @@ export const SERVE_OPTIONS: Record<string, OptionSpec> = {
   "cors-origin": { type: "string", multiple: true, env: "STRATA_CORS_ORIGINS", help: "ORIGIN  let this browser origin use every bucket without CORS rules of its own (repeatable; '*' for any; local development)" },
   quiet: { type: "boolean", env: "STRATA_QUIET", help: "no per-request log lines" },
   "metrics-public": { type: "boolean", env: "STRATA_METRICS_PUBLIC", help: "with auth on, serve /metrics without a token too" },
+  "scrub-rate": { type: "string", env: "STRATA_SCRUB_RATE", help: `SIZE  per second the background scrub reads and checks at most (default ${DEFAULT_SCRUB_RATE}; 0: off)` },
   ...DISTRIBUTED_OPTIONS,
 };
 
@@ -61,6 +67,7 @@ export function defaultConfig(): ServerConfig {
     corsOrigins: [],
     quiet: false,
     metricsPublic: false,
+    scrubRate: parseSize(DEFAULT_SCRUB_RATE),
   };
 }
 
@@ -87,6 +94,13 @@ export function serveConfig(values: OptionValues): ServerConfig {
   c.corsOrigins = ((values["cors-origin"] as string[] | undefined) ?? []).flatMap((d) => d.split(",")).filter(Boolean);
   c.quiet = values.quiet === true;
   c.metricsPublic = values["metrics-public"] === true;
+  if (text("scrub-rate") !== undefined) {
+    try {
+      c.scrubRate = parseSize(text("scrub-rate")!);
+    } catch (err) {
+      throw usageError(`--scrub-rate: ${(err as Error).message}`);
+    }
+  }
   if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) throw usageError("--tls-cert and --tls-key go together");
   return { ...c, ...distributedConfig(values) };
 }

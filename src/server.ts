@@ -28,6 +28,7 @@ import { authenticate } from "./s3/auth/authenticate.ts";
 import { DEFAULT_S3_CONFIG } from "./s3/context.ts";
 import { S3Error, unavailable } from "./s3/errors.ts";
 import { LocalStore, type Store } from "./store/store.ts";
+import { Scrubber } from "./store/scrub.ts";
 import { openRemoteStore } from "./store/distributed-config.ts";
 import { UnavailableError } from "./util/unavailable.ts";
 import { randomHex } from "./util/bytes.ts";
@@ -72,9 +73,10 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     ? { cert: fs.readFileSync(config.tlsCert, "utf8"), key: fs.readFileSync(config.tlsKey, "utf8") }
     : undefined;
 
+  const scrubber = startScrub(store, config.scrubRate);
   const metrics = new Metrics(() => {
     const { bytes, blobs } = store.blobs.stats();
-    return { bytes, blobs, dedupChunks: store.blobs.deduplicated.chunks, dedupBytes: store.blobs.deduplicated.bytes };
+    return { bytes, blobs, dedupChunks: store.blobs.deduplicated.chunks, dedupBytes: store.blobs.deduplicated.bytes, scrub: scrubber?.stats };
   });
   const stdoutLog = config.quiet || hooks.log ? undefined : batchedStdout();
   const log = config.quiet ? undefined : (hooks.log ?? stdoutLog!.write);
@@ -120,6 +122,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   try {
     server = await serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), onError: internalErrorResponse, tls });
   } catch (err) {
+    await scrubber?.stop();
     await repo.close();
     throw err;
   }
@@ -136,11 +139,22 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     async stop() {
       await server.stop();
       await jobs.dropAll();
+      await scrubber?.stop();
       await repo.close();
       stdoutLog?.flush();
       if (config.ephemeral) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The background scrub of an embedded store (an object store keeps its own checksums; fsck checks it). */
+function startScrub(store: Store, bytesPerSecond: number): Scrubber | undefined {
+  if (!(store instanceof LocalStore) || bytesPerSecond <= 0) return undefined;
+  const scrubber = new Scrubber(store.blobs, bytesPerSecond, (d) => {
+    console.error(`strata: scrub: damaged record in pack ${d.pack} at offset ${d.offset} (blob ${d.hash}, ${d.problem}); run strata fsck to see what uses it`);
+  });
+  scrubber.start();
+  return scrubber;
 }
 
 /** Feeds each S3 request's outcome to the metrics and the request log. */

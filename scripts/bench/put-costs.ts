@@ -6,7 +6,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ChunkBuffers, createChunker, DEFAULT_CHUNKING } from "../../src/hash/chunker.ts";
-import { hashChunk } from "../../src/hash/chunk-hashing.ts";
 import { createHasher, selectHashEngine } from "../../src/hash/hashing.ts";
 import { bodyChecksum } from "../../src/store/pack-format.ts";
 import { writeAllAt } from "../../src/store/fs-async.ts";
@@ -55,9 +54,6 @@ try {
   });
   await measure("SHA-256 on this thread (node:crypto)", () => {
     for (const c of chunks) createHasher("sha256").update(c).digest();
-  });
-  await measure("SHA-256 on the hash worker (both threads)", async () => {
-    for (const c of chunks) await hashChunk(c.slice());
   });
   await measure("record CRC32 (node:zlib)", () => {
     for (const c of chunks) bodyChecksum(2, c);

@@ -12,6 +12,8 @@ export interface StoreGauges {
   blobs: number;
   dedupChunks: number;
   dedupBytes: number;
+  /** the background scrub's counters, when it runs */
+  scrub?: { passes: number; records: number; bytes: number; damaged: number };
 }
 
 export interface RequestSample {
@@ -84,6 +86,14 @@ export class Metrics {
     out.push(`strata_chunks_deduplicated_total ${store.dedupChunks}`);
     family("strata_deduplicated_bytes_total", "counter", "Bytes not written again thanks to deduplication.");
     out.push(`strata_deduplicated_bytes_total ${store.dedupBytes}`);
+    if (store.scrub) {
+      family("strata_scrub_passes_total", "counter", "Whole passes of the background scrub over the store.");
+      out.push(`strata_scrub_passes_total ${store.scrub.passes}`);
+      family("strata_scrub_bytes_total", "counter", "Bytes the background scrub read and checked (SHA-256).");
+      out.push(`strata_scrub_bytes_total ${store.scrub.bytes}`);
+      family("strata_scrub_damaged_records_total", "counter", "Damaged pack records the background scrub found (run strata fsck).");
+      out.push(`strata_scrub_damaged_records_total ${store.scrub.damaged}`);
+    }
     family("strata_uptime_seconds", "gauge", "Seconds since the server started.");
     out.push(`strata_uptime_seconds ${(Date.now() - this.started) / 1000}`);
     return out.join("\n") + "\n";

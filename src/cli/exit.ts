@@ -1,4 +1,5 @@
-// Exit codes scripts can rely on, and the error that carries one.
+// Exit codes scripts can rely on, what each means (the one home of both: `strata --help` prints this table and
+// the README's table is checked against it), and the error that carries one.
 export const EXIT = {
   ok: 0,
   failure: 1,
@@ -8,6 +9,18 @@ export const EXIT = {
   unreachable: 5,
   denied: 6,
 } as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export const EXIT_MEANINGS: Record<ExitCode, string> = {
+  0: "ok",
+  1: "failure (also: output that could not be written, e.g. to a closed pipe)",
+  2: "usage or invalid input (a bad flag, ref or name; a --data-dir that is not a data dir)",
+  3: "not found (repo, branch, commit, object, user, file)",
+  4: "conflict (exists, not empty, open commit, branch with commits, data dir in use, last admin)",
+  5: "server unreachable, or its TLS certificate untrusted",
+  6: "access denied",
+};
 
 export class CliError extends Error {
   /** @param details the error answer's other fields (a merge conflict's keys) */

@@ -12,7 +12,7 @@ import { hashCommand } from "./commands/hash.ts";
 import { maintenanceCommands } from "./commands/maintenance.ts";
 import { repoCommands } from "./commands/repos.ts";
 import { runCommand } from "./commands/run.ts";
-import { CliError, EXIT, usageError } from "./exit.ts";
+import { CliError, EXIT, EXIT_MEANINGS, usageError } from "./exit.ts";
 
 /** Every client verb; `serve` is added by the composition root (it needs the server). */
 export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...fileCommands, ...maintenanceCommands, hashCommand, runCommand, ...authCommands];
@@ -24,15 +24,25 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: "boolean", short: "h", help: "show this help" },
 };
 
-const GROUP_SUMMARIES: Record<string, string> = {
-  repo: "repos",
-  branch: "branches",
-  commit: "commits",
-  auth: "users, tokens and roles (auth on or off, offline or on a running server)",
-};
+/**
+ * The groups the verbs make, from their names alone: every leading run of words of a longer verb ("auth" and
+ * "auth user" from "auth user create"), with its verbs in table order. `strata <group> --help` lists one.
+ */
+export function verbGroups(commands: Command[]): Map<string, Command[]> {
+  const groups = new Map<string, Command[]>();
+  for (const c of commands) {
+    const words = c.name.split(" ");
+    for (let n = 1; n < words.length; n++) {
+      const group = words.slice(0, n).join(" ");
+      groups.set(group, [...(groups.get(group) ?? []), c]);
+    }
+  }
+  return groups;
+}
 
 export function generalHelp(commands: Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length), 5);
+  const topGroups = [...verbGroups(commands).keys()].filter((g) => !g.includes(" "));
   return [
     "strata: an S3 server over a versioned store of repos, branches and commits",
     "",
@@ -41,17 +51,18 @@ export function generalHelp(commands: Command[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "Refs are written like buckets: repo (its master branch), branch.repo, commit.repo, commit.branch.repo.",
-    "Every verb has --help with an example; `strata <group> --help` lists a group (repo, branch, commit, auth).",
+    `Every verb has --help with an example; \`strata <group> --help\` lists a group (${topGroups.join(", ")}).`,
     "With AWS_ACCESS_KEY_ID set, requests are signed (SigV4). `strata --version` prints the version.",
-    "Exit codes: 0 ok, 1 failure, 2 usage or invalid input, 3 not found, 4 conflict (exists, not empty,",
-    "open commit, data dir in use), 5 server unreachable, 6 access denied; `strata run` passes on its command's exit code.",
+    "",
+    "exit codes (`strata run` passes on its command's own):",
+    ...Object.entries(EXIT_MEANINGS).map(([code, meaning]) => `  ${code}  ${meaning}`),
   ].join("\n");
 }
 
 function groupHelp(group: string, members: Command[]): string {
   const width = Math.max(...members.map((c) => c.name.length));
   return [
-    `usage: strata ${group} <verb> [args]${GROUP_SUMMARIES[group] ? `: ${GROUP_SUMMARIES[group]}` : ""}`,
+    `usage: strata ${group} <verb> [args]`,
     "",
     ...members.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
@@ -127,25 +138,32 @@ export async function runCli(argv: string[], io: Io, commands: Command[] = COMMA
   const dashes = argv.indexOf("--");
   const head = dashes < 0 ? argv : argv.slice(0, dashes);
   const rest = dashes < 0 ? [] : argv.slice(dashes + 1);
-  if (head.length === 0 || head[0] === "help" || head[0] === "--help" || head[0] === "-h") {
-    const topic = head[0] === "help" ? findCommand(commands, head.slice(1)).command : undefined;
-    (head.length === 0 ? io.err : io.out)(topic ? commandHelp(topic) : generalHelp(commands));
+  const asked = head.includes("--help") || head.includes("-h");
+  if (head.length === 0 || head[0] === "help" || ((head[0] === "--help" || head[0] === "-h") && head.length === 1)) {
+    // `strata help <verb>` and `strata help <group>` are the verb's or the group's --help.
+    const words = head.slice(1);
+    const topic = head[0] === "help" ? findCommand(commands, words).command : undefined;
+    const group = head[0] === "help" ? verbGroups(commands).get(words.join(" ")) : undefined;
+    (head.length === 0 ? io.err : io.out)(topic ? commandHelp(topic) : group ? groupHelp(words.join(" "), group) : generalHelp(commands));
     return head.length === 0 ? EXIT.usage : EXIT.ok;
   }
   const { command, consumed } = findCommand(commands, head);
   if (!command) {
-    // A group word (`strata auth`, `strata auth user --help`): list what it holds.
+    // A group word (`strata auth`, `strata auth user --help`): list what it holds; --help asked for that.
     const words = head.filter((w) => !w.startsWith("-"));
-    for (let n = Math.min(2, words.length); n >= 1; n--) {
+    const groups = verbGroups(commands);
+    for (let n = words.length; n >= 1; n--) {
       const group = words.slice(0, n).join(" ");
-      const members = commands.filter((c) => c.name.startsWith(`${group} `));
-      if (members.length === 0) continue;
-      const asked = head.includes("--help") || head.includes("-h");
-      if (asked) io.out(groupHelp(group, members));
-      else io.err(words.length > n ? `strata: unknown verb ${JSON.stringify(words.slice(0, n + 1).join(" "))}\n\n${groupHelp(group, members)}` : groupHelp(group, members));
+      const members = groups.get(group);
+      if (!members) continue;
+      if (n < words.length) {
+        io.err(`strata: unknown verb ${JSON.stringify(words.slice(0, n + 1).join(" "))}\n\n${groupHelp(group, members)}`);
+        return EXIT.usage;
+      }
+      (asked ? io.out : io.err)(groupHelp(group, members));
       return asked ? EXIT.ok : EXIT.usage;
     }
-    io.err(`strata: unknown verb ${JSON.stringify(head[0])}\n\n${generalHelp(commands)}`);
+    io.err(`strata: unknown verb ${JSON.stringify(words[0] ?? head[0])}\n\n${generalHelp(commands)}`);
     return EXIT.usage;
   }
   const json = head.includes("--json");

@@ -141,6 +141,21 @@ export interface UploadRef {
   checksumType?: "FULL_OBJECT" | "COMPOSITE";
 }
 
+/**
+ * A completed multipart upload, remembered for a while (see multipart.ts, COMPLETIONS) so that a retried or
+ * concurrent CompleteMultipartUpload with the same part list gets the first one's answer.
+ */
+export interface CompletionRef {
+  key: string;
+  /** sha256 of the completed part list (numbers and ETags in order): a retry must name the same parts */
+  parts: string;
+  etag: string;
+  /** the new version's id (absent: none named, as while versioning is suspended) */
+  version?: string;
+  checksum?: { algorithm: string; value: string; type: "FULL_OBJECT" | "COMPOSITE" };
+  time: number;
+}
+
 export interface PartRecord {
   size: number;
   /**

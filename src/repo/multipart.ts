@@ -1,16 +1,29 @@
 // Multipart uploads: parts are stored as chunk lists (part blobs) named by refs; completing an upload
-// concatenates their chunk lists into one manifest without copying a byte.
-import { randomHex } from "../util/bytes.ts";
+// concatenates their chunk lists into one manifest without copying a byte, and leaves a completion record behind
+// so that a retried complete (an SDK's, after a lost answer) gets the same answer again.
+import { digest } from "../hash/hashing.ts";
+import { randomHex, toHex, utf8 } from "../util/bytes.ts";
 import type { RefChange } from "../store/ref-journal.ts";
 import type { RefReader, Store } from "../store/store.ts";
 import { getJson, putJson } from "./blob-codec.ts";
 import { RepoError } from "./errors.ts";
-import type { PartRecord, UploadRef } from "./model.ts";
+import type { CompletionRef, PartRecord, UploadRef } from "./model.ts";
 import { parseRefKey, REF } from "./ref-keys.ts";
 
 export interface PartInfo extends PartRecord {
   number: number;
 }
+
+/**
+ * How long, and how many per branch, completed uploads are remembered. AWS documents that CompleteMultipartUpload
+ * may fail after S3 started it and that applications retry it
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html); SDKs retry within seconds.
+ */
+export const COMPLETIONS = { keepMs: 24 * 60 * 60 * 1000, perBranch: 1000 };
+
+/** What identifies the part list a complete named: its numbers and ETags, in order. */
+export const partListDigest = (parts: ReadonlyArray<{ number: number; etag: string }>): string =>
+  toHex(digest("sha256", utf8(JSON.stringify(parts.map((p) => [p.number, p.etag])))));
 
 export class Multipart {
   constructor(private readonly store: Store) {}
@@ -50,6 +63,27 @@ export class Multipart {
     }));
   }
 
+  /** The completion record of upload `id` (latest view: a concurrent complete may have just made it), if remembered. */
+  completion(repo: string, branch: string, id: string): CompletionRef | undefined {
+    return /^[0-9a-f]{32}$/.test(id) ? this.store.refs.get<CompletionRef>(REF.completion(repo, branch, id), "latest") : undefined;
+  }
+
+  /**
+   * The ref changes that complete an upload, to commit with the new version: forget the upload and its parts,
+   * remember its answer, and forget the branch's completions beyond COMPLETIONS' bounds.
+   */
+  completionChanges(repo: string, branch: string, id: string, record: CompletionRef): RefChange[] {
+    const kept = this.store.refs
+      .list<CompletionRef>(REF.completions(repo, branch), "latest")
+      .sort(([, a], [, b]) => b.time - a.time);
+    const expired = kept.filter(([, c], i) => i >= COMPLETIONS.perBranch - 1 || c.time < record.time - COMPLETIONS.keepMs);
+    return [
+      ...uploadRemovals(this.store.refs, REF.upload(repo, branch, id)),
+      ...expired.map(([key]) => ({ key, value: null })),
+      { key: REF.completion(repo, branch, id), value: record },
+    ];
+  }
+
   /** Forgets an upload and its parts; their chunks become garbage for gc unless something else uses them. */
   async remove(repo: string, branch: string, id: string): Promise<void> {
     await this.store.commit(uploadRemovals(this.store.refs, REF.upload(repo, branch, id)));
@@ -67,19 +101,29 @@ export function uploadRemovals(refs: RefReader, prefix: string): RefChange[] {
   ]);
 }
 
+/** The ref deletions that forget the completion records under `prefix` (a branch's, a repo's) that `keep` refuses. */
+export function completionRemovals(refs: RefReader, prefix: string, keep: (c: CompletionRef) => boolean = () => false): RefChange[] {
+  return refs.list<CompletionRef>(prefix, "latest").filter(([, c]) => !keep(c)).map(([key]) => ({ key, value: null }));
+}
+
 /**
  * The ref deletions that abort every upload started before `createdBefore` (a stalled upload: as S3's lifecycle
- * rule AbortIncompleteMultipartUpload does after DaysAfterInitiation), and forget every part whose upload is gone
- * (a crash between recording a part and noticing its upload was aborted leaves one). gc runs them first, so the
- * chunks only these held become garbage in the same round.
+ * rule AbortIncompleteMultipartUpload does after DaysAfterInitiation), forget every part whose upload is gone
+ * (a crash between recording a part and noticing its upload was aborted leaves one), and forget completions
+ * older than COMPLETIONS.keepMs (on a branch no upload completed on since). gc runs them first, so the chunks
+ * only these held become garbage in the same round.
  */
-export function stalledUploadRemovals(refs: RefReader, createdBefore: number): { changes: RefChange[]; uploads: number } {
+export function stalledUploadRemovals(refs: RefReader, createdBefore: number, now = Date.now()): { changes: RefChange[]; uploads: number } {
   const uploads = refs.list<UploadRef>(REF.uploads(), "latest");
   const live = new Set(uploads.map(([key]) => parseRefKey(key, "upload").upload));
   const stalled = uploads.filter(([, upload]) => upload.created < createdBefore);
   const orphans = refs.list(REF.parts(), "latest").filter(([key]) => !live.has(parseRefKey(key, "part").upload));
   return {
-    changes: [...stalled.flatMap(([key]) => uploadRemovals(refs, key)), ...orphans.map(([key]) => ({ key, value: null }))],
+    changes: [
+      ...stalled.flatMap(([key]) => uploadRemovals(refs, key)),
+      ...orphans.map(([key]) => ({ key, value: null })),
+      ...completionRemovals(refs, REF.completions(), (c) => c.time >= now - COMPLETIONS.keepMs),
+    ],
     uploads: stalled.length,
   };
 }

@@ -1,6 +1,5 @@
 // Object bytes: streamed in through the chunker into content-addressed chunks, streamed out by range.
 import { ChunkBuffers, createChunker, DEFAULT_CHUNKING } from "../hash/chunker.ts";
-import { type HashedChunk, hashChunk } from "../hash/chunk-hashing.ts";
 import { createHasher, type DigestAlgorithm } from "../hash/hashing.ts";
 import { fromHex, toHex } from "../util/bytes.ts";
 import type { BlobBackend } from "../store/store.ts";
@@ -28,45 +27,16 @@ export function bytesDigest(chunks: ChunkRef[]): string {
   return chunks.length === 1 ? chunks[0][0] : digestOfDigests("sha256", chunks.map(([hash]) => hash));
 }
 
-/** Chunks out for hashing per upload at most: two keep both cores busy. */
-const CHUNKS_IN_FLIGHT = 2;
-
-/**
- * Chunks out for hashing (or hashed, not yet written) across all uploads at most. Each holds a
- * max-size buffer, so this bounds memory however many uploads run at once.
- */
-class HashingSlots {
-  private waiters: Array<() => void> = [];
-  constructor(private free: number) {}
-
-  get available(): boolean {
-    return this.free > 0;
-  }
-
-  async take(): Promise<void> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiters.push(resolve));
-  }
-
-  give(): void {
-    const next = this.waiters.shift();
-    if (next) next();
-    else this.free++;
-  }
-}
-
-const slots = new HashingSlots(4);
-
 /** Chunk buffers shared by every upload; a few stay allocated between uploads. */
 const chunkBuffers = new ChunkBuffers(DEFAULT_CHUNKING.max, 4);
 
 /**
  * Cuts a stream into chunks and stores each once (a chunk already in the store is not written again).
- * Returns the size, digests and chunk list. Memory stays bounded: a few maximum-size chunks per upload.
+ * Returns the size, digests and chunk list. Memory stays bounded: one maximum-size chunk per upload,
+ * whose buffer goes back to the pool as soon as the chunk is stored.
  *
- * An object that fits in one chunk is hashed here. From the first cut on, chunks are hashed by
- * hashChunk (on a worker thread) while this thread goes on receiving and chunking; chunks are written
- * as their digests arrive, in order.
+ * Chunks are hashed on this thread: a worker thread ran the hashing beside the receiving, but Bun copies
+ * every buffer it passes, which cost more CPU than the hashing itself (docs/benchmarks.md, "Large PUT").
  */
 export async function storeStream(
   blobs: BlobBackend,
@@ -76,57 +46,31 @@ export async function storeStream(
   const chunker = createChunker(DEFAULT_CHUNKING, chunkBuffers);
   const md5 = options.md5 ? createHasher("md5") : undefined;
   const chunks: ChunkRef[] = [];
-  const inFlight: Promise<HashedChunk>[] = [];
   let size = 0;
-  const keepOldest = async () => {
-    const hashed = inFlight.shift()!;
-    try {
-      const { chunk, digest } = await hashed;
-      chunks.push([blobs.putDigested("chunk", chunk, digest), chunk.length]);
-      chunkBuffers.give(chunk.buffer);
-    } finally {
-      slots.give();
-    }
+  const keep = async (chunk: Uint8Array) => {
+    chunks.push([blobs.put("chunk", chunk), chunk.length]);
+    chunkBuffers.give(chunk.buffer);
     const uploading = blobs.ready?.(); // a remote backend holds the stream back while its uploads catch up
     if (uploading) await uploading;
   };
-  const hash = async (chunk: Uint8Array) => {
-    // Write our own hashed chunks before waiting for a slot: an upload that waits holds none, so
-    // the uploads holding them always make progress.
-    while (inFlight.length >= CHUNKS_IN_FLIGHT || (inFlight.length > 0 && !slots.available)) await keepOldest();
-    await slots.take();
-    inFlight.push(hashChunk(chunk));
-  };
-  try {
-    if (body) {
-      const reader = body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.length;
-        if (options.maxSize !== undefined && size > options.maxSize) {
-          await reader.cancel();
-          throw new ObjectTooLargeError(options.maxSize);
-        }
-        md5?.update(value);
-        for (const chunk of chunker.push(value)) await hash(chunk);
+  if (body) {
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (options.maxSize !== undefined && size > options.maxSize) {
+        await reader.cancel();
+        throw new ObjectTooLargeError(options.maxSize);
       }
+      md5?.update(value);
+      for (const chunk of chunker.push(value)) await keep(chunk);
     }
-    const last = chunker.finish();
-    if (last && chunks.length + inFlight.length === 0) {
-      chunks.push([blobs.put("chunk", last), last.length]); // the only chunk: no use waiting for the worker
-      chunkBuffers.give(last.buffer);
-    } else if (last) {
-      await hash(last);
-    }
-    while (inFlight.length > 0) await keepOldest();
-    const digest = bytesDigest(chunks);
-    return { size, digest, sha256: chunks.length <= 1 ? digest : undefined, md5: md5 ? toHex(md5.digest()) : undefined, chunks };
-  } catch (err) {
-    // Let the worker hand every buffer back, and free the slots, before giving up.
-    while (inFlight.length > 0) await keepOldest().catch(() => {});
-    throw err;
   }
+  const last = chunker.finish();
+  if (last) await keep(last);
+  const digest = bytesDigest(chunks);
+  return { size, digest, sha256: chunks.length <= 1 ? digest : undefined, md5: md5 ? toHex(md5.digest()) : undefined, chunks };
 }
 
 /**

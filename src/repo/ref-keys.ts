@@ -3,6 +3,7 @@
 //   branch/<repo>/<branch>            → BranchRef
 //   upload/<repo>/<branch>/<upload>   → UploadRef
 //   part/<upload>/<5-digit number>    → hash of a part blob
+//   completed/<repo>/<branch>/<upload> → CompletionRef (a completed upload's answer, for retries)
 //   user/<name>                       → UserRecord
 //   token/<sha256(token)>             → TokenRecord
 //   settings/<name>                   → a setting (settings/auth: { enabled })
@@ -17,6 +18,8 @@ export const REF = {
   branches: (repo?: string) => (repo ? `branch/${repo}/` : "branch/"),
   upload: (repo: string, branch: string, id: string) => `upload/${repo}/${branch}/${id}`,
   uploads: (repo?: string, branch?: string) => (repo === undefined ? "upload/" : branch ? `upload/${repo}/${branch}/` : `upload/${repo}/`),
+  completion: (repo: string, branch: string, id: string) => `completed/${repo}/${branch}/${id}`,
+  completions: (repo?: string, branch?: string) => (repo === undefined ? "completed/" : branch ? `completed/${repo}/${branch}/` : `completed/${repo}/`),
   part: (uploadId: string, n: number) => `part/${uploadId}/${String(n).padStart(5, "0")}`,
   parts: (uploadId?: string) => (uploadId === undefined ? "part/" : `part/${uploadId}/`),
   user: (name: string) => `user/${name}`,
@@ -35,6 +38,7 @@ export type RefKey =
   | { kind: "repo"; repo: string }
   | { kind: "branch"; repo: string; branch: string }
   | { kind: "upload"; repo: string; branch: string; upload: string }
+  | { kind: "completed"; repo: string; branch: string; upload: string }
   | { kind: "part"; upload: string; part: number }
   | { kind: "user"; user: string }
   | { kind: "token"; hash: string }
@@ -52,6 +56,7 @@ export function parseRefKey(key: string, expected?: RefKey["kind"]): RefKey | un
     case "repo": parsed = { kind, repo: a }; break;
     case "branch": parsed = { kind, repo: a, branch: b }; break;
     case "upload": parsed = { kind, repo: a, branch: b, upload: c }; break;
+    case "completed": parsed = { kind, repo: a, branch: b, upload: c }; break;
     case "part": parsed = { kind, upload: a, part: Number(b) }; break;
     case "user": parsed = { kind, user: key.slice("user/".length) }; break;
     case "token": parsed = { kind, hash: a }; break;

@@ -6,8 +6,8 @@ import type { Store } from "../store/store.ts";
 import { checkStore, type FsckReport } from "./fsck.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
 import { Manifests } from "./manifests.ts";
-import type { BranchRef, CommitRecord, CorsRule, ObjectManifest, RepoRef, UploadRef, VersionEntry } from "./model.ts";
-import { Multipart, type PartInfo } from "./multipart.ts";
+import type { BranchRef, CommitRecord, CompletionRef, CorsRule, ObjectManifest, RepoRef, UploadRef, VersionEntry } from "./model.ts";
+import { Multipart, partListDigest, type PartInfo } from "./multipart.ts";
 import {
   bytesManifest,
   copyManifest,
@@ -25,7 +25,7 @@ import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } 
 import { RepoError } from "./errors.ts";
 import { NULL_VERSION, type PurgeFilter } from "./purges.ts";
 import type { Conflict, MergeStrategy } from "./merge.ts";
-import { type BranchInfo, type CommitDetails, type KeyWrite, type MergeOptions, type MergeOutcome, VersionedStore, type Versioning, type WriteOutcome } from "./versioned-store.ts";
+import { type BranchInfo, type CommitDetails, type KeyWrite, type MergeOptions, type MergeOutcome, VersionedStore, type Versioning, type WriteExtras, type WriteOutcome } from "./versioned-store.ts";
 
 /** A branch of a repo: where writes go. */
 export interface BranchId {
@@ -137,6 +137,9 @@ export interface UploadInfo {
   checksumAlgorithm?: string;
   checksumType?: "FULL_OBJECT" | "COMPOSITE";
 }
+
+/** What completing an upload answered: the object's key, ETag, checksum and new version id (see Written). */
+export type CompletedUpload = Omit<CompletionRef, "parts" | "time">;
 
 export type { PartInfo } from "./multipart.ts";
 export type { EtagMode, ObjectDescription, ObjectVersion, VersionSummary } from "./object-records.ts";
@@ -561,8 +564,10 @@ export class RepoService<S extends Store = Store> {
   }
 
   /**
-   * Commits the chosen parts, in order, as the key's next version (no byte is copied), then forgets the upload.
-   * `checksum` is the object's, computed from its parts' by the caller.
+   * Commits the chosen parts, in order, as the key's next version (no byte is copied) and forgets the upload, in
+   * one atomic ref change under the branch lock, so that of concurrent completes exactly one makes a version. The
+   * others, and later retries, get its answer when they name the same parts (see completedUpload), else
+   * NoSuchUpload. `checksum` is the object's, computed from its parts' by the caller.
    */
   async completeUpload(
     branch: BranchId,
@@ -571,10 +576,35 @@ export class RepoService<S extends Store = Store> {
     etag: EtagMode,
     checksum: { algorithm: string; value: string; type: "FULL_OBJECT" | "COMPOSITE" } | undefined,
     options: WriteOptions = {},
-  ): Promise<Written> {
-    const result = await this.commitManifest(branch, upload.key, partsManifest(upload.description, parts, etag, checksum), options);
-    await this.multipart.remove(branch.repo, branch.branch, upload.id);
-    return result;
+  ): Promise<CompletedUpload> {
+    const manifest = partsManifest(upload.description, parts, etag, checksum);
+    const hash = this.manifests.put(manifest);
+    const answer = (version: string | undefined): CompletedUpload => ({ key: upload.key, etag: manifest.etag, ...(version && { version }), ...(checksum && { checksum }) });
+    const stillOpen: WriteCheck = (current) => {
+      this.multipart.get(branch.repo, branch.branch, upload.id); // NoSuchUpload once another complete (or an abort) won
+      options.check?.(current);
+    };
+    try {
+      const { outcomes } = await this.write(branch, [{ key: upload.key, manifest: hash, size: manifest.size, etag: manifest.etag, time: manifest.time }], { ...options, check: stillOpen }, ({ outcomes }) =>
+        this.multipart.completionChanges(branch.repo, branch.branch, upload.id, { ...answer(outcomes[0].version), parts: partListDigest(parts), time: Date.now() }));
+      return answer(outcomes[0].version);
+    } catch (err) {
+      const won = err instanceof RepoError && err.code === "NoSuchUpload" && (await this.completedUpload(branch, upload.id, upload.key, parts));
+      if (won) return won;
+      throw err;
+    }
+  }
+
+  /**
+   * The answer upload `id` gave when it was completed as `key` with these parts (remembered for a while: see
+   * COMPLETIONS in multipart.ts), once that completion is durable; undefined when it was not, or not so.
+   */
+  async completedUpload(branch: BranchId, id: string, key: string, parts: ReadonlyArray<{ number: number; etag: string }>): Promise<CompletedUpload | undefined> {
+    const record = this.multipart.completion(branch.repo, branch.branch, id);
+    if (!record || record.key !== key || record.parts !== partListDigest(parts)) return undefined;
+    await this.store.flush(); // the winner's record may still be on its way to disk
+    const { parts: _parts, time: _time, ...answer } = record;
+    return answer;
   }
 
   /** Forgets an upload and its parts. */
@@ -610,12 +640,12 @@ export class RepoService<S extends Store = Store> {
     return { commit, manifest, version: outcomes[0].version, hash };
   }
 
-  private write(branch: BranchId, writes: KeyWrite[], { check, author }: WriteOptions): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
+  private write(branch: BranchId, writes: KeyWrite[], { check, author }: WriteOptions, also?: WriteExtras["also"]): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
     const checkEntries = check && ((current: (key: string) => VersionEntry | undefined) => check((key) => {
       const entry = current(key);
       return entry && summaryOf(key, entry);
     }));
-    return this.versions.write(branch.repo, branch.branch, writes, checkEntries, { author });
+    return this.versions.write(branch.repo, branch.branch, writes, checkEntries, { author, also });
   }
 }
 

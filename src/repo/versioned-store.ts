@@ -10,7 +10,7 @@ import { type ListOptions, type ListPage, listKeys, listVersions, type VersionIt
 import { CommitGraph, heightOf } from "./commit-graph.ts";
 import { type Conflict, type MergeStrategy, planMerge, type Take } from "./merge.ts";
 import { RepoError } from "./errors.ts";
-import { uploadRemovals } from "./multipart.ts";
+import { completionRemovals, uploadRemovals } from "./multipart.ts";
 import { type BranchRef, type CommitRecord, type CorsRule, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type TagRef, type VersionEntry } from "./model.ts";
 import { History, NULL_VERSION, type PurgeFilter, purgeKey, versionIdOf } from "./purges.ts";
 import { branchRef, COMMIT_ID, NAME_PATTERN } from "./ref-names.ts";
@@ -42,6 +42,12 @@ export interface Snapshot {
 }
 
 export type Versioning = "Enabled" | "Suspended";
+
+/** What a write records besides its commit: who made it, and ref changes that must land with it (see write). */
+export interface WriteExtras {
+  author?: string;
+  also?: (written: { commit: string; outcomes: WriteOutcome[] }) => RefChange[];
+}
 
 /** Chronologically sortable commit ids: 12 hex digits of milliseconds, then 20 random hex digits. */
 export function newCommitId(now = Date.now()): string {
@@ -180,6 +186,7 @@ export class VersionedStore {
       return this.store.commit([
         ...branches.map(([key]) => ({ key, value: null })),
         ...uploadRemovals(this.refs, REF.uploads(repo)),
+        ...completionRemovals(this.refs, REF.completions(repo)),
         ...this.refs.list(REF.corsOf(repo), "latest").map(([key]) => ({ key, value: null })),
         ...this.refs.list(REF.tags(repo), "latest").map(([key]) => ({ key, value: null })),
         { key: REF.repo(repo), value: null },
@@ -243,7 +250,7 @@ export class VersionedStore {
         );
       }
       const changes: RefChange[] = [{ key: REF.branch(repo, branch), value: null }];
-      changes.push(...uploadRemovals(this.refs, REF.uploads(repo, branch)));
+      changes.push(...uploadRemovals(this.refs, REF.uploads(repo, branch)), ...completionRemovals(this.refs, REF.completions(repo, branch)));
       if (this.getCors(repo, branch, "latest")) changes.push({ key: REF.cors(repo, branch), value: null });
       const others = this.refs.list(REF.branches(repo), "latest").filter(([k]) => k !== REF.branch(repo, branch));
       if (others.length === 0 && !options.keepEmptyRepo) changes.push({ key: REF.repo(repo), value: null });
@@ -475,13 +482,15 @@ export class VersionedStore {
    * one; a purge takes a version out of the repo for good (the purge index) and, when it was the key's current
    * version, points the key at the version before it (or removes the key when none is left). Purges take effect
    * at once, also inside an open commit, which records them when it is finished (or dropped).
+   * `options.also` gives more ref changes, built under the lock from the outcomes, that reach disk atomically with
+   * the write (a completed upload's removal and completion record).
    */
   write(
     repo: string,
     branch: string,
     writes: KeyWrite[],
     check?: (current: (key: string) => VersionEntry | undefined) => void,
-    options: { author?: string } = {},
+    options: WriteExtras = {},
   ): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
     return this.retrying(() => this.writeOnce(repo, branch, writes, check, options));
   }
@@ -491,7 +500,7 @@ export class VersionedStore {
     branch: string,
     writes: KeyWrite[],
     check: ((current: (key: string) => VersionEntry | undefined) => void) | undefined,
-    options: { author?: string },
+    options: WriteExtras,
   ): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
     const result = await this.lockedOnce(repo, () => {
       const ref = this.requireBranch(repo, branch, "latest");
@@ -504,8 +513,9 @@ export class VersionedStore {
       if (this.store.blobs.gcRunning) this.retainManifests(writes);
       const suspended = ref.versioning === "Suspended";
       const outcomes = writes.map((w) => batch.apply(w, commitId, suspended));
+      const also = options.also?.({ commit: commitId, outcomes }) ?? [];
       if (batch.changes.size === 0 && batch.purges.length === 0) {
-        return { commit: ref.open?.id ?? ref.head ?? "", changed: false, outcomes, durable: Promise.resolve() };
+        return { commit: ref.open?.id ?? ref.head ?? "", changed: false, outcomes, durable: also.length ? this.store.commit(also) : Promise.resolve() };
       }
       const newRoot = this.objects.apply(root, [...batch.changes]);
       const { purges } = batch;
@@ -517,6 +527,7 @@ export class VersionedStore {
         const durable = this.store.commit([
           ...(repoValue === repoRef ? [] : [{ key: REF.repo(repo), value: repoValue }]),
           { key: REF.branch(repo, branch), value: { ...ref, open } satisfies BranchRef },
+          ...also,
         ]);
         return { commit: ref.open.id, changed: true, outcomes, durable };
       }
@@ -529,6 +540,7 @@ export class VersionedStore {
         purged: purges,
         author: options.author,
         repoRef: repoValue,
+        also,
       });
       return { commit: commitId, changed: true, outcomes, durable };
     });
@@ -573,6 +585,8 @@ export class VersionedStore {
       purged?: Array<[string, string]>;
       /** the repo ref to build on, when the caller changed it (a new purge index) */
       repoRef?: RepoRef;
+      /** more ref changes to commit with it */
+      also?: RefChange[];
     },
   ): { record: CommitRecord; durable: Promise<void> } {
     const repoRef = c.repoRef ?? this.requireRepo(repo, "latest");
@@ -603,6 +617,7 @@ export class VersionedStore {
     const durable = this.store.commit([
       { key: REF.repo(repo), value: { ...repoRef, commits } satisfies RepoRef },
       { key: REF.branch(repo, branch), value: { ...ref, head: c.id } satisfies BranchRef },
+      ...(c.also ?? []),
     ]);
     return { record, durable };
   }

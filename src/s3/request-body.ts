@@ -9,6 +9,8 @@ export const BODY_LIMITS = {
   deleteObjects: 1000 * (1024 * 6 + 256),
   /** 10,000 parts of about 150 bytes each */
   completeMultipartUpload: 10_000 * 512,
+  /** CreateBucketConfiguration: a region name, and room for the elements of directory buckets and tags */
+  createBucket: 16 * 1024,
   /** bucket configuration documents (S3 refuses CORS configurations over 64 KB) */
   configuration: 64 * 1024,
 } as const;

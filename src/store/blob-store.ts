@@ -272,6 +272,11 @@ export class BlobStore {
   get(hash: string): Uint8Array {
     const loc = this.locate(hash);
     if (!loc) throw new BlobMissingError(hash);
+    return this.readAt(hash, loc);
+  }
+
+  /** Reads the copy of a blob at one location (not necessarily the newest), verifying its record checksum. */
+  readAt(hash: string, loc: BlobLocation): Uint8Array {
     const recordStart = loc.offset - RECORD_HEAD;
     // A blob put moments ago may still wait in memory; reads of such fresh blobs are rare, so write them out.
     if (loc.pack === this.active.seq && this.pending.length > 0 && recordStart >= this.pendingAt) this.writePending();

@@ -1,4 +1,4 @@
-// What a new user runs into at the edges: output into slow pipes, group help, exit codes, data dirs that are
+// What a new user runs into at the edges: output into slow pipes, exit codes, data dirs that are
 // missing, files or in use, diffs of unchanged bytes, maintenance summaries, the request log, --version.
 import { expect, test } from "bun:test";
 import * as fs from "node:fs";
@@ -31,13 +31,7 @@ test("output into a slow pipe is complete and exits 0; a closed pipe is a failur
   expect(closed.stdout.trim()).not.toBe("0");
 }, 60_000);
 
-test("`strata <group> --help` lists the group and exits 0; --version is package.json's", async () => {
-  for (const [group, verb] of [["repo", "repo create"], ["branch", "branch delete"], ["commit", "commit list"], ["auth", "auth token create"], ["auth user", "auth user list"]]) {
-    const r = await strata([...group.split(" "), "--help"]);
-    expect([group, r.code]).toEqual([group, 0]);
-    expect(r.stdout).toContain(verb);
-  }
-  expect((await strata(["auth"])).code).toBe(2);
+test("--version is package.json's (help for groups: help.test.ts)", async () => {
   const version = await strata(["--version"]);
   expect(version.code).toBe(0);
   expect(version.stdout).toStartWith(`strata ${packageJson.version} (commit `);

@@ -1,7 +1,8 @@
 // The web console in a real browser (Debian's chromium driven by playwright-core): a visit to / lands on it,
 // folders lead to an object whose CSV is previewed as a table, two commits compared show their changed keys, a
-// folder uploaded is one new commit, and with auth on a reader signs in (session cookie HttpOnly,
-// SameSite=Strict) and is refused what the role lacks.
+// folder uploaded is one new commit, with auth on a reader signs in (session cookie HttpOnly, SameSite=Strict)
+// and is refused what the role lacks; a merge shows its conflicts with both sides before it lands, a revert and
+// tags are made from their pages, and purging a version first names what goes forever.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -16,6 +17,8 @@ const skip = chromiumMissing("the console tests");
 let server: StrataServer;
 let browser: Browser;
 const utf8 = (s: string) => new TextEncoder().encode(s);
+/** How the console shows a commit or version id (core.ts: short). */
+const short = (id: string) => id.slice(0, 16);
 
 beforeAll(async () => {
   if (skip) return;
@@ -157,4 +160,116 @@ test.skipIf(skip)("with auth on a reader signs in, browses, and is refused what 
   } finally {
     await authed.stop();
   }
+}, 60_000);
+
+test.skipIf(skip)("merge: a key changed differently on two branches is a conflict shown with both sides; source-wins then lands a merge commit with two parents", async () => {
+  await server.repo.createRepo("wx");
+  await server.repo.createBranch("wx", "master");
+  await server.repo.putObject("wx", "master", "oslo.csv", utf8("day,temp\nmon,3\n"));
+  await server.repo.createBranch("wx", "dev", { branch: "master" });
+  const masterOslo = (await server.repo.putObject("wx", "master", "oslo.csv", utf8("day,temp\nmon,4\n"))).commit;
+  const devOslo = (await server.repo.putObject("wx", "dev", "oslo.csv", utf8("day,temp\nmon,-2\ntue,1\n"))).commit;
+  await server.repo.putObject("wx", "dev", "bergen.csv", utf8("day,temp\nmon,7\n"));
+  const masterHead = server.repo.headCommit("wx", "master")!.id;
+  const devHead = server.repo.headCommit("wx", "dev")!.id;
+  await withPage(async (page) => {
+    await page.goto(`${server.url}/_strata/console/#/compare/wx?from=dev.wx&to=master.wx`);
+    await page.getByRole("link", { name: "Merge dev.wx into master…" }).click();
+    const conflicts = page.getByRole("table", { name: "Conflicts" });
+    await page.getByRole("alert").getByText("1 key was changed differently on both sides; nothing was written.").waitFor();
+    const row = conflicts.locator("tbody tr").first();
+    expect(await row.locator("td").first().textContent()).toBe("oslo.csv");
+    // Base, source (dev) and branch (master) versions, each with its size and commit.
+    const cells = await row.locator("td").allTextContents();
+    expect(cells[1]).toContain("15 B");
+    expect(cells[2]).toContain("22 B");
+    expect(cells[2]).toContain(short(devOslo));
+    expect(cells[3]).toContain("15 B");
+    expect(cells[3]).toContain(short(masterOslo));
+    await page.getByRole("button", { name: "Compare both sides of oslo.csv" }).click();
+    const diff = page.getByRole("table", { name: "Diff of oslo.csv" });
+    await diff.locator("tr.del").getByText("mon,4").waitFor();
+    await diff.locator("tr.add").getByText("mon,-2").waitFor();
+    expect(server.repo.headCommit("wx", "master")!.id).toBe(masterHead); // the preview wrote nothing
+    await page.getByLabel("taking the source's version (dev.wx)").check();
+    await page.getByLabel("Commit message").fill("land dev");
+    await page.getByRole("button", { name: "Merge with this choice" }).click();
+    await page.getByRole("status").getByText("Merge dev.wx into master: merged, 1 conflict(s) settled").waitFor();
+    await page.getByRole("heading", { name: /^Commit / }).waitFor();
+    await page.getByRole("link", { name: "log", exact: true }).click();
+    const first = page.locator("ol.commits li").first();
+    await first.getByText("land dev").waitFor();
+    expect(await first.textContent()).toContain("· merge");
+    expect(await page.locator("svg.graph circle[r='6']").count()).toBe(1);
+  });
+  const merge = server.repo.headCommit("wx", "master")!;
+  expect([merge.parent, merge.merged]).toEqual([masterHead, devHead]);
+  expect(new TextDecoder().decode(await server.repo.getObject("wx", "master", "oslo.csv"))).toBe("day,temp\nmon,-2\ntue,1\n");
+  expect(new TextDecoder().decode(await server.repo.getObject("wx", "master", "bergen.csv"))).toBe("day,temp\nmon,7\n");
+}, 60_000);
+
+test.skipIf(skip)("revert: a commit's page previews undoing it, then reverting is a new commit that restores the key", async () => {
+  await server.repo.putObject("data", "master", "rv/a.txt", utf8("first"));
+  const bad = (await server.repo.putObject("data", "master", "rv/a.txt", utf8("oops"))).commit;
+  await withPage(async (page) => {
+    await page.goto(`${server.url}/_strata/console/#/commit/data/${bad}`);
+    await page.getByText("Revert or tag this commit").click();
+    await page.getByRole("button", { name: "Preview revert" }).click();
+    await page.getByText("A new commit changing 1 key.").waitFor();
+    await page.getByLabel("Commit message").fill("undo oops");
+    await page.getByRole("button", { name: "Revert", exact: true }).click();
+    await page.getByRole("status").getByText(`Revert ${short(bad)} on master: merged`).waitFor();
+    await page.getByRole("definition").getByText("undo oops").waitFor();
+  });
+  expect(server.repo.headCommit("data", "master")!.message).toBe("undo oops");
+  expect(new TextDecoder().decode(await server.repo.getObject("data", "master", "rv/a.txt"))).toBe("first");
+}, 60_000);
+
+test.skipIf(skip)("tags: created on a branch's head from the tags page, shown in the log, deleted after a confirmation", async () => {
+  const head = (await server.repo.putObject("data", "master", "tg/x.txt", utf8("x"))).commit;
+  await withPage(async (page) => {
+    await page.goto(`${server.url}/_strata/console/#/repo/data`);
+    await page.getByRole("link", { name: "Tags" }).click();
+    await page.getByLabel("Tag name").fill("v1");
+    await page.getByLabel("At (commit, branch or tag)").fill("master");
+    await page.getByLabel("Message").fill("first release");
+    await page.getByRole("button", { name: "Create tag" }).click();
+    const tags = page.getByRole("table", { name: "Tags" });
+    await tags.getByRole("cell", { name: "first release" }).waitFor();
+    expect(await tags.getByRole("link", { name: short(head) }).count()).toBe(1);
+    await page.goto(`${server.url}/_strata/console/#/log/data`);
+    await page.locator("ol.commits li").first().locator(".badge.tag").getByText("v1").waitFor();
+    await page.goto(`${server.url}/_strata/console/#/tags/data`);
+    await page.getByRole("button", { name: "Delete tag v1" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText(`commit ${short(head)} stays`).waitFor();
+    await dialog.getByRole("button", { name: "Delete tag" }).click();
+    await page.getByRole("table", { name: "Tags" }).getByText("Nothing here.").waitFor();
+  });
+  expect(server.repo.listTags("data")).toEqual([]);
+}, 60_000);
+
+test.skipIf(skip)("purging a version asks first, naming the key, the version and its size as gone forever; cancel keeps it", async () => {
+  const old = (await server.repo.putObject("data", "master", "pg/secret.txt", utf8("password=hunter2"))).commit;
+  await server.repo.putObject("data", "master", "pg/secret.txt", utf8("redacted"));
+  await withPage(async (page) => {
+    await page.goto(`${server.url}/_strata/console/#/object/master.data/pg%2Fsecret.txt`);
+    const versions = page.getByRole("table", { name: "Versions" });
+    await versions.locator("tbody tr").nth(1).waitFor();
+    const purge = page.getByRole("button", { name: `Purge version ${short(old)}` });
+    await purge.click();
+    const dialog = page.getByRole("dialog");
+    expect(await dialog.locator("p").textContent()).toBe(
+      `Version ${old} of pg/secret.txt in repo data (16 B, written by commit ${short(old)}) will be gone forever: from every commit, every branch and every tag; the next gc frees its bytes unless another version shares them. This cannot be undone.`,
+    );
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    expect(await versions.locator("tbody tr").count()).toBe(2);
+    await purge.click();
+    await page.getByRole("dialog").getByRole("button", { name: "Purge forever" }).click();
+    await page.getByRole("status").getByText(`Purge pg/secret.txt version ${short(old)}: done`).waitFor();
+    await versions.locator("tbody tr").first().waitFor();
+    expect(await versions.locator("tbody tr").count()).toBe(1);
+  });
+  const gone = await fetch(`${server.url}/_strata/object?ref=master.data&key=pg/secret.txt&version=${old}`);
+  expect([gone.status, (await gone.json()).error.code]).toEqual([404, "NoSuchVersion"]);
 }, 60_000);

@@ -56,6 +56,7 @@ describe("ref-journal keys: what the builders make, the parser reads back", () =
     [REF.repo("photos"), { kind: "repo", repo: "photos" }],
     [REF.branch("photos", "dev"), { kind: "branch", repo: "photos", branch: "dev" }],
     [REF.upload("photos", "dev", C), { kind: "upload", repo: "photos", branch: "dev", upload: C }],
+    [REF.completion("photos", "dev", C), { kind: "completed", repo: "photos", branch: "dev", upload: C }],
     [REF.part(C, 7), { kind: "part", upload: C, part: 7 }],
     [REF.user("ann.b_c"), { kind: "user", user: "ann.b_c" }],
     [REF.token("ab".repeat(32)), { kind: "token", hash: "ab".repeat(32) }],

@@ -35,7 +35,7 @@ describe("CreateBucket, DeleteBucket, HeadBucket, ListBuckets", () => {
   });
 
   test("a CreateBucketConfiguration body is accepted; other canned ACLs are not", async () => {
-    const body = "<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>";
+    const body = "<CreateBucketConfiguration><LocationConstraint>us-east-1</LocationConstraint></CreateBucketConfiguration>";
     expect((await s3.call("/withconfig", { method: "PUT", body })).status).toBe(200);
     await expectError(await s3.call("/publicbucket", { method: "PUT", headers: { "x-amz-acl": "public-read-write" } }), 501, "NotImplemented");
     expect(await bucketNames()).not.toContain("master.publicbucket");

@@ -22,6 +22,7 @@ const AWS_STATUS: Record<S3ErrorCode, number> = {
   BucketNotEmpty: 409,
   EntityTooLarge: 400,
   EntityTooSmall: 400,
+  IllegalLocationConstraintException: 400,
   IncompleteBody: 400,
   InternalError: 500,
   InvalidAccessKeyId: 403,

@@ -6,6 +6,8 @@ import { CORE_JS } from "./client/core.ts";
 import { DASHBOARD_JS } from "./client/dashboard.ts";
 import { HISTORY_JS } from "./client/history.ts";
 import { MAIN_JS } from "./client/main.ts";
+import { MERGE_JS } from "./client/merge.ts";
+import { TAGS_JS } from "./client/tags.ts";
 import { UPLOAD_JS } from "./client/upload.ts";
 
 export const CONSOLE_HTML = `<!doctype html>
@@ -29,7 +31,7 @@ button,input,select{font:inherit;padding:.3rem .6rem}button{cursor:pointer}.dang
 table.diff{table-layout:fixed}table.diff td{padding:0 .3rem;width:50%}table.diff pre{background:none;padding:0;white-space:pre-wrap}
 tr.add td:last-child{background:#e6f4ea}tr.del td:first-child{background:#fbe9e9}.scroll{overflow-x:auto}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr));gap:1rem}.chart{margin:0}.chart svg{width:100%;height:auto;border:1px solid #ddd}
-img.preview{max-width:100%}dialog{max-width:32rem}
+img.preview{max-width:100%}dialog{max-width:32rem}fieldset{border:1px solid #ccc;border-radius:.3rem}details{margin:.5rem 0}summary{cursor:pointer;font-weight:600}
 @media (max-width:40rem){main{padding:.5rem}td,th{padding:.2rem}header{padding:.4rem .5rem}}
 </style></head>
 <body><a href="#view" class="muted" style="position:absolute;left:-999px">Skip to content</a>
@@ -37,4 +39,4 @@ img.preview{max-width:100%}dialog{max-width:32rem}
 <div id="status" role="status"></div><main id="view" tabindex="-1" aria-live="polite">Loading…</main>
 <script type="module" src="./app.js"></script></body></html>`;
 
-export const CONSOLE_JS = [CORE_JS, BROWSE_JS, HISTORY_JS, UPLOAD_JS, DASHBOARD_JS, MAIN_JS].join("\n");
+export const CONSOLE_JS = [CORE_JS, BROWSE_JS, HISTORY_JS, MERGE_JS, TAGS_JS, UPLOAD_JS, DASHBOARD_JS, MAIN_JS].join("\n");

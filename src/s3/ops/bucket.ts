@@ -1,4 +1,4 @@
-// Bucket operations: create (repo and/or branch), delete, head, location, versioning.
+// Bucket operations: create (repo and/or branch, in the server's region), delete, head, location, versioning.
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { requestedAcl } from "../canned-acl.ts";
@@ -6,6 +6,7 @@ import { notImplemented, xmlResponse } from "../respond.ts";
 import { readView, resolveTarget, writeTarget } from "../targets.ts";
 import { BODY_LIMITS, boundedText } from "../request-body.ts";
 import { parseXml } from "../xml.ts";
+import { checkRegion, requestedRegion } from "../bucket-location.ts";
 
 function requireManagedBuckets(deps: S3Deps, what: string): void {
   if (!deps.buckets.managesBuckets) notImplemented(`${what} inside a job's private endpoint`);
@@ -16,7 +17,7 @@ export async function createBucket(req: S3Request, deps: S3Deps): Promise<Respon
   const acl = requestedAcl(req.headers);
   const target = deps.buckets.resolve(req.bucket!);
   if (target.commit) throw new S3Error("InvalidBucketName", "A commit bucket (commit.branch.repo) already exists as long as its commit does; it cannot be created.");
-  await drainBody(req); // CreateBucketConfiguration: any region is accepted
+  checkRegion(requestedRegion(await boundedText(req.body, BODY_LIMITS.createBucket)), deps.config.region);
   await deps.repo.createBranch(target.repo, target.branch);
   // A crash between the two leaves the new branch private: fail closed.
   if (acl === "public-read") await deps.repo.setPublic(target.repo, target.branch, true);
@@ -68,9 +69,4 @@ export async function putBucketVersioning(req: S3Request, deps: S3Deps): Promise
   if (status !== "Enabled" && status !== "Suspended") throw new S3Error("MalformedXML", "The versioning Status must be Enabled or Suspended.");
   await deps.repo.setVersioning(target.repo, target.branch, status);
   return new Response(null, { status: 200 });
-}
-
-/** Reads a streamed body to its end, where its checks run; a small body was read and checked whole already. */
-async function drainBody(req: S3Request): Promise<void> {
-  if (req.body instanceof ReadableStream) await new Response(req.body).arrayBuffer();
 }

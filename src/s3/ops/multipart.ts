@@ -1,5 +1,6 @@
 // Multipart uploads. Parts are chunk lists; completing concatenates them into one manifest, copying nothing.
 import { isoTime } from "../../util/time.ts";
+import type { CompletedUpload } from "../../repo/service.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { copyRange, readCopySource } from "../copy-source.ts";
 import { S3Error } from "../errors.ts";
@@ -77,9 +78,18 @@ function requestedParts(text: string): RequestedPart[] {
   });
 }
 
+/**
+ * Completes an upload, or answers as it did when it completed already with the same parts: AWS asks applications to
+ * retry a failed CompleteMultipartUpload (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html),
+ * and an SDK whose answer was lost does. Of concurrent completes one makes the version; the others get its answer.
+ */
 export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Promise<Response> {
-  const { target, id, upload } = uploadOf(req, deps);
+  const target = writeTarget(deps, req.bucket!);
+  // The body is read first: from here to the repo's lock nothing awaits, so the parts checked are the upload's.
   const wanted = requestedParts(await boundedText(req.body, BODY_LIMITS.completeMultipartUpload));
+  const done = await deps.repo.completedUpload(target, req.query.get("uploadId") ?? "", req.key!, wanted);
+  if (done) return completedResponse(target.name, done);
+  const { id, upload } = uploadOf(req, deps);
   const have = new Map(deps.repo.parts(id).map((p) => [p.number, p]));
   const parts = wanted.map((w, i) => {
     if (i > 0 && w.number <= wanted[i - 1].number) throw new S3Error("InvalidPartOrder");
@@ -94,14 +104,17 @@ export async function completeMultipartUpload(req: S3Request, deps: S3Deps): Pro
   });
   // the object's checksum from its parts' (COMPOSITE or FULL_OBJECT)
   const checksum = completedChecksum({ algorithm: upload.checksumAlgorithm as ChecksumAlgorithm | undefined, type: upload.checksumType }, parts, req.headers);
-  const { manifest, version } = await deps.repo.completeUpload(target, upload, parts, deps.config.etagMode, checksum, writeOptions(req));
-  const { etag } = manifest;
+  return completedResponse(target.name, await deps.repo.completeUpload(target, upload, parts, deps.config.etagMode, checksum, writeOptions(req)));
+}
+
+function completedResponse(bucket: string, done: CompletedUpload): Response {
+  const { key, etag, checksum, version } = done;
   return xmlResponse("CompleteMultipartUploadResult", {
-    Location: `/${target.name}/${encodeURIComponent(req.key!)}`,
-    Bucket: target.name,
-    Key: keyElement(req.key),
+    Location: `/${bucket}/${encodeURIComponent(key)}`,
+    Bucket: bucket,
+    Key: keyElement(key),
     ETag: quoteEtag(etag),
-    ...(checksum && { [checksumElement(checksum.algorithm)]: checksum.value, ChecksumType: checksum.type }),
+    ...(checksum && { [checksumElement(checksum.algorithm as ChecksumAlgorithm)]: checksum.value, ChecksumType: checksum.type }),
   }, { headers: versionHeaders(version) });
 }
 

@@ -32,7 +32,7 @@ async function repoPage(repo) {
       branches.map((b) => '<option value="' + esc(b.branch) + '">' + esc(b.branch) + "</option>").join("") + "</select> <button>Create branch</button></form>"
     : "";
   view.innerHTML = '<nav class="crumbs" aria-label="Path">' + link([], "repos") + " / " + esc(repo) + "</nav><h1>" + esc(repo) + "</h1>" +
-    '<p class="row">' + link(["log", repo], "Commit log") + " · " + link(["compare", repo], "Compare") + "</p>" +
+    '<p class="row">' + [link(["log", repo], "Commit log"), link(["compare", repo], "Compare"), link(["merge", repo], "Merge"), link(["tags", repo], "Tags")].join(" · ") + "</p>" +
     "<h2>Branches</h2>" + table(["Branch", "Head", "Open commit", ""], rows) + create;
   const form = document.getElementById("new-branch");
   if (form) form.onsubmit = (e) => {
@@ -112,7 +112,8 @@ async function objectPage(ref, key, version) {
   const vrows = versions.map((v) => tr([
     link(["object", ref, key], short(v.version), { version: v.version }) + (v.latest ? " (latest)" : ""),
     v.deleteMarker ? "delete marker" : size(v.size), when(v.modified), link(["commit", repo, v.commit], short(v.commit)),
-    mayPurge ? '<button class="danger" data-purge="' + esc(v.version) + '" data-what="' + esc(v.deleteMarker ? "delete marker" : size(v.size) + ", " + v.modified) + '">Purge</button>' : "",
+    mayPurge ? '<button class="danger" data-purge="' + esc(v.version) + '" data-what="' + esc((v.deleteMarker ? "a delete marker" : size(v.size)) + ", written by commit " + short(v.commit)) +
+      '" aria-label="Purge version ' + esc(short(v.version)) + '">Purge</button>' : "",
   ]));
   const meta = Object.entries(o.meta ?? {}).map(([k, v]) => "<dt>x-amz-meta-" + esc(k) + "</dt><dd>" + esc(v) + "</dd>").join("");
   view.innerHTML = crumbs(ref, dir) + "<h1>" + esc(key) + "</h1>" +
@@ -122,11 +123,11 @@ async function objectPage(ref, key, version) {
       "</dd><dt>Modified</dt><dd>" + when(o.modified) + "</dd>" + meta + "</dl>" +
       '<p><a download href="' + esc(contentUrl(ref, key, { download: "1", ...(version ? { version } : {}) })) + '">Download</a></p>' +
       '<h2>Preview</h2><section aria-label="Preview" id="preview">Loading…</section>') +
-    "<h2>Versions</h2>" + table(["Version", "Size", "Modified", "Commit", ""], vrows) + (truncated ? "<p>Older versions not shown.</p>" : "");
+    "<h2>Versions</h2>" + table(["Version", "Size", "Modified", "Commit", ""], vrows, "Versions") + (truncated ? "<p>Older versions not shown.</p>" : "");
   for (const b of view.querySelectorAll("[data-purge]")) b.onclick = async () => {
     const v = b.dataset.purge;
     const ok = await confirmDialog("Purge version " + v + " of " + key + "?",
-      "Version " + v + " of " + key + " (" + b.dataset.what + ") will be gone forever: from every commit, every branch and every tag. This cannot be undone.", "Purge forever");
+      "Version " + v + " of " + key + " in repo " + repo + " (" + b.dataset.what + ") will be gone forever: from every commit, every branch and every tag; the next gc frees its bytes unless another version shares them. This cannot be undone.", "Purge forever");
     if (ok) act("Purge " + key + " version " + short(v), () => api("object?" + new URLSearchParams({ ref, key, version: v }), { method: "DELETE" }));
   };
   if (!o.deleteMarker) document.getElementById("preview").innerHTML = await preview(ref, key, o, version);

@@ -6,14 +6,14 @@ const enc = encodeURIComponent;
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
 const session = { auth: false, user: undefined, csrf: undefined };
 
-/** An admin API call; throws Error("Code: message") on an error answer. */
+/** An admin API call; throws Error("Code: message") on an error answer, its error object as .details (a merge's conflicts). */
 async function api(path, init = {}) {
   const headers = { ...(init.headers ?? {}) };
   if (init.body !== undefined && typeof init.body === "string") headers["content-type"] = "application/json";
   if (session.csrf && init.method && init.method !== "GET") headers["x-strata-csrf"] = session.csrf;
   const res = await fetch("/_strata/" + path, { ...init, headers, credentials: "same-origin" });
   const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(body.error ? body.error.code + ": " + body.error.message : res.status + " " + res.statusText);
+  if (!res.ok) throw Object.assign(new Error(body.error ? body.error.code + ": " + body.error.message : res.status + " " + res.statusText), { details: body.error ?? {} });
   return body;
 }
 const post = (path, body, method = "POST") => api(path, { method, body: JSON.stringify(body ?? {}) });
@@ -26,7 +26,8 @@ function href(parts, query) {
 const link = (parts, text, query) => '<a href="' + href(parts, query) + '">' + esc(text) + "</a>";
 const contentUrl = (ref, key, extra = {}) => "/_strata/object/content?" + new URLSearchParams({ ref, key, ...extra }).toString();
 const size = (n) => n === undefined ? "" : n < 1024 ? n + " B" : n < 1048576 ? (n / 1024).toFixed(1) + " KiB" : n < 1073741824 ? (n / 1048576).toFixed(1) + " MiB" : (n / 1073741824).toFixed(2) + " GiB";
-const short = (id) => String(id ?? "").slice(0, 10);
+// Ids are 12 hex digits of milliseconds then random ones: 16 digits tell apart commits of the same moment.
+const short = (id) => String(id ?? "").slice(0, 16);
 const when = (iso) => iso ? '<time datetime="' + esc(iso) + '">' + esc(iso.replace("T", " ").replace(/\.\d+Z$/, "Z")) + "</time>" : "";
 
 const ROLES = ["reader", "writer", "owner"];
@@ -44,6 +45,10 @@ function crumbs(ref, prefix) {
   for (const p of prefix.split("/").filter(Boolean)) { acc += p + "/"; out.push(link(["tree", ref, acc], p)); }
   return '<nav class="crumbs" aria-label="Path">' + out.join(" / ") + "</nav>";
 }
+/** The path of a repo's page: repos / repo [/ more links]. */
+const repoCrumbs = (repo, ...more) => '<nav class="crumbs" aria-label="Path">' + [link([], "repos"), link(["repo", repo], repo), ...more].join(" / ") + "</nav>";
+/** A datalist (id refs) of a repo's branches, for inputs that take any ref. */
+const refList = (branches) => '<datalist id="refs">' + branches.map((b) => '<option value="' + esc(b.ref) + '">').join("") + "</datalist>";
 
 /** A status line for an action's outcome (role=status, or alert for errors). */
 function say(text, isError) {
@@ -51,6 +56,13 @@ function say(text, isError) {
   box.setAttribute("role", isError ? "alert" : "status");
   box.className = isError ? "error" : "ok";
   box.textContent = text;
+}
+
+/** Goes to a console link and says message there (a page change otherwise clears the status line). */
+let pendingSay = "";
+function goTo(hash, message) {
+  pendingSay = message;
+  location.hash = hash;
 }
 
 /** Runs an action, says how it went, and shows the page again. */
@@ -71,7 +83,7 @@ function confirmDialog(title, text, confirmLabel) {
   });
 }
 
-const table = (heads, rows) => "<table><thead><tr>" + heads.map((h) => '<th scope="col">' + h + "</th>").join("") + "</tr></thead><tbody>" +
+const table = (heads, rows, label) => "<table" + (label ? ' aria-label="' + esc(label) + '"' : "") + "><thead><tr>" + heads.map((h) => '<th scope="col">' + h + "</th>").join("") + "</tr></thead><tbody>" +
   (rows.length ? rows.join("") : '<tr><td colspan="' + heads.length + '">Nothing here.</td></tr>') + "</tbody></table>";
 const tr = (cells) => "<tr>" + cells.map((c) => "<td>" + c + "</td>").join("") + "</tr>";
 `;

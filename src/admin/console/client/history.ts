@@ -40,12 +40,12 @@ async function logPage(repo) {
   const [{ commits, truncated }, { branches }] = await Promise.all([api("commits?repo=" + enc(repo) + "&limit=500"), api("branches?repo=" + enc(repo))]);
   const heads = new Map();
   for (const b of branches) if (b.head) heads.set(b.head, [...(heads.get(b.head) ?? []), b.branch]);
-  const tags = typeof tagsByCommit === "function" ? await tagsByCommit(repo) : new Map();
+  const tags = await tagsByCommit(repo);
   const items = commits.map((c) => '<li style="height:' + ROW + 'px">' + link(["commit", repo, c.id], short(c.id)) + " " +
     (heads.get(c.id) ?? []).map((b) => '<span class="badge">' + esc(b) + "</span>").join("") +
-    (tags.get(c.id) ?? []).map((t) => '<span class="badge tag">' + esc(t) + "</span>").join("") + " " +
+    tagBadges(tags.get(c.id)) + " " +
     esc(c.message ?? "") + ' <span class="muted">' + esc(c.author ?? "") + " " + when(c.finished) + (parentsOf(c).length > 1 ? " · merge" : "") + "</span></li>");
-  view.innerHTML = '<nav class="crumbs" aria-label="Path">' + link([], "repos") + " / " + link(["repo", repo], repo) + "</nav><h1>Commit log of " + esc(repo) + "</h1>" +
+  view.innerHTML = repoCrumbs(repo) + "<h1>Commit log of " + esc(repo) + "</h1>" +
     '<div class="log">' + graphSvg(commits) + '<ol class="commits">' + items.join("") + "</ol></div>" + (truncated ? "<p>Older commits not shown.</p>" : "");
 }
 
@@ -83,10 +83,10 @@ function lineDiff(a, b) {
   return out;
 }
 
-function sideBySide(before, after, key) {
+function sideBySide(before, after, key, heads = ["Before", "After"]) {
   if (before.split("\n").length * after.split("\n").length > 4e6) return "<p>Too many lines to compare here.</p>";
   const rows = lineDiff(before, after).map(([kind, l, r]) => '<tr class="' + kind + '"><td><pre>' + esc(l) + "</pre></td><td><pre>" + esc(r) + "</pre></td></tr>");
-  return '<table class="diff" aria-label="Diff of ' + esc(key) + '"><thead><tr><th scope="col">Before</th><th scope="col">After</th></tr></thead><tbody>' + rows.join("") + "</tbody></table>";
+  return '<table class="diff" aria-label="Diff of ' + esc(key) + '"><thead><tr><th scope="col">' + esc(heads[0]) + '</th><th scope="col">' + esc(heads[1]) + "</th></tr></thead><tbody>" + rows.join("") + "</tbody></table>";
 }
 
 async function commitPage(repo, id) {
@@ -96,19 +96,21 @@ async function commitPage(repo, id) {
   const diff = parents.length
     ? await api("diff?" + new URLSearchParams({ from: parents[0] + "." + repo, to: ref, limit: "1000" }))
     : { changes: (await api("objects?" + new URLSearchParams({ ref, limit: "1000" }))).objects.map((o) => ({ key: o.key, change: "added", after: o })), truncated: false };
-  const actions = typeof commitActions === "function" ? commitActions(repo, c) : "";
-  view.innerHTML = '<nav class="crumbs" aria-label="Path">' + link([], "repos") + " / " + link(["repo", repo], repo) + " / " + link(["log", repo], "log") + "</nav>" +
-    "<h1>Commit " + esc(short(c.id)) + "</h1><dl><dt>Message</dt><dd>" + esc(c.message ?? "") + "</dd><dt>Author</dt><dd>" + esc(c.author ?? "") +
+  const tags = (await tagsByCommit(repo)).get(c.id);
+  view.innerHTML = repoCrumbs(repo, link(["log", repo], "log")) +
+    "<h1>Commit " + esc(short(c.id)) + "</h1><dl>" + (tags ? "<dt>Tags</dt><dd>" + tagBadges(tags) + "</dd>" : "") + "<dt>Message</dt><dd>" + esc(c.message ?? "") + "</dd><dt>Author</dt><dd>" + esc(c.author ?? "") +
     "</dd><dt>Branch</dt><dd>" + esc(c.branch) + "</dd><dt>Id</dt><dd><code>" + esc(c.id) + "</code></dd><dt>Parents</dt><dd>" + (parents.map((p) => link(["commit", repo, p], short(p))).join(", ") || "none") +
     "</dd><dt>Started</dt><dd>" + when(c.started) + "</dd><dt>Finished</dt><dd>" + when(c.finished) + "</dd><dt>Objects</dt><dd>" + esc(c.objects) + "</dd>" +
-    (c.purged ? "<dt>Purged versions</dt><dd>" + esc(c.purged) + "</dd>" : "") + "</dl>" + actions +
-    '<p>' + link(["tree", ref, ""], "Browse this commit") + "</p><h2>Changed keys</h2>" + changesTable(repo, parents[0] + "." + repo, ref, diff.changes) + (diff.truncated ? "<p>More changes not shown.</p>" : "");
+    (c.purged ? "<dt>Purged versions</dt><dd>" + esc(c.purged) + "</dd>" : "") + "</dl>" +
+    '<p>' + link(["tree", ref, ""], "Browse this commit") + "</p>" + (can("writer", repo) ? '<details><summary>Revert or tag this commit</summary>' + revertForm(c) + tagForm(c.id) + "</details>" : "") +
+    "<h2>Changed keys</h2>" + changesTable(repo, parents[0] + "." + repo, ref, diff.changes) + (diff.truncated ? "<p>More changes not shown.</p>" : "");
   wireDiffs(parents[0] + "." + repo, ref, diff.changes);
+  wireRevert(repo, c);
+  wireTagForm(repo);
 }
 
 async function comparePage(repo, from, to) {
   const { branches } = await api("branches?repo=" + enc(repo));
-  const options = branches.map((b) => '<option value="' + esc(b.ref) + '">').join("");
   let result = "";
   let changes = [];
   if (from && to) {
@@ -118,15 +120,15 @@ async function comparePage(repo, from, to) {
     result = '<h2>' + esc(from) + " → " + esc(to) + '</h2><p id="summary">' + count("added") + " added, " + count("modified") + " changed, " + count("deleted") + " deleted</p>" +
       changesTable(repo, from, to, changes) + (diff.truncated ? "<p>More changes not shown.</p>" : "");
   }
-  const mergeForm = typeof mergeControls === "function" && from && to ? mergeControls(repo, from, to) : "";
-  view.innerHTML = '<nav class="crumbs" aria-label="Path">' + link([], "repos") + " / " + link(["repo", repo], repo) + "</nav><h1>Compare</h1>" +
-    '<datalist id="refs">' + options + '</datalist><form id="compare" class="row"><label for="from">From</label> <input id="from" list="refs" required value="' + esc(from ?? "") +
-    '"> <label for="to">To</label> <input id="to" list="refs" required value="' + esc(to ?? "") + '"> <button>Compare</button></form>' + result + mergeForm;
+  // Comparing into a branch: what a merge of from would bring, so offer one (planned first on the merge page).
+  const into = from && to ? branches.find((b) => b.ref === to || b.branch === to) : undefined;
+  const mergeLink = into && can("writer", repo) ? "<p>" + link(["merge", repo], "Merge " + from + " into " + into.branch + "…", { from, into: into.branch }) + "</p>" : "";
+  view.innerHTML = repoCrumbs(repo) + "<h1>Compare</h1>" + refList(branches) + '<form id="compare" class="row"><label for="from">From</label> <input id="from" list="refs" required value="' + esc(from ?? "") +
+    '"> <label for="to">To</label> <input id="to" list="refs" required value="' + esc(to ?? "") + '"> <button>Compare</button></form>' + mergeLink + result;
   document.getElementById("compare").onsubmit = (e) => {
     e.preventDefault();
     location.hash = href(["compare", repo], { from: document.getElementById("from").value, to: document.getElementById("to").value });
   };
   wireDiffs(from, to, changes);
-  if (mergeForm) wireMerge(repo, from, to);
 }
 `;

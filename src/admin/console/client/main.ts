@@ -29,6 +29,8 @@ const ROUTES = {
   log: (p) => logPage(p[0]),
   commit: (p) => commitPage(p[0], p[1]),
   compare: (p, q) => comparePage(p[0], q.get("from"), q.get("to")),
+  merge: (p, q) => mergePage(p[0], q.get("from"), q.get("into")),
+  tags: (p) => tagsPage(p[0]),
   activity: () => activityPage(),
   dashboard: () => dashboardPage(),
 };
@@ -43,6 +45,6 @@ async function route() {
 }
 
 async function start() { await loadSession(); await route(); }
-addEventListener("hashchange", () => { say(""); route(); });
+addEventListener("hashchange", () => { say(pendingSay); pendingSay = ""; route(); });
 start();
 `;
