@@ -4,7 +4,7 @@
 //   commit.repo          a commit of the repo, whichever branch made it
 //   commit.branch.repo   a commit in the history of a branch
 // Repo and branch names are 1-63 characters of a-z, 0-9 and '-' (so a dot always splits cleanly); a commit id is
-// 32 lowercase hex digits. S3's own bucket-name rules are checked by the S3 layer on top of these.
+// 32 lowercase hex digits. A ref used as an S3 bucket name also keeps S3's own bucket-name rules (bucketNameProblem).
 
 export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export const COMMIT_ID = /^[0-9a-f]{32}$/;
@@ -33,6 +33,28 @@ export class RefSyntaxError extends Error {
     super(message);
   }
 }
+
+/**
+ * What breaks AWS's general purpose bucket naming rules in `name`, as a sentence for the error, or undefined when
+ * nothing does (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). The grammar of refs
+ * (parseRef) is stricter still about where dots go; these are the rules every S3 client and SDK may check first.
+ */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return "a bucket name is 3 to 63 characters long";
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return "use lowercase letters, digits, '.' and '-', starting and ending with a letter or digit";
+  if (name.includes("..")) return "a bucket name may not have two adjacent periods";
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "a bucket name may not be formatted as an IP address";
+  const prefix = RESERVED_PREFIXES.find((p) => name.startsWith(p));
+  if (prefix) return `a bucket name may not start with ${prefix} (reserved by S3)`;
+  const suffix = RESERVED_SUFFIXES.find((s) => name.endsWith(s));
+  if (suffix) return `a bucket name may not end with ${suffix} (reserved by S3)`;
+  return undefined;
+}
+
+/** Reserved by S3: xn-- (punycode), sthree- and amzn-s3-demo- (S3's own). */
+const RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
+/** Reserved by S3 for access point aliases, Object Lambda, Multi-Region Access Points, directory and table buckets. */
+const RESERVED_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
 
 export function parseRef(text: string): Ref {
   const parts = text.split(".");

@@ -24,6 +24,7 @@ import {
 import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
 import { RepoError } from "./errors.ts";
 import { NULL_VERSION, type PurgeFilter } from "./purges.ts";
+import { LogicalSizes } from "./sizes.ts";
 import type { Conflict, MergeStrategy } from "./merge.ts";
 import { type BranchInfo, type CommitDetails, type KeyWrite, type MergeOptions, type MergeOutcome, VersionedStore, type Versioning, type WriteExtras, type WriteOutcome } from "./versioned-store.ts";
 
@@ -150,11 +151,13 @@ export class RepoService<S extends Store = Store> {
   readonly versions: VersionedStore;
   readonly manifests: Manifests;
   readonly multipart: Multipart;
+  private readonly sizes: LogicalSizes;
 
   constructor(readonly store: S) {
     this.versions = new VersionedStore(store);
     this.manifests = new Manifests(store.blobs);
     this.multipart = new Multipart(store);
+    this.sizes = new LogicalSizes((s, o) => this.versions.listKeys(s, o));
   }
 
   // ---- repos and branches ----
@@ -176,8 +179,15 @@ export class RepoService<S extends Store = Store> {
     return this.versions.createRepo(repo, description);
   }
 
-  deleteRepo(repo: string, force: boolean): Promise<void> {
-    return this.versions.deleteRepo(repo, force);
+  async deleteRepo(repo: string, force: boolean): Promise<void> {
+    await this.versions.deleteRepo(repo, force);
+    this.sizes.drop(repo);
+  }
+
+  /** A repo's logical size (sizes.ts): the bytes its branches show, each version counted once. */
+  logicalBytes(repo: string): number {
+    const snapshots = this.listBranches(repo).filter((b) => b.head).map((b) => this.snapshot({ repo, branch: b.branch }));
+    return this.sizes.of(repo, snapshots, this.versions.getRepo(repo, "durable")?.purged ?? null);
   }
 
   listBranches(repo?: string): BranchInfo[] {

@@ -1,6 +1,6 @@
-// Bucket names ↔ refs: a bucket is a ref (`repo`, `branch.repo`, `commit.repo`, `commit.branch.repo`, grammar in
-// repo/ref-names.ts) that also keeps S3's bucket-name rules.
-import { DEFAULT_BRANCH, parseRef, RefSyntaxError, type RefSyntaxProblem } from "../repo/ref-names.ts";
+// Bucket names ↔ refs: a bucket is a ref (`repo`, `branch.repo`, `commit.repo`, `commit.branch.repo`) that also
+// keeps S3's bucket-name rules; both live in repo/ref-names.ts.
+import { bucketNameProblem, DEFAULT_BRANCH, parseRef, RefSyntaxError, type RefSyntaxProblem } from "../repo/ref-names.ts";
 import { S3Error } from "./errors.ts";
 
 export interface BucketTarget {
@@ -18,14 +18,6 @@ export interface BucketTarget {
 
 const invalid = (name: string, why: string) => new S3Error("InvalidBucketName", `The specified bucket is not valid: ${why}.`, { BucketName: name });
 
-/** S3's own naming rules, checked before ours so clients get the error they expect. */
-export function checkBucketName(name: string): void {
-  if (name.length < 3 || name.length > 63) throw invalid(name, "a bucket name is 3 to 63 characters long");
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) throw invalid(name, "use lowercase letters, digits, '.' and '-', starting and ending with a letter or digit");
-  if (name.includes("..") || name.includes(".-") || name.includes("-.")) throw invalid(name, "dots may not be adjacent to dots or dashes");
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) throw invalid(name, "a bucket name may not look like an IP address");
-}
-
 const WHY: Record<RefSyntaxProblem, string> = {
   name: "repo and branch names use a-z, 0-9 and '-', and buckets are branch.repo or commit.branch.repo",
   commit: "in commit.branch.repo the commit is 32 lowercase hex characters",
@@ -34,7 +26,9 @@ const WHY: Record<RefSyntaxProblem, string> = {
 };
 
 export function parseBucket(name: string): BucketTarget {
-  checkBucketName(name);
+  // S3's own naming rules first, so clients get the error they expect
+  const problem = bucketNameProblem(name);
+  if (problem) throw invalid(name, problem);
   let ref;
   try {
     ref = parseRef(name);

@@ -273,3 +273,21 @@ test.skipIf(skip)("purging a version asks first, naming the key, the version and
   const gone = await fetch(`${server.url}/_strata/object?ref=master.data&key=pg/secret.txt&version=${old}`);
   expect([gone.status, (await gone.json()).error.code]).toEqual([404, "NoSuchVersion"]);
 }, 60_000);
+
+test.skipIf(skip)("the repos page shows each repo's logical size in bytes, its branches and its newest commit; the store's stored bytes", async () => {
+  await server.repo.createRepo("sized");
+  await server.repo.createBranch("sized", "master");
+  await server.repo.putObject("sized", "master", "a.bin", new Uint8Array(1500));
+  await server.repo.createBranch("sized", "exp", { branch: "master" });
+  const last = (await server.repo.putObject("sized", "exp", "b.bin", new Uint8Array(100))).commit;
+  await withPage(async (page) => {
+    await page.goto(`${server.url}/_strata/console/`);
+    const row = page.getByRole("table", { name: "Repos" }).getByRole("row").filter({ has: page.getByRole("link", { name: "sized", exact: true }) });
+    const cells = row.getByRole("cell");
+    expect(await cells.nth(1).textContent()).toBe("1.6 KiB");
+    expect(await cells.nth(1).locator("span").getAttribute("title")).toBe("1600 bytes");
+    expect(await cells.nth(2).getByRole("link").allTextContents()).toEqual(["exp", "master"]);
+    expect(await cells.nth(3).textContent()).toContain(`${short(last)} on exp`);
+    await page.locator("#store").getByText(/^Store: .+ stored for .+ written \(dedup \d+\.\d\d×\)$/).waitFor();
+  });
+}, 60_000);

@@ -1,7 +1,7 @@
 // The ref grammar (repo, branch.repo, commit.repo, commit.branch.repo) and the ref-journal key builders/parser.
 import { describe, expect, test } from "bun:test";
 import { parseRefKey, REF } from "../../src/repo/ref-keys.ts";
-import { parseBranchRef, parseRef, RefSyntaxError, splitRefPath } from "../../src/repo/ref-names.ts";
+import { bucketNameProblem, parseBranchRef, parseRef, RefSyntaxError, splitRefPath } from "../../src/repo/ref-names.ts";
 
 const C = "0123456789abcdef0123456789abcdef";
 
@@ -49,6 +49,38 @@ describe("parseRef", () => {
     expect(splitRefPath("dev.photos/a/b.txt")).toEqual({ ref: { repo: "photos", branch: "dev" }, refText: "dev.photos", path: "a/b.txt" });
     expect(splitRefPath("photos").path).toBe("");
   });
+});
+
+// AWS's general purpose bucket naming rules, each broken once, and names near each rule that keep it
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+describe("bucketNameProblem", () => {
+  const valid = [
+    "abc", "photos", "dev.photos", "master.photos", `${C}.photos`, `${C}.dev.photos`, "a-b.c-d", "a".repeat(63), "1.2.3", "1.2.3.4.5", "192.168.5.x",
+    "xn-a", "dev.xn--a", "sthree", "dev.sthree-x", "amzn-s3-demo", "s3alias", "x-s3alias.repo", "mrap", "dev.mrapx", "x--x-s4", "x-table-s3", "x-ol-s3",
+  ];
+  for (const name of valid) test(`${name} keeps the rules`, () => expect(bucketNameProblem(name)).toBeUndefined());
+
+  const invalid: Array<[string, string]> = [
+    ["ab", "3 to 63 characters"],
+    ["a".repeat(64), "3 to 63 characters"],
+    ["Photos", "lowercase letters"],
+    ["a_b", "lowercase letters"],
+    ["-abc", "starting and ending with a letter or digit"],
+    ["abc-", "starting and ending with a letter or digit"],
+    ["abc.", "starting and ending with a letter or digit"],
+    ["a..b", "two adjacent periods"],
+    ["192.168.5.4", "IP address"],
+    ["xn--photos", "start with xn--"],
+    ["sthree-photos", "start with sthree-"],
+    ["sthree-configurator.x", "start with sthree-"],
+    ["amzn-s3-demo-bucket", "start with amzn-s3-demo-"],
+    ["dev.photos-s3alias", "end with -s3alias"],
+    ["dev.photos--ol-s3", "end with --ol-s3"],
+    ["dev.mrap", "end with .mrap"],
+    ["dev.photos--x-s3", "end with --x-s3"],
+    ["dev.photos--table-s3", "end with --table-s3"],
+  ];
+  for (const [name, why] of invalid) test(`${name} breaks a rule: ${why}`, () => expect(bucketNameProblem(name)).toContain(why));
 });
 
 describe("ref-journal keys: what the builders make, the parser reads back", () => {

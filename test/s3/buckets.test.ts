@@ -43,7 +43,9 @@ describe("CreateBucket, DeleteBucket, HeadBucket, ListBuckets", () => {
 
   test("names S3 forbids are refused with InvalidBucketName and create nothing", async () => {
     const before = await bucketNames();
-    for (const name of ["foo_bar", "UpperCase", "ab", "a".repeat(64), "a..b", "192.168.1.1", "-abc", "abc-", "a.-b", "x.y.z.w", "ab.c_d"]) {
+    // AWS's rules (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), then the ref grammar's.
+    const reserved = ["xn--abc", "sthree-abc", "amzn-s3-demo-abc", "abc-s3alias", "abc--ol-s3", "dev.mrap", "abc--x-s3", "abc--table-s3"];
+    for (const name of ["foo_bar", "UpperCase", "ab", "a".repeat(64), "a..b", "192.168.1.1", "-abc", "abc-", ...reserved, "a.-b", "x.y.z.w", "ab.c_d"]) {
       const text = await expectError(await s3.call(`/${name}`, { method: "PUT" }), 400, "InvalidBucketName");
       expect(text).toContain("The specified bucket is not valid");
     }

@@ -1,9 +1,10 @@
-// Admin routes for repos: list (only those the caller may see), create (with its master branch), delete.
+// Admin routes for repos: list (only those the caller may see, each with its logical size and newest commit),
+// create (with its master branch), delete.
 import { Hono } from "hono";
 import type { RepoService } from "../../repo/service.ts";
 import { DEFAULT_BRANCH } from "../../repo/ref-names.ts";
 import { mayList } from "../admin-access.ts";
-import { iso } from "../answers.ts";
+import { commitJson, iso } from "../answers.ts";
 import { type AdminEnv, jsonBody, optionalString, requireString } from "../requests.ts";
 
 export function createRepoRoutes(repo: RepoService): Hono<AdminEnv> {
@@ -15,6 +16,8 @@ export function createRepoRoutes(repo: RepoService): Hono<AdminEnv> {
       created: iso(r.created),
       description: r.description,
       branches: branches.filter((b) => b.repo === r.name).map((b) => b.branch),
+      logicalBytes: repo.logicalBytes(r.name),
+      lastCommit: newestHead(repo, r.name),
     }));
     return c.json({ repos });
   });
@@ -31,4 +34,11 @@ export function createRepoRoutes(repo: RepoService): Hono<AdminEnv> {
     return c.json({ deleted: c.req.param("name") });
   });
   return app;
+}
+
+/** The newest of a repo's branch heads (what changed last, on whichever branch), or null before any commit. */
+function newestHead(repo: RepoService, name: string) {
+  const heads = repo.listBranches(name).map((b) => repo.headCommit(name, b.branch)).filter((c) => c !== undefined);
+  const newest = heads.reduce<(typeof heads)[number] | undefined>((a, c) => (!a || c.time > a.time ? c : a), undefined);
+  return newest ? commitJson(newest) : null;
 }

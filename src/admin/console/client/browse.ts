@@ -6,17 +6,16 @@ const PAGE_KEYS = 100;
 const PREVIEW_CAP = 256 * 1024;
 
 async function reposPage() {
-  const { repos } = await api("repos");
-  const rows = await Promise.all(repos.map(async (r) => {
-    let last = "", objects = "";
-    try {
-      const head = await api("commits/" + enc("master." + r.name));
-      last = when(head.finished) + " " + esc(head.message ?? "") + (head.author ? " (" + esc(head.author) + ")" : "");
-      objects = String(head.objects);
-    } catch {}
-    return tr([link(["repo", r.name], r.name), objects, r.branches.map((b) => link(["tree", b + "." + r.name, ""], b)).join(" "), last]);
-  }));
-  view.innerHTML = "<h1>Repos</h1>" + table(["Repo", "Objects (master)", "Branches", "Last commit on master"], rows);
+  const [{ repos }, stats] = await Promise.all([api("repos"), api("console/stats").catch(() => undefined)]);
+  const rows = repos.map((r) => {
+    const c = r.lastCommit;
+    const last = c ? link(["commit", r.name, c.id], short(c.id)) + " on " + esc(c.branch) + " " + when(c.finished) + " " + esc(c.message ?? "") + (c.author ? " (" + esc(c.author) + ")" : "") : "no commits";
+    return tr([link(["repo", r.name], r.name), bytes(r.logicalBytes), r.branches.map((b) => link(["tree", b + "." + r.name, ""], b)).join(" "), last]);
+  });
+  // Stored bytes are the store's as a whole: chunks are shared across repos, so no repo has a stored size of its own.
+  const s = stats?.samples.at(-1);
+  const store = s ? '<p id="store">Store: ' + bytes(s.storedBytes) + " stored for " + bytes(s.logicalBytes) + " written (dedup " + dedupRatio(s) + ")</p>" : "";
+  view.innerHTML = "<h1>Repos</h1>" + store + table(["Repo", "Size (logical)", "Branches", "Last commit"], rows, "Repos");
 }
 
 async function repoPage(repo) {

@@ -27,6 +27,10 @@ const link = (parts, text, query) => '<a href="' + href(parts, query) + '">' + e
 const contentUrl = (ref, key, extra = {}) => "/_strata/object/content?" + new URLSearchParams({ ref, key, ...extra }).toString();
 const size = (n) => n === undefined ? "" : n < 1024 ? n + " B" : n < 1048576 ? (n / 1024).toFixed(1) + " KiB" : n < 1073741824 ? (n / 1048576).toFixed(1) + " MiB" : (n / 1073741824).toFixed(2) + " GiB";
 // Ids are 12 hex digits of milliseconds then random ones: 16 digits tell apart commits of the same moment.
+/** A size: rounded in the text, exact (in bytes) in its title. */
+const bytes = (n) => '<span title="' + esc(n) + ' bytes">' + size(n) + "</span>";
+/** Logical ÷ stored bytes of a metrics sample: how much dedup saves. */
+const dedupRatio = (s) => (s.storedBytes ? s.logicalBytes / s.storedBytes : 1).toFixed(2) + "×";
 const short = (id) => String(id ?? "").slice(0, 16);
 const when = (iso) => iso ? '<time datetime="' + esc(iso) + '">' + esc(iso.replace("T", " ").replace(/\.\d+Z$/, "Z")) + "</time>" : "";
 

@@ -20,8 +20,7 @@ async function dashboardPage() {
   const pct = (n) => n.toFixed(1) + "%";
   const bps = (n) => size(Math.round(n)) + "/s";
   const last = samples.at(-1);
-  const ratio = last.storedBytes ? (last.logicalBytes / last.storedBytes).toFixed(2) : "1.00";
-  view.innerHTML = "<h1>Dashboard</h1><p>Dedup ratio (logical ÷ stored): <strong id=\"dedup\">" + ratio + "×</strong></p><div class=\"charts\">" +
+  view.innerHTML = "<h1>Dashboard</h1><p>Dedup ratio (logical ÷ stored): <strong id=\"dedup\">" + dedupRatio(last) + "</strong></p><div class=\"charts\">" +
     lineChart("Requests", [{ name: "", color: "#23395d", values: col((s) => s.requests / 60) }], rate) +
     lineChart("Error rate (5xx)", [{ name: "", color: "#b02a2a", values: col((s) => s.requests ? 100 * s.errors / s.requests : 0) }], pct) +
     lineChart("Bytes", [{ name: "in", color: "#2a7f62", values: col((s) => s.bytesIn / 60) }, { name: "out", color: "#b5562a", values: col((s) => s.bytesOut / 60) }], bps) +
