@@ -17,7 +17,9 @@ failed=0
 log=$(mktemp)
 
 # bun test prints " N pass" / " M fail" at the end; count them.
-bun test 2>&1 | tee "$log"
+# bunfig.toml cannot set the per-test timeout (Bun reads only --timeout; its default is 5 s, too short for a
+# test that starts several aws CLI processes on a loaded 2-core machine).
+bun test --timeout 120000 2>&1 | tee "$log"
 p=$(grep -E '^ *[0-9]+ pass$' "$log" | tail -1 | awk '{print $1}')
 f=$(grep -E '^ *[0-9]+ fail$' "$log" | tail -1 | awk '{print $1}')
 if [ -z "$p" ]; then failed=$((failed + 1)); echo "bun test did not report results"; fi

@@ -4,7 +4,7 @@
 // never stored: it is the secret), settings/auth → { enabled } (`strata auth enable`: serve with auth on from now on).
 // A token is both the access key and the secret key of S3 requests (the secret is always the access key).
 import { createHash, randomBytes } from "node:crypto";
-import type { Store } from "../store/store.ts";
+import { retryOnConflict, type Store } from "../store/store.ts";
 import { NAME_PATTERN } from "./ref-names.ts";
 import { parseRefKey, REF } from "./ref-keys.ts";
 
@@ -59,6 +59,11 @@ const tokenHash = (token: string): string => createHash("sha256").update(token).
 export class AccessControl {
   constructor(private readonly store: Store) {}
 
+  /** Users, tokens and settings are read-modified-written: on a distributed store, again when another gateway won. */
+  private retrying<T>(change: () => Promise<T>): Promise<T> {
+    return retryOnConflict(this.store, change);
+  }
+
   /** The user a token belongs to, or undefined for an unknown or revoked token. */
   userForToken(token: string): User | undefined {
     const record = this.store.refs.get<TokenRecord>(REF.token(tokenHash(token)), "latest");
@@ -74,57 +79,69 @@ export class AccessControl {
     return this.store.refs.list<UserRecord>(REF.users(), "latest").map(([k, v]) => ({ name: parseRefKey(k, "user").user, ...v }));
   }
 
-  async createUser(name: string, options: { admin?: boolean } = {}): Promise<User> {
-    if (!USER_NAME.test(name)) throw new AccessError("InvalidName", `user names are 1-63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit: ${name}`);
-    if (this.getUser(name)) throw new AccessError("UserExists", `user ${name} already exists`);
-    const record: UserRecord = { admin: options.admin ?? false, roles: {}, created: Date.now() };
-    await this.store.commit([{ key: REF.user(name), value: record }]);
-    return { name, ...record };
+  createUser(name: string, options: { admin?: boolean } = {}): Promise<User> {
+    return this.retrying(async () => {
+      if (!USER_NAME.test(name)) throw new AccessError("InvalidName", `user names are 1-63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit: ${name}`);
+      if (this.getUser(name)) throw new AccessError("UserExists", `user ${name} already exists`);
+      const record: UserRecord = { admin: options.admin ?? false, roles: {}, created: Date.now() };
+      await this.store.commit([{ key: REF.user(name), value: record }]);
+      return { name, ...record };
+    });
   }
 
   /** Deletes a user and every token of theirs; never the last admin. */
-  async deleteUser(name: string): Promise<void> {
-    this.mustKeepAnAdmin(this.mustGetUser(name), "delete");
-    const tokens = this.tokenRefs().filter(([, t]) => t.user === name).map(([key]) => ({ key, value: null }));
-    await this.store.commit([...tokens, { key: REF.user(name), value: null }]);
+  deleteUser(name: string): Promise<void> {
+    return this.retrying(async () => {
+      this.mustKeepAnAdmin(this.mustGetUser(name), "delete");
+      const tokens = this.tokenRefs().filter(([, t]) => t.user === name).map(([key]) => ({ key, value: null }));
+      await this.store.commit([...tokens, { key: REF.user(name), value: null }]);
+    });
   }
 
   /** Makes a user an admin or takes it away; never from the last admin. */
-  async setAdmin(name: string, admin: boolean): Promise<void> {
-    const user = this.mustGetUser(name);
-    if (!admin) this.mustKeepAnAdmin(user, "demote");
-    const { name: _, ...record } = user;
-    await this.store.commit([{ key: REF.user(name), value: { ...record, admin } }]);
+  setAdmin(name: string, admin: boolean): Promise<void> {
+    return this.retrying(async () => {
+      const user = this.mustGetUser(name);
+      if (!admin) this.mustKeepAnAdmin(user, "demote");
+      const { name: _, ...record } = user;
+      await this.store.commit([{ key: REF.user(name), value: { ...record, admin } }]);
+    });
   }
 
   /** Gives a user a role in a repo (replacing the one they had there). */
-  async grant(name: string, role: Role, repo: string): Promise<void> {
-    if (!ROLES.includes(role)) throw new AccessError("InvalidRole", `a role is one of ${ROLES.join(", ")}: ${role}`);
-    if (!NAME_PATTERN.test(repo)) throw new AccessError("InvalidName", `not a repo name: ${repo}`);
-    // A role in a repo that does not exist is most likely a typo: it would silently grant nothing.
-    if (!this.store.refs.get(REF.repo(repo), "latest")) throw new AccessError("NoSuchRepo", `repo ${repo} does not exist (create it first: strata repo create ${repo})`);
-    const { name: _, ...record } = this.mustGetUser(name);
-    await this.store.commit([{ key: REF.user(name), value: { ...record, roles: { ...record.roles, [repo]: role } } }]);
+  grant(name: string, role: Role, repo: string): Promise<void> {
+    return this.retrying(async () => {
+      if (!ROLES.includes(role)) throw new AccessError("InvalidRole", `a role is one of ${ROLES.join(", ")}: ${role}`);
+      if (!NAME_PATTERN.test(repo)) throw new AccessError("InvalidName", `not a repo name: ${repo}`);
+      // A role in a repo that does not exist is most likely a typo: it would silently grant nothing.
+      if (!this.store.refs.get(REF.repo(repo), "latest")) throw new AccessError("NoSuchRepo", `repo ${repo} does not exist (create it first: strata repo create ${repo})`);
+      const { name: _, ...record } = this.mustGetUser(name);
+      await this.store.commit([{ key: REF.user(name), value: { ...record, roles: { ...record.roles, [repo]: role } } }]);
+    });
   }
 
   /** Takes away a user's role in a repo; returns whether they had one. */
-  async revoke(name: string, repo: string): Promise<boolean> {
-    const { name: _, ...record } = this.mustGetUser(name);
-    if (!(repo in record.roles)) return false;
-    const roles = { ...record.roles };
-    delete roles[repo];
-    await this.store.commit([{ key: REF.user(name), value: { ...record, roles } }]);
-    return true;
+  revoke(name: string, repo: string): Promise<boolean> {
+    return this.retrying(async () => {
+      const { name: _, ...record } = this.mustGetUser(name);
+      if (!(repo in record.roles)) return false;
+      const roles = { ...record.roles };
+      delete roles[repo];
+      await this.store.commit([{ key: REF.user(name), value: { ...record, roles } }]);
+      return true;
+    });
   }
 
   /** Creates a token for a user and returns it: the only time it is ever seen (only its hash is kept). */
-  async createToken(user: string, label?: string): Promise<{ token: string; info: TokenInfo }> {
-    this.mustGetUser(user);
-    const token = TOKEN_PREFIX + randomBytes(20).toString("hex");
-    const hash = tokenHash(token);
-    const record: TokenRecord = { user, created: Date.now(), ...(label ? { label } : {}) };
-    await this.store.commit([{ key: REF.token(hash), value: record }]);
-    return { token, info: { id: hash.slice(0, TOKEN_ID_LENGTH), ...record } };
+  createToken(user: string, label?: string): Promise<{ token: string; info: TokenInfo }> {
+    return this.retrying(async () => {
+      this.mustGetUser(user);
+      const token = TOKEN_PREFIX + randomBytes(20).toString("hex");
+      const hash = tokenHash(token);
+      const record: TokenRecord = { user, created: Date.now(), ...(label ? { label } : {}) };
+      await this.store.commit([{ key: REF.token(hash), value: record }]);
+      return { token, info: { id: hash.slice(0, TOKEN_ID_LENGTH), ...record } };
+    });
   }
 
   listTokens(user?: string): TokenInfo[] {
@@ -134,13 +151,15 @@ export class AccessControl {
   }
 
   /** Revokes a token named by its id (or the token itself); returns the revoked token's info. */
-  async revokeToken(idOrToken: string): Promise<TokenInfo> {
-    const id = idOrToken.startsWith(TOKEN_PREFIX) ? tokenHash(idOrToken).slice(0, TOKEN_ID_LENGTH) : idOrToken.toLowerCase();
-    const matches = id.length >= 6 ? this.tokenRefs().filter(([key]) => key.startsWith(REF.token(id))) : [];
-    if (matches.length !== 1) throw matches.length ? new AccessError("AmbiguousToken", `token id ${id} is ambiguous`) : new AccessError("NoSuchToken", `no token ${id}`);
-    const [key, record] = matches[0];
-    await this.store.commit([{ key, value: null }]);
-    return { id: tokenId(key), ...record };
+  revokeToken(idOrToken: string): Promise<TokenInfo> {
+    return this.retrying(async () => {
+      const id = idOrToken.startsWith(TOKEN_PREFIX) ? tokenHash(idOrToken).slice(0, TOKEN_ID_LENGTH) : idOrToken.toLowerCase();
+      const matches = id.length >= 6 ? this.tokenRefs().filter(([key]) => key.startsWith(REF.token(id))) : [];
+      if (matches.length !== 1) throw matches.length ? new AccessError("AmbiguousToken", `token id ${id} is ambiguous`) : new AccessError("NoSuchToken", `no token ${id}`);
+      const [key, record] = matches[0];
+      await this.store.commit([{ key, value: null }]);
+      return { id: tokenId(key), ...record };
+    });
   }
 
   /** Whether auth was switched on for this data dir (`strata auth enable`). */
@@ -152,19 +171,23 @@ export class AccessControl {
    * Switches auth on for this data dir and makes sure an admin can get in: when no admin user has a
    * token, creates the `admin` user (if needed) and a token for it, returned once. Otherwise returns no token.
    */
-  async enable(): Promise<{ user: string; token: string } | undefined> {
-    if (!this.authEnabled()) await this.store.commit([{ key: REF.authSettings(), value: { enabled: true } }]);
-    const admins = new Set(this.listUsers().filter((u) => u.admin).map((u) => u.name));
-    if (this.tokenRefs().some(([, t]) => admins.has(t.user))) return undefined;
-    const existing = this.getUser(ADMIN_USER);
-    if (!existing) await this.createUser(ADMIN_USER, { admin: true });
-    else if (!existing.admin) await this.setAdmin(ADMIN_USER, true);
-    const { token } = await this.createToken(ADMIN_USER, "created by auth enable");
-    return { user: ADMIN_USER, token };
+  enable(): Promise<{ user: string; token: string } | undefined> {
+    return this.retrying(async () => {
+      if (!this.authEnabled()) await this.store.commit([{ key: REF.authSettings(), value: { enabled: true } }]);
+      const admins = new Set(this.listUsers().filter((u) => u.admin).map((u) => u.name));
+      if (this.tokenRefs().some(([, t]) => admins.has(t.user))) return undefined;
+      const existing = this.getUser(ADMIN_USER);
+      if (!existing) await this.createUser(ADMIN_USER, { admin: true });
+      else if (!existing.admin) await this.setAdmin(ADMIN_USER, true);
+      const { token } = await this.createToken(ADMIN_USER, "created by auth enable");
+      return { user: ADMIN_USER, token };
+    });
   }
 
-  async disable(): Promise<void> {
-    await this.store.commit([{ key: REF.authSettings(), value: null }]);
+  disable(): Promise<void> {
+    return this.retrying(async () => {
+      await this.store.commit([{ key: REF.authSettings(), value: null }]);
+    });
   }
 
   /** Without an admin nobody could manage users or tokens again (with auth on, nor get in to fix it). */

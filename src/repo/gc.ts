@@ -19,7 +19,7 @@
 // 4. A crash at any point leaves either the old pack or a durable copy (or both: duplicates are harmless).
 import { RemoteStore } from "../store/remote-store.ts";
 import { collectRemote } from "../store/remote-gc.ts";
-import { LocalStore, type Store } from "../store/store.ts";
+import { LocalStore, retryOnConflict, type Store } from "../store/store.ts";
 import { stalledUploadRemovals } from "./multipart.ts";
 import { walkReachable } from "./reachability.ts";
 
@@ -58,8 +58,11 @@ export async function collectGarbage(store: Store, options: GcOptions = {}): Pro
   const minAgeMs = options.minAgeMs ?? DEFAULT_GC.minAgeMs;
   const uploadMaxAgeMs = options.uploadMaxAgeMs ?? DEFAULT_GC.uploadMaxAgeMs;
   // Before the mark, so the chunks only stalled uploads held are garbage in this very round.
-  const stalled = stalledUploadRemovals(store.refs, Date.now() - uploadMaxAgeMs);
-  if (stalled.changes.length) await store.commit(stalled.changes);
+  const stalled = await retryOnConflict(store, async () => {
+    const found = stalledUploadRemovals(store.refs, Date.now() - uploadMaxAgeMs);
+    if (found.changes.length) await store.commit(found.changes);
+    return found;
+  });
   const uploads = { uploadsAborted: stalled.uploads, uploadMaxAgeMs };
   if (store instanceof RemoteStore) {
     const report = await collectRemote(store, async () => (await walkReachable(store)).reached, { minLiveFraction, graceMs: minAgeMs });

@@ -4,7 +4,7 @@
 import { digest } from "../hash/hashing.ts";
 import { randomHex, toHex, utf8 } from "../util/bytes.ts";
 import type { RefChange } from "../store/ref-journal.ts";
-import type { RefReader, Store } from "../store/store.ts";
+import { type RefReader, retryOnConflict, type Store } from "../store/store.ts";
 import { getJson, putJson } from "./blob-codec.ts";
 import { RepoError } from "./errors.ts";
 import type { CompletionRef, PartRecord, UploadRef } from "./model.ts";
@@ -85,8 +85,9 @@ export class Multipart {
   }
 
   /** Forgets an upload and its parts; their chunks become garbage for gc unless something else uses them. */
-  async remove(repo: string, branch: string, id: string): Promise<void> {
-    await this.store.commit(uploadRemovals(this.store.refs, REF.upload(repo, branch, id)));
+  remove(repo: string, branch: string, id: string): Promise<void> {
+    // On a distributed store the upload may be completed through another gateway meanwhile: then again, on fresh refs.
+    return retryOnConflict(this.store, () => this.store.commit(uploadRemovals(this.store.refs, REF.upload(repo, branch, id))));
   }
 }
 

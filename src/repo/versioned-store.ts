@@ -2,8 +2,7 @@
 // Writers build on the latest refs under a per-repo lock; readers see only what is durable.
 import { randomHex } from "../util/bytes.ts";
 import { KeyedMutex } from "../util/mutex.ts";
-import { RefConflictError, type Store } from "../store/store.ts";
-import { UnavailableError } from "../util/unavailable.ts";
+import { retryOnConflict, type Store } from "../store/store.ts";
 import type { RefChange, RefView as View } from "../store/ref-journal.ts";
 import { getJson, putJson, putJsonSized } from "./blob-codec.ts";
 import { type ListOptions, type ListPage, listKeys, listVersions, type VersionItem } from "./listing.ts";
@@ -53,11 +52,6 @@ export interface WriteExtras {
 export function newCommitId(now = Date.now()): string {
   return now.toString(16).padStart(12, "0").slice(-12) + randomHex(10);
 }
-
-
-
-/** A write that keeps losing its compare-and-swap to other gateways gives up with SlowDown after this many tries. */
-const MAX_ATTEMPTS = 64;
 
 export type KeyChange = { key: string; change: "added" | "changed" | "deleted"; before?: VersionEntry; after?: VersionEntry };
 
@@ -812,20 +806,9 @@ export class VersionedStore {
     return box.value;
   }
 
-  /**
-   * Runs an attempt until its commit does not lose a compare-and-swap. Only a distributed store reports lost ones
-   * (another gateway moved the branch first): the attempt then rebuilds its change on the refreshed refs.
-   */
-  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
-    for (let tries = 1; ; tries++) {
-      try {
-        return await attempt();
-      } catch (err) {
-        if (!(err instanceof RefConflictError)) throw err;
-        if (tries >= MAX_ATTEMPTS) throw new UnavailableError(`gave up after ${tries} conflicting attempts`, "SlowDown");
-        await this.store.refresh?.();
-      }
-    }
+  /** Runs an attempt again on fresh refs whenever its commit lost a compare-and-swap (distributed store only). */
+  private retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    return retryOnConflict(this.store, attempt);
   }
 }
 

@@ -7,8 +7,12 @@ import { type RefChange, type RefEntry, decoded, listRefs } from "./ref-journal.
 import type { CasBatch, RefRow } from "./pg-meta.ts";
 import type { RefReader, RefView } from "./store.ts";
 
-/** Keys whose writers read-modify-write them (branch heads, repo commit indexes): these move only by CAS. */
-const CAS_KEY = /^(repo|branch)\//;
+/**
+ * Keys whose writers read-modify-write them, or must not both create them: branch heads and repo commit indexes,
+ * tags, multipart uploads and their completions, users, tokens and settings. These move only by CAS. Parts and
+ * CORS rules are replaced whole, last writer winning, as S3 does.
+ */
+const CAS_KEY = /^(repo|branch|tag|upload|completed|user|token|settings)\//;
 
 export interface StagedBatch extends CasBatch {
   /** set once the batch's commit is decided: null = applied, else why not */

@@ -7,6 +7,7 @@ import type { BlobKind } from "./pack-format.ts";
 import { lockDataDir, prepareDataDir } from "./data-dir.ts";
 import { GroupSync } from "./group-sync.ts";
 import { type RefChange, RefJournal, type RefValue, type RefView } from "./ref-journal.ts";
+import { UnavailableError } from "../util/unavailable.ts";
 
 export type { RefView };
 
@@ -51,6 +52,26 @@ export interface Store {
 
 /** Another writer moved a ref this commit expected unchanged: rebuild the change on the new state and retry. */
 export class RefConflictError extends Error {}
+
+/** Lost compare-and-swaps after which a writer gives up (503 SlowDown): the ref is too busy to win. */
+const MAX_CONFLICTING_ATTEMPTS = 64;
+
+/**
+ * Runs an attempt until its commit does not lose a compare-and-swap. Only a distributed store reports lost ones
+ * (another gateway moved the ref first): the attempt then runs again on refreshed refs, so it re-reads what it
+ * changes and rebuilds its change on the other gateway's.
+ */
+export async function retryOnConflict<T>(store: Store, attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof RefConflictError)) throw err;
+      if (tries >= MAX_CONFLICTING_ATTEMPTS) throw new UnavailableError(`gave up after ${tries} conflicting attempts`, "SlowDown");
+      await store.refresh?.();
+    }
+  }
+}
 
 export interface StoreOptions {
   packLimit?: number;

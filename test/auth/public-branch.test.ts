@@ -73,7 +73,7 @@ describe("a public branch (PutBucketAcl public-read by its owner)", () => {
     const put = await run("aws", ["--endpoint-url", server.url, "--no-sign-request", "s3", "cp", "-", "s3://pics/evil.txt"], { env, input: "evil" });
     expect(put.code).not.toBe(0);
     expect(put.stderr).toContain("AccessDenied");
-  });
+  }, 60_000); // three aws CLI starts: seconds each on a loaded machine
 
   test("every anonymous write is denied and stores nothing", async () => {
     const form = new FormData();

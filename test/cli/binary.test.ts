@@ -1,10 +1,10 @@
-// The binary from `npm run build`, alone in an empty folder with a clean environment: serve, the aws CLI round
-// trip, health/metrics/logs, --ephemeral, and SIGTERM during uploads losing no acknowledged write.
+// The binary from `npm run build`, alone in an empty folder with a clean environment: serve, the web console,
+// the aws CLI round trip, health/metrics/logs, --ephemeral, and SIGTERM during uploads losing no acknowledged write.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { aws, binaryInEmptyFolder, CLEAN_ENV } from "./helpers.ts";
+import { aws, binaryInEmptyFolder, CLEAN_ENV, expectConsoleServed } from "./helpers.ts";
 import { freePort, type ServerProcess, startServerProcess } from "../helpers/process.ts";
 
 let dir: string;
@@ -49,6 +49,12 @@ test("serves from an empty folder with a clean environment; the aws CLI round-tr
   expect(fs.existsSync(path.join(dir, "data", "FORMAT"))).toBe(true);
   expect(fs.existsSync(path.join(dir, "data", "LOCK"))).toBe(false);
 }, 60_000);
+
+test("the web console is in the binary: / sends a browser there, page and script served with their content types, nothing from elsewhere", async () => {
+  const server = await serve(["--ephemeral", "--quiet"]);
+  await expectConsoleServed(server.url);
+  expect(await stop(server)).toEqual({ code: 0, signal: null });
+}, 30_000);
 
 test("--ephemeral serves at once and removes its data at exit", async () => {
   const tmp = path.join(dir, "tmp");

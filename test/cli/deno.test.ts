@@ -1,8 +1,9 @@
-// The same sources under Deno 2, started the README's way (`deno task start`): serve, then the aws CLI puts, gets and lists.
+// The same sources under Deno 2, started the README's way (`deno task start`): the web console is served, then the
+// aws CLI puts, gets and lists.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { aws, BIN_DIR, ROOT, tempDir } from "./helpers.ts";
+import { aws, BIN_DIR, expectConsoleServed, ROOT, tempDir } from "./helpers.ts";
 import { freePort, type ServerProcess, startServerProcess } from "../helpers/process.ts";
 
 let server: ServerProcess;
@@ -27,6 +28,10 @@ afterAll(async () => {
   }
   fs.rmSync(work, { recursive: true, force: true });
 });
+
+test("Deno: the web console's page and script, with their content types", async () => {
+  await expectConsoleServed(server.url);
+}, 30_000);
 
 test("Deno: aws CLI put, get, list; SIGTERM exits 0", async () => {
   const file = path.join(work, "deno.txt");

@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll } from "bun:test";
+import { afterAll, beforeAll, expect } from "bun:test";
 import type { StrataServer } from "../../src/server.ts";
 import { type Result, run } from "../helpers/process.ts";
 import { withServer } from "../helpers/server.ts";
@@ -70,4 +70,30 @@ export function binaryAndServer(): BinaryAndServer {
     fs.rmSync(t.dir, { recursive: true, force: true });
   });
   return t;
+}
+
+/** Content types of the console's assets, by what the page names (all of them come from the server itself). */
+const ASSET_TYPES: Record<string, string> = { ".js": "text/javascript; charset=utf-8" };
+
+/**
+ * The web console as a browser first meets it on a running server: `/` sends it there, the page and every asset
+ * the page names come from the server itself (relative links, nothing fetched from elsewhere) with their content
+ * types, and the page's policy keeps the browser from fetching anything off the server.
+ */
+export async function expectConsoleServed(url: string): Promise<void> {
+  const visit = await fetch(`${url}/`, { headers: { accept: "text/html" }, redirect: "manual" });
+  expect([visit.status, visit.headers.get("location")]).toEqual([302, "/_strata/console/"]);
+  const page = await fetch(`${url}/_strata/console/`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+  expect(page.headers.get("content-security-policy")).toStartWith("default-src 'self';");
+  const html = await page.text();
+  const assets = [...html.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((m) => m[1]).filter((a) => !a.startsWith("#") && !a.startsWith("data:"));
+  expect(assets).toEqual(["./app.js"]);
+  for (const asset of assets) {
+    const res = await fetch(new URL(asset, `${url}/_strata/console/`));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe(ASSET_TYPES[path.extname(asset)]);
+    expect((await res.text()).length).toBeGreaterThan(1000);
+  }
 }

@@ -12,7 +12,7 @@ import { UPLOAD_JS } from "./client/upload.ts";
 
 export const CONSOLE_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Strata console</title>
+<title>Strata console</title><link rel="icon" href="data:,">
 <style>
 *{box-sizing:border-box}body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;line-height:1.4}
 header{background:#23395d;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.3rem 1rem;align-items:center}
