@@ -5,6 +5,7 @@ import process from "node:process";
 import { type Fetch, fetchTrusting } from "../runtime/fetch.ts";
 import { CliError, EXIT, exitCodeOf, usageError } from "./exit.ts";
 import { uriEncode } from "../s3/auth/uri-encoding.ts";
+import { unescapeXml } from "../util/xml-text.ts";
 import { type Credentials, sha256Hex, signV4, UNSIGNED_PAYLOAD } from "./sigv4.ts";
 
 export const DEFAULT_SERVER = "http://127.0.0.1:30600";
@@ -54,9 +55,8 @@ export class StrataClient {
       throw new CliError(EXIT.failure, `${this.base.origin} answered ${res.status} with something that is not Strata's admin API: ${text.slice(0, 200)}`);
     }
     if (!res.ok) {
-      const error = (json as { error?: { code?: string; message?: string } & Record<string, unknown> }).error ?? {};
-      const { code, message, ...details } = error;
-      throw new CliError(exitCodeOf(res.status), message ?? `HTTP ${res.status}`, code, details);
+      const { code, message, ...details } = (json as { error?: { code?: string; message?: string } }).error ?? {};
+      throw new CliError(exitCodeOf(res.status), message ?? `HTTP ${res.status}`, code, Object.keys(details).length ? details : undefined);
     }
     return json as T;
   }
@@ -68,7 +68,7 @@ export class StrataClient {
     if (res.ok) return res;
     const text = method === "HEAD" ? "" : await res.text();
     const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? res.headers.get("x-amz-error-code") ?? `HTTP ${res.status}`;
-    const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? code;
+    const message = unescapeXml(/<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? code);
     throw new CliError(exitCodeOf(res.status), `${bucket}${key ? `/${key}` : ""}: ${message}`, code);
   }
 

@@ -17,13 +17,16 @@ export const EXIT_MEANINGS: Record<ExitCode, string> = {
   1: "failure (also: output that could not be written, e.g. to a closed pipe)",
   2: "usage or invalid input (a bad flag, ref or name; a --data-dir that is not a data dir)",
   3: "not found (repo, branch, commit, object, user, file)",
-  4: "conflict (exists, not empty, open commit, branch with commits, data dir in use, last admin)",
+  4: "conflict (exists, not empty, open commit, branch with commits, merge conflict, data dir in use, last admin)",
   5: "server unreachable, or its TLS certificate untrusted",
-  6: "access denied",
+  6: "access denied (also: a write to a protected branch or to a tag)",
 };
 
 export class CliError extends Error {
-  /** @param details the error answer's other fields (a merge conflict's keys) */
+  /**
+   * @param details what the server's error answer said besides its code and message (a merge conflict's keys),
+   *   passed on in the --json error document
+   */
   constructor(readonly exitCode: number, message: string, readonly code?: string, readonly details?: Record<string, unknown>) {
     super(message);
   }

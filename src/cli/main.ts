@@ -12,10 +12,11 @@ import { hashCommand } from "./commands/hash.ts";
 import { maintenanceCommands } from "./commands/maintenance.ts";
 import { repoCommands } from "./commands/repos.ts";
 import { runCommand } from "./commands/run.ts";
+import { workflowCommands } from "./commands/workflows.ts";
 import { CliError, EXIT, EXIT_MEANINGS, usageError } from "./exit.ts";
 
 /** Every client verb; `serve` is added by the composition root (it needs the server). */
-export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...fileCommands, ...maintenanceCommands, hashCommand, runCommand, ...authCommands];
+export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...workflowCommands, ...fileCommands, ...maintenanceCommands, hashCommand, runCommand, ...authCommands];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   server: { type: "string", help: `URL  the Strata server (default $STRATA_SERVER, else ${DEFAULT_SERVER})` },
@@ -194,7 +195,7 @@ export async function runCli(argv: string[], io: Io, commands: Command[] = COMMA
         ? new CliError(EXIT.usage, err.message, "InvalidRef")
         : new CliError(EXIT.failure, String((err as Error)?.stack ?? err));
     io.err(`strata ${command.name}: ${failure.message}${failure.exitCode === EXIT.usage ? `\nsee: strata ${command.name} --help` : ""}`);
-    if (json) io.out(JSON.stringify({ error: { code: failure.code ?? "Error", message: failure.message, exitCode: failure.exitCode } }, null, 2));
+    if (json) io.out(JSON.stringify({ error: { code: failure.code ?? "Error", message: failure.message, exitCode: failure.exitCode, ...failure.details } }, null, 2));
     return failure.exitCode;
   }
 }

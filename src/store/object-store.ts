@@ -4,6 +4,7 @@
 import { digest, hmacSha256 } from "../hash/hashing.ts";
 import { toHex, utf8 } from "../util/bytes.ts";
 import { UnavailableError } from "../util/unavailable.ts";
+import { unescapeXml } from "../util/xml-text.ts";
 
 export interface ObjectStoreConfig {
   /** e.g. http://127.0.0.1:9000; the bucket is addressed path-style below it */
@@ -134,8 +135,4 @@ export class ObjectStore {
       token = /<IsTruncated>true<\/IsTruncated>/.test(xml) ? unescapeXml(/<NextContinuationToken>([\s\S]*?)<\/NextContinuationToken>/.exec(xml)?.[1] ?? "") : undefined;
     } while (token);
   }
-}
-
-function unescapeXml(s: string): string {
-  return s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e]!);
 }

@@ -107,6 +107,7 @@ const PREPARE: Record<string, string[][]> = {
   "commit finish": [["commit", "start", "master.images"]],
   "commit drop": [["commit", "start", "master.images"]],
   "branch delete": [["branch", "create", "dev.images", "--from", "master"]],
+  merge: [["branch", "create", "dev.images", "--from", "master"], ["put", "photo.jpg", "dev.images/crops/"]],
   "auth token create": [["auth", "user", "create", "alice"]],
   "auth grant": [["auth", "user", "create", "alice"]],
 };

@@ -1,5 +1,6 @@
 // commit start|finish|drop|list|inspect, log and diff.
 import type { Command, CommandContext } from "../command.ts";
+import { COMMIT_OPTIONS, commitDetails } from "../commit-options.ts";
 import { usageError } from "../exit.ts";
 import { emit, humanSize, shortTime, table } from "../output.ts";
 
@@ -8,9 +9,13 @@ interface CommitJson {
   repo: string;
   branch: string;
   parent: string | null;
+  /** the first parent, then for a merge the commit merged in (absent on an open commit) */
+  parents?: string[];
   started: string;
   finished?: string;
   message?: string;
+  author?: string;
+  meta?: Record<string, string>;
   open?: boolean;
   objects?: number;
 }
@@ -29,8 +34,13 @@ interface DiffJson {
   truncated: boolean;
 }
 
-const message = { message: { type: "string", short: "m", help: "TEXT  the commit message" } } as const;
 const limit = { limit: { type: "string", short: "n", help: "N  show at most N commits (default 1000)" } } as const;
+
+/** A commit's metadata as `k=v, k=v`. */
+const metaText = (meta: Record<string, string>): string => Object.entries(meta).map(([k, v]) => `${k}=${v}`).join(", ");
+
+/** What `log` and `commit inspect` show of a commit's parents: both of a merge. */
+const parentsOf = (c: CommitJson): string[] => c.parents ?? (c.parent ? [c.parent] : []);
 
 async function history(ctx: CommandContext): Promise<{ commits: CommitJson[]; truncated: boolean }> {
   const n = ctx.values.limit === undefined ? undefined : Number(ctx.values.limit);
@@ -46,12 +56,12 @@ export const commitCommands: Command[] = [
   {
     name: "commit start",
     summary: "open a commit on a branch: writes collect in it and appear together at finish",
-    usage: "<branch.repo> [-m TEXT]",
-    example: "strata commit start master.images -m 'nightly import'",
-    options: message,
+    usage: "<branch.repo> [-m TEXT] [--meta K=V]...",
+    example: "strata commit start master.images -m 'nightly import' --meta source=camera-7",
+    options: COMMIT_OPTIONS,
     args: [1, 1],
     async run(ctx) {
-      const res = await ctx.client().admin<{ id: string; ref: string }>("POST", "commits/start", { body: { ref: ctx.positionals[0], message: ctx.values.message } });
+      const res = await ctx.client().admin<{ id: string; ref: string }>("POST", "commits/start", { body: { ref: ctx.positionals[0], ...commitDetails(ctx.values) } });
       emit(ctx, res, () => [res.id, `writes to ${ctx.positionals[0]} now go into commit ${res.id}; finish with: strata commit finish ${ctx.positionals[0]}`]);
     },
   },
@@ -60,7 +70,7 @@ export const commitCommands: Command[] = [
     summary: "finish a branch's open commit, making its writes visible at once",
     usage: "<branch.repo> [-m TEXT]",
     example: "strata commit finish master.images",
-    options: message,
+    options: { message: COMMIT_OPTIONS.message },
     args: [1, 1],
     async run(ctx) {
       const commit = await ctx.client().admin<CommitJson>("POST", "commits/finish", { body: { ref: ctx.positionals[0], message: ctx.values.message } });
@@ -99,15 +109,18 @@ export const commitCommands: Command[] = [
     args: [1, 1],
     async run(ctx) {
       const c = await ctx.client().admin<CommitJson>("GET", `commits/${ctx.positionals[0]}`);
+      const parents = parentsOf(c);
       emit(ctx, c, () => [
         `commit   ${c.id}`,
         `repo     ${c.repo}`,
         `branch   ${c.branch}`,
-        `parent   ${c.parent ?? "-"}`,
+        parents.length > 1 ? `parents  ${parents.join(" ")} (a merge)` : `parent   ${parents[0] ?? "-"}`,
+        `author   ${c.author ?? "-"}`,
         `started  ${c.started}`,
         `finished ${c.finished}`,
         `objects  ${c.objects}`,
         ...(c.message ? [`message  ${c.message}`] : []),
+        ...(c.meta && Object.keys(c.meta).length ? [`meta     ${metaText(c.meta)}`] : []),
       ]);
     },
   },
@@ -123,8 +136,11 @@ export const commitCommands: Command[] = [
       emit(ctx, res, () =>
         res.commits.flatMap((c) => [
           `commit ${c.id}${c.open ? " (open)" : ""}`,
+          ...(parentsOf(c).length > 1 ? [`Merge:  ${parentsOf(c).join(" ")}`] : []),
+          ...(c.author ? [`Author: ${c.author}`] : []),
           `Branch: ${c.branch}.${c.repo}`,
           `Date:   ${c.open ? `started ${c.started}` : c.finished}`,
+          ...(c.meta && Object.keys(c.meta).length ? [`Meta:   ${metaText(c.meta)}`] : []),
           ...(c.message ? ["", `    ${c.message}`] : []),
           "",
         ]));

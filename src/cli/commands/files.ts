@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { parseBranchRef, splitRefPath } from "../../repo/ref-names.ts";
 import type { StrataClient } from "../client.ts";
 import type { Command, CommandContext } from "../command.ts";
+import { COMMIT_OPTIONS, commitDetails } from "../commit-options.ts";
 import { CliError, EXIT, usageError } from "../exit.ts";
 import { emit, humanSize, shortTime } from "../output.ts";
 import { Progress } from "../progress.ts";
@@ -102,12 +103,13 @@ async function put(ctx: CommandContext): Promise<void> {
   const sized = files.map((f) => ({ ...f, size: fs.statSync(f.local).size }));
   const client = ctx.client();
 
-  // Several files (or a message) make one commit: open one unless the branch already has an open commit.
+  // Several files (or a message or metadata) make one commit: open one unless the branch already has an open commit.
+  const details = commitDetails(ctx.values);
   let ownCommit: string | undefined;
-  if (stat.isDirectory() || ctx.values.message !== undefined) {
+  if (stat.isDirectory() || details.message !== undefined || details.meta !== undefined) {
     const { branches } = await client.admin<{ branches: Array<{ branch: string; open?: string }> }>("GET", "branches", { query: { repo } });
     if (!branches.find((b) => b.branch === branch)?.open) {
-      ownCommit = (await client.admin<{ id: string }>("POST", "commits/start", { body: { ref: `${branch}.${repo}`, message: ctx.values.message } })).id;
+      ownCommit = (await client.admin<{ id: string }>("POST", "commits/start", { body: { ref: `${branch}.${repo}`, ...details } })).id;
     }
   }
   const progress = new Progress(ctx.io, sized.reduce((n, f) => n + f.size, 0), sized.length, ctx.json);
@@ -227,11 +229,11 @@ export const fileCommands: Command[] = [
   {
     name: "put",
     summary: "upload a file or a folder (recursively; a folder becomes one commit)",
-    usage: "<local file|folder> <branch.repo>[/path] [-m TEXT]",
+    usage: "<local file|folder> <branch.repo>[/path] [-m TEXT] [--meta K=V]...",
     example: "strata put ./photos master.images/photos/ -m 'add photos'",
-    options: { message: { type: "string", short: "m", help: "TEXT  commit message (makes the upload one commit even for one file)" } },
+    options: COMMIT_OPTIONS,
     args: [2, 2],
-    notes: "A destination ending in / (or just the ref) keeps the file's name. Objects stream: any size works.",
+    notes: "A destination ending in / (or just the ref) keeps the file's name. Objects stream: any size works.\n-m or --meta makes the upload one commit even for one file.",
     run: put,
   },
   {

@@ -17,6 +17,7 @@ interface BranchJson {
   created: string;
   head: string | null;
   open?: string;
+  protected?: boolean;
 }
 
 export const repoCommands: Command[] = [
@@ -83,7 +84,7 @@ export const repoCommands: Command[] = [
       emit(ctx, { branches }, () =>
         branches.length === 0
           ? "no branches"
-          : table(["BRANCH", "HEAD", "OPEN COMMIT", "CREATED"], branches.map((b) => [b.ref, b.head ?? "-", b.open ?? "-", shortTime(b.created)])));
+          : table(["BRANCH", "HEAD", "OPEN COMMIT", "CREATED"], branches.map((b) => [`${b.ref}${b.protected ? " (protected)" : ""}`, b.head ?? "-", b.open ?? "-", shortTime(b.created)])));
     },
   },
   {

@@ -10,7 +10,7 @@ import { MERGE_STRATEGIES } from "../../repo/merge.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { CliError, EXIT, usageError } from "../exit.ts";
 import { conflictLines, conflictsOf } from "../merge-conflicts.ts";
-import { META_OPTION, metaOf, parsePairs } from "../pairs.ts";
+import { COMMIT_OPTIONS, commitDetails } from "../commit-options.ts";
 
 interface JobJson {
   id: string;
@@ -32,6 +32,18 @@ interface LandedJson {
 }
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+function parseInputs(raw: string[]): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (const item of raw) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) throw usageError(`--input ${item}: write NAME=<bucket or commit ref>, e.g. --input images=master.images`);
+    const name = item.slice(0, eq);
+    if (Object.hasOwn(inputs, name)) throw usageError(`--input ${name} is given twice`);
+    inputs[name] = item.slice(eq + 1);
+  }
+  return inputs;
+}
 
 /** Runs the command to its end; resolves to its exit code (128 + n when a signal ended it). */
 function runChild(command: string, args: string[], env: Record<string, string | undefined>): Promise<number> {
@@ -56,10 +68,10 @@ async function run(ctx: CommandContext): Promise<number> {
   if (!command) throw usageError("give the command after --, e.g. strata run --input in=master.data --output master.results -- ./job.sh");
   const output = ctx.values.output as string | undefined;
   if (!output) throw usageError("--output <branch.repo> is required");
-  const inputs = parsePairs((ctx.values.input as string[] | undefined) ?? [], "--input", { shape: "NAME=<bucket or commit ref>", example: "images=master.images" });
+  const inputs = parseInputs((ctx.values.input as string[] | undefined) ?? []);
   const strategy = ctx.values.strategy as string | undefined;
   const client = ctx.client();
-  const job = await client.admin<JobJson>("POST", "jobs", { body: { inputs, output, strategy, message: ctx.values.message, meta: metaOf(ctx.values) } });
+  const job = await client.admin<JobJson>("POST", "jobs", { body: { inputs, output, strategy, ...commitDetails(ctx.values) } });
   const endpoint = `${client.base.protocol}//${client.base.hostname}:${job.port}`;
   const pinned = Object.entries(job.inputs).map(([name, i]) => `${name}=${i.commit}`).join(", ");
   ctx.io.err(`strata run: job ${job.id} at ${endpoint}: inputs ${pinned || "(none)"}; writes to s3://out go into commit ${job.commit} on staging branch ${job.staging}, merged into ${output} at the end`);
@@ -121,8 +133,7 @@ export const runCommand: Command = {
       choices: MERGE_STRATEGIES,
       help: "fail|source-wins|dest-wins  keys the output branch changed too while the job ran: fail the job (default), take the job's, keep the branch's",
     },
-    message: { type: "string", short: "m", help: "TEXT  message of the output commit" },
-    meta: META_OPTION,
+    ...COMMIT_OPTIONS,
   },
   args: [0, 0],
   notes: [
