@@ -5,6 +5,7 @@ import { usageError } from "./cli/exit.ts";
 import { parseSize } from "./util/size.ts";
 import type { DistributedConfig } from "./store/distributed-config.ts";
 import { DISTRIBUTED_OPTIONS, distributedConfig } from "./cli/offline.ts";
+import { DEFAULT_DISK_RESERVE_BYTES } from "./store/disk-space.ts";
 
 /** With `meta` and `blobs` (DistributedConfig), refs live in PostgreSQL and blobs in an object store. */
 export interface ServerConfig extends DistributedConfig {
@@ -26,12 +27,15 @@ export interface ServerConfig extends DistributedConfig {
   quiet: boolean;
   /** with auth on, /metrics without a token */
   metricsPublic: boolean;
+  /** free space (MiB) new object data may not eat into: kept for deletes and gc on a full disk */
+  diskReserveMiB: number;
   /** bytes per second the background scrub reads at most (0: no scrub) */
   scrubRate: number;
 }
 
 export const DEFAULT_PORT = 30600;
 export const DEFAULT_DATA_DIR = "./strata-data";
+export const DEFAULT_DISK_RESERVE_MIB = DEFAULT_DISK_RESERVE_BYTES / (1024 * 1024);
 /** The background scrub's default pace: a few GB an hour, unnoticed beside an edge box's own work. */
 export const DEFAULT_SCRUB_RATE = "2MiB";
 
@@ -50,6 +54,7 @@ export const SERVE_OPTIONS: Record<string, OptionSpec> = {
   "cors-origin": { type: "string", multiple: true, env: "STRATA_CORS_ORIGINS", help: "ORIGIN  let this browser origin use every bucket without CORS rules of its own (repeatable; '*' for any; local development)" },
   quiet: { type: "boolean", env: "STRATA_QUIET", help: "no per-request log lines" },
   "metrics-public": { type: "boolean", env: "STRATA_METRICS_PUBLIC", help: "with auth on, serve /metrics without a token too" },
+  "disk-reserve-mib": { type: "string", env: "STRATA_DISK_RESERVE_MIB", help: `N  free disk space kept for deletes and gc: new objects are refused (503) below it (default ${DEFAULT_DISK_RESERVE_MIB})` },
   "scrub-rate": { type: "string", env: "STRATA_SCRUB_RATE", help: `SIZE  per second the background scrub reads and checks at most (default ${DEFAULT_SCRUB_RATE}; 0: off)` },
   ...DISTRIBUTED_OPTIONS,
 };
@@ -67,6 +72,7 @@ export function defaultConfig(): ServerConfig {
     corsOrigins: [],
     quiet: false,
     metricsPublic: false,
+    diskReserveMiB: DEFAULT_DISK_RESERVE_MIB,
     scrubRate: parseSize(DEFAULT_SCRUB_RATE),
   };
 }
@@ -94,6 +100,11 @@ export function serveConfig(values: OptionValues): ServerConfig {
   c.corsOrigins = ((values["cors-origin"] as string[] | undefined) ?? []).flatMap((d) => d.split(",")).filter(Boolean);
   c.quiet = values.quiet === true;
   c.metricsPublic = values["metrics-public"] === true;
+  const reserve = text("disk-reserve-mib");
+  if (reserve !== undefined) {
+    if (!/^\d{1,7}$/.test(reserve)) throw usageError(`--disk-reserve-mib must be a whole number of MiB (0 for none), not ${reserve}`);
+    c.diskReserveMiB = Number(reserve);
+  }
   if (text("scrub-rate") !== undefined) {
     try {
       c.scrubRate = parseSize(text("scrub-rate")!);

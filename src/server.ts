@@ -58,7 +58,7 @@ export interface ServerHooks {
 export async function startServer(config: ServerConfig, hooks: ServerHooks = {}): Promise<StrataServer> {
   const hashEngine = selectHashEngine(config.hashEngine);
   const dataDir = config.ephemeral ? fs.mkdtempSync(path.join(os.tmpdir(), "strata-")) : path.resolve(config.dataDir);
-  const store: Store = config.meta ? await openRemoteStore(config) : LocalStore.open(dataDir);
+  const store: Store = config.meta ? await openRemoteStore(config) : LocalStore.open(dataDir, { diskReserve: config.diskReserveMiB * 1024 * 1024 });
   const repo = new RepoService(store);
   const access = await setupServerAuth(store, config.auth);
   // Not open to the network by accident: without auth, only this machine, unless --bind says otherwise.

@@ -49,6 +49,9 @@ export interface GcReport {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Free space a sweep leaves beyond the copies it makes (their record framing, the pack index, the journal). */
+const COPY_HEADROOM = 1024 * 1024;
+
 export const DEFAULT_GC: Required<GcOptions> = { minLiveFraction: 0.5, minAgeMs: 10 * 60 * 1000, uploadMaxAgeMs: 7 * DAY_MS };
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -78,6 +81,7 @@ export async function collectGarbage(store: Store, options: GcOptions = {}): Pro
     report.reachable = reached.size;
     const isLive = (hash: string) => reached.has(hash) || touched.has(hash);
     const startedAt = Date.now();
+    const sweep: Array<{ seq: number; liveBytes: number }> = [];
     for (const pack of blobs.sealedPacks()) {
       if (pack.seq >= boundary) continue;
       if (pack.written > startedAt - minAgeMs) {
@@ -88,6 +92,17 @@ export async function collectGarbage(store: Store, options: GcOptions = {}): Pro
       let liveBytes = 0;
       for (const [hash, loc] of entries) if (isLive(hash)) liveBytes += loc.length;
       if (liveBytes >= pack.bytes * minLiveFraction && liveBytes > 0) continue;
+      sweep.push({ seq: pack.seq, liveBytes });
+    }
+    // Fewest live bytes first: on a full disk, packs with nothing live free space without needing any, and
+    // make room for copying the others' live blobs. A pack whose copies would not fit waits for a later round.
+    sweep.sort((a, b) => a.liveBytes - b.liveBytes);
+    for (const pack of sweep) {
+      if (pack.liveBytes > 0 && pack.liveBytes + COPY_HEADROOM > blobs.freeBytes()) {
+        report.skipped.push({ pack: pack.seq, reason: `copying its ${pack.liveBytes} live bytes needs more free disk space than is left` });
+        continue;
+      }
+      const entries = blobs.packEntries(pack.seq);
       try {
         // Copy until a synchronous re-check finds nothing live left only in this pack, then drop it in that same step.
         for (;;) {

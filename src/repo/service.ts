@@ -449,9 +449,11 @@ export class RepoService<S extends Store = Store> {
 
   /**
    * Stores bytes as chunks; nothing is visible until a manifest that names them is committed. Bytes given in
-   * memory are handed over: the caller must not change them afterwards.
+   * memory are handed over: the caller must not change them afterwards. With `declared` (the body's announced
+   * length) a disk too full for it refuses the write (DiskFullError) before a byte is read.
    */
-  ingest(body: ReadableStream<Uint8Array> | Uint8Array | null, options: { md5?: boolean; maxSize?: number } = {}): Promise<StoredBytes> {
+  async ingest(body: ReadableStream<Uint8Array> | Uint8Array | null, options: { md5?: boolean; maxSize?: number; declared?: number } = {}): Promise<StoredBytes> {
+    if (options.declared !== undefined) this.store.blobs.admit?.(options.declared);
     return body instanceof Uint8Array ? storeBytes(this.store.blobs, body, options) : storeStream(this.store.blobs, body, options);
   }
 

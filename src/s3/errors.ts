@@ -80,7 +80,8 @@ export class S3Error extends Error {
 }
 
 /**
- * A dependency away (PostgreSQL, the object store): 503 with the table's message. Nothing was applied, so the client
- * may retry; the cause (host names, driver errors) is the server's business, not the client's.
+ * A dependency away or full (PostgreSQL, the object store, the disk): 503 with the table's message, or the error's
+ * own message for clients (a full disk says so). Nothing was applied, so the client may retry; the cause (host
+ * names, driver errors) is the server's business, not the client's.
  */
-export const unavailable = (err: UnavailableError): S3Error => new S3Error(err.code);
+export const unavailable = (err: UnavailableError): S3Error => new S3Error(err.code, err.clientMessage);

@@ -1,7 +1,9 @@
 // Object headers clients set on write and get back on read: content type, stored headers, user metadata, ETags.
 import type { ObjectManifest } from "../repo/model.ts";
 import { httpDate } from "../util/time.ts";
+import { utf8 } from "../util/bytes.ts";
 import { S3Error } from "./errors.ts";
+import { headerText, metadataHeaderValue, metadataText } from "./header-text.ts";
 import { storedContentEncoding } from "./payload/content-encoding.ts";
 
 export const STORED_HEADERS = ["content-encoding", "content-disposition", "content-language", "cache-control", "expires"] as const;
@@ -20,8 +22,10 @@ export function describedBy(headers: Headers): Pick<ObjectManifest, "contentType
   headers.forEach((value, name) => {
     if (!name.startsWith(META_PREFIX)) return;
     const key = name.slice(META_PREFIX.length);
-    meta[key] = value;
-    metaBytes += key.length + value.length;
+    const text = metadataText(headerText(value));
+    meta[key] = text;
+    // AWS: "the sum of the number of bytes in the UTF-8 encoding of each key and value"
+    metaBytes += key.length + utf8(text).length;
   });
   if (metaBytes > MAX_METADATA_BYTES) throw new S3Error("MetadataTooLarge");
   return {
@@ -50,6 +54,6 @@ export function objectHeaders(m: ObjectManifest, lastModified: number): Record<s
     "accept-ranges": "bytes",
   };
   for (const [k, v] of Object.entries(m.headers ?? {})) out[k] = v;
-  for (const [k, v] of Object.entries(m.meta ?? {})) out[`x-amz-meta-${k}`] = v;
+  for (const [k, v] of Object.entries(m.meta ?? {})) out[`x-amz-meta-${k}`] = metadataHeaderValue(v);
   return out;
 }

@@ -21,11 +21,12 @@ const tooLarge = (limit: number, proposed?: number) =>
  * EntityTooLarge. A body declared larger (`declared`: Content-Length, or the decoded length of an aws-chunked
  * one) is refused before a byte of it is read: https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
  * (5 GB in one PUT), https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html (parts up to 5 GiB).
+ * On a disk at its reserve every new object is refused up front (503, store/disk-space.ts), an empty one too.
  */
 export async function ingestObject(deps: S3Deps, body: S3Request["body"], maxSize: number, declared?: number): Promise<StoredBytes> {
   if (declared !== undefined && declared > maxSize) throw tooLarge(maxSize, declared);
   try {
-    return await deps.repo.ingest(body, { md5: deps.config.etagMode === "md5", maxSize });
+    return await deps.repo.ingest(body, { md5: deps.config.etagMode === "md5", maxSize, declared: declared ?? (body instanceof Uint8Array ? body.length : 0) });
   } catch (err) {
     if (err instanceof ObjectTooLargeError) throw tooLarge(err.limit);
     throw err;

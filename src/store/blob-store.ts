@@ -22,6 +22,8 @@ import {
 } from "./pack-format.ts";
 import { SealedIndex } from "./pack-index.ts";
 import { scanPack } from "./pack-scan.ts";
+import type { DiskSpace } from "./disk-space.ts";
+import { DiskFullError } from "../util/unavailable.ts";
 
 export class BlobMissingError extends Error {
   constructor(readonly hash: string) {
@@ -49,6 +51,8 @@ export function recordPayload(record: Uint8Array, hash: string, version: PackVer
 export interface BlobStoreOptions {
   /** A pack is sealed once it grows past this many bytes. */
   packLimit: number;
+  /** New object data (chunks, parts) is refused when it would eat into the reserve; absent: never refused. */
+  space?: DiskSpace;
 }
 
 /**
@@ -69,6 +73,8 @@ export class BlobStore {
   private pending: Uint8Array[] = [];
   private pendingAt = 0;
   private pendingBytes = 0;
+  /** The last write of waiting records failed (full disk): they are still waiting. */
+  private writeFailed = false;
   /** Chunks put again while already stored, and their bytes: what deduplication saved (for metrics). */
   readonly deduplicated = { chunks: 0, bytes: 0 };
   private syncs = 0;
@@ -159,8 +165,23 @@ export class BlobStore {
       this.gcTouched?.add(hash); // reused while gc runs: live, whatever the mark found
       return hash;
     }
+    if (kind === "chunk" || kind === "part") this.admit(payload.length);
     this.append(kind, hashBytes, hash, payload, handedOver);
     return hash;
+  }
+
+  /**
+   * Throws DiskFullError when `bytes` of new object data would leave less than the reserve free, or when records
+   * that a full disk refused still wait in memory and still can't be written (so they stop piling up).
+   */
+  admit(bytes: number): void {
+    if (this.writeFailed) this.writePending();
+    this.options.space?.admit(bytes + RECORD_HEAD + 4);
+  }
+
+  /** Free bytes on the data dir's disk, asked now (Infinity when not watched). */
+  freeBytes(): number {
+    return this.options.space?.free(true) ?? Infinity;
   }
 
   private append(kind: BlobKind, hashBytes: Uint8Array, hash: string, payload: Uint8Array, handedOver = false): void {
@@ -171,10 +192,11 @@ export class BlobStore {
     if (this.pending.length === 0) this.pendingAt = a.size;
     this.pending.push(...record);
     this.pendingBytes += RECORD_HEAD + payload.length + 4;
-    if (this.pendingBytes >= APPEND_BUFFER_BYTES || this.pending.length >= APPEND_BUFFER_PARTS) this.writePending();
+    // Accounted before any write: a write that a full disk refuses leaves the record waiting, in the index and at its offset.
     a.index.set(hash, { pack: a.seq, offset: a.size + RECORD_HEAD, length: payload.length, kind });
     a.size += RECORD_HEAD + payload.length + 4;
     this.dirty = true;
+    if (this.pendingBytes >= APPEND_BUFFER_BYTES || this.pending.length >= APPEND_BUFFER_PARTS) this.writePending();
     if (a.size >= this.options.packLimit) this.seal();
   }
 
@@ -278,8 +300,8 @@ export class BlobStore {
   /** Reads the copy of a blob at one location (not necessarily the newest), verifying its record checksum. */
   readAt(hash: string, loc: BlobLocation): Uint8Array {
     const recordStart = loc.offset - RECORD_HEAD;
-    // A blob put moments ago may still wait in memory; reads of such fresh blobs are rare, so write them out.
-    if (loc.pack === this.active.seq && this.pending.length > 0 && recordStart >= this.pendingAt) this.writePending();
+    // A blob put moments ago may still wait in memory (or, on a full disk, be unable to leave it): read it there.
+    if (loc.pack === this.active.seq && this.pending.length > 0 && recordStart >= this.pendingAt) return this.pendingPayload(recordStart).slice();
     const { fd, version } = this.packFor(loc.pack);
     // Not zero-filled: every byte is read over (a short read throws). Zeroing a fresh MiB cost ~40 µs.
     const raw = Buffer.allocUnsafeSlow(RECORD_HEAD + loc.length + 4);
@@ -292,32 +314,66 @@ export class BlobStore {
   /** Makes every blob put so far durable. Called by the store's group commit, not per write. */
   async sync(): Promise<void> {
     if (!this.dirty) return;
+    this.writePending(); // before dirty is cleared: a full disk leaves it set, for the next sync to try again
     this.dirty = false;
-    this.writePending();
     await fdatasync(this.active.fd);
     this.syncs++;
   }
 
-  /** Seals the active pack: fsync it, write its sorted index beside it, start the next pack. */
+  /**
+   * Seals the active pack: fsync it, write its sorted index beside it, start the next pack. Nothing changes in
+   * memory until every step is done; a full disk midway leaves the pack active (and no index beside it, which
+   * would make the next start take it for sealed and miss what is appended to it).
+   */
   private seal(): void {
     const a = this.active;
     this.writePending();
     fs.fsyncSync(a.fd);
     const index = SealedIndex.build(a.seq, a.index);
     this.writeIndex(index);
+    try {
+      this.openActive(a.seq + 1);
+    } catch (err) {
+      fs.rmSync(path.join(this.dir, idxName(a.seq)), { force: true });
+      fs.rmSync(path.join(this.dir, packName(a.seq + 1)), { force: true });
+      throw err;
+    }
     this.sealed.push(index);
     this.readFds.set(a.seq, { fd: a.fd, version: a.version });
     this.dirty = false;
-    this.openActive(a.seq + 1);
   }
 
-  /** Writes the records waiting in memory to the active pack, in one writev. */
+  /**
+   * Writes the records waiting in memory to the active pack, in one writev. When the disk is full they stay
+   * waiting (in the index, at their offsets) and what did land is cut off, so the file never holds a torn record
+   * followed by good ones; the next call writes them all again.
+   */
   private writePending(): void {
     if (this.pending.length === 0) return;
-    const parts = this.pending;
+    try {
+      writeAllAt(this.active.fd, this.pending, this.pendingAt);
+    } catch (err) {
+      this.writeFailed = true;
+      try {
+        fs.ftruncateSync(this.active.fd, this.pendingAt);
+      } catch {
+        // Still torn: the next write starts at pendingAt again and overwrites it, and open() cuts a torn tail.
+      }
+      throw err;
+    }
+    this.writeFailed = false;
     this.pending = [];
     this.pendingBytes = 0;
-    writeAllAt(this.active.fd, parts, this.pendingAt);
+  }
+
+  /** The payload of the record at `recordStart` among the records waiting in memory (triples: head, payload, tail). */
+  private pendingPayload(recordStart: number): Uint8Array {
+    let at = this.pendingAt;
+    for (let i = 0; i < this.pending.length; i += 3) {
+      if (at === recordStart) return this.pending[i + 1];
+      at += this.pending[i].length + this.pending[i + 1].length + this.pending[i + 2].length;
+    }
+    throw new Error(`no waiting record at ${recordStart} in pack ${this.active.seq}`);
   }
 
   private writeIndex(index: SealedIndex): void {
@@ -372,7 +428,12 @@ export class BlobStore {
   }
 
   close(): void {
-    this.writePending();
+    try {
+      this.writePending();
+    } catch (err) {
+      // Records a full disk kept out were never acknowledged (their commits failed), so they may go.
+      if (!(err instanceof DiskFullError)) throw err;
+    }
     fs.fsyncSync(this.active.fd);
     fs.closeSync(this.active.fd);
     for (const { fd } of this.readFds.values()) fs.closeSync(fd);

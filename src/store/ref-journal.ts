@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { compareBytes, fromUtf8, utf8 } from "../util/bytes.ts";
 import { recordChecksum } from "./checksum.ts";
+import { DiskFullError } from "../util/unavailable.ts";
 import { createPrivateFile, fdatasync, fsyncDir, writeAllAt, writeFileDurably } from "./fs-async.ts";
 
 export type RefValue = unknown;
@@ -116,11 +117,29 @@ export class RefJournal {
     return batch;
   }
 
+  /**
+   * Puts a batch that write() could not write (a full disk) back in front of what was staged since, for the next
+   * write; its changes stay in the latest view, as every later staged change builds on them.
+   */
+  requeue(batch: StagedBatch): void {
+    this.pending.unshift(...batch);
+  }
+
   /** Writes a batch of staged records with one fdatasync, then shows them to readers. */
   async write(batch: StagedBatch): Promise<void> {
     if (batch.length === 0) return;
     const records = batch.map((r) => r.bytes);
-    writeAllAt(this.fd, records, this.size);
+    try {
+      writeAllAt(this.fd, records, this.size);
+    } catch (err) {
+      // A full disk: cut what landed, so the next write starts at a record boundary (the batch is requeued).
+      try {
+        fs.ftruncateSync(this.fd, this.size);
+      } catch {
+        // Still torn: the next write overwrites it from this.size, and replay cuts a torn tail.
+      }
+      throw err;
+    }
     for (const r of records) this.size += r.length;
     await fdatasync(this.fd);
     this.syncs++;
@@ -145,7 +164,12 @@ export class RefJournal {
     // Check again only once the journal could be 4x the snapshot: serialising every ref per flush would cost O(refs).
     this.nextCompactCheck = Math.max(this.compactMin, 4 * record.length, this.size + this.compactMin / 8);
     if (record.length * 4 > this.size) return;
-    writeFileDurably(this.file, MAGIC, record);
+    try {
+      writeFileDurably(this.file, MAGIC, record);
+    } catch (err) {
+      if (err instanceof DiskFullError) return; // compaction can wait for space; the journal as it is stays whole
+      throw err;
+    }
     fs.closeSync(this.fd);
     this.fd = fs.openSync(this.file, "r+");
     this.size = MAGIC.length + record.length;

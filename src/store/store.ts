@@ -6,8 +6,9 @@ import { BlobStore } from "./blob-store.ts";
 import type { BlobKind } from "./pack-format.ts";
 import { lockDataDir, prepareDataDir } from "./data-dir.ts";
 import { GroupSync } from "./group-sync.ts";
+import { DEFAULT_DISK_RESERVE_BYTES, DiskSpace, type FreeSpace } from "./disk-space.ts";
 import { type RefChange, RefJournal, type RefValue, type RefView } from "./ref-journal.ts";
-import { UnavailableError } from "../util/unavailable.ts";
+import { DiskFullError, UnavailableError } from "../util/unavailable.ts";
 
 export type { RefView };
 
@@ -31,6 +32,8 @@ export interface BlobBackend {
   stats(): { bytes: number; blobs: number };
   /** Backends whose reads are remote warm a blob ahead of a synchronous get() (streaming reads use it). */
   load?(hash: string): Promise<void>;
+  /** Local backends refuse (DiskFullError) new object data of this size that would eat into the disk's reserve. */
+  admit?(bytes: number): void;
   /** Backends that buffer uploads let a stream writer wait here when too much is in flight. */
   ready?(): Promise<void> | undefined;
 }
@@ -79,6 +82,10 @@ export interface StoreOptions {
   journalCompactBytes?: number;
   /** refuse a dir that is not already a Strata data dir instead of creating one (fsck, gc, auth offline) */
   mustExist?: boolean;
+  /** bytes of free space new object data may not eat into, kept for deletes and gc (default 64 MiB) */
+  diskReserve?: number;
+  /** how free space is read (tests replace statfs) */
+  freeSpace?: FreeSpace;
 }
 
 export const DEFAULT_PACK_LIMIT = 64 * 1024 * 1024;
@@ -95,7 +102,8 @@ export class LocalStore implements Store {
     prepareDataDir(dir, { mustExist: options.mustExist });
     this.unlock = lockDataDir(dir);
     try {
-      this.blobs = new BlobStore(dir, { packLimit: options.packLimit ?? DEFAULT_PACK_LIMIT });
+      const space = new DiskSpace(dir, options.diskReserve ?? DEFAULT_DISK_RESERVE_BYTES, options.freeSpace);
+      this.blobs = new BlobStore(dir, { packLimit: options.packLimit ?? DEFAULT_PACK_LIMIT, space });
       this.refs = new RefJournal(dir, { compactMinBytes: options.journalCompactBytes });
     } catch (err) {
       this.unlock();
@@ -104,10 +112,17 @@ export class LocalStore implements Store {
     // Blobs first, then the ref records that point at them: a ref on disk never names a missing blob.
     // The ref records are taken before the blob sync starts, so every blob they name was written (by a
     // synchronous put) before that fdatasync began; records staged during it wait for the next flush.
+    // A full disk fails a write before anything of the batch counts (blob-store.ts and ref-journal.ts undo what
+    // landed): the batch is staged again for the next flush, and its callers get DiskFullError (503).
     this.group = new GroupSync(async () => {
       const batch = this.refs.take();
-      await this.blobs.sync();
-      await this.refs.write(batch);
+      try {
+        await this.blobs.sync();
+        await this.refs.write(batch);
+      } catch (err) {
+        if (err instanceof DiskFullError) this.refs.requeue(batch);
+        throw err;
+      }
     });
   }
 
@@ -125,6 +140,8 @@ export class LocalStore implements Store {
     try {
       await this.group.sync();
     } catch (err) {
+      // A full disk changed nothing on disk: the next commit (once space is freed) writes these changes too.
+      if (err instanceof DiskFullError) throw err;
       // After a failed fsync nothing written since the last good one can be trusted: stop taking writes.
       this.failure = new Error(`store is read-only after a failed flush: ${(err as Error).message}`);
       throw this.failure;

@@ -101,6 +101,30 @@ for (const forcePathStyle of [true, false]) {
       expect((await errorOf(client.send(new HeadObjectCommand({ Bucket: bucket, Key: "missing" })))).status).toBe(404);
     });
 
+    // AWS answers a failed read condition with the object's validators (moto#8534 quotes real S3's 304).
+    test("304 and 412 of GetObject and HeadObject carry ETag and Last-Modified (304: Cache-Control too)", async () => {
+      const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: "cond.txt", Body: "c", CacheControl: "max-age=60" }));
+      const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: "cond.txt" }));
+      const lastModified = head.LastModified!.toUTCString();
+      const later = new Date(head.LastModified!.getTime() + 3600_000);
+      const earlier = new Date(head.LastModified!.getTime() - 3600_000);
+      const conditions = [
+        [{ IfNoneMatch: put.ETag }, 304],
+        [{ IfModifiedSince: later }, 304],
+        [{ IfMatch: '"0000"' }, 412],
+        [{ IfUnmodifiedSince: earlier }, 412],
+      ] as const;
+      for (const [condition, status] of conditions) {
+        for (const command of [new GetObjectCommand({ Bucket: bucket, Key: "cond.txt", ...condition }), new HeadObjectCommand({ Bucket: bucket, Key: "cond.txt", ...condition })]) {
+          const err = await client.send(command as GetObjectCommand).then(() => undefined, (e: S3ServiceException) => e);
+          const headers = (err?.$response as { headers: Record<string, string> } | undefined)?.headers ?? {};
+          expect([err?.$metadata.httpStatusCode, headers.etag, headers["last-modified"], headers["cache-control"]]).toEqual([
+            status, put.ETag, lastModified, status === 304 ? "max-age=60" : undefined,
+          ]);
+        }
+      }
+    });
+
     test("awkward keys round-trip and list", async () => {
       for (const key of AWKWARD_KEYS) {
         await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));

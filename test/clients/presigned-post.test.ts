@@ -60,6 +60,15 @@ describe("createPresignedPost (@aws-sdk/s3-presigned-post)", () => {
     expect(before).not.toContain(version);
   });
 
+  // AWS: metadata "must conform to US-ASCII when using REST and UTF-8 when using SOAP or browser-based uploads
+  // through POST"; returned RFC 2047 encoded ("User-defined object metadata").
+  test("a form's UTF-8 metadata field is stored as its text and returned RFC 2047 encoded", async () => {
+    const { url, fields } = await createPresignedPost(client, { Bucket: "forms", Key: "unicode.txt", Fields: { "x-amz-meta-name": "résumé ☃" }, Conditions: [{ "x-amz-meta-name": "résumé ☃" }] });
+    expect((await post(url, fields, "u")).status).toBe(204);
+    const got = await s3.call("/forms/unicode.txt", { method: "HEAD" });
+    expect([got.status, got.headers.get("x-amz-meta-name")]).toEqual([200, `=?UTF-8?B?${Buffer.from("résumé ☃").toString("base64")}?=`]);
+  });
+
   test("default answer 204; success_action_redirect answers 303 with bucket, key and etag", async () => {
     const plain = await createPresignedPost(client, { Bucket: "forms", Key: "plain.txt" });
     const res = await post(plain.url, plain.fields, "x");

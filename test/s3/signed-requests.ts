@@ -28,6 +28,8 @@ export interface BotocoreCase {
   expires?: number;
   method?: string;
   region?: string;
+  /** send non-ASCII user metadata as is (botocore's ASCII check unregistered) */
+  rawMetadata?: boolean;
 }
 
 export interface Signed {

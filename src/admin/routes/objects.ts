@@ -72,7 +72,8 @@ export function createObjectRoutes(vs: RepoService, options: ObjectRoutesOptions
     vs.requireBranch(repo, branch);
     let stored;
     try {
-      stored = await vs.ingest(c.req.raw.body, { md5: options.etagMode === "md5", maxSize: options.maxObjectSize });
+      const declared = Number(c.req.header("content-length") ?? 0) || 0;
+      stored = await vs.ingest(c.req.raw.body, { md5: options.etagMode === "md5", maxSize: options.maxObjectSize, declared });
     } catch (err) {
       if (err instanceof ObjectTooLargeError) throw new AdminError("EntityTooLarge", err.message, 413);
       throw err;

@@ -4,6 +4,7 @@
 import { createHmac } from "node:crypto";
 import { fromBase64, timingSafeEqual } from "../../util/bytes.ts";
 import { S3Error } from "../errors.ts";
+import { headerText } from "../header-text.ts";
 import { canonicalPath, parseQuery } from "./uri-encoding.ts";
 import { checkSkew, secretOf } from "./sigv4.ts";
 import { type AuthOptions, type AuthResult, MAX_PRESIGN_EXPIRES_S, type RequestView } from "./types.ts";
@@ -27,8 +28,8 @@ function subResources(rawQuery: string): string {
 function amzHeaders(headers: Headers): string {
   const picked: [string, string][] = [];
   headers.forEach((value, name) => {
-    // Headers yields lower-case names; values are signed trimmed.
-    if (name.startsWith("x-amz-")) picked.push([name, value.trim()]);
+    // Headers yields lower-case names; values are signed trimmed, as the text the client sent (header-text.ts).
+    if (name.startsWith("x-amz-")) picked.push([name, headerText(value).trim()]);
   });
   picked.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return picked.map(([name, value]) => `${name}:${value}\n`).join("");

@@ -4,6 +4,7 @@ import { createHash, createHmac } from "node:crypto";
 import { hmacSha256 } from "../../hash/hashing.ts";
 import { timingSafeEqualText } from "../../util/bytes.ts";
 import { S3Error } from "../errors.ts";
+import { headerText } from "../header-text.ts";
 import { canonicalPath, canonicalQuery } from "./uri-encoding.ts";
 import { type AuthOptions, type AuthResult, MAX_CLOCK_SKEW_MS, MAX_PRESIGN_EXPIRES_S, type RequestView, type SigV4Context } from "./types.ts";
 
@@ -69,10 +70,28 @@ function parseCredentialOnce(value: string): Credential | undefined {
   return { accessKey, date, region, service };
 }
 
-const collapse = (value: string): string => value.trim().replace(/\s+/g, " ");
+/** Spaces and tabs: the blanks AWS's "Trimall" and @smithy/signature-v4 trim and collapse. */
+const SPACES = /[ \t]+/g;
+/** Every blank Python's str.split() knows: botocore collapses these too (a no-break space, say). */
+const PYTHON_BLANKS = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+const NON_ASCII = /[^\x00-\x7f]/;
 
-function canonicalHeaders(headers: Headers, signed: string[]): string {
-  return signed.map((name) => `${name}:${collapse(headers.get(name) ?? "")}\n`).join("");
+const collapse = (value: string, blanks: RegExp): string => value.replace(blanks, " ").replace(/^ | $/g, "");
+
+/**
+ * The signed headers as the signers write them: the text the client sent (header-text.ts: non-ASCII values are
+ * bytes here, and the byte 0xA0 inside a UTF-8 character is no blank), trimmed, each run of blanks one space.
+ * Signers disagree on which blanks count once a value is not ASCII, so such values give a second form.
+ */
+function canonicalHeaderForms(headers: Headers, signed: string[]): string[] {
+  const values = signed.map((name) => headerText(headers.get(name) ?? ""));
+  const form = (blanks: RegExp) => values.map((value, i) => `${signed[i]}:${collapse(value, blanks)}\n`).join("");
+  const forms = [form(SPACES)];
+  if (values.some((value) => NON_ASCII.test(value))) {
+    const python = form(PYTHON_BLANKS);
+    if (python !== forms[0]) forms.push(python);
+  }
+  return forms;
 }
 
 interface Signed {
@@ -93,7 +112,7 @@ const hmacSha256Hex = (key: Uint8Array, text: string): string => createHmac("sha
 /**
  * Recomputes the signature and compares it in constant time. The canonical path is tried as the
  * signers encode it and, when a client sent a differently encoded path, exactly as sent: both name
- * the same key, and both need the secret to produce.
+ * the same key, and both need the secret to produce. So are the forms of non-ASCII header values.
  */
 function verify(req: RequestView, s: Signed, secret: string | undefined): SigV4Context | undefined {
   if (secret === undefined) return undefined;
@@ -101,18 +120,14 @@ function verify(req: RequestView, s: Signed, secret: string | undefined): SigV4C
   const signingKey = signingKeyFor(secret, s.credential);
   const paths = [canonicalPath(req.rawPath)];
   if (req.rawPath !== "" && req.rawPath !== paths[0]) paths.push(req.rawPath);
+  const headerForms = canonicalHeaderForms(req.headers, s.signedHeaders);
   for (const path of paths) {
-    const request = [
-      req.method.toUpperCase(),
-      path,
-      s.query,
-      canonicalHeaders(req.headers, s.signedHeaders),
-      s.signedHeaders.join(";"),
-      s.payloadHash,
-    ].join("\n");
-    const stringToSign = `${V4_ALGORITHM}\n${s.amzDate}\n${scope}\n${sha256Hex(request)}`;
-    const expected = hmacSha256Hex(signingKey, stringToSign);
-    if (timingSafeEqualText(expected, s.signature)) return { seedSignature: expected, signingKey, scope, amzDate: s.amzDate };
+    for (const headers of headerForms) {
+      const request = [req.method.toUpperCase(), path, s.query, headers, s.signedHeaders.join(";"), s.payloadHash].join("\n");
+      const stringToSign = `${V4_ALGORITHM}\n${s.amzDate}\n${scope}\n${sha256Hex(request)}`;
+      const expected = hmacSha256Hex(signingKey, stringToSign);
+      if (timingSafeEqualText(expected, s.signature)) return { seedSignature: expected, signingKey, scope, amzDate: s.amzDate };
+    }
   }
   throw new S3Error("SignatureDoesNotMatch");
 }

@@ -9,7 +9,6 @@ import { type ByteRange, parseRange } from "../ranges.ts";
 import { versionIdParam } from "../version-id.ts";
 import { responseOverrides } from "../response-overrides.ts";
 
-
 function partRange(m: ObjectManifest, n: number): ByteRange {
   const sizes = m.parts ?? [m.size];
   if (n > sizes.length) throw new S3Error("InvalidPartNumber");
@@ -17,12 +16,27 @@ function partRange(m: ObjectManifest, n: number): ByteRange {
   return { start, end: start + sizes[n - 1] - 1 };
 }
 
+/**
+ * What a 304 or 412 answer keeps of a 200's headers: ETag and Last-Modified, so a cache can revalidate and a
+ * client see what it raced with (AWS sends both; moto#8534 shows real S3's 304), and on a 304 also the
+ * Cache-Control and Expires RFC 9110 §15.4.5 requires.
+ */
+function validators(headers: Record<string, string>, status: number): Record<string, string> {
+  const kept = status === 304 ? ["etag", "last-modified", "cache-control", "expires"] : ["etag", "last-modified"];
+  return Object.fromEntries(kept.filter((name) => headers[name] !== undefined).map((name) => [name, headers[name]]));
+}
+
 export function getObject(req: S3Request, deps: S3Deps): Response {
   const version = findVersion(deps, req.bucket!, req.key!, versionIdParam(req.query.get("versionId")));
   const { manifest } = version;
   const headers = objectHeaders(manifest, version.time);
   headers["x-amz-version-id"] = version.version;
-  checkConditions(req.headers, manifest.etag, version.time);
+  try {
+    checkConditions(req.headers, manifest.etag, version.time);
+  } catch (err) {
+    if (err instanceof S3Error) err.withHeaders(validators(headers, err.status));
+    throw err;
+  }
   const byPart = req.query.has("partNumber");
   const range = byPart ? partRange(manifest, partNumber(req.query)) : parseRange(req.headers.get("range"), manifest.size);
   if (byPart) headers["x-amz-mp-parts-count"] = String(manifest.parts?.length ?? 1);

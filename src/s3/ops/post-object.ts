@@ -8,6 +8,7 @@ import { checkObjectAcl } from "../canned-acl.ts";
 import type { S3Deps, S3Request } from "../context.ts";
 import { S3Error } from "../errors.ts";
 import { formBoundary, readForm } from "../form-data.ts";
+import { headerBytes } from "../header-text.ts";
 import { describedBy, quoteEtag, STORED_HEADERS } from "../object-headers.ts";
 import { decodePayload } from "../payload/decode-payload.ts";
 import { checkKeyLength, ingestObject, versionHeaders, writeOptions } from "../object-writes.ts";
@@ -68,7 +69,8 @@ function fieldsAsHeaders(fields: Map<string, string>): Headers {
   const headers = new Headers();
   for (const [name, value] of fields) {
     const described = name === "content-type" || (STORED_HEADERS as readonly string[]).includes(name) || name.startsWith("x-amz-meta-");
-    if (described || name === "content-md5" || name.startsWith("x-amz-checksum-")) headers.set(name, value);
+    // Form fields are text (UTF-8 in the form), headers hold bytes: as a PUT's headers would carry them.
+    if (described || name === "content-md5" || name.startsWith("x-amz-checksum-")) headers.set(name, headerBytes(value));
   }
   if (fields.has("acl")) headers.set("x-amz-acl", fields.get("acl")!);
   return headers;
