@@ -6,27 +6,16 @@ import type { Io } from "./cli/command.ts";
 import { EXIT } from "./cli/exit.ts";
 import { COMMANDS, runCli } from "./cli/main.ts";
 import { serveCommand } from "./serve-command.ts";
+import { stderr, stdout } from "./runtime/output.ts";
 import { versionLine } from "./version.ts";
 
-let lastWrite: Promise<void> = Promise.resolve();
-let outputLost = false;
-process.stdout.on("error", () => (outputLost = true));
-
-function write(stream: NodeJS.WriteStream, data: string | Uint8Array): Promise<void> {
-  lastWrite = new Promise((resolve) => stream.write(data, (err) => {
-    if (err) outputLost = true;
-    resolve();
-  }));
-  return lastWrite;
-}
-
 const io: Io = {
-  out: (text) => void write(process.stdout, text + "\n"),
-  err: (text) => void process.stderr.write(text + "\n"),
-  status: (text) => void process.stderr.write(text),
-  write: (bytes) => write(process.stdout, bytes),
-  tty: Boolean(process.stderr.isTTY),
-  stdoutTty: Boolean(process.stdout.isTTY),
+  out: (text) => void stdout.write(text + "\n"),
+  err: (text) => void stderr.write(text + "\n"),
+  status: (text) => void stderr.write(text),
+  write: (bytes) => stdout.write(bytes),
+  tty: stderr.isTTY,
+  stdoutTty: stdout.isTTY,
 };
 
 // Working directory: `npm run strata -- ...` runs in the package's folder; relative paths are the caller's.
@@ -37,15 +26,17 @@ async function main(argv: string[]): Promise<number> {
     io.out(versionLine());
     return EXIT.ok;
   }
-  const code = await runCli(argv, io, [serveCommand, ...COMMANDS]);
-  await lastWrite;
-  return outputLost && code === EXIT.ok ? EXIT.failure : code;
+  return runCli(argv, io, [serveCommand, ...COMMANDS]);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`strata: ${(err as Error)?.stack ?? err}\n`);
-    process.exit(EXIT.failure);
-  },
-);
+/** Exits once stdout and stderr have taken everything (also the request log `serve` wrote); output that could
+ * not be written makes a success a failure. */
+async function exit(code: number): Promise<never> {
+  await Promise.all([stdout.drained(), stderr.drained()]);
+  process.exit(stdout.lost && code === EXIT.ok ? EXIT.failure : code);
+}
+
+main(process.argv.slice(2)).then(exit, (err) => {
+  void stderr.write(`strata: ${(err as Error)?.stack ?? err}\n`);
+  return exit(EXIT.failure);
+});

@@ -14,6 +14,7 @@ import { selectHashEngine } from "./hash/hashing.ts";
 import { JobEndpoints } from "./jobs/endpoints.ts";
 import { createJobRoutes } from "./jobs/routes.ts";
 import { RepoService } from "./repo/service.ts";
+import { stdout } from "./runtime/output.ts";
 import { serve } from "./runtime/serve.ts";
 import { createAuthRoutes } from "./admin/routes/auth.ts";
 import { createConsoleRoutes } from "./admin/console/routes.ts";
@@ -170,7 +171,8 @@ function observeRequests(metrics: Metrics, log?: (line: string) => void): NonNul
 
 /**
  * Request log lines for stdout, written together once per turn of the event loop: a write per line cost
- * 10-15% of a small GET's throughput. flush() writes what is left (at stop).
+ * 10-15% of a small GET's throughput. flush() writes what is left (at stop); the process exits once stdout has
+ * taken it (runtime/output.ts).
  */
 function batchedStdout(): { write: (line: string) => void; flush: () => void } {
   let pending: string[] = [];
@@ -178,7 +180,7 @@ function batchedStdout(): { write: (line: string) => void; flush: () => void } {
     if (pending.length === 0) return;
     const text = pending.join("");
     pending = [];
-    process.stdout.write(text);
+    void stdout.write(text);
   };
   return {
     write(line) {

@@ -61,7 +61,7 @@ test("fsck, gc and auth offline: a missing dir or a file is exit 2 and creates n
   expect((await strata(["serve", "--data-dir", file, "--port", "0"])).stderr).toContain("is a file");
   const both = await strata(["serve", "--ephemeral", "--data-dir", missing]);
   expect([both.code, both.stderr]).toEqual([2, expect.stringContaining("--ephemeral")]);
-});
+}, 30_000); // some fifteen runs of the binary
 
 test("diff leaves out keys written again with the same bytes", async () => {
   await t.server.repo.versions.createBranch("same", "master");
