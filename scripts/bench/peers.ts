@@ -6,7 +6,7 @@
 //   bun scripts/bench/peers.ts [--targets strata,s3rver,moto,ceiling,ceiling-fsync] [--subject strata]
 //                              [--endpoint name=http://127.0.0.1:PORT ...] [--quick]
 //                              [--strata-bin PATH (default dist/strata, built when missing)]
-//                              [--strata-args "FLAGS" (more serve flags, e.g. "--memory-limit 256MiB")]
+//                              [--strata-args="FLAGS" (more serve flags: --strata-args="--memory-limit 256MiB")]
 //                              [--seconds N] [--unsigned] [--json PATH] [--work-dir DIR]
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, release } from "node:os";
