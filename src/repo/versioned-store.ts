@@ -13,7 +13,7 @@ import { RepoError, tagIsReadOnly } from "./errors.ts";
 import { completionRemovals, uploadRemovals } from "./multipart.ts";
 import { type BranchRef, type CommitRecord, type CorsRule, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type TagRef, type VersionEntry } from "./model.ts";
 import { History, NULL_VERSION, type PurgeFilter, purgeKey, versionIdOf } from "./purges.ts";
-import { branchRef, COMMIT_ID, NAME_PATTERN } from "./ref-names.ts";
+import { branchRef, COMMIT_ID, NAME_PATTERN, reservedRepoProblem } from "./ref-names.ts";
 import { parseRefKey, REF } from "./ref-keys.ts";
 import { Tree } from "./tree.ts";
 
@@ -171,7 +171,7 @@ export class VersionedStore {
   }
 
   async createRepo(repo: string, description?: string): Promise<void> {
-    checkName(repo, "repo");
+    checkNewRepoName(repo);
     await this.locked(repo, () => {
       if (this.getRepo(repo, "latest")) throw new RepoError("RepoExists", `repo ${repo} already exists`);
       return this.store.commit([{ key: REF.repo(repo), value: { created: Date.now(), commits: null, description } satisfies RepoRef }]);
@@ -221,7 +221,10 @@ export class VersionedStore {
       if (this.getTag(repo, branch, "latest")) throw new RepoError("TagExists", `${branch}.${repo} is a tag; tags and branches share one namespace per repo`);
       const changes: RefChange[] = [];
       const repoRef = this.getRepo(repo, "latest");
-      if (!repoRef) changes.push({ key: REF.repo(repo), value: { created: Date.now(), commits: null } satisfies RepoRef });
+      if (!repoRef) {
+        checkNewRepoName(repo);
+        changes.push({ key: REF.repo(repo), value: { created: Date.now(), commits: null } satisfies RepoRef });
+      }
       let head: string | null = null;
       if (from?.branch) {
         const source = this.getBranch(repo, from.branch, "latest");
@@ -408,8 +411,7 @@ export class VersionedStore {
    */
   async startCommit(repo: string, branch: string, message?: string, options: { empty?: boolean } & Omit<CommitDetails, "message"> = {}): Promise<string> {
     return await this.locked(repo, async () => {
-      const ref = this.requireBranch(repo, branch, "latest");
-      refuseDirectWrites(repo, branch, ref);
+      const ref = this.requireWritable(repo, branch);
       if (ref.open) throw new RepoError("CommitAlreadyOpen", `branch ${branch}.${repo} already has open commit ${ref.open.id}`);
       const head = ref.head ? this.findCommit(repo, ref.head, "latest") : undefined;
       const id = newCommitId();
@@ -506,8 +508,7 @@ export class VersionedStore {
     options: WriteExtras,
   ): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
     const result = await this.lockedOnce(repo, () => {
-      const ref = this.requireBranch(repo, branch, "latest");
-      refuseDirectWrites(repo, branch, ref);
+      const ref = this.requireWritable(repo, branch);
       const repoRef = this.requireRepo(repo, "latest");
       const { root, head } = this.workingBase(repo, ref);
       const commitId = ref.open?.id ?? newCommitId();
@@ -798,6 +799,15 @@ export class VersionedStore {
     return ref;
   }
 
+  /** The branch direct writes may go to (as writers see it); throws NoSuchBranch, IsTag, or BranchProtected (merges and reverts only). */
+  requireWritable(repo: string, branch: string): BranchRef {
+    const ref = this.requireBranch(repo, branch, "latest");
+    if (ref.protected) {
+      throw new RepoError("BranchProtected", `branch ${branch}.${repo} is protected: write to another branch and merge it in (strata merge <branch>.${repo} ${branch}.${repo})`);
+    }
+    return ref;
+  }
+
   /** The branch; throws NoSuchBranch, or IsTag when the name is one of the repo's tags (they share one namespace). */
   requireBranch(repo: string, branch: string, view: View): BranchRef {
     const ref = this.getBranch(repo, branch, view);
@@ -836,11 +846,11 @@ function purgeMessage(purges: Array<[string, string]>): string {
   return purges.length === 1 ? `purged version ${version} of ${JSON.stringify(key)}` : `purged ${purges.length} versions (${JSON.stringify(key)} ${version} and more)`;
 }
 
-/** A protected branch takes merges and reverts only. */
-function refuseDirectWrites(repo: string, branch: string, ref: BranchRef): void {
-  if (ref.protected) {
-    throw new RepoError("BranchProtected", `branch ${branch}.${repo} is protected: write to another branch and merge it in (strata merge <branch>.${repo} ${branch}.${repo})`);
-  }
+/** A new repo's name also may not be one of the server's own paths (ref-names.ts, SERVER_PATHS). */
+function checkNewRepoName(repo: string): void {
+  checkName(repo, "repo");
+  const reserved = reservedRepoProblem(repo);
+  if (reserved) throw new RepoError("InvalidName", reserved);
 }
 
 function checkName(name: string, what: string): void {
