@@ -23,3 +23,11 @@ export class RepoError extends Error {
     super(message);
   }
 }
+
+/** What anything that writes (S3, the admin API) answers when the branch it names is a tag. */
+export function tagIsReadOnly(repo: string, tag: string, commit: string): RepoError {
+  return new RepoError(
+    "IsTag",
+    `${tag}.${repo} is a tag, which is read-only: it names commit ${commit} for good. Write to a branch instead (a tag is deleted with strata tag delete ${tag}.${repo}).`,
+  );
+}

@@ -6,7 +6,7 @@ import type { Store } from "../store/store.ts";
 import { checkStore, type FsckReport } from "./fsck.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
 import { Manifests } from "./manifests.ts";
-import type { BranchRef, CommitRecord, CompletionRef, CorsRule, ObjectManifest, RepoRef, UploadRef, VersionEntry } from "./model.ts";
+import type { BranchRef, CommitRecord, CompletionRef, CorsRule, ObjectManifest, RepoRef, TagRef, UploadRef, VersionEntry } from "./model.ts";
 import { Multipart, partListDigest, type PartInfo } from "./multipart.ts";
 import {
   bytesManifest,
@@ -75,13 +75,15 @@ export interface BranchState {
 
 /**
  * What a snapshot shows: a commit of the repo (in the history of `branch` when given, else of any branch), or a
- * branch's head (or its open commit, with `openCommit`: a job's output).
+ * branch's head (or its open commit, with `openCommit`: a job's output), or the commit a tag names.
  */
 export interface SnapshotOf {
   repo: string;
   branch?: string;
   commit?: string;
   openCommit?: boolean;
+  /** a tag of the repo (without branch or commit): its commit, shown for as long as the tag names it */
+  tag?: string;
 }
 
 /** A commit named by a ref: a branch's head, or a tag's commit when the repo has a tag of that name, or a commit id. */
@@ -100,8 +102,8 @@ export interface Snapshot {
   readonly root: string | null;
   /** @internal which versions of the repo were purged (left out of every read) */
   readonly purged: PurgeFilter;
-  /** @internal the refs it was resolved from: while they are the current ones, so is the snapshot */
-  readonly refs: readonly [RepoRef | undefined, BranchRef | undefined];
+  /** @internal the refs it was resolved from (the repo's, the branch's or tag's): while they are the current ones, so is the snapshot */
+  readonly refs: readonly [RepoRef | undefined, BranchRef | TagRef | undefined];
 }
 
 /** Runs under the branch lock against the versions the write would replace: conditional writes are atomic. */
@@ -353,11 +355,17 @@ export class RepoService<S extends Store = Store> {
 
   // ---- snapshots and reads ----
 
-  /** Resolves a ref to what it shows now; throws NoSuchRepo, NoSuchBranch, or NoSuchCommit (not there, or not in the branch's history). */
+  /** Resolves a ref to what it shows now; throws NoSuchRepo, NoSuchBranch, NoSuchTag, or NoSuchCommit (not there, or not in the branch's history). */
   snapshot(of: SnapshotOf): Snapshot {
     const vs = this.versions;
     const repoRef = vs.getRepo(of.repo, "durable");
     if (!repoRef) throw new RepoError("NoSuchRepo", `repo ${of.repo} does not exist`);
+    if (of.tag !== undefined) {
+      const tagRef = vs.getTag(of.repo, of.tag, "durable");
+      const commit = tagRef && vs.findCommit(of.repo, tagRef.commit, "durable");
+      if (!commit) throw new RepoError("NoSuchTag", `tag ${of.tag}.${of.repo} does not exist`);
+      return { of, refs: [repoRef, tagRef], ...vs.snapshot(of.repo, commit.root, "durable"), commit: commit.id };
+    }
     const branchRef = of.branch === undefined ? undefined : vs.getBranch(of.repo, of.branch, "durable");
     if (of.branch !== undefined && !branchRef) throw new RepoError("NoSuchBranch", `branch ${of.branch} of repo ${of.repo} does not exist`);
     const refs = [repoRef, branchRef] as const;
@@ -376,9 +384,10 @@ export class RepoService<S extends Store = Store> {
 
   /** Whether a snapshot still shows what its ref does: refs are replaced, never changed, on every write. */
   isCurrent(snapshot: Snapshot): boolean {
-    const { repo, branch } = snapshot.of;
-    const [repoRef, branchRef] = snapshot.refs;
-    return this.versions.getRepo(repo, "durable") === repoRef && (branch === undefined || this.versions.getBranch(repo, branch, "durable") === branchRef);
+    const { repo, branch, tag } = snapshot.of;
+    const [repoRef, nameRef] = snapshot.refs;
+    const named = branch !== undefined ? this.versions.getBranch(repo, branch, "durable") : tag !== undefined ? this.versions.getTag(repo, tag, "durable") : undefined;
+    return this.versions.getRepo(repo, "durable") === repoRef && named === nameRef;
   }
 
   /**

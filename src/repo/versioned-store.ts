@@ -8,7 +8,7 @@ import { getJson, putJson, putJsonSized } from "./blob-codec.ts";
 import { type ListOptions, type ListPage, listKeys, listVersions, type VersionItem } from "./listing.ts";
 import { CommitGraph, heightOf } from "./commit-graph.ts";
 import { type Conflict, type MergeStrategy, planMerge, type Take } from "./merge.ts";
-import { RepoError } from "./errors.ts";
+import { RepoError, tagIsReadOnly } from "./errors.ts";
 import { completionRemovals, uploadRemovals } from "./multipart.ts";
 import { type BranchRef, type CommitRecord, type CorsRule, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type TagRef, type VersionEntry } from "./model.ts";
 import { History, NULL_VERSION, type PurgeFilter, purgeKey, versionIdOf } from "./purges.ts";
@@ -789,10 +789,13 @@ export class VersionedStore {
     return ref;
   }
 
+  /** The branch; throws NoSuchBranch, or IsTag when the name is one of the repo's tags (they share one namespace). */
   requireBranch(repo: string, branch: string, view: View): BranchRef {
     const ref = this.getBranch(repo, branch, view);
-    if (!ref) throw new RepoError("NoSuchBranch", `branch ${branch}.${repo} does not exist`);
-    return ref;
+    if (ref) return ref;
+    const tag = this.getTag(repo, branch, view);
+    if (tag) throw tagIsReadOnly(repo, branch, tag.commit);
+    throw new RepoError("NoSuchBranch", `branch ${branch}.${repo} does not exist`);
   }
 
   /** Runs fn under the repo's lock, awaiting its result there, again (on fresh refs) whenever its commit lost a CAS. */

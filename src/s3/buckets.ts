@@ -14,6 +14,11 @@ export interface BucketTarget {
   anyBranch?: boolean;
   /** reads see the branch's open commit rather than its head (a job's output bucket) */
   readsOpenCommit?: boolean;
+  /**
+   * set when `branch.repo` names one of the repo's tags instead (they share one namespace; which one it is is the
+   * repo's state, not the name's, so s3/targets.ts sets it): a read-only bucket of the commit the tag names
+   */
+  tag?: string;
 }
 
 const invalid = (name: string, why: string) => new S3Error("InvalidBucketName", `The specified bucket is not valid: ${why}.`, { BucketName: name });

@@ -1,5 +1,5 @@
 // Resolving a request's bucket to what it reads (a tree at a commit) or writes (a branch).
-import { RepoError } from "../repo/errors.ts";
+import { RepoError, tagIsReadOnly } from "../repo/errors.ts";
 import type { Snapshot } from "../repo/service.ts";
 import type { BucketTarget } from "./buckets.ts";
 import type { BucketResolver, S3Deps } from "./context.ts";
@@ -19,12 +19,22 @@ export function noSuchBucket(name: string, why?: string): S3Error {
 }
 
 export function resolveTarget(deps: S3Deps, bucket: string): BucketTarget {
-  const target = deps.buckets.resolve(bucket);
+  const target = withTag(deps, deps.buckets.resolve(bucket));
   if (!deps.repo.hasRepo(target.repo)) throw noSuchBucket(target.name, `repo ${target.repo} does not exist`);
   if (!target.anyBranch && !deps.repo.branch(target.repo, target.branch)) {
     throw noSuchBucket(target.name, `branch ${target.branch} of repo ${target.repo} does not exist`);
   }
   return target;
+}
+
+/**
+ * A `branch.repo` bucket whose name is no branch but one of the repo's tags: the tag's commit, read-only (a
+ * commit bucket of the whole repo, as `commit.repo`). Any other target is returned as it is.
+ */
+function withTag(deps: S3Deps, target: BucketTarget): BucketTarget {
+  if (target.commit || target.anyBranch || target.readsOpenCommit || deps.repo.branch(target.repo, target.branch)) return target;
+  const tag = deps.repo.tag(target.repo, target.branch);
+  return tag ? { ...target, tag: tag.name, commit: tag.commit, anyBranch: true } : target;
 }
 
 const VIEWS_KEPT = 1024;
@@ -48,9 +58,10 @@ export function readView(deps: S3Deps, bucket: string): ReadView {
 }
 
 function resolveView(deps: S3Deps, bucket: string): ReadView {
-  const target = deps.buckets.resolve(bucket);
+  const target = withTag(deps, deps.buckets.resolve(bucket));
   try {
-    const snapshot = deps.repo.snapshot({
+    // A tag's snapshot stays current only while the tag names that commit (deleted and made again elsewhere: not).
+    const snapshot = deps.repo.snapshot(target.tag !== undefined ? { repo: target.repo, tag: target.tag } : {
       repo: target.repo,
       branch: target.anyBranch ? undefined : target.branch,
       commit: target.commit,
@@ -58,14 +69,20 @@ function resolveView(deps: S3Deps, bucket: string): ReadView {
     });
     return { target, snapshot, commit: snapshot.commit };
   } catch (err) {
-    if (err instanceof RepoError && (err.code === "NoSuchRepo" || err.code === "NoSuchBranch" || err.code === "NoSuchCommit")) throw noSuchBucket(target.name, err.message);
+    if (err instanceof RepoError && (err.code === "NoSuchRepo" || err.code === "NoSuchBranch" || err.code === "NoSuchCommit" || err.code === "NoSuchTag")) {
+      throw noSuchBucket(target.name, err.message);
+    }
     throw err;
   }
 }
 
-/** A branch bucket that may be written; commit buckets are read-only. */
+/**
+ * A branch bucket that may be written; commit and tag buckets are read-only: AccessDenied (403) saying which, for
+ * every write (PUT, POST, DELETE, DeleteObjects, multipart, CopyObject into it, bucket settings).
+ */
 export function writeTarget(deps: S3Deps, bucket: string): BucketTarget {
   const target = resolveTarget(deps, bucket);
+  if (target.tag !== undefined) throw fromRepoError(tagIsReadOnly(target.repo, target.tag, target.commit!), target.name);
   if (target.commit) {
     // Behind a job's private endpoint the read-only buckets are its pinned inputs: not writable by design.
     if (!deps.buckets.managesBuckets) notImplemented(`writing to ${target.name}, a job input pinned to commit ${target.commit}`);

@@ -166,6 +166,13 @@ test("tags: create at a branch or commit, list, read through refs, one namespace
   const object = await app.fetch(new Request("http://x/_strata/object/content?ref=v1.proj&key=a.txt"));
   expect(await object.text()).toBe(`a${n - 1}`);
   expect((await call("POST", "branches", { ref: "hotfix.proj", from: "v1" })).json.head).toBe(at);
+  // What needs a branch refuses a tag's name with 403 IsTag, saying it is a tag.
+  const write = await app.fetch(new Request("http://x/_strata/object/content?ref=v1.proj&key=a.txt", { method: "PUT", body: "no" }));
+  expect([write.status, (await write.json()).error.message]).toEqual([403, expect.stringContaining("v1.proj is a tag, which is read-only")]);
+  for (const [method, path, body] of [["POST", "commits/start", { ref: "v1.proj" }], ["DELETE", "branches/v1.proj?force=true"], ["POST", "branches/v1.proj/merge", { from: "dev" }]] as const) {
+    const refused = await call(method, path, body);
+    expect({ path, status: refused.status, code: refused.json.error.code }).toEqual({ path, status: 403, code: "IsTag" });
+  }
 
   const dup = await call("POST", "tags", { ref: "v1.proj", at: "dev" });
   expect([dup.status, dup.json.error.code]).toEqual([409, "TagExists"]);
