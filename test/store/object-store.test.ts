@@ -79,14 +79,17 @@ describe("ObjectStore signs as smithy's SigV4 does", () => {
 });
 
 describe("RemoteRefs", () => {
-  test("branch and repo keys carry what they were built on; other keys are written blind", () => {
+  test("read-modify-written keys carry what they were built on; parts and CORS rules are written blind", () => {
     const refs = new RemoteRefs();
     refs.apply([{ key: "branch/r/main", raw: '{"head":"a"}', seq: 1 }]);
     const batch = refs.stage([
       { key: "branch/r/main", value: { head: "b" } },
       { key: "upload/r/main/x", value: { key: "k" } },
+      { key: "user/ana", value: { admin: false } },
+      { key: "part/x/00001", value: "h" },
+      { key: "cors/r/main", value: { rules: [] } },
     ]);
-    expect(batch.expect).toEqual([["branch/r/main", '{"head":"a"}']]);
+    expect(batch.expect).toEqual([["branch/r/main", '{"head":"a"}'], ["upload/r/main/x", null], ["user/ana", null]]);
     expect(refs.get("branch/r/main", "latest")).toEqual({ head: "b" });
     expect(refs.get("branch/r/main", "durable")).toEqual({ head: "a" });
   });

@@ -87,7 +87,8 @@ function confirmDialog(title, text, confirmLabel) {
   });
 }
 
-const table = (heads, rows, label) => "<table" + (label ? ' aria-label="' + esc(label) + '"' : "") + "><thead><tr>" + heads.map((h) => '<th scope="col">' + h + "</th>").join("") + "</tr></thead><tbody>" +
-  (rows.length ? rows.join("") : '<tr><td colspan="' + heads.length + '">Nothing here.</td></tr>') + "</tbody></table>";
+/** A table, in a box that scrolls sideways when it is wider than the screen (a phone's, long keys). */
+const table = (heads, rows, label) => '<div class="scroll"><table' + (label ? ' aria-label="' + esc(label) + '"' : "") + "><thead><tr>" + heads.map((h) => '<th scope="col">' + h + "</th>").join("") + "</tr></thead><tbody>" +
+  (rows.length ? rows.join("") : '<tr><td colspan="' + heads.length + '">Nothing here.</td></tr>') + "</tbody></table></div>";
 const tr = (cells) => "<tr>" + cells.map((c) => "<td>" + c + "</td>").join("") + "</tr>";
 `;

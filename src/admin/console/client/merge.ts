@@ -78,7 +78,7 @@ function conflictView(repo, conflicts, sides) {
   const rows = conflicts.map((k, i) => tr([esc(k.key), sideCell(repo, k.key, k.base), sideCell(repo, k.key, k.source), sideCell(repo, k.key, k.dest),
     textSides(k) ? '<button data-sides="' + i + '" aria-label="Compare both sides of ' + esc(k.key) + '">Compare sides</button>' : ""]));
   return '<p id="conflicts" role="alert">' + conflicts.length + " key" + (conflicts.length === 1 ? " was" : "s were") + " changed differently on both sides; nothing was written.</p>" +
-    '<div class="scroll">' + table(["Key", "Base", "Source: " + esc(sides.source), "Branch: " + esc(sides.dest), ""], rows, "Conflicts") + "</div>";
+    table(["Key", "Base", "Source: " + esc(sides.source), "Branch: " + esc(sides.dest), ""], rows, "Conflicts");
 }
 
 /** One side of a conflict: its version (size, ETag, when, which commit), a delete marker, or absent. */
