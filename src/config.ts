@@ -31,6 +31,8 @@ export interface ServerConfig extends DistributedConfig {
   diskReserveMiB: number;
   /** bytes per second the background scrub reads at most (0: no scrub) */
   scrubRate: number;
+  /** bytes of memory the server should stay under: bounds the caches and drops them under pressure (unset: no limit) */
+  memoryLimit?: number;
 }
 
 export const DEFAULT_PORT = 30600;
@@ -38,6 +40,9 @@ export const DEFAULT_DATA_DIR = "./strata-data";
 export const DEFAULT_DISK_RESERVE_MIB = DEFAULT_DISK_RESERVE_BYTES / (1024 * 1024);
 /** The background scrub's default pace: a few GB an hour, unnoticed beside an edge box's own work. */
 export const DEFAULT_SCRUB_RATE = "2MiB";
+
+/** Below this a server cannot run at all: the runtime alone takes ~40 MB. */
+const MIN_MEMORY_LIMIT = 64 * 1024 * 1024;
 
 export const SERVE_OPTIONS: Record<string, OptionSpec> = {
   port: { type: "string", env: "STRATA_PORT", help: `N  port to listen on (default ${DEFAULT_PORT})` },
@@ -56,6 +61,7 @@ export const SERVE_OPTIONS: Record<string, OptionSpec> = {
   "metrics-public": { type: "boolean", env: "STRATA_METRICS_PUBLIC", help: "with auth on, serve /metrics without a token too" },
   "disk-reserve-mib": { type: "string", env: "STRATA_DISK_RESERVE_MIB", help: `N  free disk space kept for deletes and gc: new objects are refused (503) below it (default ${DEFAULT_DISK_RESERVE_MIB})` },
   "scrub-rate": { type: "string", env: "STRATA_SCRUB_RATE", help: `SIZE  per second the background scrub reads and checks at most (default ${DEFAULT_SCRUB_RATE}; 0: off)` },
+  "memory-limit": { type: "string", env: "STRATA_MEMORY_LIMIT", help: "SIZE  memory to stay under (256MiB, 1GiB, …): caches get a quarter, and are dropped when RSS nears it (default: no limit)" },
   ...DISTRIBUTED_OPTIONS,
 };
 
@@ -105,12 +111,17 @@ export function serveConfig(values: OptionValues): ServerConfig {
     if (!/^\d{1,7}$/.test(reserve)) throw usageError(`--disk-reserve-mib must be a whole number of MiB (0 for none), not ${reserve}`);
     c.diskReserveMiB = Number(reserve);
   }
-  if (text("scrub-rate") !== undefined) {
+  const size = (name: string): number => {
     try {
-      c.scrubRate = parseSize(text("scrub-rate")!);
+      return parseSize(text(name)!);
     } catch (err) {
-      throw usageError(`--scrub-rate: ${(err as Error).message}`);
+      throw usageError(`--${name}: ${(err as Error).message}`);
     }
+  };
+  if (text("scrub-rate") !== undefined) c.scrubRate = size("scrub-rate");
+  if (text("memory-limit") !== undefined) {
+    c.memoryLimit = size("memory-limit");
+    if (c.memoryLimit < MIN_MEMORY_LIMIT) throw usageError(`--memory-limit must be at least 64MiB (the runtime alone takes ~40 MB), not ${text("memory-limit")}`);
   }
   if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) throw usageError("--tls-cert and --tls-key go together");
   return { ...c, ...distributedConfig(values) };

@@ -10,10 +10,12 @@ import { AdminError } from "./admin/errors.ts";
 import { Metrics } from "./admin/metrics.ts";
 import { requestLogLine } from "./admin/request-log.ts";
 import type { ServerConfig } from "./config.ts";
+import { DEFAULT_CHUNKING } from "./hash/chunker.ts";
 import { selectHashEngine } from "./hash/hashing.ts";
 import { JobEndpoints } from "./jobs/endpoints.ts";
 import { createJobRoutes } from "./jobs/routes.ts";
 import { RepoService } from "./repo/service.ts";
+import { MemoryGuard } from "./runtime/memory.ts";
 import { stdout } from "./runtime/output.ts";
 import { serve } from "./runtime/serve.ts";
 import { createAuthRoutes } from "./admin/routes/auth.ts";
@@ -33,6 +35,7 @@ import { Scrubber } from "./store/scrub.ts";
 import { openRemoteStore } from "./store/distributed-config.ts";
 import { UnavailableError } from "./util/unavailable.ts";
 import { randomHex } from "./util/bytes.ts";
+import { cacheBudgets } from "./util/memory-budget.ts";
 
 export interface StrataServer {
   port: number;
@@ -59,8 +62,11 @@ export interface ServerHooks {
 export async function startServer(config: ServerConfig, hooks: ServerHooks = {}): Promise<StrataServer> {
   const hashEngine = selectHashEngine(config.hashEngine);
   const dataDir = config.ephemeral ? fs.mkdtempSync(path.join(os.tmpdir(), "strata-")) : path.resolve(config.dataDir);
-  const store: Store = config.meta ? await openRemoteStore(config) : LocalStore.open(dataDir, { diskReserve: config.diskReserveMiB * 1024 * 1024 });
-  const repo = new RepoService(store);
+  // One split of the memory limit for every cache, handed to each where it is built.
+  const budgets = cacheBudgets(config.memoryLimit, { distributed: Boolean(config.meta), chunkBufferBytes: DEFAULT_CHUNKING.max });
+  const store: Store = config.meta ? await openRemoteStore(config, budgets.remoteBlobs) : LocalStore.open(dataDir, { diskReserve: config.diskReserveMiB * 1024 * 1024 });
+  const repo = new RepoService(store, budgets);
+  const memory = config.memoryLimit === undefined ? undefined : new MemoryGuard({ limit: config.memoryLimit, relieve: () => repo.dropCaches() });
   const access = await setupServerAuth(store, config.auth);
   // Not open to the network by accident: without auth, only this machine, unless --bind says otherwise.
   const bind = config.bind ?? (access.enabled() ? "0.0.0.0" : "127.0.0.1");
@@ -77,7 +83,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const scrubber = startScrub(store, config.scrubRate);
   const metrics = new Metrics(() => {
     const { bytes, blobs } = store.blobs.stats();
-    return { bytes, blobs, dedupChunks: store.blobs.deduplicated.chunks, dedupBytes: store.blobs.deduplicated.bytes, scrub: scrubber?.stats };
+    return { bytes, blobs, dedupChunks: store.blobs.deduplicated.chunks, dedupBytes: store.blobs.deduplicated.bytes, scrub: scrubber?.stats, memoryReliefs: memory?.reliefs };
   });
   const stdoutLog = config.quiet || hooks.log ? undefined : batchedStdout();
   const log = config.quiet ? undefined : (hooks.log ?? stdoutLog!.write);
@@ -127,6 +133,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     await repo.close();
     throw err;
   }
+  memory?.start();
   const host = bind === "0.0.0.0" || bind === "::" ? "localhost" : bind.includes(":") ? `[${bind}]` : bind;
   return {
     port: server.port,
@@ -140,6 +147,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     async stop() {
       await server.stop();
       await jobs.dropAll();
+      memory?.stop();
       await scrubber?.stop();
       await repo.close();
       stdoutLog?.flush();

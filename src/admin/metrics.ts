@@ -14,6 +14,8 @@ export interface StoreGauges {
   dedupBytes: number;
   /** the background scrub's counters, when it runs */
   scrub?: { passes: number; records: number; bytes: number; damaged: number };
+  /** what memory pressure made the server do, when a memory limit is set */
+  memoryReliefs?: { collections: number; cacheDrops: number };
 }
 
 export interface RequestSample {
@@ -93,6 +95,12 @@ export class Metrics {
       out.push(`strata_scrub_bytes_total ${store.scrub.bytes}`);
       family("strata_scrub_damaged_records_total", "counter", "Damaged pack records the background scrub found (run strata fsck).");
       out.push(`strata_scrub_damaged_records_total ${store.scrub.damaged}`);
+    }
+    if (store.memoryReliefs !== undefined) {
+      family("strata_memory_pressure_collections_total", "counter", "Garbage collections asked for because RSS neared --memory-limit.");
+      out.push(`strata_memory_pressure_collections_total ${store.memoryReliefs.collections}`);
+      family("strata_memory_pressure_cache_drops_total", "counter", "Times RSS neared --memory-limit and the caches were dropped.");
+      out.push(`strata_memory_pressure_cache_drops_total ${store.memoryReliefs.cacheDrops}`);
     }
     family("strata_uptime_seconds", "gauge", "Seconds since the server started.");
     out.push(`strata_uptime_seconds ${(Date.now() - this.started) / 1000}`);

@@ -41,6 +41,11 @@ export class ChunkBuffers {
     return new Uint8Array(this.free.pop() ?? new ArrayBuffer(this.size));
   }
 
+  /** Lets go of the buffers kept for reuse (memory pressure). */
+  clear(): void {
+    this.free.length = 0;
+  }
+
   /** Returns a chunk's buffer for reuse; the caller must hold no view of it any more. */
   give(buffer: ArrayBufferLike): void {
     if (buffer instanceof ArrayBuffer && buffer.byteLength === this.size && this.free.length < this.keep) this.free.push(buffer);

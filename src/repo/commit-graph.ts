@@ -18,17 +18,28 @@ export function skipGeneration(gen: number): number {
 }
 
 export class CommitGraph {
-  private readonly records = new DecodedCache<CommitRecord>(4 * 1024 * 1024);
+  private readonly records: DecodedCache<CommitRecord>;
   /**
    * Commits by id, for following parent and skip pointers only: those name commits of the same repo that can
    * never change, so no index lookup is needed (a lookup by a user-given id must still go through the index).
    */
-  private readonly byId = new DecodedCache<CommitRecord | undefined>(2 * 1024 * 1024);
+  private readonly byId: DecodedCache<CommitRecord | undefined>;
 
+  /** `cacheBytes`: JSON bytes of decoded commits kept by hash and by id (budgets: util/memory-budget.ts). */
   constructor(
     private readonly blobs: BlobBackend,
     private readonly index: Tree<string>,
-  ) {}
+    cacheBytes: { records: number; byId: number },
+  ) {
+    this.records = new DecodedCache<CommitRecord>(cacheBytes.records);
+    this.byId = new DecodedCache<CommitRecord | undefined>(cacheBytes.byId);
+  }
+
+  /** Forgets the decoded commits (memory pressure). */
+  dropCache(): void {
+    this.records.clear();
+    this.byId.clear();
+  }
 
   /** The commit with this id in a repo's commit index, or undefined. */
   find(indexRoot: string | null, id: string): CommitRecord | undefined {

@@ -5,6 +5,7 @@ import { RemoteStore } from "../store/remote-store.ts";
 import { verifyRemotePacks } from "../store/remote-gc.ts";
 import { LocalStore, type Store } from "../store/store.ts";
 import { type Unreachable, walkReachable } from "./reachability.ts";
+import type { History } from "./purges.ts";
 
 export interface FsckReport {
   ok: boolean;
@@ -14,7 +15,8 @@ export interface FsckReport {
   reachable: number;
 }
 
-export async function checkStore(store: Store): Promise<FsckReport> {
+/** `history`: the server's purge index reader (and its cache), for the walk's purge checks. */
+export async function checkStore(store: Store, history: History): Promise<FsckReport> {
   if (!(store instanceof LocalStore) && !(store instanceof RemoteStore)) throw new Error("fsck: unknown store");
   const packs = store instanceof RemoteStore ? await verifyRemotePacks(store) : await verifyPacks(store.blobs);
   const damagedAt = new Set(packs.damaged.map((d) => `${d.pack}:${d.offset}`));
@@ -23,6 +25,6 @@ export async function checkStore(store: Store): Promise<FsckReport> {
     const loc = store.blobs.where(hash);
     return loc !== undefined && damagedAt.has(`${loc.pack}:${loc.offset}`);
   };
-  const walk = await walkReachable(store, { isDamaged });
+  const walk = await walkReachable(store, history, { isDamaged });
   return { ok: packs.damaged.length === 0 && walk.problems.length === 0, packs, problems: walk.problems, reachable: walk.reached.size };
 }

@@ -22,6 +22,7 @@ import { collectRemote } from "../store/remote-gc.ts";
 import { LocalStore, retryOnConflict, type Store } from "../store/store.ts";
 import { stalledUploadRemovals } from "./multipart.ts";
 import { walkReachable } from "./reachability.ts";
+import type { History } from "./purges.ts";
 
 export interface GcOptions {
   /** Packs with less than this share of live bytes are rewritten (1 rewrites every pack with any garbage). */
@@ -56,7 +57,8 @@ export const DEFAULT_GC: Required<GcOptions> = { minLiveFraction: 0.5, minAgeMs:
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-export async function collectGarbage(store: Store, options: GcOptions = {}): Promise<GcReport> {
+/** `history`: the server's purge index reader (and its cache), for the walk's purge checks. */
+export async function collectGarbage(store: Store, history: History, options: GcOptions = {}): Promise<GcReport> {
   const minLiveFraction = options.minLiveFraction ?? DEFAULT_GC.minLiveFraction;
   const minAgeMs = options.minAgeMs ?? DEFAULT_GC.minAgeMs;
   const uploadMaxAgeMs = options.uploadMaxAgeMs ?? DEFAULT_GC.uploadMaxAgeMs;
@@ -68,7 +70,7 @@ export async function collectGarbage(store: Store, options: GcOptions = {}): Pro
   });
   const uploads = { uploadsAborted: stalled.uploads, uploadMaxAgeMs };
   if (store instanceof RemoteStore) {
-    const report = await collectRemote(store, async () => (await walkReachable(store)).reached, { minLiveFraction, graceMs: minAgeMs });
+    const report = await collectRemote(store, async () => (await walkReachable(store, history)).reached, { minLiveFraction, graceMs: minAgeMs });
     return { ...report, tooYoung: 0, minAgeMs, ...uploads };
   }
   if (!(store instanceof LocalStore)) throw new Error("gc: unknown store");
@@ -77,7 +79,7 @@ export async function collectGarbage(store: Store, options: GcOptions = {}): Pro
   const { boundary, touched } = blobs.beginGc();
   const report: GcReport = { reachable: 0, packsSwept: 0, blobsCopied: 0, bytesBefore, bytesAfter: bytesBefore, skipped: [], tooYoung: 0, minAgeMs, ...uploads };
   try {
-    const { reached } = await walkReachable(store);
+    const { reached } = await walkReachable(store, history);
     report.reachable = reached.size;
     const isLive = (hash: string) => reached.has(hash) || touched.has(hash);
     const startedAt = Date.now();

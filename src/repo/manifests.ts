@@ -4,10 +4,17 @@ import { DecodedCache, getJsonSized, putJsonSized } from "./blob-codec.ts";
 import type { ObjectManifest } from "./model.ts";
 
 export class Manifests {
-  /** A small object's manifest is ~250 bytes of JSON: 8 MiB keeps those of ~30,000 recently used objects. */
-  private readonly cache = new DecodedCache<ObjectManifest>(8 * 1024 * 1024);
+  private readonly cache: DecodedCache<ObjectManifest>;
 
-  constructor(private readonly blobs: BlobBackend) {}
+  /** `cacheBytes`: JSON bytes of decoded manifests kept (budgets: util/memory-budget.ts). */
+  constructor(private readonly blobs: BlobBackend, cacheBytes: number) {
+    this.cache = new DecodedCache<ObjectManifest>(cacheBytes);
+  }
+
+  /** Forgets the decoded manifests (memory pressure). */
+  dropCache(): void {
+    this.cache.clear();
+  }
 
   /** Stores a manifest, which the caller must not change afterwards (it stays cached for the reads that follow). */
   put(manifest: ObjectManifest): string {

@@ -27,19 +27,17 @@ export function bytesDigest(chunks: ChunkRef[]): string {
   return chunks.length === 1 ? chunks[0][0] : digestOfDigests("sha256", chunks.map(([hash]) => hash));
 }
 
-/** Chunk buffers shared by every upload; a few stay allocated between uploads. */
-const chunkBuffers = new ChunkBuffers(DEFAULT_CHUNKING.max, 4);
-
 /**
  * Cuts a stream into chunks and stores each once (a chunk already in the store is not written again).
- * Returns the size, digests and chunk list. Memory stays bounded: one maximum-size chunk per upload,
- * whose buffer goes back to the pool as soon as the chunk is stored.
+ * Returns the size, digests and chunk list. Memory stays bounded: one maximum-size chunk per upload, taken from
+ * `chunkBuffers` and given back as soon as the chunk is stored.
  *
  * Chunks are hashed on this thread: a worker thread ran the hashing beside the receiving, but Bun copies
  * every buffer it passes, which cost more CPU than the hashing itself (docs/benchmarks.md, "Large PUT").
  */
 export async function storeStream(
   blobs: BlobBackend,
+  chunkBuffers: ChunkBuffers,
   body: ReadableStream<Uint8Array> | null,
   options: { md5?: boolean; maxSize?: number } = {},
 ): Promise<StoredBytes> {
@@ -77,8 +75,8 @@ export async function storeStream(
  * storeStream for bytes already in memory. Up to the chunker's minimum size they are one chunk, stored
  * directly (no stream, no chunker); the caller hands them over and must not change them afterwards.
  */
-export function storeBytes(blobs: BlobBackend, bytes: Uint8Array, options: { md5?: boolean; maxSize?: number } = {}): Promise<StoredBytes> {
-  if (bytes.length > DEFAULT_CHUNKING.min) return storeStream(blobs, new ReadableStream({ start: (c) => (c.enqueue(bytes), c.close()) }), options);
+export function storeBytes(blobs: BlobBackend, chunkBuffers: ChunkBuffers, bytes: Uint8Array, options: { md5?: boolean; maxSize?: number } = {}): Promise<StoredBytes> {
+  if (bytes.length > DEFAULT_CHUNKING.min) return storeStream(blobs, chunkBuffers, new ReadableStream({ start: (c) => (c.enqueue(bytes), c.close()) }), options);
   if (options.maxSize !== undefined && bytes.length > options.maxSize) return Promise.reject(new ObjectTooLargeError(options.maxSize));
   const md5 = options.md5 ? toHex(createHasher("md5").update(bytes).digest()) : undefined;
   const chunks: ChunkRef[] = bytes.length === 0 ? [] : [[blobs.put("chunk", bytes, true), bytes.length]];

@@ -32,8 +32,9 @@ export const keyOfPurgeKey = (indexKey: string): { version: string; key: string 
 export class History {
   readonly index: Tree<PurgeRecord>;
 
-  constructor(private readonly blobs: BlobBackend) {
-    this.index = new Tree<PurgeRecord>(blobs);
+  /** `cacheBytes`: JSON bytes of decoded purge index nodes kept (budgets: util/memory-budget.ts). */
+  constructor(private readonly blobs: BlobBackend, cacheBytes: number) {
+    this.index = new Tree<PurgeRecord>(blobs, cacheBytes);
   }
 
   /** The filter of a purge index root. */

@@ -7,7 +7,7 @@ import type { BlobKind } from "../store/pack-format.ts";
 import type { Store } from "../store/store.ts";
 import { getJson } from "./blob-codec.ts";
 import { type BranchRef, type CommitRecord, type ObjectManifest, type PartRecord, type RepoRef, type VersionEntry } from "./model.ts";
-import { History, type PurgeFilter } from "./purges.ts";
+import type { History, PurgeFilter } from "./purges.ts";
 import { parseRefKey, REF } from "./ref-keys.ts";
 import { nodeLinks, type TreeNode } from "./tree.ts";
 
@@ -56,7 +56,7 @@ function describe(ctx: Context): string {
  * event loop between steps while the store keeps serving. Chunks are checked for presence, not read:
  * reading every chunk is the pack verification's job.
  */
-export async function walkReachable(store: Store, options: { isDamaged?: (hash: string) => boolean } = {}): Promise<WalkResult> {
+export async function walkReachable(store: Store, history: History, options: { isDamaged?: (hash: string) => boolean } = {}): Promise<WalkResult> {
   const reached = new Set<string>();
   const problems: Unreachable[] = [];
   const tasks: Task[] = [];
@@ -68,7 +68,6 @@ export async function walkReachable(store: Store, options: { isDamaged?: (hash: 
   };
   const report = (t: Task, problem: Unreachable["problem"]) => problems.push({ hash: t.hash, kind: t.kind, where: describe(t.ctx), problem });
   // Purges count once durable: one staged but lost in a crash would leave its version readable again.
-  const history = new History(store.blobs);
   const purged = new Map<string, PurgeFilter>();
   for (const [key, value] of store.refs.list(REF.repos(), "durable")) purged.set(parseRefKey(key, "repo").repo, history.filter((value as RepoRef).purged ?? null));
   // A version blob may stand in two keys' chains (the same entry written to both) and be purged in one only.

@@ -3,6 +3,8 @@
 // roots, the commit graph, the store or the on-disk fields of a version entry (scripts/check-layers.ts checks).
 // Reads see the durable view of the refs (what has reached disk); writers build on the latest under a lock.
 import type { Store } from "../store/store.ts";
+import { ChunkBuffers, DEFAULT_CHUNKING } from "../hash/chunker.ts";
+import { type CacheBudgets, DEFAULT_CACHE_BUDGETS } from "../util/memory-budget.ts";
 import { checkStore, type FsckReport } from "./fsck.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
 import { Manifests } from "./manifests.ts";
@@ -154,10 +156,14 @@ export class RepoService<S extends Store = Store> {
   readonly manifests: Manifests;
   readonly multipart: Multipart;
   private readonly sizes: LogicalSizes;
+  /** Chunk buffers shared by every upload; a few stay allocated between uploads. */
+  private readonly chunkBuffers: ChunkBuffers;
 
-  constructor(readonly store: S) {
-    this.versions = new VersionedStore(store);
-    this.manifests = new Manifests(store.blobs);
+  /** `budgets`: what each cache may hold (util/memory-budget.ts; the composition root splits --memory-limit). */
+  constructor(readonly store: S, budgets: CacheBudgets = DEFAULT_CACHE_BUDGETS) {
+    this.versions = new VersionedStore(store, budgets);
+    this.manifests = new Manifests(store.blobs, budgets.manifests);
+    this.chunkBuffers = new ChunkBuffers(DEFAULT_CHUNKING.max, budgets.chunkBuffers);
     this.multipart = new Multipart(store);
     this.sizes = new LogicalSizes((s, o) => this.versions.listKeys(s, o));
   }
@@ -463,7 +469,7 @@ export class RepoService<S extends Store = Store> {
    */
   async ingest(body: ReadableStream<Uint8Array> | Uint8Array | null, options: { md5?: boolean; maxSize?: number; declared?: number } = {}): Promise<StoredBytes> {
     if (options.declared !== undefined) this.store.blobs.admit?.(options.declared);
-    return body instanceof Uint8Array ? storeBytes(this.store.blobs, body, options) : storeStream(this.store.blobs, body, options);
+    return body instanceof Uint8Array ? storeBytes(this.store.blobs, this.chunkBuffers, body, options) : storeStream(this.store.blobs, this.chunkBuffers, body, options);
   }
 
   readObject(manifest: ObjectManifest, start = 0, end = manifest.size - 1): ReadableStream<Uint8Array> {
@@ -643,12 +649,23 @@ export class RepoService<S extends Store = Store> {
 
   /** Verifies every pack record and every reachable object; safe while serving. */
   fsck(): Promise<FsckReport> {
-    return checkStore(this.store);
+    return checkStore(this.store, this.versions.history);
   }
 
   /** Removes what no ref reaches by rewriting sparse packs; safe while serving (see gc.ts for the protocol). */
   gc(options?: GcOptions): Promise<GcReport> {
-    return collectGarbage(this.store, options);
+    return collectGarbage(this.store, this.versions.history, options);
+  }
+
+  /**
+   * Lets go of everything cached (memory pressure): decoded trees, commits and manifests, the chunk buffers kept
+   * between uploads, the store's blob cache. Reads after it load what they need again.
+   */
+  dropCaches(): void {
+    this.versions.dropCaches();
+    this.manifests.dropCache();
+    this.chunkBuffers.clear();
+    this.store.blobs.dropCaches?.();
   }
 
   close(): Promise<void> {

@@ -45,14 +45,22 @@ export function nodeLinks<V>(node: TreeNode<V>): { children: string[]; entries: 
 }
 
 export class Tree<V> {
-  /** Decoded nodes; 8 MiB of JSON holds every internal node of a tree of millions of keys and the hot leaves. */
-  private readonly cache = new DecodedCache<TreeNode<V>>(8 * 1024 * 1024);
+  /** Decoded nodes, up to `cacheBytes` of their JSON (budgets: util/memory-budget.ts). */
+  private readonly cache: DecodedCache<TreeNode<V>>;
 
   /** isLive says whether a value counts as present (tombstones do not). */
   constructor(
     private readonly blobs: BlobBackend,
+    cacheBytes: number,
     private readonly isLive: (value: V) => boolean = () => true,
-  ) {}
+  ) {
+    this.cache = new DecodedCache<TreeNode<V>>(cacheBytes);
+  }
+
+  /** Forgets the decoded nodes (memory pressure). */
+  dropCache(): void {
+    this.cache.clear();
+  }
 
   node(hash: string): TreeNode<V> {
     return this.cache.get(hash, () => getJsonSized<TreeNode<V>>(this.blobs, hash));

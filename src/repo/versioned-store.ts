@@ -2,6 +2,7 @@
 // Writers build on the latest refs under a per-repo lock; readers see only what is durable.
 import { randomHex } from "../util/bytes.ts";
 import { KeyedMutex } from "../util/mutex.ts";
+import { type CacheBudgets, DEFAULT_CACHE_BUDGETS } from "../util/memory-budget.ts";
 import { retryOnConflict, type Store } from "../store/store.ts";
 import type { RefChange, RefView as View } from "../store/ref-journal.ts";
 import { getJson, putJson, putJsonSized } from "./blob-codec.ts";
@@ -103,11 +104,19 @@ export class VersionedStore {
   readonly history: History;
   private readonly locks = new KeyedMutex();
 
-  constructor(readonly store: Store) {
-    this.objects = new Tree<VersionEntry>(store.blobs, isLiveEntry);
-    this.commitIndex = new Tree<string>(store.blobs);
-    this.graph = new CommitGraph(store.blobs, this.commitIndex);
-    this.history = new History(store.blobs);
+  constructor(readonly store: Store, budgets: CacheBudgets = DEFAULT_CACHE_BUDGETS) {
+    this.objects = new Tree<VersionEntry>(store.blobs, budgets.trees.objects, isLiveEntry);
+    this.commitIndex = new Tree<string>(store.blobs, budgets.trees.commitIndex);
+    this.graph = new CommitGraph(store.blobs, this.commitIndex, budgets.commits);
+    this.history = new History(store.blobs, budgets.trees.purges);
+  }
+
+  /** Forgets every decoded tree node and commit (memory pressure); they are read again as needed. */
+  dropCaches(): void {
+    this.objects.dropCache();
+    this.commitIndex.dropCache();
+    this.graph.dropCache();
+    this.history.index.dropCache();
   }
 
   // ---- reading ----

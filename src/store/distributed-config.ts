@@ -37,7 +37,8 @@ export function objectStoreOf(config: DistributedConfig): ObjectStore {
   });
 }
 
-export function openRemoteStore(config: DistributedConfig): Promise<RemoteStore> {
+/** `cacheBytes`: blob payloads kept in memory (default: RemoteStore's). */
+export function openRemoteStore(config: DistributedConfig, cacheBytes?: number): Promise<RemoteStore> {
   if (!config.meta || !config.blobs) throw new Error("a distributed store needs both --meta and --blobs");
-  return RemoteStore.open({ meta: config.meta, objects: objectStoreOf(config) });
+  return RemoteStore.open({ meta: config.meta, objects: objectStoreOf(config), cacheBytes });
 }

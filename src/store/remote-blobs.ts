@@ -66,6 +66,11 @@ export class RemoteBlobs implements BlobBackend {
     this.cache = new DecodedCache<Uint8Array>(cacheBytes);
   }
 
+  /** Forgets the cached payloads (memory pressure); blobs not yet uploaded stay, they are the only copy. */
+  dropCaches(): void {
+    this.cache.clear();
+  }
+
   /** Writes always retain the existing blobs they name: another gateway's gc may be running at any time. */
   get gcRunning(): boolean {
     return true;

@@ -4,6 +4,7 @@
 // acknowledged by any gateway is seen by the next read anywhere. A group flush uploads the waiting blobs as one
 // pack object, then commits, in one transaction, their index rows and the staged ref batches whose compare-and-swap
 // holds; a writer whose batch lost gets RefConflictError and rebuilds its change on the new refs.
+import { DEFAULT_CACHE_BUDGETS } from "../util/memory-budget.ts";
 import { UnavailableError } from "../util/unavailable.ts";
 import { GroupSync } from "./group-sync.ts";
 import { type ObjectStore } from "./object-store.ts";
@@ -17,7 +18,7 @@ export interface RemoteStoreOptions {
   /** postgres://…, optionally with ?schema=NAME */
   meta: string;
   objects: ObjectStore;
-  /** bytes of blob payloads cached in memory (default 128 MiB) */
+  /** bytes of blob payloads cached in memory (default: util/memory-budget.ts) */
   cacheBytes?: number;
 }
 
@@ -36,7 +37,7 @@ export class RemoteStore implements Store {
 
   static async open(options: RemoteStoreOptions): Promise<RemoteStore> {
     const meta = await PgMeta.connect(options.meta);
-    const store = new RemoteStore(meta, options.objects, options.cacheBytes ?? 128 << 20);
+    const store = new RemoteStore(meta, options.objects, options.cacheBytes ?? DEFAULT_CACHE_BUDGETS.remoteBlobs);
     try {
       await store.pull();
     } catch (err) {

@@ -36,6 +36,8 @@ export interface BlobBackend {
   admit?(bytes: number): void;
   /** Backends that buffer uploads let a stream writer wait here when too much is in flight. */
   ready?(): Promise<void> | undefined;
+  /** Backends that cache blob payloads let go of them here (memory pressure). */
+  dropCaches?(): void;
 }
 
 export interface Store {

@@ -42,6 +42,13 @@ export class DecodedCache<T> {
     return entry.value;
   }
 
+  /** Forgets every value (memory pressure: what is used comes back on its next read). */
+  clear(): void {
+    this.young = new Map();
+    this.old = new Map();
+    this.youngBytes = 0;
+  }
+
   /** Caches a value just written (or computed), with its weight. */
   remember(key: string, entry: Sized<T>): void {
     if (this.youngBytes + entry.bytes > this.generationBytes && this.young.size > 0) {

@@ -46,3 +46,14 @@ test("weight is by bytes, not entries: one heavy value displaces many light ones
   remembered.remember("written", { value: "w", bytes: 5000 }); // bigger than a generation: still kept until the next
   expect(remembered.get("written", () => ({ value: "reloaded", bytes: 1 }))).toBe("w");
 });
+
+test("clear() forgets every value: each is loaded again on its next read", () => {
+  const cache = new DecodedCache<string>(1000);
+  const c = counting(cache);
+  c.get("a");
+  c.get("b");
+  cache.clear();
+  c.get("a");
+  c.get("b");
+  expect(c.loads()).toBe(4);
+});

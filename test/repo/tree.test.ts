@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { BlobStore } from "../../src/store/blob-store.ts";
 import { Tree } from "../../src/repo/tree.ts";
 import { compareUtf8 } from "../../src/util/bytes.ts";
+import { DEFAULT_CACHE_BUDGETS } from "../../src/util/memory-budget.ts";
 import { rng, tmpDir } from "../helpers/tmp-dir.ts";
 
 type V = { n: number; live: boolean };
@@ -22,7 +23,7 @@ describe("copy-on-write tree against a sorted map", () => {
     test(`random applies, gets, scans and diffs agree with the model (seed ${seed})`, () => {
       const rand = rng(seed);
       const blobs = new BlobStore(tmpDir(), { packLimit: 1 << 30 });
-      const tree = new Tree<V>(blobs, (v) => v.live);
+      const tree = new Tree<V>(blobs, DEFAULT_CACHE_BUDGETS.trees.objects, (v) => v.live);
       const model = new Map<string, V>();
       let root: string | null = null;
       let n = 0;
@@ -78,7 +79,7 @@ describe("copy-on-write tree against a sorted map", () => {
 
   test("a write into a big tree writes one small overlay; the overlay folds in after 16 keys, rewriting O(log n) nodes", () => {
     const blobs = new BlobStore(tmpDir(), { packLimit: 1 << 30 });
-    const tree = new Tree<number>(blobs);
+    const tree = new Tree<number>(blobs, DEFAULT_CACHE_BUDGETS.trees.objects);
     const changes: Array<[string, number]> = Array.from({ length: 50_000 }, (_, i) => [`key/${String(i).padStart(6, "0")}`, i]);
     const root = tree.apply(null, changes);
     const nodes = [...tree.nodes(root)].length;
@@ -101,7 +102,7 @@ describe("copy-on-write tree against a sorted map", () => {
 
   test("an overlay over a tree shadows, removes and adds keys for get, scan, count, diff and nodes", () => {
     const blobs = new BlobStore(tmpDir(), { packLimit: 1 << 30 });
-    const tree = new Tree<number>(blobs);
+    const tree = new Tree<number>(blobs, DEFAULT_CACHE_BUDGETS.trees.objects);
     const base = tree.apply(null, Array.from({ length: 100 }, (_, i) => [`k${String(i).padStart(3, "0")}`, i] as [string, number]));
     const over = tree.apply(base, [["k010", -10], ["k020", null], ["k0505", 505]]);
     expect(tree.node(over!).v).toBe(-1);

@@ -1,8 +1,7 @@
 // ListObjects (v1) and ListObjectsV2: a range scan of the bucket's tree.
 import { isoTime } from "../../util/time.ts";
-import { fromBase64, toBase64, utf8, fromUtf8 } from "../../util/bytes.ts";
 import type { S3Deps, S3Request } from "../context.ts";
-import { S3Error } from "../errors.ts";
+import { continuationToken, resumeAfter } from "../continuation-token.ts";
 import { encoderFor, maxKeys } from "../list-params.ts";
 import { OWNER, xmlResponse } from "../respond.ts";
 import { readView } from "../targets.ts";
@@ -51,14 +50,8 @@ export function listObjectsV2(req: S3Request, deps: S3Deps): Response {
   const { prefix, delimiter, limit, encode } = listParams(req);
   const token = req.query.get("continuation-token");
   const startAfter = req.query.get("start-after") ?? "";
-  let after: string | undefined = startAfter || undefined;
-  if (token !== null) {
-    try {
-      after = fromUtf8(fromBase64(token));
-    } catch {
-      throw new S3Error("InvalidArgument", "The continuation token provided is incorrect", { ArgumentName: "continuation-token" });
-    }
-  }
+  // A token wins over start-after: it resumes a listing that already began after start-after.
+  const after = token !== null ? resumeAfter(view.target.name, token) : startAfter || undefined;
   const page = deps.repo.list(view.snapshot, { prefix, delimiter, after, limit });
   const owner = req.query.get("fetch-owner") === "true";
   return xmlResponse("ListBucketResult", {
@@ -70,7 +63,7 @@ export function listObjectsV2(req: S3Request, deps: S3Deps): Response {
     KeyCount: page.objects.length + page.prefixes.length,
     IsTruncated: page.truncated,
     ContinuationToken: token ?? undefined,
-    NextContinuationToken: page.truncated && page.last !== undefined ? toBase64(utf8(page.last)) : undefined,
+    NextContinuationToken: page.truncated && page.last !== undefined ? continuationToken(view.target.name, page.last) : undefined,
     StartAfter: startAfter ? encode(startAfter) : undefined,
     Contents: contentsXml(page.objects, encode, owner),
     CommonPrefixes: page.prefixes.map((p) => ({ Prefix: encode(p) })),

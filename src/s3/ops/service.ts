@@ -2,14 +2,19 @@
 import { isoTime } from "../../util/time.ts";
 import { branchRef } from "../../repo/ref-names.ts";
 import type { S3Deps, S3Request } from "../context.ts";
+import { continuationToken, resumeAfter } from "../continuation-token.ts";
 import { S3Error } from "../errors.ts";
 import { OWNER, xmlResponse } from "../respond.ts";
+
+/** ListBuckets' tokens are of no bucket. */
+const SERVICE_SCOPE = "";
 
 export function listBuckets(req: S3Request, deps: S3Deps): Response {
   const prefix = req.query.get("prefix") ?? "";
   const max = req.query.has("max-buckets") ? Number(req.query.get("max-buckets")) : 10000;
   if (!Number.isInteger(max) || max < 1 || max > 10000) throw new S3Error("InvalidArgument", "max-buckets must be an integer from 1 to 10000");
-  const after = req.query.get("continuation-token") ?? "";
+  const token = req.query.get("continuation-token");
+  const after = token !== null ? resumeAfter(SERVICE_SCOPE, token) : "";
   const all = deps.repo
     .listBranches()
     .filter((b) => req.mayList?.(b.repo) ?? true)
@@ -21,7 +26,7 @@ export function listBuckets(req: S3Request, deps: S3Deps): Response {
   return xmlResponse("ListAllMyBucketsResult", {
     Owner: OWNER,
     Buckets: { Bucket: page },
-    ContinuationToken: truncated ? page[page.length - 1].Name : undefined,
+    ContinuationToken: truncated ? continuationToken(SERVICE_SCOPE, page[page.length - 1].Name) : undefined,
     Prefix: req.query.has("prefix") ? prefix : undefined,
   });
 }
