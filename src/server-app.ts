@@ -41,8 +41,9 @@ export function createServerApp(parts: ServerAppParts): Hono {
     }
     return c.body(parts.metrics?.() ?? "", 200, { "content-type": "text/plain; version=0.0.4" });
   };
-  // Bare /healthz and /metrics are the server's only as plain path-style GETs without a query: `aws s3 ls
-  // s3://metrics` always sends one, so a bucket of that name stays reachable.
+  // Bare /healthz and /metrics are the server's only as plain path-style GETs without a query. No new repo may take
+  // either name (repo/ref-names.ts, SERVER_PATHS; test/s3/reserved-names.test.ts checks every top-level route is
+  // there), so no bucket is ever half shadowed by them; one an older Strata made stays reachable with a query.
   const plainGet = (handler: (c: Context) => Response | Promise<Response>) => (c: Context, next: Next) => (isPlainServerGet(c.req.raw, parts.domains) ? handler(c) : next());
   app.get("/healthz", plainGet(health));
   app.get("/_strata/healthz", health);
@@ -50,6 +51,8 @@ export function createServerApp(parts: ServerAppParts): Hono {
     app.get("/metrics", plainGet(metrics));
     app.get("/_strata/metrics", metrics);
   }
+  // The bare prefix is no admin route: there S3 clients that take `_strata` for a bucket name get S3's answer to it.
+  app.all("/_strata", (c) => parts.s3(c.req.raw));
   if (parts.admin) {
     // A browser opening the server's root gets the console; S3's ListBuckets (signed, no text/html) is unchanged.
     app.get("/", (c, next) => (isBrowserVisit(c.req.raw) ? c.redirect(CONSOLE_PATH, 302) : next()));

@@ -51,6 +51,20 @@ export function bucketNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Repo names that the server's own top-level paths take (server-app.ts routes GET /healthz and GET /metrics; the
+ * admin API's /_strata is no name at all). A bucket of such a repo would get the server's page for some requests
+ * instead of S3's answer, so no new repo may take one: S3's CreateBucket answers 400 InvalidBucketName, the admin
+ * API and the CLI InvalidName. What each path is, for the message.
+ */
+export const SERVER_PATHS: Readonly<Record<string, string>> = { healthz: "the health check", metrics: "the Prometheus metrics" };
+
+/** Why `repo` can't be the name of a new repo beyond the grammar (it is one of the server's paths), or undefined. */
+export function reservedRepoProblem(repo: string): string | undefined {
+  const what = Object.hasOwn(SERVER_PATHS, repo) ? SERVER_PATHS[repo] : undefined;
+  return what && `the name ${repo} is reserved: /${repo} is the server's own path (${what}); pick another repo name`;
+}
+
 /** Reserved by S3: xn-- (punycode), sthree- and amzn-s3-demo- (S3's own). */
 const RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
 /** Reserved by S3 for access point aliases, Object Lambda, Multi-Region Access Points, directory and table buckets. */

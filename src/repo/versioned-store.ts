@@ -13,7 +13,7 @@ import { RepoError, tagIsReadOnly } from "./errors.ts";
 import { completionRemovals, uploadRemovals } from "./multipart.ts";
 import { type BranchRef, type CommitRecord, type CorsRule, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type TagRef, type VersionEntry } from "./model.ts";
 import { History, NULL_VERSION, type PurgeFilter, purgeKey, versionIdOf } from "./purges.ts";
-import { branchRef, COMMIT_ID, NAME_PATTERN } from "./ref-names.ts";
+import { branchRef, COMMIT_ID, NAME_PATTERN, reservedRepoProblem } from "./ref-names.ts";
 import { parseRefKey, REF } from "./ref-keys.ts";
 import { Tree } from "./tree.ts";
 
@@ -171,7 +171,7 @@ export class VersionedStore {
   }
 
   async createRepo(repo: string, description?: string): Promise<void> {
-    checkName(repo, "repo");
+    checkNewRepoName(repo);
     await this.locked(repo, () => {
       if (this.getRepo(repo, "latest")) throw new RepoError("RepoExists", `repo ${repo} already exists`);
       return this.store.commit([{ key: REF.repo(repo), value: { created: Date.now(), commits: null, description } satisfies RepoRef }]);
@@ -221,7 +221,10 @@ export class VersionedStore {
       if (this.getTag(repo, branch, "latest")) throw new RepoError("TagExists", `${branch}.${repo} is a tag; tags and branches share one namespace per repo`);
       const changes: RefChange[] = [];
       const repoRef = this.getRepo(repo, "latest");
-      if (!repoRef) changes.push({ key: REF.repo(repo), value: { created: Date.now(), commits: null } satisfies RepoRef });
+      if (!repoRef) {
+        checkNewRepoName(repo);
+        changes.push({ key: REF.repo(repo), value: { created: Date.now(), commits: null } satisfies RepoRef });
+      }
       let head: string | null = null;
       if (from?.branch) {
         const source = this.getBranch(repo, from.branch, "latest");
@@ -841,6 +844,13 @@ function refuseDirectWrites(repo: string, branch: string, ref: BranchRef): void 
   if (ref.protected) {
     throw new RepoError("BranchProtected", `branch ${branch}.${repo} is protected: write to another branch and merge it in (strata merge <branch>.${repo} ${branch}.${repo})`);
   }
+}
+
+/** A new repo's name also may not be one of the server's own paths (ref-names.ts, SERVER_PATHS). */
+function checkNewRepoName(repo: string): void {
+  checkName(repo, "repo");
+  const reserved = reservedRepoProblem(repo);
+  if (reserved) throw new RepoError("InvalidName", reserved);
 }
 
 function checkName(name: string, what: string): void {
