@@ -2,6 +2,7 @@
 // ISO 8601), one each, so the CLI reads the same fields whichever route answered.
 import type { CommitInfo, MergeResult, TagInfo, VersionSummary } from "../repo/service.ts";
 import { branchRef } from "../repo/ref-names.ts";
+import { AdminError } from "./errors.ts";
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -35,6 +36,24 @@ export function mergeJson(m: MergeResult) {
     result: m.result, commit: m.commit, base: m.base, changed: m.changed, resolved: m.resolved, dryRun: m.dryRun,
     conflicts: m.conflicts.map((k) => ({ key: k.key, base: sideJson(k.base), source: sideJson(k.source), dest: sideJson(k.dest) })),
   };
+}
+
+/**
+ * The answer for what a merge or revert (or a job's merge) did, with `names` saying what was merged where.
+ * Conflicts are a 409 MergeConflict instead (nothing was written) listing every key with both sides' versions.
+ */
+export function mergeAnswer(result: MergeResult, names: Record<string, string>) {
+  const answer = { ...names, ...mergeJson(result) };
+  if (result.result !== "conflict") return answer;
+  const n = result.conflicts.length;
+  const shown = result.conflicts.slice(0, 3).map((k) => JSON.stringify(k.key)).join(", ");
+  throw new AdminError(
+    "MergeConflict",
+    `${n} key${n === 1 ? "" : "s"} changed differently on both sides (${shown}${n > 3 ? ", ..." : ""}); nothing was written: ` +
+      "change them so they agree, or take one side with strategy source-wins or dest-wins",
+    409,
+    answer,
+  );
 }
 
 export function tagJson(t: TagInfo) {

@@ -26,7 +26,7 @@ export interface AdminDeps {
   /** users, tokens and roles, mounted at /_strata/auth (routes/auth.ts) */
   auth?: Hono;
   /** sidecar jobs, mounted at /_strata/jobs (jobs/routes.ts: the job host lives in the composition root) */
-  jobs?: Hono;
+  jobs?: Hono<AdminEnv>;
   /** each /_strata/ request's outcome, for the request log and metrics (operation: the route, never its values) */
   observe?: (event: AdminRequestEvent) => void;
 }

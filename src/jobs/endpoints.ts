@@ -1,9 +1,11 @@
 // Sidecar jobs' private S3 endpoints, served by the server process (the one owner of the data dir).
 // A job gets its own port where each input NAME is a read-only bucket pinned to a commit, and `out` is an open
-// commit on the output branch whose tree starts empty, so the finished commit holds exactly what the job wrote.
+// commit on a staging branch of the job's own, made off the output branch's head when the job starts. Finishing
+// the job merges that commit into the output branch (a fast-forward when nothing landed there meanwhile), so jobs
+// writing one output branch at once neither block each other nor lose each other's keys.
 import { AdminError } from "../admin/errors.ts";
 import { RepoError } from "../repo/errors.ts";
-import type { CommitInfo, RepoService } from "../repo/service.ts";
+import type { RepoService } from "../repo/service.ts";
 import { serve, type RunningServer } from "../runtime/serve.ts";
 import { createS3Endpoint, internalErrorResponse, type S3AppOptions, type S3Endpoint } from "../s3/app.ts";
 import type { BucketTarget } from "../s3/buckets.ts";
@@ -12,20 +14,25 @@ import { ANY_CREDENTIALS } from "../s3/auth/types.ts";
 import { S3Error } from "../s3/errors.ts";
 import { noSuchBucket } from "../s3/targets.ts";
 import { randomHex } from "../util/bytes.ts";
-import { type JobHost, type JobInfo, type JobSpec, OUTPUT_BUCKET } from "./spec.ts";
+import { type JobHost, type JobInfo, type JobOutcome, type JobSpec, OUTPUT_BUCKET } from "./spec.ts";
 
-/** The buckets a job sees: its inputs by name and `out`; no others, and none can be created or deleted. */
+/** The buckets a job sees (ListBuckets too): its inputs by name and `out`; no others, and none can be created or deleted. */
 export class JobBuckets implements BucketResolver {
   readonly managesBuckets = false;
-  constructor(private readonly spec: JobSpec) {}
+  constructor(private readonly job: Pick<JobInfo, "inputs" | "output" | "staging" | "started">) {}
 
   resolve(name: string): BucketTarget {
-    const { output, inputs } = this.spec;
-    if (name === OUTPUT_BUCKET) return { name, repo: output.repo, branch: output.branch, readsOpenCommit: true };
+    const { output, inputs, staging } = this.job;
+    if (name === OUTPUT_BUCKET) return { name, repo: output.repo, branch: staging, readsOpenCommit: true };
     const input = Object.hasOwn(inputs, name) ? inputs[name] : undefined;
     if (!input) throw noSuchBucket(name, `this job's buckets are ${[...Object.keys(inputs), OUTPUT_BUCKET].join(", ")}`);
     // anyBranch: the pinned commit stays readable even if its branch moves on or goes away.
     return { name, repo: input.repo, branch: input.branch ?? "", commit: input.commit, anyBranch: true };
+  }
+
+  /** They all came into being when the job started. */
+  list(): Array<{ name: string; created: number }> {
+    return [...Object.keys(this.job.inputs), OUTPUT_BUCKET].map((name) => ({ name, created: this.job.started }));
   }
 }
 
@@ -50,39 +57,62 @@ export class JobEndpoints implements JobHost {
   async start(spec: JobSpec): Promise<JobInfo> {
     const vs = this.o.repo;
     const { repo, branch } = spec.output;
-    const commit = await vs.startCommit(repo, branch, spec.message, { empty: true });
     const id = randomHex(8);
-    const accessKey = `job-${id}`;
-    const auth: Pick<S3AppOptions, "auth" | "authorize"> = this.o.authEnabled()
-      ? {
-        auth: { secretFor: (key) => (key === accessKey ? key : undefined) },
-        authorize: (result) => {
-          if (result.kind !== "signed") throw new S3Error("AccessDenied", `This job endpoint takes the job's access key (${accessKey}).`);
-        },
-      }
-      : { auth: ANY_CREDENTIALS };
-    const s3 = createS3Endpoint({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(spec) }, { domains: [], observe: this.o.observe, ...auth });
-    let server: RunningServer;
+    const staging = `job-${id}`;
+    await vs.createBranch(repo, staging, { branch });
+    let server: RunningServer | undefined;
     try {
+      // The job's writes get the version ids the output branch would give them.
+      if (vs.versioning(repo, branch) === "Suspended") await vs.setVersioning(repo, staging, "Suspended");
+      const commit = await vs.startCommit(repo, staging, spec.message, { author: spec.author, meta: spec.meta });
+      const accessKey = `job-${id}`;
+      const job = { ...spec, id, staging, commit, started: Date.now(), accessKey, region: this.o.s3Config.region };
+      const auth: Pick<S3AppOptions, "auth" | "authorize"> = this.o.authEnabled()
+        ? {
+          auth: { secretFor: (key) => (key === accessKey ? key : undefined) },
+          authorize: (result) => {
+            if (result.kind !== "signed") throw new S3Error("AccessDenied", `This job endpoint takes the job's access key (${accessKey}).`);
+          },
+        }
+        : { auth: ANY_CREDENTIALS };
+      const s3 = createS3Endpoint({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(job) }, { domains: [], observe: this.o.observe, ...auth });
       server = await serve({ port: 0, hostname: this.o.hostname, fetch: this.o.serverApp(s3).fetch, onError: internalErrorResponse, tls: this.o.tls });
+      const info: JobInfo = { ...job, port: server.port };
+      this.jobs.set(id, { info, server });
+      return info;
     } catch (err) {
-      await vs.dropCommit(repo, branch);
+      await server?.stop();
+      await this.discardStaging(repo, staging);
       throw err;
     }
-    const info: JobInfo = { ...spec, id, port: server.port, commit, accessKey, region: this.o.s3Config.region };
-    this.jobs.set(id, { info, server });
-    return info;
   }
 
-  /** Stops the job's endpoint (its requests in flight finish first), then finishes its output commit. */
-  async finish(id: string): Promise<CommitInfo> {
+  /**
+   * Stops the job's endpoint (its requests in flight finish first), finishes its staging commit and merges it into
+   * the output branch with the job's strategy. A conflict (strategy fail) leaves the output branch as it was; the
+   * staged commit stays in the repo (`<commit>.repo`), so it can still be merged by hand.
+   */
+  async finish(id: string): Promise<JobOutcome> {
     const { info } = await this.stop(id);
-    return this.o.repo.finishCommit(info.output.repo, info.output.branch);
+    const { repo, branch } = info.output;
+    try {
+      const staged = await this.o.repo.finishCommit(repo, info.staging);
+      const merge = await this.o.repo.merge({ repo, branch }, { repo, commit: staged.id }, {
+        strategy: info.strategy,
+        message: `merge job ${id}${info.message ? `: ${info.message}` : ""}`,
+        author: info.author,
+        meta: info.meta,
+      });
+      return { job: info, staged, merge };
+    } finally {
+      await this.discardStaging(repo, info.staging);
+    }
   }
 
+  /** Stops the job's endpoint; its staging branch goes, with everything written into it. */
   async drop(id: string): Promise<void> {
     const { info } = await this.stop(id);
-    await this.o.repo.dropCommit(info.output.repo, info.output.branch);
+    await this.discardStaging(info.output.repo, info.staging);
   }
 
   list(): JobInfo[] {
@@ -99,11 +129,19 @@ export class JobEndpoints implements JobHost {
     if (!job) throw new AdminError("NoSuchJob", `no running job ${id}`, 404);
     this.jobs.delete(id);
     await job.server.stop();
-    const { repo, branch } = job.info.output;
-    // Someone may have finished or dropped the output commit by hand meanwhile: never touch another commit.
-    if (this.o.repo.openCommitNow(repo, branch) !== job.info.commit) {
-      throw new RepoError("NoOpenCommit", `job ${id}'s output commit ${job.info.commit} is no longer open on ${branch}.${repo}`);
+    const { output: { repo }, staging, commit } = job.info;
+    // Someone may have finished or dropped the staging commit by hand meanwhile: never touch another commit.
+    if (this.o.repo.openCommitNow(repo, staging) !== commit) {
+      throw new RepoError("NoOpenCommit", `job ${id}'s output commit ${commit} is no longer open on ${staging}.${repo}`);
     }
     return job;
+  }
+
+  /**
+   * Deletes a staging branch (its open commit, if any, goes with it). Best effort: the job's outcome is what the
+   * caller needs to hear, and a staging branch left behind is harmless and shows in `strata branch list`.
+   */
+  private async discardStaging(repo: string, staging: string): Promise<void> {
+    await this.o.repo.deleteBranch(repo, staging, { keepEmptyRepo: true }).catch(() => {});
   }
 }

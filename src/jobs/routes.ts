@@ -1,16 +1,17 @@
 // Admin routes for sidecar jobs, mounted by the admin app at /_strata/jobs (admin only, as admin-access.ts says
-// of every route it has no rule for): list, start (inputs resolved to commits here), finish, drop.
+// of every route it has no rule for): list, start (inputs resolved to commits here), finish (merge into the
+// output branch: a conflict is a 409 MergeConflict as for a merge), drop.
 import { Hono } from "hono";
-import { commitJson } from "../admin/answers.ts";
+import { mergeAnswer } from "../admin/answers.ts";
 import { AdminError } from "../admin/errors.ts";
 import { resolveCommit } from "../admin/refs.ts";
-import { jsonBody, optionalString, requireString } from "../admin/requests.ts";
-import { parseBranchRef, parseRef } from "../repo/ref-names.ts";
-import type { RepoService } from "../repo/service.ts";
+import { type AdminEnv, commitDetails, jsonBody, optionalChoice, requireString } from "../admin/requests.ts";
+import { branchRef, parseBranchRef, parseRef } from "../repo/ref-names.ts";
+import { MERGE_STRATEGIES, type RepoService } from "../repo/service.ts";
 import { INPUT_NAME, type JobHost, type JobInput, OUTPUT_BUCKET } from "./spec.ts";
 
-export function createJobRoutes(jobs: JobHost, repo: RepoService): Hono {
-  const app = new Hono();
+export function createJobRoutes(jobs: JobHost, repo: RepoService): Hono<AdminEnv> {
+  const app = new Hono<AdminEnv>();
   app.get("/", (c) => c.json({ jobs: jobs.list() }));
   app.post("/", async (c) => {
     const body = await jsonBody(c);
@@ -30,9 +31,14 @@ export function createJobRoutes(jobs: JobHost, repo: RepoService): Hono {
     const outputText = requireString(body, "output");
     const output = { ref: outputText, ...parseBranchRef(outputText) };
     repo.requireBranch(output.repo, output.branch);
-    return c.json(await jobs.start({ inputs, output, message: optionalString(body, "message") }), 201);
+    const strategy = optionalChoice(body, "strategy", MERGE_STRATEGIES) ?? "fail";
+    return c.json(await jobs.start({ inputs, output, strategy, ...commitDetails(c, body) }), 201);
   });
-  app.post("/:id/finish", async (c) => c.json(commitJson(await jobs.finish(c.req.param("id")))));
+  app.post("/:id/finish", async (c) => {
+    const id = c.req.param("id");
+    const { job, staged, merge } = await jobs.finish(id);
+    return c.json(mergeAnswer(merge, { job: id, into: branchRef(job.output.repo, job.output.branch), staged: staged.id }));
+  });
   app.delete("/:id", async (c) => {
     await jobs.drop(c.req.param("id"));
     return c.json({ dropped: c.req.param("id") });

@@ -20,6 +20,8 @@ export interface BucketResolver {
   resolve(name: string): BucketTarget;
   /** whether this resolver allows creating and deleting buckets */
   readonly managesBuckets: boolean;
+  /** the buckets ListBuckets shows, when they are not every branch of every repo (a job's own) */
+  list?(): Array<{ name: string; created: number }>;
 }
 
 export interface S3Request {

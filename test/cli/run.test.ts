@@ -1,4 +1,5 @@
-// strata run: a shell command that uses the aws CLI against the job's private endpoint.
+// strata run: a shell command that uses the aws CLI against the job's private endpoint; its output lands on the
+// output branch by a merge of its staging commit, so jobs writing one branch at once both land.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -36,7 +37,7 @@ async function json<T = any>(...args: string[]): Promise<T> {
 
 const keys = async (ref: string) => (await json("ls", ref, "-r")).objects.map((o: { key: string }) => o.key);
 
-test("inputs are pinned read-only buckets; the output commit holds exactly what the job wrote", async () => {
+test("inputs are pinned read-only buckets; the output commit is the branch as it was plus what the job wrote", async () => {
   const src = path.join(work, "src"); // the job's shell runs in `work`: relative paths below start there
   fs.mkdirSync(path.join(src, "sub"), { recursive: true });
   fs.writeFileSync(path.join(src, "a.txt"), "alpha");
@@ -53,8 +54,11 @@ test("inputs are pinned read-only buckets; the output commit holds exactly what 
   const script = [
     "set -e",
     'test -n "$S3_ENDPOINT"',
-    // out starts empty, though the output branch already holds from-before.txt
-    'test -z "$(aws --endpoint-url "$S3_ENDPOINT" s3 ls --recursive s3://out)"',
+    // out shows the output branch as it was when the job started
+    'test "$(aws --endpoint-url "$S3_ENDPOINT" s3 ls --recursive s3://out | wc -l)" -eq 1',
+    'aws s3 ls s3://out/from-before.txt > /dev/null',
+    // ListBuckets with the job's credentials shows the job's buckets only, not the server's other repos
+    'aws s3api list-buckets --query "Buckets[].Name" --output text > buckets.txt',
     'aws --endpoint-url "$S3_ENDPOINT" s3 cp --recursive s3://pics s3://out/copied/ --only-show-errors',
     'aws s3 cp s3://labels/labels.txt s3://out/labels.txt --only-show-errors', // AWS_ENDPOINT_URL is set too
     // pinned: a commit made to the input's branch meanwhile is not seen
@@ -65,21 +69,28 @@ test("inputs are pinned read-only buckets; the output commit holds exactly what 
     'if aws s3 mb s3://another 2> mb.err; then exit 10; fi',
     'if aws s3 rb s3://out 2> rb.err; then exit 11; fi',
   ].join("\n");
-  const r = await strata(["run", "--input", "pics=master.photos", "--input", `labels=${labelsCommit}.labels`, "--output", "master.results", "-m", "copy job", "--json", "--", "sh", "-c", script]);
+  const r = await strata([
+    "run", "--input", "pics=master.photos", "--input", `labels=${labelsCommit}.labels`, "--output", "master.results",
+    "-m", "copy job", "--meta", "pipeline=copy", "--meta", "run=1", "--json", "--", "sh", "-c", script,
+  ]);
   expect(r.code).toBe(0);
   const result = JSON.parse(r.stdout);
   expect(result.exitCode).toBe(0);
   expect(result.inputs.labels.commit).toBe(labelsCommit);
+  expect(fs.readFileSync(path.join(work, "buckets.txt"), "utf8").trim().split(/\s+/)).toEqual(["labels", "out", "pics"]);
   expect(fs.readFileSync(path.join(work, "input-write.err"), "utf8")).toContain("NotImplemented");
   expect(fs.readFileSync(path.join(work, "mb.err"), "utf8")).toContain("NotImplemented");
   expect(fs.readFileSync(path.join(work, "rb.err"), "utf8")).toContain("NotImplemented");
 
-  // The finished commit holds exactly the job's writes, on top of the previous head.
+  // Nothing landed on the branch meanwhile: it moved to the job's commit, the previous head plus the job's writes.
+  expect(result).toMatchObject({ merge: "fast-forward", staged: result.commit });
   const commit = await json("commit", "inspect", "master.results");
-  expect(commit).toMatchObject({ id: result.commit, parent: before, message: "copy job", objects: 3 });
-  expect(await keys("master.results")).toEqual(["copied/a.txt", "copied/sub/b.txt", "labels.txt"]);
+  expect(commit).toMatchObject({ id: result.commit, parent: before, message: "copy job", author: "anonymous", meta: { pipeline: "copy", run: "1" }, objects: 4 });
+  expect(await keys("master.results")).toEqual(["copied/a.txt", "copied/sub/b.txt", "from-before.txt", "labels.txt"]);
   expect((await strata(["get", "master.results/copied/sub/b.txt", "-"])).stdout).toBe("beta");
   expect(await keys("master.photos")).toEqual(["a.txt", "late.txt", "sub/b.txt"]);
+  // The staging branch is gone with the job.
+  expect((await json("branch", "list", "results")).branches.map((b: { ref: string }) => b.ref)).toEqual(["master.results"]);
 }, 90_000);
 
 test("a failing command leaves the output branch unchanged and passes its exit code on", async () => {
@@ -97,10 +108,106 @@ test("a failing command leaves the output branch unchanged and passes its exit c
   expect((await json("commit", "inspect", "master.failing")).id).toBe(head);
 }, 60_000);
 
+/** A job script that writes `content` to s3://out/`key`, and when `meanwhile` is given runs it (a shell line) before exiting. */
+const writes = (key: string, content: string, meanwhile = "true") => `set -e; printf %s '${content}' | aws s3 cp - s3://out/${key} --only-show-errors; ${meanwhile}`;
+
+/** A shell line writing `content` to `ref/key` on the main server while the job runs (not through the job). */
+const directPut = (ref: string, key: string, content: string) =>
+  `printf %s '${content}' > direct.tmp; env -u AWS_ACCESS_KEY_ID "$STRATA_BIN" put direct.tmp ${ref}/${key} > /dev/null`;
+
+const get = async (ref: string) => (await strata(["get", ref, "-"])).stdout;
+
+/** Writes `content` to ref/key through the main server. */
+async function put(refKey: string, content: string): Promise<void> {
+  const file = path.join(work, "put.tmp");
+  fs.writeFileSync(file, content);
+  await json("put", file, refKey);
+}
+
+test("a key the output branch changed too while the job ran: --strategy fail fails the job, lists it and leaves the branch", async () => {
+  await json("branch", "create", "master.clash");
+  await put("master.clash/k.txt", "alpha");
+  const script = writes("k.txt", "from the job", `${directPut("master.clash", "k.txt", "from outside")}; printf %s more | aws s3 cp - s3://out/other.txt`);
+  const r = await strata(["run", "--output", "master.clash", "--", "sh", "-c", script]);
+  expect(r.code).toBe(4);
+  const head = (await json("commit", "inspect", "master.clash")).id;
+  // Every conflicting key is listed with the version each side has.
+  expect(r.stderr).toMatch(/1 key changed differently by this job and on master\.clash since it started; master\.clash unchanged/);
+  expect(r.stderr).toMatch(new RegExp(`"k\\.txt": the job has version [0-9a-f]{32} \\(12 bytes, ETag [0-9a-f]+\\); master\\.clash has version ${head} \\(12 bytes`));
+  expect(await keys("master.clash")).toEqual(["k.txt"]);
+  expect(await get("master.clash/k.txt")).toBe("from outside");
+  expect((await json("branch", "list", "clash")).branches.map((b: { ref: string }) => b.ref)).toEqual(["master.clash"]);
+
+  // --json gives the conflicts as the admin API lists them.
+  const again = await strata(["run", "--output", "master.clash", "--json", "--", "sh", "-c", writes("k.txt", "from the job", directPut("master.clash", "k.txt", "outside again"))]);
+  expect(again.code).toBe(4);
+  const outcome = JSON.parse(again.stdout);
+  expect(outcome).toMatchObject({ exitCode: 4, commit: null, conflicts: [{ key: "k.txt", source: { size: 12 }, dest: { size: 13 } }] });
+  expect(outcome.staged).toMatch(/^[0-9a-f]{32}$/);
+  expect(await get("master.clash/k.txt")).toBe("outside again");
+}, 90_000);
+
+test("--strategy source-wins takes the job's version of a conflicting key, dest-wins keeps the branch's; both merge the rest", async () => {
+  await json("branch", "create", "master.strategies");
+  await put("master.strategies/k.txt", "alpha");
+  const job = (tag: string) => writes(`${tag}.txt`, tag, `printf %s job-${tag} | aws s3 cp - s3://out/k.txt; ${directPut("master.strategies", "k.txt", `branch-${tag}`)}`);
+
+  const source = await strata(["run", "--output", "master.strategies", "--strategy", "source-wins", "-m", "mine", "--json", "--", "sh", "-c", job("s")]);
+  expect(source.code).toBe(0);
+  expect(JSON.parse(source.stdout)).toMatchObject({ exitCode: 0, merge: "merged" });
+  expect(await get("master.strategies/k.txt")).toBe("job-s");
+  // The merge commit records the job's message and author, and has the branch's head and the job's commit as parents.
+  const merge = await json("commit", "inspect", "master.strategies");
+  expect(merge).toMatchObject({ id: JSON.parse(source.stdout).commit, message: expect.stringContaining("mine"), author: "anonymous" });
+  expect(merge.parents).toEqual([expect.any(String), JSON.parse(source.stdout).staged]);
+
+  const dest = await strata(["run", "--output", "master.strategies", "--strategy", "dest-wins", "--", "sh", "-c", job("d")]);
+  expect(dest.code).toBe(0);
+  expect(await get("master.strategies/k.txt")).toBe("branch-d");
+  expect(await keys("master.strategies")).toEqual(["d.txt", "k.txt", "s.txt"]);
+}, 90_000);
+
+/** Two jobs on one output branch at once: each writes, then waits until the other has written too. */
+async function runTogether(output: string, a: { key: string; content: string }, b: { key: string; content: string }): Promise<[Result, Result]> {
+  const barrier = path.join(work, `barrier-${output}`);
+  fs.mkdirSync(barrier, { recursive: true });
+  const wait = (me: string, other: string) => `touch ${barrier}/${me}; n=0; while [ ! -e ${barrier}/${other} ]; do n=$((n+1)); [ $n -lt 600 ] || exit 9; sleep 0.1; done`;
+  return await Promise.all([
+    strata(["run", "--output", output, "--json", "--", "sh", "-c", writes(a.key, a.content, wait("a", "b"))]),
+    strata(["run", "--output", output, "--json", "--", "sh", "-c", writes(b.key, b.content, wait("b", "a"))]),
+  ]);
+}
+
+test("two jobs on one output branch at once both land when they write different keys", async () => {
+  await json("branch", "create", "master.together");
+  await put("master.together/before.txt", "alpha");
+  const [a, b] = await runTogether("master.together", { key: "a.txt", content: "A" }, { key: "b.txt", content: "B" });
+  expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, expect.any(String), expect.any(String)]);
+  expect([JSON.parse(a.stdout).merge, JSON.parse(b.stdout).merge].sort()).toEqual(["fast-forward", "merged"]);
+  expect(await keys("master.together")).toEqual(["a.txt", "b.txt", "before.txt"]);
+  expect([await get("master.together/a.txt"), await get("master.together/b.txt")]).toEqual(["A", "B"]);
+  const { branches } = await json("branch", "list", "together");
+  expect(branches.map((b: { ref: string; open?: string }) => [b.ref, b.open])).toEqual([["master.together", undefined]]);
+}, 90_000);
+
+test("two jobs on one output branch at once writing one key differently: one lands, the other fails listing the key", async () => {
+  await json("branch", "create", "master.rivals");
+  const results = await runTogether("master.rivals", { key: "same.txt", content: "first" }, { key: "same.txt", content: "second" });
+  expect(results.map((r) => r.code).sort()).toEqual([0, 4]);
+  const winner = results.find((r) => r.code === 0)!;
+  const loser = results.find((r) => r.code === 4)!;
+  expect(loser.stderr).toContain(`"same.txt": the job has version`);
+  expect(JSON.parse(loser.stdout).conflicts.map((k: { key: string }) => k.key)).toEqual(["same.txt"]);
+  expect((await json("commit", "inspect", "master.rivals")).id).toBe(JSON.parse(winner.stdout).commit);
+  expect(await get("master.rivals/same.txt")).toBe(results[0] === winner ? "first" : "second");
+}, 90_000);
+
 test("usage errors: no command, no output, bad input, unknown input ref", async () => {
   expect((await strata(["run", "--output", "master.failing"])).code).toBe(2);
   expect((await strata(["run", "--", "true"])).code).toBe(2);
   expect((await strata(["run", "--input", "noequals", "--output", "master.failing", "--", "true"])).code).toBe(2);
   expect((await strata(["run", "--input", "out=master.photos", "--output", "master.failing", "--", "true"])).code).toBe(2);
   expect((await strata(["run", "--input", "x1y=master.nosuch", "--output", "master.failing", "--", "true"])).code).toBe(3);
+  expect((await strata(["run", "--strategy", "ours", "--output", "master.failing", "--", "true"])).code).toBe(2);
+  expect((await strata(["run", "--meta", "novalue", "--output", "master.failing", "--", "true"])).code).toBe(2);
 });

@@ -225,7 +225,7 @@ test.skipIf(skip)("revert: a commit's page previews undoing it, then reverting i
   expect(new TextDecoder().decode(await server.repo.getObject("data", "master", "rv/a.txt"))).toBe("first");
 }, 60_000);
 
-test.skipIf(skip)("tags: created on a branch's head from the tags page, shown in the log, deleted after a confirmation", async () => {
+test.skipIf(skip)("tags: created on a branch's head from the tags page, browsed read-only, shown in the log, deleted after a confirmation", async () => {
   const head = (await server.repo.putObject("data", "master", "tg/x.txt", utf8("x"))).commit;
   await withPage(async (page) => {
     await page.goto(`${server.url}/_strata/console/#/repo/data`);
@@ -237,6 +237,13 @@ test.skipIf(skip)("tags: created on a branch's head from the tags page, shown in
     const tags = page.getByRole("table", { name: "Tags" });
     await tags.getByRole("cell", { name: "first release" }).waitFor();
     expect(await tags.getByRole("link", { name: short(head) }).count()).toBe(1);
+    // A tag is read-only: browsing it offers no upload or delete.
+    await tags.getByRole("link", { name: "v1" }).click();
+    await page.getByRole("link", { name: "tg/" }).waitFor();
+    await page.getByRole("link", { name: "tg/" }).click();
+    await page.getByRole("link", { name: "x.txt" }).waitFor();
+    expect(await page.getByRole("button", { name: /^Delete/ }).count()).toBe(0);
+    expect(await page.getByLabel("Folder").count()).toBe(0);
     await page.goto(`${server.url}/_strata/console/#/log/data`);
     await page.locator("ol.commits li").first().locator(".badge.tag").getByText("v1").waitFor();
     await page.goto(`${server.url}/_strata/console/#/tags/data`);
@@ -290,4 +297,32 @@ test.skipIf(skip)("the repos page shows each repo's logical size in bytes, its b
     expect(await cells.nth(3).textContent()).toContain(`${short(last)} on exp`);
     await page.locator("#store").getByText(/^Store: .+ stored for .+ written \(dedup \d+\.\d\d×\)$/).waitFor();
   });
+}, 60_000);
+
+test.skipIf(skip)("a merge can be planned, settled and landed with the keyboard alone (dest-wins keeps the branch's version)", async () => {
+  await server.repo.createRepo("kb");
+  await server.repo.createBranch("kb", "master");
+  await server.repo.putObject("kb", "master", "k.txt", utf8("base"));
+  await server.repo.createBranch("kb", "dev", { branch: "master" });
+  await server.repo.putObject("kb", "dev", "k.txt", utf8("dev's"));
+  await server.repo.putObject("kb", "master", "k.txt", utf8("master's"));
+  const before = server.repo.headCommit("kb", "master")!.id;
+  await withPage(async (page) => {
+    await page.goto(`${server.url}/_strata/console/#/merge/kb`);
+    await page.getByLabel("Merge from").focus();
+    await page.keyboard.type("dev");
+    await page.keyboard.press("Enter");
+    await page.getByRole("table", { name: "Conflicts" }).getByRole("cell", { name: "k.txt", exact: true }).waitFor();
+    await page.getByLabel("taking the source's version (dev)").focus();
+    await page.keyboard.press("ArrowDown");
+    expect(await page.getByLabel("keeping the branch's version (master)").isChecked()).toBe(true);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("apply-msg");
+    await page.keyboard.type("keep ours");
+    await page.keyboard.press("Enter");
+    await page.getByRole("status").getByText("Merge dev into master: merged, 1 conflict(s) settled").waitFor();
+  });
+  const merge = server.repo.headCommit("kb", "master")!;
+  expect([merge.message, merge.parent]).toEqual(["keep ours", before]);
+  expect(new TextDecoder().decode(await server.repo.getObject("kb", "master", "k.txt"))).toBe("master's");
 }, 60_000);

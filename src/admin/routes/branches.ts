@@ -1,10 +1,10 @@
 // Admin routes for branches: list, create (empty, or from a commit, a tag or another branch), make public,
 // protect, delete; merge a ref into a branch, revert one of its commits.
 import { type Context, Hono } from "hono";
-import { MERGE_STRATEGIES, type MergeResult, type RepoService } from "../../repo/service.ts";
+import { MERGE_STRATEGIES, type RepoService } from "../../repo/service.ts";
 import { branchRef, parseBranchRef, parseRef } from "../../repo/ref-names.ts";
 import { mayList } from "../admin-access.ts";
-import { branchJson, mergeJson } from "../answers.ts";
+import { branchJson, mergeAnswer } from "../answers.ts";
 import { AdminError } from "../errors.ts";
 import { commitRefIn } from "../refs.ts";
 import { type AdminEnv, commitDetails, jsonBody, optionalBoolean, optionalChoice, optionalString, requireString } from "../requests.ts";
@@ -47,7 +47,7 @@ export function createBranchRoutes(repo: RepoService): Hono<AdminEnv> {
     const into = parseBranchRef(c.req.param("ref"));
     const from = requireString(body, "from");
     const result = await repo.merge(into, commitRefIn(into.repo, from, "from"), mergeOptions(c, body));
-    return mergeAnswer(c, result, { into: branchRef(into.repo, into.branch), from });
+    return c.json(mergeAnswer(result, { into: branchRef(into.repo, into.branch), from }));
   });
   // A new commit undoing exactly what one commit of the branch's history changed.
   app.post("/:ref/revert", async (c) => {
@@ -55,7 +55,7 @@ export function createBranchRoutes(repo: RepoService): Hono<AdminEnv> {
     const branch = parseBranchRef(c.req.param("ref"));
     const commit = requireString(body, "commit");
     const result = await repo.revert(branch, commit, mergeOptions(c, body));
-    return mergeAnswer(c, result, { into: branchRef(branch.repo, branch.branch), reverted: commit });
+    return c.json(mergeAnswer(result, { into: branchRef(branch.repo, branch.branch), reverted: commit }));
   });
   app.delete("/:ref", async (c) => {
     const { repo: name, branch } = parseBranchRef(c.req.param("ref"));
@@ -80,19 +80,4 @@ function startingPoint(repo: RepoService, from: string, name: string): { commit?
 
 function mergeOptions(c: Context<AdminEnv>, body: Record<string, unknown>) {
   return { ...commitDetails(c, body), strategy: optionalChoice(body, "strategy", MERGE_STRATEGIES), dryRun: optionalBoolean(body, "dryRun") };
-}
-
-/** What a merge or revert did; conflicts are a 409 (nothing was written) listing every key with both sides' versions. */
-function mergeAnswer(c: Context<AdminEnv>, result: MergeResult, names: Record<string, string>): Response {
-  const answer = { ...names, ...mergeJson(result) };
-  if (result.result !== "conflict") return c.json(answer);
-  const n = result.conflicts.length;
-  const shown = result.conflicts.slice(0, 3).map((k) => JSON.stringify(k.key)).join(", ");
-  throw new AdminError(
-    "MergeConflict",
-    `${n} key${n === 1 ? "" : "s"} changed differently on both sides (${shown}${n > 3 ? ", ..." : ""}); nothing was written: ` +
-      "change them so they agree, or take one side with strategy source-wins or dest-wins",
-    409,
-    answer,
-  );
 }

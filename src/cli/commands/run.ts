@@ -1,21 +1,34 @@
 // strata run: a sidecar job. The server pins each input to a commit and serves a private S3 endpoint where the
-// inputs are read-only buckets by NAME and `out` is an open commit on the output branch that starts empty.
-// The command runs with that endpoint and credentials in its environment; exit 0 finishes the output commit,
+// inputs are read-only buckets by NAME and `out` is an open commit on a staging branch made off the output
+// branch's head. The command runs with that endpoint and credentials in its environment; exit 0 finishes the
+// staging commit and merges it into the output branch (a conflict fails the job and leaves the branch as it was),
 // anything else drops it and passes the exit code on.
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import process from "node:process";
+import { MERGE_STRATEGIES } from "../../repo/merge.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { CliError, EXIT, usageError } from "../exit.ts";
+import { conflictLines, conflictsOf } from "../merge-conflicts.ts";
+import { COMMIT_OPTIONS, commitDetails } from "../commit-options.ts";
 
 interface JobJson {
   id: string;
   port: number;
+  staging: string;
   commit: string;
   accessKey: string;
   region: string;
   inputs: Record<string, { ref: string; commit: string }>;
   output: { ref: string };
+}
+
+/** What finishing a job answers: the merge of its staged commit into the output branch (`commit`: the head after). */
+interface LandedJson {
+  staged: string;
+  result: "up-to-date" | "fast-forward" | "merged";
+  commit: string;
+  resolved: number;
 }
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -56,11 +69,12 @@ async function run(ctx: CommandContext): Promise<number> {
   const output = ctx.values.output as string | undefined;
   if (!output) throw usageError("--output <branch.repo> is required");
   const inputs = parseInputs((ctx.values.input as string[] | undefined) ?? []);
+  const strategy = ctx.values.strategy as string | undefined;
   const client = ctx.client();
-  const job = await client.admin<JobJson>("POST", "jobs", { body: { inputs, output, message: ctx.values.message } });
+  const job = await client.admin<JobJson>("POST", "jobs", { body: { inputs, output, strategy, ...commitDetails(ctx.values) } });
   const endpoint = `${client.base.protocol}//${client.base.hostname}:${job.port}`;
   const pinned = Object.entries(job.inputs).map(([name, i]) => `${name}=${i.commit}`).join(", ");
-  ctx.io.err(`strata run: job ${job.id} at ${endpoint}: inputs ${pinned || "(none)"}; writes to s3://out go into commit ${job.commit} on ${output}`);
+  ctx.io.err(`strata run: job ${job.id} at ${endpoint}: inputs ${pinned || "(none)"}; writes to s3://out go into commit ${job.commit} on staging branch ${job.staging}, merged into ${output} at the end`);
   const env: Record<string, string | undefined> = {
     ...process.env,
     S3_ENDPOINT: endpoint,
@@ -78,36 +92,58 @@ async function run(ctx: CommandContext): Promise<number> {
   if (code !== 0) {
     await client.admin("DELETE", `jobs/${job.id}`).catch((err) => ctx.io.err(`strata run: dropping the output commit failed: ${(err as Error).message}`));
     ctx.io.err(`strata run: ${command} exited with ${code}: output commit dropped, ${output} unchanged`);
-    if (ctx.json) ctx.io.out(JSON.stringify({ job: job.id, exitCode: code, inputs: job.inputs, output, commit: null }, null, 2));
-    return code;
+    return report(ctx, { job: job.id, exitCode: code, inputs: job.inputs, output, commit: null });
   }
-  let commit: { id: string };
+  let landed: LandedJson;
   try {
-    commit = await client.admin<{ id: string }>("POST", `jobs/${job.id}/finish`);
+    landed = await client.admin<LandedJson>("POST", `jobs/${job.id}/finish`);
   } catch (err) {
-    throw new CliError(err instanceof CliError ? err.exitCode : EXIT.failure, `the command succeeded but its output commit could not be finished: ${(err as Error).message}`);
+    const conflicts = conflictsOf(err);
+    if (!conflicts) throw new CliError(err instanceof CliError ? err.exitCode : EXIT.failure, `the command succeeded but its output could not be merged into ${output}: ${(err as Error).message}`);
+    const staged = (err as CliError).details?.staged;
+    ctx.io.err(
+      `strata run: ${conflicts.length} key${conflicts.length === 1 ? "" : "s"} changed differently by this job and on ${output} since it started; ` +
+        `${output} unchanged (the job's output is commit ${staged}; --strategy source-wins or dest-wins takes one side):`,
+    );
+    for (const line of conflictLines(conflicts, { source: "the job", dest: output })) ctx.io.err(line);
+    return report(ctx, { job: job.id, exitCode: EXIT.conflict, inputs: job.inputs, output, commit: null, staged, conflicts });
   }
-  ctx.io.err(`strata run: finished commit ${commit.id} on ${output}`);
-  if (ctx.json) ctx.io.out(JSON.stringify({ job: job.id, exitCode: 0, inputs: job.inputs, output, commit: commit.id }, null, 2));
-  return 0;
+  const how = landed.result === "merged" ? `merged into ${output} as ${landed.commit}${landed.resolved ? ` (${landed.resolved} conflicts settled by ${strategy})` : ""}` : `${output} moved to it`;
+  ctx.io.err(`strata run: finished commit ${landed.staged}; ${how}`);
+  return report(ctx, { job: job.id, exitCode: 0, inputs: job.inputs, output, commit: landed.commit, staged: landed.staged, merge: landed.result });
+}
+
+/** Prints the job's outcome with --json; the exit code is strata run's own. */
+function report(ctx: CommandContext, outcome: { exitCode: number } & Record<string, unknown>): number {
+  if (ctx.json) ctx.io.out(JSON.stringify(outcome, null, 2));
+  return outcome.exitCode;
 }
 
 export const runCommand: Command = {
   name: "run",
-  summary: "run a command against pinned inputs with a private S3 endpoint; its writes to s3://out become one commit",
-  usage: "--input NAME=<ref> ... --output <branch.repo> [-m TEXT] -- <command> [args...]",
+  summary: "run a command against pinned inputs with a private S3 endpoint; its writes to s3://out become one commit, merged into the output branch",
+  usage: "--input NAME=<ref> ... --output <branch.repo> [--strategy fail|source-wins|dest-wins] [-m TEXT] [--meta K=V ...] -- <command> [args...]",
   takesRest: true,
   example: "strata run --input photos=master.images --output master.thumbs -- sh -c 'aws s3 sync s3://photos s3://out'",
   options: {
     input: { type: "string", multiple: true, short: "i", help: "NAME=REF  a read-only bucket NAME pinned to REF's commit (repeatable)" },
     output: { type: "string", short: "o", help: "BRANCH.REPO  where the output commit goes" },
-    message: { type: "string", short: "m", help: "TEXT  message of the output commit" },
+    strategy: {
+      type: "string",
+      choices: MERGE_STRATEGIES,
+      help: "fail|source-wins|dest-wins  keys the output branch changed too while the job ran: fail the job (default), take the job's, keep the branch's",
+    },
+    ...COMMIT_OPTIONS,
   },
   args: [0, 0],
   notes: [
     "The command gets S3_ENDPOINT, AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION.",
-    "Inputs are read-only (writes answer 501 NotImplemented), `out` starts empty, and buckets cannot be",
-    "created or deleted there. Exit 0 finishes the output commit; any other exit drops it and is passed on.",
+    "Inputs are read-only (writes answer 501 NotImplemented); `out` shows the output branch as it was when the",
+    "job started, on a staging branch of the job's own; ListBuckets shows only these buckets, and none can be",
+    "created or deleted. Exit 0 finishes the output commit and merges it into the output branch (jobs writing",
+    "one branch at once all land unless they change the same keys differently: then, with --strategy fail, the",
+    "job fails with exit code 4, listing those keys, and the branch is unchanged). Any other exit drops the",
+    "output commit and is passed on.",
   ].join("\n"),
   run,
 };

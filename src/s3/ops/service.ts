@@ -1,4 +1,4 @@
-// ListBuckets: every branch of every repo is a bucket.
+// ListBuckets: every branch of every repo is a bucket (inside a job: only the job's own buckets).
 import { isoTime } from "../../util/time.ts";
 import { branchRef } from "../../repo/ref-names.ts";
 import type { S3Deps, S3Request } from "../context.ts";
@@ -15,10 +15,10 @@ export function listBuckets(req: S3Request, deps: S3Deps): Response {
   if (!Number.isInteger(max) || max < 1 || max > 10000) throw new S3Error("InvalidArgument", "max-buckets must be an integer from 1 to 10000");
   const token = req.query.get("continuation-token");
   const after = token !== null ? resumeAfter(SERVICE_SCOPE, token) : "";
-  const all = deps.repo
-    .listBranches()
-    .filter((b) => req.mayList?.(b.repo) ?? true)
-    .map((b) => ({ Name: branchRef(b.repo, b.branch), CreationDate: isoTime(b.created), BucketRegion: deps.config.region }))
+  const buckets = deps.buckets.list?.() ??
+    deps.repo.listBranches().filter((b) => req.mayList?.(b.repo) ?? true).map((b) => ({ name: branchRef(b.repo, b.branch), created: b.created }));
+  const all = buckets
+    .map((b) => ({ Name: b.name, CreationDate: isoTime(b.created), BucketRegion: deps.config.region }))
     .filter((b) => b.Name.startsWith(prefix) && b.Name > after)
     .sort((a, b) => (a.Name < b.Name ? -1 : 1));
   const page = all.slice(0, max);

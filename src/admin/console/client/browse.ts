@@ -48,9 +48,8 @@ async function repoPage(repo) {
 
 async function treePage(ref, prefix, after) {
   const repo = ref.split(".").at(-1);
-  const isBranch = ref.split(".").length <= 2;
-  const page = await api("objects?" + new URLSearchParams({ ref, delimiter: "/", limit: String(PAGE_KEYS), prefix, ...(after ? { after } : {}) }));
-  const mayWrite = isBranch && can("writer", repo);
+  const [page, branch] = await Promise.all([api("objects?" + new URLSearchParams({ ref, delimiter: "/", limit: String(PAGE_KEYS), prefix, ...(after ? { after } : {}) })), isBranch(ref)]);
+  const mayWrite = branch && can("writer", repo);
   const rows = page.prefixes.map((p) => tr([link(["tree", ref, p], p.slice(prefix.length)), "folder", "", ""]))
     .concat(page.objects.map((o) => tr([link(["object", ref, o.key], o.key.slice(prefix.length)), size(o.size), when(o.modified),
       mayWrite ? '<button data-delete-key="' + esc(o.key) + '" aria-label="Delete ' + esc(o.key) + '">Delete</button>' : ""])));
@@ -106,8 +105,8 @@ async function objectPage(ref, key, version) {
   const repo = ref.split(".").at(-1);
   const dir = key.includes("/") ? key.slice(0, key.lastIndexOf("/") + 1) : "";
   const q = new URLSearchParams({ ref, key, ...(version ? { version } : {}) });
-  const [o, { versions, truncated }] = await Promise.all([api("object?" + q), api("object/versions?" + new URLSearchParams({ ref, key }))]);
-  const mayPurge = ref.split(".").length <= 2 && can("owner", repo);
+  const [o, { versions, truncated }, branch] = await Promise.all([api("object?" + q), api("object/versions?" + new URLSearchParams({ ref, key })), isBranch(ref)]);
+  const mayPurge = branch && can("owner", repo);
   const vrows = versions.map((v) => tr([
     link(["object", ref, key], short(v.version), { version: v.version }) + (v.latest ? " (latest)" : ""),
     v.deleteMarker ? "delete marker" : size(v.size), when(v.modified), link(["commit", repo, v.commit], short(v.commit)),

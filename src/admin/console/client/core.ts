@@ -42,6 +42,14 @@ function can(role, repo) {
   return !!u && (u.admin || ROLES.indexOf(u.roles[repo]) >= ROLES.indexOf(role));
 }
 
+/** Whether a ref names a branch (writable), not a tag or a commit (read-only): "repo" is its master branch. */
+async function isBranch(ref) {
+  const parts = ref.split(".");
+  if (parts.length > 2) return false;
+  const repo = parts.at(-1), name = parts.length === 2 ? parts[0] : "master";
+  return (await api("branches?repo=" + enc(repo))).branches.some((b) => b.branch === name);
+}
+
 function crumbs(ref, prefix) {
   const repo = ref.split(".").at(-1);
   const out = [link([], "repos"), link(["repo", repo], repo), link(["tree", ref, ""], ref)];
