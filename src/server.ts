@@ -22,7 +22,7 @@ import { createAuthRoutes } from "./admin/routes/auth.ts";
 import { createConsoleRoutes } from "./admin/console/routes.ts";
 import { ConsoleSessions } from "./admin/console/sessions.ts";
 import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
-import { createS3Endpoint, internalErrorResponse, requestErrorResponse, type S3AppOptions } from "./s3/app.ts";
+import { createS3Endpoint, internalErrorResponse, requestErrorResponse, type S3AppOptions, unparsableRequestResponse } from "./s3/app.ts";
 import { requestTarget, splitTarget } from "./runtime/request-target.ts";
 import { createServerApp } from "./server-app.ts";
 import { parseBucket } from "./s3/buckets.ts";
@@ -127,7 +127,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
 
   let server;
   try {
-    server = await serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), onError: internalErrorResponse, tls });
+    server = await serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), onError: internalErrorResponse, onBadRequest: unparsableRequestResponse, tls });
   } catch (err) {
     await scrubber?.stop();
     await repo.close();

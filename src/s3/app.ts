@@ -119,6 +119,17 @@ export function requestErrorResponse(err: S3Error, raw: Request): Response {
 }
 
 /**
+ * The answer to bytes the HTTP parser could not read as a request (the serve layer's onBadRequest): S3's error
+ * XML, as for every other refusal, with a fresh request id and no resource (there is no request to name).
+ */
+export function unparsableRequestResponse(tooLarge: boolean): Response {
+  const err = tooLarge ? new S3Error("RequestHeaderSectionTooLarge") : new S3Error("BadRequest", "The request is not well-formed HTTP/1.1.");
+  const response = errorResponse(err, { method: "GET", bucket: undefined, key: undefined, path: "", requestId: nextRequestId() });
+  response.headers.set("server", "Strata");
+  return response;
+}
+
+/**
  * The answer to a request whose Host header is missing or not a host, before it is routed anywhere (S3, admin
  * API, console); undefined for every other request.
  */
