@@ -123,6 +123,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     metrics: () => metrics.render(),
     mayReadMetrics: config.metricsPublic ? undefined : (raw) => mayReadMetrics(raw, access),
     domains,
+    localHostsOnly: () => !access.enabled() && isLoopback(bind), // auth can be switched on and off while serving
   });
 
   let server;
@@ -154,6 +155,11 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
       if (config.ephemeral) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Whether an address to listen on is reachable from this machine only. */
+function isLoopback(bind: string): boolean {
+  return bind === "localhost" || bind === "::1" || bind === "[::1]" || /^127\./.test(bind);
 }
 
 /** The background scrub of an embedded store (an object store keeps its own checksums; fsck checks it). */

@@ -12,7 +12,7 @@ import { errorResponse, notImplemented } from "./respond.ts";
 import { authenticateRequest, type RequestAuthOptions } from "./request-auth.ts";
 import type { Authorizer } from "./access-policy.ts";
 import { fromRepoError } from "./targets.ts";
-import { hostnameOf } from "./host.ts";
+import { hostnameOf, isLocalHostname } from "./host.ts";
 import { RequestBodyError, requestTarget, splitTarget } from "../runtime/request-target.ts";
 
 export interface S3AppOptions {
@@ -131,11 +131,18 @@ export function unparsableRequestResponse(tooLarge: boolean): Response {
 
 /**
  * The answer to a request whose Host header is missing or not a host, before it is routed anywhere (S3, admin
- * API, console); undefined for every other request.
+ * API, console); with `localOnly`, also to one whose Host names neither this machine nor a --domain (see
+ * isLocalHostname); undefined for every other request.
  */
-export function badHostResponse(raw: Request): Response | undefined {
+export function badHostResponse(raw: Request, localOnly?: { domains: readonly string[] }): Response | undefined {
   try {
-    hostnameOf(raw.headers.get("host"));
+    const hostname = hostnameOf(raw.headers.get("host"));
+    if (localOnly && !isLocalHostname(hostname, localOnly.domains)) {
+      throw new S3Error(
+        "AccessDenied",
+        `This server serves this machine only (auth off, loopback) and does not answer to the host name ${hostname}, which a web page may have pointed here (DNS rebinding). Use localhost or 127.0.0.1, or name the host with --domain.`,
+      );
+    }
     return undefined;
   } catch (err) {
     if (!(err instanceof S3Error)) throw err;
