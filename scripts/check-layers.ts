@@ -4,7 +4,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-const SRC = path.resolve(import.meta.dirname, "../src");
+// The tree to check: src/ by default; a test points it at a fixture tree to prove each rule fails.
+const SRC = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, "../src"));
 const RANK: Record<string, number> = { util: 0, hash: 1, store: 2, repo: 3, s3: 4, admin: 4, runtime: 1, jobs: 5, cli: 6, root: 7 };
 const FORBIDDEN: Array<[string, string]> = [["s3", "store"], ["admin", "store"], ["jobs", "store"], ["s3", "admin"], ["admin", "s3"]];
 const PACKAGE_HOMES: Record<string, string[]> = {
@@ -15,11 +16,13 @@ const PACKAGE_HOMES: Record<string, string[]> = {
 /**
  * Reach-through into repo/ from above it: RepoService's internals, the commit graph, the store, tree roots, and
  * the one-letter on-disk fields of a version entry (c, t, m, s, e, p). Matched on code with comments and strings
- * removed; a property access only (`x.root`, not `...root`).
+ * removed; a property access (`x.root`, not `...root`) or a destructuring declaration.
  */
 const REACH_THROUGH: Array<[RegExp, string]> = [
   [/(?<=[\w\])])\.(versions|manifests|multipart|graph|commitIndex|store|root)\b/g, "repo internals"],
   [/(?<=[\w\])])\.(c|t|m|s|e|p)\b/g, "a version entry's on-disk field"],
+  // The same fields taken apart: `const { c, s } = entry`.
+  [/\b(?:const|let|var)\s*\{[^}=]*?\b(?:c|t|m|s|e|p)\b\s*[,:}][^}=]*\}?\s*=/g, "a version entry's on-disk field"],
 ];
 const BELOW_REPO = new Set(["util", "hash", "store", "repo"]);
 

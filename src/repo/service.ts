@@ -558,7 +558,9 @@ export class RepoService<S extends Store = Store> {
 
   // ---- multipart uploads ----
 
-  createUpload(branch: BranchId, key: string, o: { description: ObjectDescription; checksumAlgorithm?: string; checksumType?: "FULL_OBJECT" | "COMPOSITE" }): Promise<string> {
+  /** Refused at once where the upload could never be completed (a protected branch), before any part is sent. */
+  async createUpload(branch: BranchId, key: string, o: { description: ObjectDescription; checksumAlgorithm?: string; checksumType?: "FULL_OBJECT" | "COMPOSITE" }): Promise<string> {
+    this.versions.requireWritable(branch.repo, branch.branch);
     return this.multipart.create(branch.repo, branch.branch, { key, created: Date.now(), template: o.description, checksumAlgorithm: o.checksumAlgorithm, checksumType: o.checksumType });
   }
 

@@ -411,8 +411,7 @@ export class VersionedStore {
    */
   async startCommit(repo: string, branch: string, message?: string, options: { empty?: boolean } & Omit<CommitDetails, "message"> = {}): Promise<string> {
     return await this.locked(repo, async () => {
-      const ref = this.requireBranch(repo, branch, "latest");
-      refuseDirectWrites(repo, branch, ref);
+      const ref = this.requireWritable(repo, branch);
       if (ref.open) throw new RepoError("CommitAlreadyOpen", `branch ${branch}.${repo} already has open commit ${ref.open.id}`);
       const head = ref.head ? this.findCommit(repo, ref.head, "latest") : undefined;
       const id = newCommitId();
@@ -509,8 +508,7 @@ export class VersionedStore {
     options: WriteExtras,
   ): Promise<{ commit: string; changed: boolean; outcomes: WriteOutcome[] }> {
     const result = await this.lockedOnce(repo, () => {
-      const ref = this.requireBranch(repo, branch, "latest");
-      refuseDirectWrites(repo, branch, ref);
+      const ref = this.requireWritable(repo, branch);
       const repoRef = this.requireRepo(repo, "latest");
       const { root, head } = this.workingBase(repo, ref);
       const commitId = ref.open?.id ?? newCommitId();
@@ -801,6 +799,15 @@ export class VersionedStore {
     return ref;
   }
 
+  /** The branch direct writes may go to (as writers see it); throws NoSuchBranch, IsTag, or BranchProtected (merges and reverts only). */
+  requireWritable(repo: string, branch: string): BranchRef {
+    const ref = this.requireBranch(repo, branch, "latest");
+    if (ref.protected) {
+      throw new RepoError("BranchProtected", `branch ${branch}.${repo} is protected: write to another branch and merge it in (strata merge <branch>.${repo} ${branch}.${repo})`);
+    }
+    return ref;
+  }
+
   /** The branch; throws NoSuchBranch, or IsTag when the name is one of the repo's tags (they share one namespace). */
   requireBranch(repo: string, branch: string, view: View): BranchRef {
     const ref = this.getBranch(repo, branch, view);
@@ -837,13 +844,6 @@ function manifestContent(m: ObjectManifest): string {
 function purgeMessage(purges: Array<[string, string]>): string {
   const [key, version] = purges[0];
   return purges.length === 1 ? `purged version ${version} of ${JSON.stringify(key)}` : `purged ${purges.length} versions (${JSON.stringify(key)} ${version} and more)`;
-}
-
-/** A protected branch takes merges and reverts only. */
-function refuseDirectWrites(repo: string, branch: string, ref: BranchRef): void {
-  if (ref.protected) {
-    throw new RepoError("BranchProtected", `branch ${branch}.${repo} is protected: write to another branch and merge it in (strata merge <branch>.${repo} ${branch}.${repo})`);
-  }
 }
 
 /** A new repo's name also may not be one of the server's own paths (ref-names.ts, SERVER_PATHS). */
