@@ -22,13 +22,19 @@ export interface ServerAppParts {
   mayReadMetrics?: (raw: Request) => Promise<void>;
   /** host names under which `bucket.<domain>` addresses a bucket (virtual-host style) */
   domains: string[];
+  /**
+   * Answer only Host names of this machine or a --domain: true while auth is off and the server listens on loopback,
+   * so that a web page cannot reach it through a DNS name of its own (DNS rebinding) and write with any key pair.
+   */
+  localHostsOnly?: () => boolean;
 }
 
 export function createServerApp(parts: ServerAppParts): Hono {
   // Routes match the path as sent: `/x/../_strata/...` is an S3 key in bucket x, not the admin API.
   const app = new Hono({ getPath: (req) => splitTarget(requestTarget(req)).path });
   // No route sees a request without a usable Host; a failure nothing caught goes to the serve layer's answer.
-  app.use("*", async (c, next) => badHostResponse(c.req.raw) ?? next());
+  const localOnly = { domains: parts.domains };
+  app.use("*", async (c, next) => badHostResponse(c.req.raw, parts.localHostsOnly?.() ? localOnly : undefined) ?? next());
   app.onError((err) => {
     throw err;
   });

@@ -22,7 +22,7 @@ import { createAuthRoutes } from "./admin/routes/auth.ts";
 import { createConsoleRoutes } from "./admin/console/routes.ts";
 import { ConsoleSessions } from "./admin/console/sessions.ts";
 import { type ServerAuth, setupServerAuth } from "./server-auth.ts";
-import { createS3Endpoint, internalErrorResponse, requestErrorResponse, type S3AppOptions } from "./s3/app.ts";
+import { createS3Endpoint, internalErrorResponse, requestErrorResponse, type S3AppOptions, unparsableRequestResponse } from "./s3/app.ts";
 import { requestTarget, splitTarget } from "./runtime/request-target.ts";
 import { createServerApp } from "./server-app.ts";
 import { parseBucket } from "./s3/buckets.ts";
@@ -123,11 +123,12 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     metrics: () => metrics.render(),
     mayReadMetrics: config.metricsPublic ? undefined : (raw) => mayReadMetrics(raw, access),
     domains,
+    localHostsOnly: () => !access.enabled() && isLoopback(bind), // auth can be switched on and off while serving
   });
 
   let server;
   try {
-    server = await serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), onError: internalErrorResponse, tls });
+    server = await serve({ port: config.port, hostname: bind, fetch: refreshing(store, app.fetch), onError: internalErrorResponse, onBadRequest: unparsableRequestResponse, tls });
   } catch (err) {
     await scrubber?.stop();
     await repo.close();
@@ -154,6 +155,11 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
       if (config.ephemeral) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Whether an address to listen on is reachable from this machine only. */
+function isLoopback(bind: string): boolean {
+  return bind === "localhost" || bind === "::1" || bind === "[::1]" || /^127\./.test(bind);
 }
 
 /** The background scrub of an embedded store (an object store keeps its own checksums; fsck checks it). */

@@ -7,7 +7,7 @@ import { AdminError } from "../admin/errors.ts";
 import { RepoError } from "../repo/errors.ts";
 import type { RepoService } from "../repo/service.ts";
 import { serve, type RunningServer } from "../runtime/serve.ts";
-import { createS3Endpoint, internalErrorResponse, type S3AppOptions, type S3Endpoint } from "../s3/app.ts";
+import { createS3Endpoint, internalErrorResponse, type S3AppOptions, type S3Endpoint, unparsableRequestResponse } from "../s3/app.ts";
 import type { BucketTarget } from "../s3/buckets.ts";
 import type { BucketResolver, S3Config } from "../s3/context.ts";
 import { ANY_CREDENTIALS } from "../s3/auth/types.ts";
@@ -76,7 +76,7 @@ export class JobEndpoints implements JobHost {
         }
         : { auth: ANY_CREDENTIALS };
       const s3 = createS3Endpoint({ repo: this.o.repo, config: this.o.s3Config, buckets: new JobBuckets(job) }, { domains: [], observe: this.o.observe, ...auth });
-      server = await serve({ port: 0, hostname: this.o.hostname, fetch: this.o.serverApp(s3).fetch, onError: internalErrorResponse, tls: this.o.tls });
+      server = await serve({ port: 0, hostname: this.o.hostname, fetch: this.o.serverApp(s3).fetch, onError: internalErrorResponse, onBadRequest: unparsableRequestResponse, tls: this.o.tls });
       const info: JobInfo = { ...job, port: server.port };
       this.jobs.set(id, { info, server });
       return info;

@@ -4,6 +4,7 @@
 // of more than one chunk and boto3's ContentLength is None. node:http sends the length the handler declares.
 import * as http from "node:http";
 import * as https from "node:https";
+import type * as net from "node:net";
 import { originForm, recordTarget, RequestBodyError } from "./request-target.ts";
 import type { RunningServer, ServeOptions } from "./serve.ts";
 
@@ -16,6 +17,7 @@ const WHOLE_BODY_BYTES = 1024 * 1024;
 export async function serveNodeHttp(options: ServeOptions): Promise<RunningServer> {
   const scheme = options.tls ? "https" : "http";
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    reading.set(req.socket, req);
     const request = requestOf(req, scheme);
     // Pipelined requests are handled one after the other: node:http parses the next request of a connection
     // while the one before is still running, and a GET pipelined after a PUT must see that PUT (RFC 9112 §9.3.2
@@ -27,6 +29,7 @@ export async function serveNodeHttp(options: ServeOptions): Promise<RunningServe
     inFlight.set(req.socket, settled);
   };
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: net.Socket) => answerUnparsable(err, socket, options.onBadRequest));
   // A 5 GiB PUT may take long: no deadline for a whole request, only for headers and for silence.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
@@ -55,6 +58,64 @@ export async function serveNodeHttp(options: ServeOptions): Promise<RunningServe
   };
 }
 
+/**
+ * Bytes node:http could not parse as a request. The answers owed to the requests before them on the connection go
+ * out first (node:http's own answer would cut them off: it destroys the socket at once), then this one, then the
+ * connection closes, lingering (see lingeringClose).
+ */
+function answerUnparsable(err: NodeJS.ErrnoException, socket: net.Socket, onBadRequest: ServeOptions["onBadRequest"]): void {
+  if (err.code === "ECONNRESET" || socket.destroyed) {
+    socket.destroy();
+    return;
+  }
+  const req = reading.get(socket);
+  if (req && !req.complete) {
+    // The bad bytes are in that request's body (a broken chunk): its handler answers (IncompleteBody).
+    brokenBodies.add(req);
+    // the handler's body stream fails, and whoever waits for the rest of the body (dropUnreadBody) waits no more
+    if (req.listenerCount("error") > 0) req.emit("error", new Error(`malformed body framing (${err.code ?? err.message})`));
+    return;
+  }
+  socket.pause(); // nothing after the bad bytes is a request: read no more of them until the answer is out
+  const before = inFlight.get(socket) ?? Promise.resolve();
+  before.then(async () => {
+    if (!socket.writable) return void socket.destroy();
+    const response = onBadRequest?.(err.code === "HPE_HEADER_OVERFLOW") ?? new Response(null, { status: 400 });
+    const body = new Uint8Array(await response.arrayBuffer());
+    const head = [`HTTP/1.1 ${response.status} ${http.STATUS_CODES[response.status] ?? ""}`, `date: ${new Date().toUTCString()}`];
+    response.headers.forEach((value, name) => name !== "content-length" && name !== "connection" && head.push(`${name}: ${value}`));
+    head.push(`content-length: ${body.length}`, "connection: close");
+    socket.write(`${head.join("\r\n")}\r\n\r\n`);
+    socket.write(body);
+    lingeringClose(socket);
+  });
+}
+
+/** How long a closing connection goes on reading (and dropping) what its client still sends. */
+const LINGER_MS = 2_000;
+
+/**
+ * Half-closes the connection, then reads and drops what the client still sends for a while: a socket closed with
+ * unread bytes makes the kernel send a reset, and the client's TCP stack may then drop the answer before the
+ * client read it (RFC 9112 §9.6, "lingering close").
+ */
+function lingeringClose(socket: net.Socket): void {
+  socket.end();
+  socket.on("data", () => {});
+  socket.resume();
+  // counted from when the answer is all out (a slow reader keeps it until then, up to the server's idle timeout)
+  socket.once("finish", () => {
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref?.();
+    socket.once("close", () => clearTimeout(timer));
+  });
+}
+
+/** Per connection, the request whose body is being read (the last one parsed). */
+const reading = new WeakMap<object, http.IncomingMessage>();
+/** Requests whose body framing broke: no more of their body comes. */
+const brokenBodies = new WeakSet<http.IncomingMessage>();
+
 /** Per connection, the request being handled (until its answer is out): the next one waits for it. */
 const inFlight = new WeakMap<object, Promise<void>>();
 
@@ -77,10 +138,13 @@ async function answer(req: http.IncomingMessage, res: http.ServerResponse, reque
   const response = await fetch(request);
   const headers: string[] = [];
   response.headers.forEach((value, name) => headers.push(name, value));
-  if (!req.complete) headers.push(...unreadBody(req));
+  // Answered before the whole body came (a refused upload): the connection closes after it, once the rest is read.
+  const unread = req.complete ? undefined : dropUnreadBody(req);
+  if (unread) headers.push("connection", "close");
   if (req.method === "HEAD" || response.status === 204 || response.status === 304) {
-    res.writeHead(response.status, headers).end();
+    res.writeHead(response.status, headers).flushHeaders();
     await response.body?.cancel();
+    await end(res, unread);
     return;
   }
   // A body that says it is small, or says nothing (the handlers' XML and JSON documents, already in memory), is
@@ -89,15 +153,33 @@ async function answer(req: http.IncomingMessage, res: http.ServerResponse, reque
   if (declared === null || Number(declared) <= WHOLE_BODY_BYTES) {
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (declared === null) headers.push("content-length", String(bytes.length));
-    res.writeHead(response.status, headers).end(bytes);
+    res.writeHead(response.status, headers);
+    await end(res, unread, bytes);
     return;
   }
   res.writeHead(response.status, headers);
-  await stream(res, response.body!.getReader());
+  await stream(res, response.body!.getReader(), unread);
+}
+
+/**
+ * Ends the answer (after `last`). With the request body unread, the connection closes, but only once the rest of
+ * the body is in, and lingering: node:http (Bun) ends and destroys a `connection: close` socket as soon as its
+ * answer ends, and a socket closed while bytes still arrive makes the kernel send a reset, which can take the
+ * answer with it before the client read it (RFC 9112 §9.6): a client uploading into a missing bucket would see
+ * "connection reset" instead of NoSuchBucket.
+ */
+async function end(res: http.ServerResponse, unread: Promise<void> | undefined, last?: Uint8Array): Promise<void> {
+  if (!unread) {
+    res.end(last);
+    return;
+  }
+  if (last?.length) res.write(last);
+  await unread;
+  lingeringClose(res.socket!);
 }
 
 /** Sends a streamed body whose length the headers declare, as fast as the client takes it. */
-async function stream(res: http.ServerResponse, reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+async function stream(res: http.ServerResponse, reader: ReadableStreamDefaultReader<Uint8Array>, unread?: Promise<void>): Promise<void> {
   // The client went away: stop reading the body (the store's reader closes its files).
   res.once("close", () => {
     if (!res.writableFinished) reader.cancel().catch(() => {});
@@ -108,7 +190,7 @@ async function stream(res: http.ServerResponse, reader: ReadableStreamDefaultRea
       if (done) break;
       await write(res, value);
     }
-    res.end();
+    await end(res, unread);
   } catch (err) {
     // Headers (and the length) are out: all a failing body can do now is cut the connection short.
     res.destroy(err instanceof Error ? err : new Error(String(err)));
@@ -153,7 +235,7 @@ function bodyOf(req: http.IncomingMessage): ReadableStream<Uint8Array> {
       },
       cancel() {
         cancelled = true;
-        req.resume(); // what is left is read and dropped (see unreadBody)
+        req.resume(); // what is left is read and dropped (see dropUnreadBody)
       },
     },
     { highWaterMark: 4 },
@@ -164,17 +246,27 @@ function bodyOf(req: http.IncomingMessage): ReadableStream<Uint8Array> {
 const UNREAD_BODY_GRACE_MS = 10_000;
 
 /**
- * The handler answered before reading the whole body (an XML body over its cap, a refused upload): the answer
- * closes the connection (the header returned), and meanwhile read and drop what the client still sends, so that it gets to read
- * the answer instead of a reset, and a paused socket never keeps the server from stopping.
+ * The handler answered before reading the whole body (an XML body over its cap, a refused upload): the rest is
+ * read and dropped (no longer fed to the handler's stream), so that the client gets to read the answer instead of
+ * a reset, and a paused socket never keeps the server from stopping. Resolves when the body has ended, or after
+ * the grace period for a client that goes on and on.
  */
-function unreadBody(req: http.IncomingMessage): string[] {
+function dropUnreadBody(req: http.IncomingMessage): Promise<void> {
+  if (brokenBodies.has(req)) return Promise.resolve();
+  req.removeAllListeners("data");
   req.on("data", () => {});
   req.resume();
-  const timer = setTimeout(() => req.socket.destroy(), UNREAD_BODY_GRACE_MS);
-  timer.unref?.();
-  req.socket.once("close", () => clearTimeout(timer));
-  return ["connection", "close"];
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, UNREAD_BODY_GRACE_MS);
+    timer.unref?.();
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    req.once("end", done);
+    req.once("error", done);
+    req.socket.once("close", done);
+  });
 }
 
 /** Writes a piece, waiting while the socket's buffer is full (so a slow client never makes memory grow). */

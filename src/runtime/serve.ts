@@ -7,6 +7,11 @@ export interface ServeOptions {
   fetch: (req: Request) => Response | Promise<Response>;
   /** The answer when `fetch` throws: whatever happens, never the runtime's own error page (source lines, stack). */
   onError: (err: unknown, req: Request) => Response;
+  /**
+   * The answer to bytes that are no HTTP/1.1 request (bad framing, a bad method or version; `tooLarge`: a head over
+   * the parser's limit), which never reach `fetch`. Absent: a bare 400. Under Deno, Deno.serve answers those itself.
+   */
+  onBadRequest?: (tooLarge: boolean) => Response;
   tls?: { cert: string; key: string };
 }
 

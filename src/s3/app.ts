@@ -12,7 +12,7 @@ import { errorResponse, notImplemented } from "./respond.ts";
 import { authenticateRequest, type RequestAuthOptions } from "./request-auth.ts";
 import type { Authorizer } from "./access-policy.ts";
 import { fromRepoError } from "./targets.ts";
-import { hostnameOf } from "./host.ts";
+import { hostnameOf, isLocalHostname } from "./host.ts";
 import { RequestBodyError, requestTarget, splitTarget } from "../runtime/request-target.ts";
 
 export interface S3AppOptions {
@@ -119,12 +119,30 @@ export function requestErrorResponse(err: S3Error, raw: Request): Response {
 }
 
 /**
- * The answer to a request whose Host header is missing or not a host, before it is routed anywhere (S3, admin
- * API, console); undefined for every other request.
+ * The answer to bytes the HTTP parser could not read as a request (the serve layer's onBadRequest): S3's error
+ * XML, as for every other refusal, with a fresh request id and no resource (there is no request to name).
  */
-export function badHostResponse(raw: Request): Response | undefined {
+export function unparsableRequestResponse(tooLarge: boolean): Response {
+  const err = tooLarge ? new S3Error("RequestHeaderSectionTooLarge") : new S3Error("BadRequest", "The request is not well-formed HTTP/1.1.");
+  const response = errorResponse(err, { method: "GET", bucket: undefined, key: undefined, path: "", requestId: nextRequestId() });
+  response.headers.set("server", "Strata");
+  return response;
+}
+
+/**
+ * The answer to a request whose Host header is missing or not a host, before it is routed anywhere (S3, admin
+ * API, console); with `localOnly`, also to one whose Host names neither this machine nor a --domain (see
+ * isLocalHostname); undefined for every other request.
+ */
+export function badHostResponse(raw: Request, localOnly?: { domains: readonly string[] }): Response | undefined {
   try {
-    hostnameOf(raw.headers.get("host"));
+    const hostname = hostnameOf(raw.headers.get("host"));
+    if (localOnly && !isLocalHostname(hostname, localOnly.domains)) {
+      throw new S3Error(
+        "AccessDenied",
+        `This server serves this machine only (auth off, loopback) and does not answer to the host name ${hostname}, which a web page may have pointed here (DNS rebinding). Use localhost or 127.0.0.1, or name the host with --domain.`,
+      );
+    }
     return undefined;
   } catch (err) {
     if (!(err instanceof S3Error)) throw err;

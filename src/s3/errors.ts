@@ -51,6 +51,8 @@ export const S3_ERRORS = {
   SlowDown: [503, "Please reduce your request rate."],
   OperationAborted: [409, "A conflicting conditional operation is currently in progress against this resource. Try again."],
   PreconditionFailed: [412, "At least one of the pre-conditions you specified did not hold"],
+  // S3 allows 8 KiB of request line and headers; ours is the HTTP parser's limit (16 KiB under Bun).
+  RequestHeaderSectionTooLarge: [400, "Your request header section exceeds the maximum allowed size."],
   RequestTimeTooSkewed: [403, "The difference between the request time and the current time is too large."],
   SignatureDoesNotMatch: [403, "The request signature we calculated does not match the signature you provided. Check your key and signing method."],
   XAmzContentSHA256Mismatch: [400, "The provided 'x-amz-content-sha256' header does not match what was computed."],

@@ -19,3 +19,15 @@ export function hostnameOf(host: string | null): string {
   }
   return m[1].toLowerCase();
 }
+
+/**
+ * Whether a host name can only be this machine or one the operator named: `localhost` and its subdomains (RFC
+ * 6761 §6.3 keeps them on loopback), IP literals, and the --domain names with theirs. Any other name reached a
+ * loopback-bound server through a DNS answer that points at 127.0.0.1: what a web page does in a DNS rebinding
+ * attack, to talk to a local server as if it were its own origin.
+ */
+export function isLocalHostname(hostname: string, domains: readonly string[]): boolean {
+  if (hostname === "localhost" || hostname.endsWith(".localhost")) return true;
+  if (hostname.startsWith("[") || /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname)) return true;
+  return domains.some((d) => hostname === d || hostname.endsWith(`.${d}`));
+}

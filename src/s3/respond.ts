@@ -27,10 +27,10 @@ export function errorResponse(err: S3Error, req: Pick<S3Request, "method" | "buc
   if (req.method === "HEAD" || err.status === 304) {
     return new Response(null, { status: err.status, headers: { "x-amz-request-id": req.requestId, "x-amz-error-code": err.code, ...err.headers } });
   }
-  const resource = req.path;
+  const resource = req.path; // "" when there is no request to name (unparsable bytes)
   // An element XML 1.0 cannot carry (a key with a control character) is left out: the code must stay readable.
   const extra = Object.fromEntries(Object.entries(err.extra).filter(([, value]) => xmlCarries(value)));
-  const { bytes, length } = xmlBody(xmlDocument("Error", { Code: err.code, Message: err.message, ...extra, Resource: xmlCarries(resource) ? resource : undefined, RequestId: req.requestId }, false));
+  const { bytes, length } = xmlBody(xmlDocument("Error", { Code: err.code, Message: err.message, ...extra, Resource: resource && xmlCarries(resource) ? resource : undefined, RequestId: req.requestId }, false));
   return new Response(bytes, { status: err.status, headers: { ...headers, "content-length": length } });
 }
 

@@ -299,7 +299,7 @@ test.skipIf(skip)("the repos page shows each repo's logical size in bytes, its b
   });
 }, 60_000);
 
-test.skipIf(skip)("a merge can be planned, settled and landed with the keyboard alone (dest-wins keeps the branch's version)", async () => {
+test.skipIf(skip)("on a phone-width screen a merge can be planned, settled and landed with the keyboard alone (dest-wins keeps the branch's version)", async () => {
   await server.repo.createRepo("kb");
   await server.repo.createBranch("kb", "master");
   await server.repo.putObject("kb", "master", "k.txt", utf8("base"));
@@ -308,11 +308,13 @@ test.skipIf(skip)("a merge can be planned, settled and landed with the keyboard 
   await server.repo.putObject("kb", "master", "k.txt", utf8("master's"));
   const before = server.repo.headCommit("kb", "master")!.id;
   await withPage(async (page) => {
+    await page.setViewportSize({ width: 390, height: 800 });
     await page.goto(`${server.url}/_strata/console/#/merge/kb`);
     await page.getByLabel("Merge from").focus();
     await page.keyboard.type("dev");
     await page.keyboard.press("Enter");
     await page.getByRole("table", { name: "Conflicts" }).getByRole("cell", { name: "k.txt", exact: true }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390); // nothing sideways
     await page.getByLabel("taking the source's version (dev)").focus();
     await page.keyboard.press("ArrowDown");
     expect(await page.getByLabel("keeping the branch's version (master)").isChecked()).toBe(true);

@@ -10,13 +10,18 @@ export interface RawResponse {
 
 /**
  * Writes `bytes` on one connection and reads until the server closes it (or `waitMs` passes), then splits what
- * came back into answers by their Content-Length (every Strata answer has one).
+ * came back into answers by their Content-Length (every Strata answer has one). With `readAfterMs`, nothing is
+ * read before that long after the write (a client busy sending): answers must survive in the socket meanwhile.
  */
-export function exchange(port: number, bytes: string | Uint8Array, waitMs = 5000, methods: string[] = []): Promise<RawResponse[]> {
+export function exchange(port: number, bytes: string | Uint8Array, waitMs = 5000, methods: string[] = [], readAfterMs = 0): Promise<RawResponse[]> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, "127.0.0.1");
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => socket.destroy(), waitMs);
+    if (readAfterMs > 0) {
+      socket.pause();
+      setTimeout(() => socket.resume(), readAfterMs);
+    }
     socket.on("data", (d: Buffer) => chunks.push(d));
     socket.on("error", () => {}); // a reset after the answers is the server hanging up on garbage: read what came
     socket.on("close", () => {

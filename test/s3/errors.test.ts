@@ -59,6 +59,7 @@ const AWS_STATUS: Record<S3ErrorCode, number> = {
   SlowDown: 503,
   OperationAborted: 409,
   PreconditionFailed: 412,
+  RequestHeaderSectionTooLarge: 400,
   RequestTimeTooSkewed: 403,
   SignatureDoesNotMatch: 403,
   // a payload whose SHA-256 is not the signed x-amz-content-sha256 (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html)

@@ -91,3 +91,44 @@ describe("HTTP/1.1 pipelining", () => {
     expect(answers[4].body).toBe("second");
   });
 });
+
+// RFC 9112 §9.6: a server that closes while its client still sends must linger (half-close, read and drop), or
+// the reset the kernel sends can destroy the answer before the client read it. These clients read only after
+// sending everything, as an uploading client does.
+describe("answers survive the connection's close", () => {
+  let server: StrataServer;
+  beforeAll(async () => {
+    server = await withServer();
+  });
+  afterAll(() => server.stop());
+  const h = () => `Host: 127.0.0.1:${server.port}`;
+  const big = (n: number) => "x".repeat(n);
+
+  test("an upload refused before its body is read (no such bucket) gets its answer, not a reset", async () => {
+    const answers = await exchange(server.port, `PUT /nosuch/k HTTP/1.1\r\n${h()}\r\nContent-Length: 3000000\r\n\r\n${big(3_000_000)}`, 10_000, ["PUT"], 500);
+    expect(answers.map((a) => a.status)).toEqual([404]);
+    expect(answers[0].body).toContain("<Code>NoSuchBucket</Code>");
+    expect(answers[0].headers.get("connection")).toBe("close");
+  });
+
+  test("a request pipelined behind a refused upload does not reset the refusal away", async () => {
+    const bytes = `PUT /nosuch/k HTTP/1.1\r\n${h()}\r\nContent-Length: 3000000\r\n\r\n${big(3_000_000)}` + `PUT /nosuch/j HTTP/1.1\r\n${h()}\r\nContent-Length: 1000000\r\n\r\n${big(1_000_000)}`;
+    const answers = await exchange(server.port, bytes, 10_000, ["PUT", "PUT"], 500);
+    expect(answers.map((a) => a.status)).toEqual([404]);
+  });
+
+  test("bytes that are no HTTP request: the answers owed before them, then BadRequest XML, then the close", async () => {
+    const bytes = `GET /nosuch/k HTTP/1.1\r\n${h()}\r\n\r\n` + `GET / HTTP/0.9\r\n${h()}\r\nContent-Length: 1000000\r\n\r\n${big(1_000_000)}`;
+    const answers = await exchange(server.port, bytes, 10_000, ["GET", "GET"], 500);
+    expect(answers.map((a) => a.status)).toEqual([404, 400]);
+    expect(answers[1].headers.get("content-type")).toBe("application/xml");
+    expect(answers[1].headers.get("connection")).toBe("close");
+    expect(answers[1].body).toMatch(/^<\?xml[^>]*>\n<Error><Code>BadRequest<\/Code><Message>The request is not well-formed HTTP\/1\.1\.<\/Message><RequestId>[0-9A-F]+<\/RequestId><\/Error>$/);
+  });
+
+  test("a header section over the parser's limit is RequestHeaderSectionTooLarge XML (S3's code for it)", async () => {
+    const [answer] = await exchange(server.port, `GET /nosuch/k HTTP/1.1\r\n${h()}\r\nx-big: ${big(70_000)}\r\n\r\n`, 5000, ["GET"]);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toContain("<Code>RequestHeaderSectionTooLarge</Code>");
+  });
+});

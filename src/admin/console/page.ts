@@ -33,7 +33,9 @@ tr.add td:last-child{background:#e6f4ea}tr.del td:first-child{background:#fbe9e9
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr));gap:1rem}.chart{margin:0}.chart svg{width:100%;height:auto;border:1px solid #ddd}
 img.preview{max-width:100%}dialog{max-width:32rem}fieldset{border:1px solid #ccc;border-radius:.3rem}details{margin:.5rem 0}summary{cursor:pointer;font-weight:600}
 td button{white-space:nowrap}table[aria-label=Conflicts] td:first-child{min-width:8rem}
-@media (max-width:40rem){main{padding:.5rem}td,th{padding:.2rem;overflow-wrap:break-word}header{padding:.4rem .5rem}}
+@media (max-width:40rem){main{padding:.5rem}td,th{padding:.2rem;overflow-wrap:break-word}header{padding:.4rem .5rem}
+table[aria-label=Conflicts]>thead{position:absolute;left:-999px}table[aria-label=Conflicts]>tbody>tr{display:block;border-bottom:1px solid #ddd}
+table[aria-label=Conflicts]>tbody>tr>td{display:block;border:0}table[aria-label=Conflicts] td[data-head]:not([data-head=""])::before{content:attr(data-head) / "";display:block;font-weight:600}}
 </style></head>
 <body><a href="#view" class="muted" style="position:absolute;left:-999px">Skip to content</a>
 <header><a href="#/">Strata console</a><nav aria-label="Main"><a href="#/">Repos</a><a href="#/activity">Open commits &amp; jobs</a><a href="#/dashboard">Dashboard</a></nav><span id="who"></span></header>

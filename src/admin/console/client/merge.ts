@@ -75,10 +75,14 @@ async function planned(box, repo, plan) {
 }
 
 function conflictView(repo, conflicts, sides) {
-  const rows = conflicts.map((k, i) => tr([esc(k.key), sideCell(repo, k.key, k.base), sideCell(repo, k.key, k.source), sideCell(repo, k.key, k.dest),
+  const heads = ["Key", "Base", "Source: " + sides.source, "Branch: " + sides.dest, ""];
+  // Each cell names its column, which a phone-width screen shows above it instead of the header row (page.ts:
+  // shown, not read: screen readers have the header).
+  const row = (cells) => "<tr>" + cells.map((c, i) => '<td data-head="' + esc(heads[i]) + '">' + c + "</td>").join("") + "</tr>";
+  const rows = conflicts.map((k, i) => row([esc(k.key), sideCell(repo, k.key, k.base), sideCell(repo, k.key, k.source), sideCell(repo, k.key, k.dest),
     textSides(k) ? '<button data-sides="' + i + '" aria-label="Compare both sides of ' + esc(k.key) + '">Compare sides</button>' : ""]));
   return '<p id="conflicts" role="alert">' + conflicts.length + " key" + (conflicts.length === 1 ? " was" : "s were") + " changed differently on both sides; nothing was written.</p>" +
-    table(["Key", "Base", "Source: " + esc(sides.source), "Branch: " + esc(sides.dest), ""], rows, "Conflicts");
+    table(heads.map(esc), rows, "Conflicts");
 }
 
 /** One side of a conflict: its version (size, ETag, when, which commit), a delete marker, or absent. */
