@@ -1,6 +1,6 @@
 // Who may call which admin route when auth is on: one table, read before any route runs. Reading (history, diff,
 // listings, tags) takes the reader role in the repos named; changing commits (merges, reverts, new tags) takes
-// writer; branches, their protection and deleting tags owner; everything else (repos, users and tokens,
+// writer; branches, their protection and publicity, and deleting tags owner; everything else (repos, users and tokens,
 // maintenance, jobs) an admin. As in S3, the role is per repo.
 import { type Role, roleAtLeast, type User } from "../repo/access.ts";
 import { AdminError } from "./errors.ts";
@@ -42,7 +42,8 @@ const RULES: Rule[] = [
   { method: "POST", path: /^branches$/, role: "owner", repos: (_, __, body) => bodyRef(body) },
   { method: "DELETE", path: /^branches\/([^/]+)$/, role: "owner", repos: pathRef },
   { method: "POST", path: /^branches\/([^/]+)\/(merge|revert)$/, role: "writer", repos: pathRef },
-  { method: "PUT", path: /^branches\/([^/]+)\/protected$/, role: "owner", repos: pathRef },
+  // Making a branch public is S3's PutBucketAcl, an owner's; so is protecting it.
+  { method: "PUT", path: /^branches\/([^/]+)\/(public|protected)$/, role: "owner", repos: pathRef },
   { method: "GET", path: /^tags$/, role: "reader", repos: (q) => [q("repo") || undefined] },
   { method: "GET", path: /^tags\/([^/]+)$/, role: "reader", repos: pathRef },
   { method: "POST", path: /^tags$/, role: "writer", repos: (_, __, body) => bodyRef(body) },

@@ -5,7 +5,7 @@
 import { afterEach, expect, test } from "bun:test";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { COMMANDS } from "../../src/cli/main.ts";
+import { COMMANDS, runCli } from "../../src/cli/main.ts";
 import { serveCommand } from "../../src/serve-command.ts";
 import type { StrataServer } from "../../src/server.ts";
 import { Store } from "../../src/store/store.ts";
@@ -161,3 +161,107 @@ test("every example in the CLI table runs", async () => {
     expect({ example, code: r.code, stderr: r.stderr }).toEqual({ example, code: 0, stderr: "" });
   }
 }, 300_000);
+
+/** The `strata` column of the role table, per role: `a b`/`c` is "a b" and "a c". */
+function roleTable(): Array<{ role: string; verbs: string[] }> {
+  const text = section("## Authentication and access control");
+  const table = text.slice(text.indexOf("| Role | May (S3) | May (`strata`) |")).split("\n\n")[0];
+  return table.split("\n").slice(2).map((line) => {
+    const [role, , strata] = line.split("|").slice(1, 4).map((c) => c.trim());
+    const verbs: string[] = [];
+    for (const [, slash, name] of strata.matchAll(/(\/?)`([^`]+)`/g)) {
+      const previous = verbs.at(-1)?.split(" ") ?? [];
+      verbs.push(slash && name.split(" ").length < previous.length ? [...previous.slice(0, previous.length - name.split(" ").length), name].join(" ") : name);
+    }
+    return { role: role.split(" ")[0], verbs };
+  });
+}
+
+/** A command line for each verb the role table names, against repo photos; `R` is the role trying it. */
+const ROLE_LINES: Record<string, (r: string, commit: Record<string, string>) => string[][]> = {
+  log: () => [["log", "master.photos"]],
+  diff: (_, c) => [["diff", `${c.first}.photos`, "master.photos"]],
+  ls: () => [["ls", "master.photos"]],
+  get: () => [["get", "master.photos/a.txt", "-"]],
+  "commit list": () => [["commit", "list", "master.photos"]],
+  "commit inspect": () => [["commit", "inspect", "master.photos"]],
+  "tag list": () => [["tag", "list", "photos"]],
+  "repo list": () => [["repo", "list"]],
+  "branch list": () => [["branch", "list", "photos"]],
+  put: (r) => [["put", "a-file.txt", `work-${r}.photos/by-${r}.txt`]],
+  "commit start": (r) => [["commit", "start", `work-${r}.photos`]],
+  "commit finish": (r) => [["commit", "finish", `work-${r}.photos`]],
+  "commit drop": (r) => [["commit", "drop", `open-${r}.photos`]],
+  merge: (r) => [["merge", "master.photos", `work-${r}.photos`]],
+  revert: (r, c) => [["revert", `${c[r]}.undo-${r}.photos`]],
+  "tag create": (r) => [["tag", "create", `v-${r}.photos`]],
+  "tag delete": (r) => [["tag", "delete", `t-${r}.photos`]],
+  "branch create": (r) => [["branch", "create", `new-${r}.photos`]],
+  "branch public": (r) => [["branch", "public", `work-${r}.photos`, "on"]],
+  "branch protect": (r) => [["branch", "protect", `work-${r}.photos`]],
+  "branch unprotect": (r) => [["branch", "unprotect", `work-${r}.photos`]],
+  "branch delete": (r) => [["branch", "delete", `gone-${r}.photos`, "--force"]],
+  "repo create": (r) => [["repo", "create", `repo-${r}`]],
+  "repo delete": (r) => [["repo", "delete", `doomed-${r}`, "--force"]],
+  auth: () => [["auth", "user", "list"], ["auth", "token", "list"]],
+  fsck: () => [["fsck"]],
+  gc: () => [["gc"]],
+  run: (r) => [["run", "--output", `job-${r}.photos`, "--", "true"]],
+};
+
+test("the role table: each role may run exactly the strata verbs of its row and the rows above", async () => {
+  const { server, cwd } = await fresh(true);
+  fs.writeFileSync(path.join(cwd, "a-file.txt"), "a");
+  const asUser = (token: string) => async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), status() {}, write: async () => {}, tty: false, stdoutTty: false };
+    const cwdBefore = process.cwd();
+    process.chdir(cwd);
+    try {
+      return { code: await runCli(args, io, COMMANDS, { STRATA_SERVER: server.url, AWS_ACCESS_KEY_ID: token, AWS_SECRET_ACCESS_KEY: token }), out: out.join("\n"), err: err.join("\n") };
+    } finally {
+      process.chdir(cwdBefore);
+    }
+  };
+  const admin = asUser(server.adminToken!);
+  const ok = async (args: string[]) => {
+    const r = await admin(args);
+    if (r.code !== 0) throw new Error(`strata ${args.join(" ")}: ${r.code} ${r.err}`);
+    return r.out;
+  };
+  const rows = roleTable();
+  expect(rows.map((r) => r.role)).toEqual(["reader", "writer", "owner", "admin"]);
+  const named = rows.flatMap((r) => r.verbs);
+  for (const verb of named) expect({ verb, line: verb in ROLE_LINES }).toEqual({ verb, line: true });
+  await ok(["repo", "create", "photos"]);
+  await ok(["repo", "create", "other"]);
+  await ok(["put", "a-file.txt", "master.photos/a.txt"]);
+  const commits: Record<string, string> = { first: JSON.parse(await ok(["commit", "inspect", "master.photos", "--json"])).id };
+  for (const { role } of rows) {
+    for (const b of ["work", "open", "undo", "gone", "job"]) await ok(["branch", "create", `${b}-${role}.photos`, "--from", "master"]);
+    await ok(["commit", "start", `open-${role}.photos`]);
+    commits[role] = JSON.parse(await ok(["put", "a-file.txt", `undo-${role}.photos/undo.txt`, "--json"])).commit;
+    await ok(["tag", "create", `t-${role}.photos`]);
+    await ok(["repo", "create", `doomed-${role}`]);
+  }
+  const allowed = new Set<string>();
+  for (const { role, verbs } of rows) {
+    for (const v of verbs) allowed.add(v);
+    let as = admin;
+    if (role !== "admin") {
+      await ok(["auth", "user", "create", role]);
+      await ok(["auth", "grant", role, role, "photos"]);
+      as = asUser(JSON.parse(await ok(["auth", "token", "create", role, "--json"])).token);
+    }
+    for (const verb of named) {
+      for (const args of ROLE_LINES[verb](role, commits)) {
+        const r = await as(args);
+        const expected = role === "admin" || allowed.has(verb) ? 0 : 6;
+        expect({ role, args, code: r.code, err: r.err }).toEqual({ role, args, code: expected, err: r.err }); // err: shown when it fails
+      }
+    }
+    // "its repos only": a role in photos lists photos, not other.
+    if (role !== "admin") expect(JSON.parse((await as(["repo", "list", "--json"])).out).repos.map((r: { name: string }) => r.name)).toEqual(["photos"]);
+  }
+}, 120_000);
