@@ -6,6 +6,7 @@
 //   bun scripts/bench/peers.ts [--targets strata,s3rver,moto,ceiling,ceiling-fsync] [--subject strata]
 //                              [--endpoint name=http://127.0.0.1:PORT ...] [--quick]
 //                              [--strata-bin PATH (default dist/strata, built when missing)]
+//                              [--strata-args="FLAGS" (more serve flags: --strata-args="--memory-limit 256MiB")]
 //                              [--seconds N] [--unsigned] [--json PATH] [--work-dir DIR]
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, release } from "node:os";
@@ -38,6 +39,7 @@ function parseOptions(argv: string[]): Options {
       targets: { type: "string", default: "strata,s3rver,moto,ceiling,ceiling-fsync" },
       subject: { type: "string", default: "strata" },
       "strata-bin": { type: "string" },
+      "strata-args": { type: "string", default: "" },
       endpoint: { type: "string", multiple: true, default: [] },
       quick: { type: "boolean", default: false },
       unsigned: { type: "boolean", default: false },
@@ -52,7 +54,7 @@ function parseOptions(argv: string[]): Options {
     .map((name) => {
       const make = BUILTIN_TARGETS[name];
       if (!make) throw new Error(`unknown target ${name} (known: ${Object.keys(BUILTIN_TARGETS).join(", ")})`);
-      return make(values["strata-bin"] && resolve(values["strata-bin"]));
+      return make({ binary: values["strata-bin"] && resolve(values["strata-bin"]), args: values["strata-args"].split(/\s+/).filter(Boolean) });
     });
   for (const spec of values.endpoint) {
     const eq = spec.indexOf("=");

@@ -26,8 +26,8 @@ function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: numb
 
 export const DEFAULT_STRATA_BINARY = join(REPO_ROOT, "dist", "strata");
 
-/** Strata's compiled binary; only the default one is built when missing. */
-export function strataTarget(binary = DEFAULT_STRATA_BINARY): Target {
+/** Strata's compiled binary (only the default one is built when missing), with `extraArgs` after its serve flags. */
+export function strataTarget(binary = DEFAULT_STRATA_BINARY, extraArgs: string[] = []): Target {
   const target: Target = {
     name: "strata",
     config: "",
@@ -41,10 +41,11 @@ export function strataTarget(binary = DEFAULT_STRATA_BINARY): Target {
           return `dist/strata is missing and \`npm run build\` did not make it (${why})`;
         }
       }
-      target.config = `${relative(REPO_ROOT, binary)} serve --port P --data-dir D (compiled binary, default settings: durable writes, auth off)`;
+      const settings = extraArgs.length ? `${extraArgs.join(" ")}, otherwise default settings` : "default settings";
+      target.config = `${relative(REPO_ROOT, binary)} serve --port P --data-dir D${extraArgs.length ? ` ${extraArgs.join(" ")}` : ""} (compiled binary, ${settings}: durable writes, auth off)`;
       return null;
     },
-    command: (port, dataDir) => [binary, "serve", "--port", String(port), "--data-dir", dataDir],
+    command: (port, dataDir) => [binary, "serve", "--port", String(port), "--data-dir", dataDir, ...extraArgs],
   };
   return target;
 }
@@ -108,8 +109,14 @@ export function externalTarget(name: string, url: string): Target {
   return { name, config: `external endpoint ${url}`, prepare: async () => null, url: url.replace(/\/+$/, "") };
 }
 
-export const BUILTIN_TARGETS: Record<string, (strataBinary?: string) => Target> = {
-  strata: strataTarget,
+/** How the strata target is started: --strata-bin and --strata-args of `npm run bench`. */
+export interface StrataLaunch {
+  binary?: string;
+  args?: string[];
+}
+
+export const BUILTIN_TARGETS: Record<string, (strata?: StrataLaunch) => Target> = {
+  strata: (strata = {}) => strataTarget(strata.binary, strata.args),
   s3rver: s3rverTarget,
   moto: motoTarget,
   ceiling: () => ceilingTarget(),

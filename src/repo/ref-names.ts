@@ -91,7 +91,6 @@ export function splitRefPath(text: string): { ref: Ref; refText: string; path: s
 /** `branch.repo`: how a branch is written (and the bucket ListBuckets shows for it). */
 export const branchRef = (repo: string, branch: string): string => `${branch}.${repo}`;
 
-/** `commit.branch.repo`: a commit as seen in a branch's history. */
 /** A branch (`branch.repo` or `repo`) for what writes; commit refs are refused. */
 export function parseBranchRef(text: string): { repo: string; branch: string } {
   const ref = parseRef(text);
@@ -99,4 +98,5 @@ export function parseBranchRef(text: string): { repo: string; branch: string } {
   return { repo: ref.repo, branch: ref.branch };
 }
 
+/** `commit.branch.repo`: a commit as seen in a branch's history. */
 export const commitRef = (repo: string, branch: string, commit: string): string => `${commit}.${branch}.${repo}`;

@@ -48,9 +48,9 @@ export interface S3Request {
   requestId: string;
   /** set by authorization with auth on: the repos whose branches ListBuckets may show */
   mayList?: (repo: string) => boolean;
-  /** [authz] with auth on: the token's user (the author of the commits the request makes) */
+  /** with auth on: the token's user (the author of the commits the request makes) */
   user?: string;
-  /** [authz] with auth on: whether the user may purge versions in the bucket's repo (the owner role); unset: yes */
+  /** with auth on: whether the user may purge versions in the bucket's repo (the owner role); unset: yes */
   mayPurge?: boolean;
   /**
    * POST Object only: a form upload carries its credentials in its fields, not in headers, so the operation

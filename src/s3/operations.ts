@@ -104,7 +104,6 @@ export function unsupportedSubresource(query: URLSearchParams): string | undefin
   return UNSUPPORTED.find((name) => query.has(name));
 }
 
-/** Which operation a request is: by method, bucket/key presence and sub-resource. */
 /** Sub-resources Strata serves, with where and how: any other use (DELETE ?acl, POST ?cors, ...) is 405, never a plain operation. */
 const SERVED: Record<string, { bucket: string[]; object: string[] }> = {
   cors: { bucket: ["GET", "PUT", "DELETE"], object: [] },
@@ -112,6 +111,7 @@ const SERVED: Record<string, { bucket: string[]; object: string[] }> = {
   attributes: { bucket: [], object: ["GET"] },
 };
 
+/** Which operation a request is: by method, bucket/key presence and sub-resource. */
 export function classify(req: S3Request): Operation | undefined {
   const q = req.query;
   const m = req.method;

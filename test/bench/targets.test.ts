@@ -11,6 +11,13 @@ test("Strata is started as `serve --port P --data-dir D`", () => {
   expect(strataTarget("/x/strata").command!(4321, "/d")).toEqual(["/x/strata", "serve", "--port", "4321", "--data-dir", "/d"]);
 });
 
+test("--strata-args go after Strata's own serve flags, and the report's config names them", async () => {
+  const t = BUILTIN_TARGETS.strata({ binary: process.execPath, args: ["--memory-limit", "256MiB"] });
+  expect(t.command!(4321, "/d")).toEqual([process.execPath, "serve", "--port", "4321", "--data-dir", "/d", "--memory-limit", "256MiB"]);
+  expect(await t.prepare()).toBeNull();
+  expect(t.config).toContain("--data-dir D --memory-limit 256MiB (compiled binary, --memory-limit 256MiB, otherwise default settings");
+});
+
 test("every built-in server binds the given port", () => {
   for (const [name, make] of Object.entries(BUILTIN_TARGETS)) {
     expect({ name, argv: make().command!(4321, "/d").join(" ") }).toEqual({ name, argv: expect.stringContaining("4321") });

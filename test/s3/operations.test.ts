@@ -126,3 +126,11 @@ describe("roles and scopes", () => {
     }
   });
 });
+
+test("authorization has one home: no [authz] tags are left beside the table", async () => {
+  const tagged: string[] = [];
+  for await (const file of new Bun.Glob("**/*.ts").scan({ cwd: `${import.meta.dirname}/../../src` })) {
+    if ((await Bun.file(`${import.meta.dirname}/../../src/${file}`).text()).includes("[authz]")) tagged.push(file);
+  }
+  expect(tagged).toEqual([]);
+});
