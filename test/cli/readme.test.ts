@@ -80,6 +80,25 @@ test("the five-minute tour and the sidecar job run as written", async () => {
   expect(await server.repo.getObject("thumbs", "master", "holiday/a.txt")).toEqual(new TextEncoder().encode("sun\n"));
 }, 180_000);
 
+test("the branch workflows run as written, after the tour", async () => {
+  const { server, cwd } = await fresh();
+  const [tour] = shBlocks(section("## Five-minute tour"));
+  const [flows] = shBlocks(section("## Branch workflows"));
+  // <merge commit>: what `strata merge` printed, master's head when the revert runs.
+  const r = await runScript(`${tour}\n${flows.replaceAll("<merge commit>", "$(strata log master.site -n 1 | head -1 | cut -d' ' -f2)")}`, server, cwd);
+  const log = server.repo.repoCommits("site", 100).commits;
+  const devWork = log.find((c) => c.message === "a friendlier page")!;
+  expect(devWork.meta).toEqual({ ticket: "WEB-7" });
+  expect(log.find((c) => c.message === "ship the friendlier page")).toMatchObject({ merged: devWork.id, author: "anonymous", meta: { "reviewed-by": "bo" } });
+  expect(r.stdout).toContain("Merge:  ");
+  expect(r.stdout).toContain("<h1>hello, world</h1>\n"); // read from the tag's bucket
+  expect(r.stdout).toContain("exit 6\n");
+  expect(r.stdout).toContain("<h1>hello</h1>\n"); // reverted
+  expect(r.stderr).toMatch(/KEY +BASE +SOURCE \(dev\.site\) +DEST \(master\.site\)\nsite\.css +\(absent\) +20 B, version [0-9a-f]{32} +21 B, version [0-9a-f]{32}\n/);
+  expect(r.stdout).toEndWith("exit 4\n");
+  expect(new TextDecoder().decode(await server.repo.getObject("site", "master", "index.html", server.repo.tag("site", "v1")!.commit))).toBe("<h1>hello, world</h1>\n");
+}, 180_000);
+
 test("the auth example runs as written against `strata serve --auth`, with the token it printed on stderr", async () => {
   const cwd = tempDir();
   dirs.push(cwd);
