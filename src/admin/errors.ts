@@ -47,13 +47,26 @@ export function statusOf(code: RepoErrorCode | AccessErrorCode): number {
   }
 }
 
+/**
+ * What a client is told when PostgreSQL, the object store or the disk is away or full: the error's client message
+ * (a full disk says so), else only that it may retry. The cause (host names, driver errors, paths) goes to the log,
+ * as S3's 503s keep it (s3/errors.ts, unavailable).
+ */
+function unavailableMessage(err: UnavailableError): string {
+  if (err.clientMessage) return err.clientMessage;
+  console.error("admin storage unavailable:", err.message);
+  return err.code === "SlowDown"
+    ? "the server is busy (too many conflicting writes); nothing was changed, try again"
+    : "the server's storage is unavailable; nothing was changed, try again (the server log has the details)";
+}
+
 /** The error answer for anything a route threw; internal failures are logged, never sent. */
 export function errorResponse(err: unknown, c: Context): Response {
   const answer = (code: string, message: string, status: number, details?: Record<string, unknown>) => c.json({ error: { code, message, ...details } }, status as 400);
   if (err instanceof AdminError) return answer(err.code, err.message, err.status, err.details);
   if (err instanceof RepoError || err instanceof AccessError) return answer(err.code, err.message, statusOf(err.code));
   if (err instanceof RefSyntaxError) return answer("InvalidRef", err.message, 400);
-  if (err instanceof UnavailableError) return answer(err.code, err.message, 503); // PostgreSQL or the object store away
+  if (err instanceof UnavailableError) return answer(err.code, unavailableMessage(err), 503);
   if (err instanceof RequestBodyError) return answer("IncompleteBody", err.message, 400);
   console.error("admin internal error:", err);
   // The log has the details; a client gets no internal message (paths, stack frames, store state).

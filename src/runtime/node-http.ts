@@ -142,7 +142,7 @@ async function answer(req: http.IncomingMessage, res: http.ServerResponse, reque
   const unread = req.complete ? undefined : dropUnreadBody(req);
   if (unread) headers.push("connection", "close");
   if (req.method === "HEAD" || response.status === 204 || response.status === 304) {
-    res.writeHead(response.status, headers).flushHeaders();
+    res.writeHead(response.status, headers);
     await response.body?.cancel();
     await end(res, unread);
     return;
@@ -174,6 +174,7 @@ async function end(res: http.ServerResponse, unread: Promise<void> | undefined, 
     return;
   }
   if (last?.length) res.write(last);
+  else res.flushHeaders(); // a bodiless answer (a redirect, a HEAD's) would otherwise wait for end() to go out
   await unread;
   lingeringClose(res.socket!);
 }

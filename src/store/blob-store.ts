@@ -51,7 +51,7 @@ export function recordPayload(record: Uint8Array, hash: string, version: PackVer
 export interface BlobStoreOptions {
   /** A pack is sealed once it grows past this many bytes. */
   packLimit: number;
-  /** New object data (chunks, parts) is refused when it would eat into the reserve; absent: never refused. */
+  /** New object data (chunks) is refused when it would eat into the reserve; absent: never refused. */
   space?: DiskSpace;
 }
 
@@ -172,7 +172,7 @@ export class BlobStore {
       this.gcTouched?.add(hash); // reused while gc runs: live, whatever the mark found
       return hash;
     }
-    if (kind === "chunk" || kind === "part") this.admit(payload.length);
+    if (kind === "chunk") this.admit(payload.length); // object bytes; every other kind is small metadata
     this.append(kind, hashBytes, hash, payload, handedOver);
     return hash;
   }

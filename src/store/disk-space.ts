@@ -1,4 +1,4 @@
-// The data dir's free space, and the reserve kept for deletes and gc. New object data (chunks and parts) is
+// The data dir's free space, and the reserve kept for deletes and gc. New object data (chunks) is
 // refused with DiskFullError once writing it would leave less than the reserve free; everything else (deletes,
 // purges, aborts, gc's copies, small metadata writes) may use the reserve, so a full box can always be cleaned
 // up without a restart. The reserve is not a file: free space is read with statfs, so nothing is preallocated.

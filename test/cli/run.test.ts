@@ -145,6 +145,10 @@ test("a key the output branch changed too while the job ran: --strategy fail fai
   expect(outcome).toMatchObject({ exitCode: 4, commit: null, conflicts: [{ key: "k.txt", source: { size: 12 }, dest: { size: 13 } }] });
   expect(outcome.staged).toMatch(/^[0-9a-f]{32}$/);
   expect(await get("master.clash/k.txt")).toBe("outside again");
+  // The failed job's commit stays in the repo: the merge its message suggests takes it.
+  expect(again.stderr).toContain(`strata merge ${outcome.staged}.clash master.clash --strategy source-wins`);
+  expect((await strata(["merge", `${outcome.staged}.clash`, "master.clash", "--strategy", "source-wins"])).code).toBe(0);
+  expect(await get("master.clash/k.txt")).toBe("from the job");
 }, 90_000);
 
 test("--strategy source-wins takes the job's version of a conflicting key, dest-wins keeps the branch's; both merge the rest", async () => {
@@ -201,6 +205,42 @@ test("two jobs on one output branch at once writing one key differently: one lan
   expect((await json("commit", "inspect", "master.rivals")).id).toBe(JSON.parse(winner.stdout).commit);
   expect(await get("master.rivals/same.txt")).toBe(results[0] === winner ? "first" : "second");
 }, 90_000);
+
+test("with auth on, ListBuckets with the job's own key shows only its buckets, and its commit's author is the runner", async () => {
+  const secured = await withServer({ auth: true });
+  try {
+    const admin = { AWS_ACCESS_KEY_ID: secured.adminToken!, AWS_SECRET_ACCESS_KEY: secured.adminToken! };
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, STRATA_SERVER: secured.url, AWS_EC2_METADATA_DISABLED: "true", ...admin };
+    const as = (args: string[]) => run(bin, args, { cwd: work, env });
+    for (const ref of ["master.inputs", "master.outputs", "master.elsewhere"]) expect((await as(["branch", "create", ref])).code).toBe(0);
+    fs.writeFileSync(path.join(work, "input.txt"), "in");
+    expect((await as(["put", "input.txt", "master.inputs/input.txt"])).code).toBe(0);
+    // The job's shell has the job's key, not the admin's: botocore signs with it.
+    const script = [
+      "set -e",
+      'case "$AWS_ACCESS_KEY_ID" in job-*) ;; *) exit 8 ;; esac',
+      'aws s3api list-buckets --query "Buckets[].Name" --output text > secured-buckets.txt',
+      "printf %s done | aws s3 cp - s3://out/done.txt --only-show-errors",
+    ].join("\n");
+    const r = await as(["run", "--input", "src=master.inputs", "--output", "master.outputs", "--json", "--", "sh", "-c", script]);
+    expect([r.code, r.stderr]).toEqual([0, expect.any(String)]);
+    expect(fs.readFileSync(path.join(work, "secured-buckets.txt"), "utf8").trim().split(/\s+/)).toEqual(["out", "src"]);
+    const commit = JSON.parse((await as(["commit", "inspect", "master.outputs", "--json"])).stdout);
+    expect(commit).toMatchObject({ id: JSON.parse(r.stdout).commit, author: "admin" });
+  } finally {
+    await secured.stop();
+  }
+}, 90_000);
+
+test("a protected output branch takes a job's output: it lands by merge", async () => {
+  await json("branch", "create", "master.guarded");
+  await put("master.guarded/old.txt", "old");
+  expect((await strata(["branch", "protect", "master.guarded"])).code).toBe(0);
+  expect((await strata(["put", path.join(work, "put.tmp"), "master.guarded/direct.txt"])).code).toBe(6);
+  const r = await strata(["run", "--output", "master.guarded", "--", "sh", "-c", writes("new.txt", "new")]);
+  expect(r.code).toBe(0);
+  expect(await keys("master.guarded")).toEqual(["new.txt", "old.txt"]);
+}, 60_000);
 
 test("usage errors: no command, no output, bad input, unknown input ref", async () => {
   expect((await strata(["run", "--output", "master.failing"])).code).toBe(2);

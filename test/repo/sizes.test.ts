@@ -23,12 +23,12 @@ test("branches sharing versions count them once; a branch adds what it changed; 
   await svc.close();
 });
 
-test("every page of keys is counted", async () => {
+test("every page of keys is counted (the walk lists 1000 at a time)", async () => {
   const svc = openService();
   await svc.versions.createBranch("r", "master");
   await svc.versions.startCommit("r", "master");
-  for (let i = 0; i < 2500; i++) await svc.putObject("r", "master", `k/${String(i).padStart(5, "0")}`, text("xy"));
+  for (let i = 0; i < 1001; i++) await svc.putObject("r", "master", `k/${String(i).padStart(5, "0")}`, text("xy"));
   await svc.versions.finishCommit("r", "master");
-  expect(svc.logicalBytes("r")).toBe(5000);
+  expect(svc.logicalBytes("r")).toBe(2002);
   await svc.close();
-});
+}, 30_000);

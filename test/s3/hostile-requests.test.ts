@@ -126,6 +126,13 @@ describe("answers survive the connection's close", () => {
     expect(answers[1].body).toMatch(/^<\?xml[^>]*>\n<Error><Code>BadRequest<\/Code><Message>The request is not well-formed HTTP\/1\.1\.<\/Message><RequestId>[0-9A-F]+<\/RequestId><\/Error>$/);
   });
 
+  test("bodiless answers to requests with an unread body go out too: a redirect, a HEAD's", async () => {
+    const redirect = await exchange(server.port, `GET /_strata/console HTTP/1.1\r\n${h()}\r\nContent-Length: 3\r\n\r\nabc`, 3000, ["GET"]);
+    expect(redirect.map((a) => [a.status, a.headers.get("location")])).toEqual([[302, "/_strata/console/"]]);
+    const head = await exchange(server.port, `HEAD /nosuch HTTP/1.1\r\n${h()}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, 3000, ["HEAD"]);
+    expect(head.map((a) => [a.status, a.headers.get("x-amz-error-code")])).toEqual([[404, "NoSuchBucket"]]);
+  });
+
   test("a header section over the parser's limit is RequestHeaderSectionTooLarge XML (S3's code for it)", async () => {
     const [answer] = await exchange(server.port, `GET /nosuch/k HTTP/1.1\r\n${h()}\r\nx-big: ${big(70_000)}\r\n\r\n`, 5000, ["GET"]);
     expect(answer.status).toBe(400);

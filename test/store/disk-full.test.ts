@@ -9,6 +9,7 @@ import { openService, sha256Hex } from "../helpers/repo.ts";
 import { fillDisk, smallDisk } from "../helpers/tmpfs.ts";
 import { DiskFullError } from "../../src/util/unavailable.ts";
 import { DiskSpace } from "../../src/store/disk-space.ts";
+import { RefJournal } from "../../src/store/ref-journal.ts";
 
 const disk = smallDisk(8);
 
@@ -32,7 +33,7 @@ test.skipIf(!disk.dir)("ENOSPC in pack and journal writes: DiskFullError, reads 
   expect(failures.length).toBeGreaterThan(0);
   for (const err of failures) expect(err).toBeInstanceOf(DiskFullError);
   // A further write fails the same way (nothing is stuck read-only), and reads of acknowledged objects go on.
-  expect(put("full-3", 400_000)).rejects.toBeInstanceOf(DiskFullError);
+  await expect(put("full-3", 400_000)).rejects.toBeInstanceOf(DiskFullError);
   for (const [key, sha] of acked) expect(sha256Hex((await svc.getObject("r", "master", key))!)).toBe(sha);
 
   fs.rmSync(ballast);
@@ -49,6 +50,33 @@ test.skipIf(!disk.dir)("ENOSPC in pack and journal writes: DiskFullError, reads 
   } finally {
     await svc.close();
   }
+});
+
+test.skipIf(!disk.dir)("ENOSPC in a journal write: the journal is cut back to its last record, the batch written again once space is back", async () => {
+  const dataDir = path.join(disk.dir!, "journal");
+  fs.mkdirSync(dataDir);
+  let journal = new RefJournal(dataDir);
+  journal.stage([{ key: "k/before", value: { n: 1 } }]);
+  await journal.write(journal.take());
+  const size = fs.statSync(path.join(dataDir, "refs.journal")).size;
+
+  const ballast = fillDisk(disk.dir!);
+  // Far more than the last page's slack, so the write must fail partway.
+  journal.stage([{ key: "k/big", value: "x".repeat(256 * 1024) }]);
+  const batch = journal.take();
+  await expect(journal.write(batch)).rejects.toBeInstanceOf(DiskFullError);
+  expect(fs.statSync(path.join(dataDir, "refs.journal")).size).toBe(size); // no torn record left behind
+  expect(journal.get("k/big", "durable")).toBeUndefined();
+  expect(journal.get("k/big", "latest")).toBeDefined();
+
+  fs.rmSync(ballast);
+  journal.requeue(batch);
+  journal.stage([{ key: "k/after", value: { n: 2 } }]);
+  await journal.write(journal.take());
+  journal.close();
+  journal = new RefJournal(dataDir);
+  expect([journal.get("k/before", "durable"), (journal.get<string>("k/big", "durable") ?? "").length, journal.get("k/after", "durable")]).toEqual([{ n: 1 }, 256 * 1024, { n: 2 }]);
+  journal.close();
 });
 
 test("the reserve: new object data is refused once it would leave less than the reserve free, with a message naming the full disk", () => {

@@ -20,7 +20,7 @@ interface JobJson {
   accessKey: string;
   region: string;
   inputs: Record<string, { ref: string; commit: string }>;
-  output: { ref: string };
+  output: { ref: string; repo: string };
 }
 
 /** What finishing a job answers: the merge of its staged commit into the output branch (`commit`: the head after). */
@@ -103,7 +103,7 @@ async function run(ctx: CommandContext): Promise<number> {
     const staged = (err as CliError).details?.staged;
     ctx.io.err(
       `strata run: ${conflicts.length} key${conflicts.length === 1 ? "" : "s"} changed differently by this job and on ${output} since it started; ` +
-        `${output} unchanged (the job's output is commit ${staged}; --strategy source-wins or dest-wins takes one side):`,
+        `${output} unchanged (run it again with --strategy source-wins or dest-wins to take one side, or take this run's commit: strata merge ${staged}.${job.output.repo} ${output} --strategy source-wins):`,
     );
     for (const line of conflictLines(conflicts, { source: "the job", dest: output })) ctx.io.err(line);
     return report(ctx, { job: job.id, exitCode: EXIT.conflict, inputs: job.inputs, output, commit: null, staged, conflicts });
