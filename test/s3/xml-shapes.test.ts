@@ -2,8 +2,10 @@
 // and request ids replaced by placeholders), so a refactoring that changes a response byte fails here.
 // Shapes as in the Amazon S3 API Reference: ListBuckets, ListObjects, ListObjectsV2, ListObjectVersions,
 // GetBucketLocation, GetBucketVersioning, CopyObject, DeleteObjects, CreateMultipartUpload, UploadPartCopy,
-// ListParts, ListMultipartUploads, CompleteMultipartUpload, GetBucketCors, GetBucketAcl, GetObjectAttributes,
-// POST Object (PostResponse), and "Error responses".
+// ListParts, ListMultipartUploads, CompleteMultipartUpload, GetBucketCors, GetBucketAcl, GetObjectAcl,
+// GetObjectAttributes, POST Object (PostResponse), and "Error responses"; with the elements only some answers carry
+// (delete markers, DeleteObjects errors and quiet mode, EncodingType and StartAfter, checksums, object parts). A last
+// test finds every document root src/s3 answers with, so a new shape cannot go without its golden string.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { withServer } from "../helpers/server.ts";
 import type { StrataServer } from "../../src/server.ts";
@@ -64,6 +66,18 @@ beforeAll(async () => {
   form.append("success_action_status", "201");
   form.append("file", new Blob(["p"]), "p.txt");
   got.postObject = (await shape("/golden", { method: "POST", body: form })).replace(/127\.0\.0\.1:\d+/, "{host}");
+  // The variants of the shapes above: elements only some answers carry.
+  got.objectAcl = await shape("/golden/b.txt?acl");
+  got.listV2Options = await shape("/golden?list-type=2&delimiter=/&encoding-type=url&start-after=a&fetch-owner=true");
+  got.versionsWithMarker = await shape("/golden?versions&prefix=c.txt");
+  got.deleteObjectsErrors = await shape("/golden?delete", {
+    method: "POST",
+    body: "<Delete><Object><Key>x</Key><VersionId>not-a-version</VersionId></Object><Object><Key>gone.txt</Key></Object></Delete>",
+  });
+  got.deleteObjectsQuiet = await shape("/golden?delete", { method: "POST", body: "<Delete><Quiet>true</Quiet><Object><Key>gone.txt</Key></Object></Delete>" });
+  await s3.put("/golden/summed.txt", "s", { "x-amz-checksum-crc32": "Gw7PCw==" });
+  got.attributesChecksum = await shape("/golden/summed.txt?attributes", { headers: { "x-amz-object-attributes": "Checksum" } });
+  got.attributesParts = await shape("/golden/big?attributes", { headers: { "x-amz-object-attributes": "ObjectParts" } });
   got.error = await shape("/golden/missing");
   got.errorWithExtras = await shape("/no-such-bucket/x");
 });
@@ -103,6 +117,20 @@ const GOLDEN: Record<string, string> = {
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<GetObjectAttributesResponse xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><ETag>3b64db95cb55c763391c707108489ae18b4112d783300de38e033b4c98c3deaf</ETag><StorageClass>STANDARD</StorageClass><ObjectSize>2</ObjectSize></GetObjectAttributesResponse>",
   postObject:
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PostResponse xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Location>http://{host}/golden/posted.txt</Location><Bucket>golden</Bucket><Key>posted.txt</Key><ETag>&quot;148de9c5a7a44d19e56cd9ae1a554bf67847afb0c58f6e12fa29ac7ddfca9940&quot;</ETag></PostResponse>",
+  objectAcl:
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AccessControlPolicy xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>strata</ID><DisplayName>strata</DisplayName></Owner><AccessControlList><Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"CanonicalUser\"><ID>strata</ID><DisplayName>strata</DisplayName></Grantee><Permission>FULL_CONTROL</Permission></Grant><Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"Group\"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>",
+  listV2Options:
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>golden</Name><Prefix></Prefix><Delimiter>/</Delimiter><MaxKeys>1000</MaxKeys><EncodingType>url</EncodingType><KeyCount>4</KeyCount><IsTruncated>false</IsTruncated><StartAfter>a</StartAfter><Contents><Key>b.txt</Key><LastModified>{time}</LastModified><ETag>&quot;3b64db95cb55c763391c707108489ae18b4112d783300de38e033b4c98c3deaf&quot;</ETag><Size>2</Size><Owner><ID>strata</ID><DisplayName>strata</DisplayName></Owner><StorageClass>STANDARD</StorageClass></Contents><Contents><Key>big</Key><LastModified>{time}</LastModified><ETag>&quot;b5b8f3211e72d2f6ee59b2b1be874fa6e5516d9924691576a08e5a62801c05dc-1&quot;</ETag><Size>2</Size><Owner><ID>strata</ID><DisplayName>strata</DisplayName></Owner><StorageClass>STANDARD</StorageClass></Contents><Contents><Key>posted.txt</Key><LastModified>{time}</LastModified><ETag>&quot;148de9c5a7a44d19e56cd9ae1a554bf67847afb0c58f6e12fa29ac7ddfca9940&quot;</ETag><Size>1</Size><Owner><ID>strata</ID><DisplayName>strata</DisplayName></Owner><StorageClass>STANDARD</StorageClass></Contents><CommonPrefixes><Prefix>dir/</Prefix></CommonPrefixes></ListBucketResult>",
+  versionsWithMarker:
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListVersionsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>golden</Name><Prefix>c.txt</Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated><DeleteMarker><Key>c.txt</Key><VersionId>{id}</VersionId><IsLatest>true</IsLatest><LastModified>{time}</LastModified><Owner><ID>strata</ID><DisplayName>strata</DisplayName></Owner></DeleteMarker><Version><Key>c.txt</Key><VersionId>{id}</VersionId><IsLatest>false</IsLatest><LastModified>{time}</LastModified><Owner><ID>strata</ID><DisplayName>strata</DisplayName></Owner><ETag>&quot;3b64db95cb55c763391c707108489ae18b4112d783300de38e033b4c98c3deaf&quot;</ETag><Size>2</Size><StorageClass>STANDARD</StorageClass></Version></ListVersionsResult>",
+  deleteObjectsErrors:
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Deleted><Key>gone.txt</Key><DeleteMarker>true</DeleteMarker><DeleteMarkerVersionId>{id}</DeleteMarkerVersionId></Deleted><Error><Key>x</Key><VersionId>not-a-version</VersionId><Code>InvalidArgument</Code><Message>Invalid version id specified</Message></Error></DeleteResult>",
+  deleteObjectsQuiet:
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></DeleteResult>",
+  attributesChecksum:
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<GetObjectAttributesResponse xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Checksum><ChecksumCRC32>Gw7PCw==</ChecksumCRC32><ChecksumType>FULL_OBJECT</ChecksumType></Checksum></GetObjectAttributesResponse>",
+  attributesParts:
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<GetObjectAttributesResponse xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><ObjectParts><PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>1</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated><PartsCount>1</PartsCount><Part><PartNumber>1</PartNumber><Size>2</Size></Part></ObjectParts></GetObjectAttributesResponse>",
   error:
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>missing</Key><Resource>/golden/missing</Resource><RequestId>{rid}</RequestId></Error>",
   errorWithExtras:
@@ -111,4 +139,15 @@ const GOLDEN: Record<string, string> = {
 
 describe("XML response shapes", () => {
   for (const [name, xml] of Object.entries(GOLDEN)) test(name, () => expect(got[name]).toBe(xml));
+
+  test("every document root the S3 layer answers with has a golden string here", async () => {
+    const roots = new Set<string>();
+    for await (const file of new Bun.Glob("**/*.ts").scan({ cwd: `${import.meta.dirname}/../../src/s3` })) {
+      const text = await Bun.file(`${import.meta.dirname}/../../src/s3/${file}`).text();
+      for (const m of text.matchAll(/xml(?:Response|Document)\(\s*"(\w+)"/g)) roots.add(m[1]);
+    }
+    expect(roots.size).toBeGreaterThan(10);
+    const golden = Object.values(GOLDEN).join("\n");
+    expect([...roots].filter((root) => !golden.includes(`\n<${root}`)).sort()).toEqual([]);
+  });
 });
