@@ -9,6 +9,16 @@ import { startServer } from "./server.ts";
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
+/**
+ * The line `serve` starts with. Its hint must work as pasted: with auth off, on a machine with no AWS keys the aws
+ * CLI stops at "Unable to locate credentials" before sending anything, so the hint sends an unsigned request.
+ * The ETag mode is named because s3cmd (and aws-sdk-java v1) fail uploads unless it is md5.
+ */
+export function listeningBanner(s: { url: string; bind: string; auth: boolean; data: string; etag: string; hashEngine: string }): string {
+  const hint = s.auth ? `aws --endpoint-url ${s.url} s3 ls (with a token as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)` : `aws --endpoint-url ${s.url} --no-sign-request s3 ls`;
+  return `Strata listening on ${s.url} (bind ${s.bind}, auth ${s.auth ? "on" : "off"}, data: ${s.data}, ETags: ${s.etag}, sha256: ${s.hashEngine}) — try: ${hint}`;
+}
+
 export const serveCommand: Command = {
   name: "serve",
   summary: "run the server: the S3 API and the admin API (/_strata/) on one port",
@@ -31,7 +41,14 @@ export const serveCommand: Command = {
       io.err(`strata: WARNING: auth is off and the server listens on ${server.bind}: anyone who can reach this port can read and change everything. Use --auth, or leave out --bind.`);
     }
     io.err(
-      `Strata listening on ${server.url} (bind ${server.bind}, auth ${server.authEnabled ? "on" : "off"}, data: ${config.ephemeral ? "ephemeral" : server.dataDir}, sha256: ${server.hashEngine}) — try: aws --endpoint-url ${server.url} s3 ls`,
+      listeningBanner({
+        url: server.url,
+        bind: server.bind,
+        auth: server.authEnabled,
+        data: config.ephemeral ? "ephemeral" : server.dataDir,
+        etag: config.etagMode,
+        hashEngine: server.hashEngine,
+      }),
     );
     return await new Promise<number>((resolve) => {
       let stopping = false;

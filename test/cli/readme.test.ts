@@ -6,6 +6,7 @@ import { afterEach, expect, test } from "bun:test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { COMMANDS, runCli } from "../../src/cli/main.ts";
+import { SERVE_OPTIONS, serveConfig } from "../../src/config.ts";
 import { serveCommand } from "../../src/serve-command.ts";
 import type { StrataServer } from "../../src/server.ts";
 import { Store } from "../../src/store/store.ts";
@@ -44,9 +45,9 @@ async function fresh(auth = false): Promise<{ server: StrataServer; cwd: string 
 }
 
 /** Runs README lines in bash as a reader would, `strata` being the command from this checkout. */
-async function runScript(script: string, server: StrataServer, cwd: string, env: Record<string, string> = {}) {
+async function runScript(script: string, server: { url: string }, cwd: string, env: Record<string, string> = {}) {
   const preamble = [
-    "set -e",
+    "set -eo pipefail",
     `trap 'echo "README command failed: $BASH_COMMAND" >&2' ERR`,
     `strata() { "${path.join(BIN_DIR, "bun")}" "${path.join(ROOT, "src/main.ts")}" "$@"; }`,
     `older_version() { aws --endpoint-url "$STRATA_SERVER" s3api list-object-versions --bucket photos --prefix holiday/b.txt --query 'Versions[1].VersionId' --output text; }`,
@@ -68,7 +69,14 @@ test("the five-minute tour and the sidecar job run as written", async () => {
   const [tour] = shBlocks(section("## Five-minute tour"));
   const [job] = shBlocks(section("### A sidecar job"));
   const r = await runScript(`${tour}\n${job}`, server, cwd);
-  expect(r.stdout).toContain("holiday/b.txt"); // the diff names the changed key
+  // What the comments say: sync copies only b.txt, the old commit's bucket has the whole branch as it was,
+  // the diff names the changed key only, and the job's commit holds what it wrote.
+  const uploads = (key: string) => r.stdout.split(`upload: holiday/${key} to `).length - 1;
+  expect([uploads("a.txt"), uploads("b.txt")]).toEqual([1, 2]);
+  expect(r.stdout).toMatch(/^\S+ \S+ +4 a\.txt$/m);
+  expect(r.stdout).toMatch(/^\S+ \S+ +4 b\.txt$/m); // "sea\n", the old b.txt
+  expect(r.stdout).toMatch(/^M {2}holiday\/b\.txt {2}\(4 B → 11 B\)$/m);
+  expect(r.stdout).toContain("0 added, 1 modified, 0 deleted");
   expect(await server.repo.getObject("thumbs", "master", "holiday/a.txt")).toEqual(new TextEncoder().encode("sun\n"));
 }, 180_000);
 
@@ -91,12 +99,34 @@ test("the branch workflows run as written, after the tour", async () => {
   expect(new TextDecoder().decode(await server.repo.getObject("site", "master", "index.html", server.repo.tag("site", "v1")!.commit))).toBe("<h1>hello, world</h1>\n");
 }, 180_000);
 
-test("the auth example runs as written against `strata serve --auth`", async () => {
-  const { server, cwd } = await fresh(true);
-  const [example] = shBlocks(section("## Authentication and access control"));
-  const r = await runScript(example, server, cwd, { TOKEN: server.adminToken! });
-  expect(r.stdout).toMatch(/strata_[0-9a-f]{40}/); // alice's token, shown once
-  expect(r.stdout).toContain("alice has no role in photos now");
+test("the auth example runs as written against `strata serve --auth`, with the token it printed on stderr", async () => {
+  const cwd = tempDir();
+  dirs.push(cwd);
+  const port = await freePort();
+  const serve = await startServerProcess(path.join(BIN_DIR, "bun"), [path.join(ROOT, "src/main.ts"), "serve", "--auth", "--port", String(port), "--data-dir", path.join(cwd, "data")], { port, cwd, env: { PATH: process.env.PATH! } });
+  try {
+    const token = /Admin token[^:]*: (strata_\S+)/.exec(serve.stderr())?.[1];
+    expect(token).toBeDefined();
+    expect(serve.stderr()).toContain("bind 0.0.0.0"); // with auth on it listens on every address
+    const [example] = shBlocks(section("## Authentication and access control"));
+    const r = await runScript(example, serve, cwd, { TOKEN: token! });
+    // What each line says it does, in order: the bucket, the user, the role, the token (shown once), the lists.
+    expect(r.stdout).toContain("make_bucket: photos");
+    expect(r.stdout).toContain("created user alice");
+    expect(r.stdout).toContain("alice is reader of photos");
+    const alice = /strata_[0-9a-f]{40}/.exec(r.stdout)?.[0];
+    expect(alice).toBeDefined();
+    expect(r.stdout).toMatch(/^alice\s+-\s+\S+ \S+\s+photos:reader$/m);
+    expect(r.stdout).toMatch(/^[0-9a-f]+\s+alice\s+\S+ \S+\s+laptop$/m);
+    expect(r.stdout.split(alice!).length).toBe(2); // the token list does not show it again
+    expect(r.stdout).toContain("alice has no role in photos now");
+  } finally {
+    serve.proc.kill("SIGTERM");
+    expect((await serve.exited).code).toBe(0);
+  }
+  // The request log (stdout) never holds a token.
+  expect(serve.stdout()).toContain('"op":"Admin auth/users"');
+  expect(serve.stdout()).not.toContain("strata_");
 }, 60_000);
 
 /** The CLI table's rows: the verb forms of the first cell and the example of the second (if a command). */
@@ -265,3 +295,55 @@ test("the role table: each role may run exactly the strata verbs of its row and 
     if (role !== "admin") expect(JSON.parse((await as(["repo", "list", "--json"])).out).repos.map((r: { name: string }) => r.name)).toEqual(["photos"]);
   }
 }, 120_000);
+
+test("the groups the README names are the verb table's", () => {
+  const named = [.../lists a group \(([^)]*)\)/.exec(README)![1].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+  expect(named.sort()).toEqual([...new Set([...VERBS].filter((v) => v.includes(" ")).map((v) => v.split(" ")[0]))].sort());
+});
+
+/** A value for a flag of the serve table, from the name the README gives it. */
+function sampleValue(flag: string, valueName: string): string {
+  if (valueName.includes("://") && !valueName.startsWith("URL")) return valueName;
+  if (valueName.includes("|")) return valueName.split("|").at(-1)!;
+  const byFlag: Record<string, string> = { meta: "postgres://db/strata", "blobs-endpoint": "http://minio:9000" };
+  const byName: Record<string, string> = { N: "7", ADDR: "0.0.0.0", DIR: "/tmp/strata-sample", R: "eu-west-1", FILE: "/tmp/sample.pem", NAME: "example.test", ORIGIN: "https://app.example", SIZE: "128MiB" };
+  const v = byFlag[flag] ?? byName[valueName];
+  if (v === undefined) throw new Error(`no sample value for --${flag} ${valueName}: add one to the test`);
+  return v;
+}
+
+const defaultIn = (text: string) => /\(.*?default:? ([^;)]+)/.exec(text)?.[1].replaceAll("`", "").trim();
+
+test("the serve flag table is serve's option spec: each flag with its variable and default, the variable doing what the flag does", async () => {
+  const text = section("### `strata serve` flags (flags win over environment variables)");
+  const rows = text.slice(text.indexOf("| Flag | Variable | Meaning |")).split("\n\n")[0].split("\n").slice(2)
+    .map((line) => line.split(/(?<!\\)\|/).slice(1, 4).map((c) => c.trim().replaceAll("\\|", "|")));
+  const documented = new Set<string>();
+  for (const [flags, variables, meaning] of rows) {
+    const parsed = [...flags.matchAll(/--([a-z-]+)(?: ([^\s`\]]+))?/g)].map((m) => ({ flag: m[1], valueName: m[2] }));
+    const vars = [...variables.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]);
+    expect({ flags, variables: vars as Array<string | undefined> }).toEqual({ flags, variables: parsed.map((p) => SERVE_OPTIONS[p.flag]?.env) });
+    if (parsed.length === 1 && defaultIn(meaning) !== undefined) {
+      expect({ flag: parsed[0].flag, default: defaultIn(meaning) }).toEqual({ flag: parsed[0].flag, default: defaultIn(SERVE_OPTIONS[parsed[0].flag].help) });
+    }
+    // The row's flags, and its variables instead, make the same config, and not the default one.
+    const argv: string[] = [];
+    const env: Record<string, string> = {};
+    for (const { flag, valueName } of parsed) {
+      documented.add(flag);
+      const value = SERVE_OPTIONS[flag].type === "boolean" ? undefined : sampleValue(flag, valueName);
+      argv.push(`--${flag}`, ...(value === undefined ? [] : [value]));
+      env[SERVE_OPTIONS[flag].env!] = value ?? "1";
+    }
+    const configOf = async (args: string[], vars: Record<string, string>) => {
+      let config: unknown;
+      const io = { out() {}, err: (t: string) => { throw new Error(t); }, status() {}, write: async () => {}, tty: false, stdoutTty: false };
+      await runCli(["serve", ...args], io, [{ ...serveCommand, run: async (ctx) => void (config = serveConfig(ctx.values)) }], vars);
+      return config;
+    };
+    const fromFlags = await configOf(argv, {});
+    expect({ flags, config: await configOf([], env) }).toEqual({ flags, config: fromFlags });
+    expect({ flags, changes: fromFlags }).not.toEqual({ flags, changes: await configOf([], {}) });
+  }
+  expect([...documented].sort()).toEqual(Object.keys(SERVE_OPTIONS).sort());
+});
