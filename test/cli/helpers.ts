@@ -54,12 +54,19 @@ export interface BinaryAndServer {
   bin: string;
   /** runs the binary in `dir` with a clean environment pointed at `server` */
   strata(args: string[], env?: Record<string, string>): Promise<Result>;
+  /** runs a verb with --json, expects exit 0 and returns the parsed document */
+  json<T = any>(...args: string[]): Promise<T>;
 }
 
 /** For one test file: an in-process server and the built binary in an empty folder, made before its tests. */
 export function binaryAndServer(): BinaryAndServer {
   const t = {
     strata: (args: string[], env: Record<string, string> = {}) => run(t.bin, args, { cwd: t.dir, env: { ...CLEAN_ENV, STRATA_SERVER: t.server.url, ...env } }),
+    async json(...args: string[]) {
+      const r = await t.strata([...args, "--json"]);
+      if (r.code !== 0) throw new Error(`strata ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+      return JSON.parse(r.stdout);
+    },
   } as BinaryAndServer;
   beforeAll(async () => {
     t.server = await withServer();

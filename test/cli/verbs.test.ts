@@ -10,14 +10,7 @@ import { binaryAndServer } from "./helpers.ts";
 import { freePort } from "../helpers/process.ts";
 
 const t = binaryAndServer();
-const strata = t.strata;
-
-/** Runs a verb with --json, expects exit 0 and returns the parsed document. */
-async function json<T = any>(...args: string[]): Promise<T> {
-  const r = await strata([...args, "--json"]);
-  if (r.code !== 0) throw new Error(`strata ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
+const { strata, json } = t;
 
 test("--help on every verb shows usage and an example, exit 0", async () => {
   for (const c of COMMANDS) {

@@ -2,28 +2,21 @@
 // sides' versions and exit 4, strategies, dry runs), revert, tags, protected branches, commit messages and
 // metadata in log and commit inspect; the results read back through S3 (the JS SDK) on the branch and as commit buckets.
 import { expect, test } from "bun:test";
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { objectText, sdkClient } from "../helpers/sdk.ts";
 import { binaryAndServer } from "./helpers.ts";
 
 const t = binaryAndServer();
-const strata = t.strata;
+const { strata, json } = t;
 
-async function json<T = any>(...args: string[]): Promise<T> {
-  const r = await strata([...args, "--json"]);
-  if (r.code !== 0) throw new Error(`strata ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
-
-const s3 = () => new S3Client({ endpoint: t.server.url, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+const s3 = () => sdkClient(t.server.url);
 
 /** Writes through S3; resolves to the version id (the commit that wrote it). */
 async function put(bucket: string, key: string, body: string): Promise<string> {
   return (await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }))).VersionId!;
 }
 
-async function get(bucket: string, key: string): Promise<string> {
-  return (await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
-}
+const get = (bucket: string, key: string) => objectText(s3(), bucket, key);
 
 const head = async (ref: string): Promise<string> => (await json("commit", "inspect", ref)).id;
 

@@ -13,9 +13,10 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from "@aws-sdk/client-s3";
 import type { StrataServer } from "../../src/server.ts";
+import { failure, objectText, sdkClient } from "../helpers/sdk.ts";
 import { withServer } from "../helpers/server.ts";
 
 let server: StrataServer;
@@ -23,7 +24,7 @@ let s3: S3Client;
 
 beforeAll(async () => {
   server = await withServer();
-  s3 = new S3Client({ endpoint: server.url, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+  s3 = sdkClient(server.url);
   await s3.send(new CreateBucketCommand({ Bucket: "safe" }));
   await s3.send(new PutObjectCommand({ Bucket: "safe", Key: "a.txt", Body: "a" }));
   await server.repo.createBranch("safe", "dev", { branch: "master" });
@@ -31,8 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const text = async (bucket: string, key: string) => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (err) => err as { name: string; message: string; $metadata: { httpStatusCode: number } });
+const text = (bucket: string, key: string) => objectText(s3, bucket, key);
 
 test("every direct write is 403 AccessDenied saying to merge; reads go on", async () => {
   const head = server.repo.requireBranch("safe", "master").head;

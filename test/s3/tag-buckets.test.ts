@@ -18,10 +18,11 @@ import {
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import type { StrataServer } from "../../src/server.ts";
+import { failure, objectText, sdkClient } from "../helpers/sdk.ts";
 import { withServer } from "../helpers/server.ts";
 
 let server: StrataServer;
@@ -31,7 +32,7 @@ let later = "";
 
 beforeAll(async () => {
   server = await withServer();
-  s3 = new S3Client({ endpoint: server.url, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+  s3 = sdkClient(server.url);
   await s3.send(new CreateBucketCommand({ Bucket: "rel" }));
   await s3.send(new PutObjectCommand({ Bucket: "rel", Key: "a.txt", Body: "a1" }));
   tagged = (await s3.send(new PutObjectCommand({ Bucket: "rel", Key: "b.txt", Body: "b1" }))).VersionId!;
@@ -40,8 +41,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const text = async (bucket: string, key: string) => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (err) => err as { name: string; message: string; $metadata: { httpStatusCode: number } });
+const text = (bucket: string, key: string) => objectText(s3, bucket, key);
 
 test("GET, HEAD, ListObjectsV2, ListObjectVersions and HeadBucket read the tagged commit", async () => {
   expect(await text("v1.rel", "a.txt")).toBe("a1");
