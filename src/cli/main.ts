@@ -14,6 +14,7 @@ import { repoCommands } from "./commands/repos.ts";
 import { runCommand } from "./commands/run.ts";
 import { workflowCommands } from "./commands/workflows.ts";
 import { CliError, EXIT, EXIT_MEANINGS, usageError } from "./exit.ts";
+import { nearest } from "./suggest.ts";
 
 /** Every client verb; `serve` is added by the composition root (it needs the server). */
 export const COMMANDS: Command[] = [...repoCommands, ...commitCommands, ...workflowCommands, ...fileCommands, ...maintenanceCommands, hashCommand, runCommand, ...authCommands];
@@ -98,6 +99,10 @@ export function commandHelp(c: Command): string {
 }
 
 /** The longest verb the words start with (verbs have one to three words). */
+function didYouMean(group: string, guess: string | undefined): string {
+  return guess ? `; did you mean "${group ? `${group} ` : ""}${guess}"?` : "";
+}
+
 function findCommand(commands: Command[], words: string[]): { command?: Command; consumed: number } {
   for (let n = Math.min(3, words.length); n >= 1; n--) {
     const name = words.slice(0, n).join(" ");
@@ -158,13 +163,16 @@ export async function runCli(argv: string[], io: Io, commands: Command[] = COMMA
       const members = groups.get(group);
       if (!members) continue;
       if (n < words.length) {
-        io.err(`strata: unknown verb ${JSON.stringify(words.slice(0, n + 1).join(" "))}\n\n${groupHelp(group, members)}`);
+        const guess = nearest(words[n], members.map((c) => c.name.split(" ")[n]));
+        io.err(`strata: unknown verb ${JSON.stringify(words.slice(0, n + 1).join(" "))}${didYouMean(group, guess)}\n\n${groupHelp(group, members)}`);
         return EXIT.usage;
       }
       (asked ? io.out : io.err)(groupHelp(group, members));
       return asked ? EXIT.ok : EXIT.usage;
     }
-    io.err(`strata: unknown verb ${JSON.stringify(words[0] ?? head[0])}\n\n${generalHelp(commands)}`);
+    // The whole verb list would bury the one line that matters: the typo, and what was probably meant.
+    const word = words[0] ?? head[0];
+    io.err(`strata: unknown verb ${JSON.stringify(word)}${didYouMean("", nearest(word, commands.map((c) => c.name.split(" ")[0])))}\nsee: strata --help`);
     return EXIT.usage;
   }
   const json = head.includes("--json");

@@ -40,3 +40,12 @@ test("an unknown verb in a group is a usage error even with --help; the general 
   const named = /lists a group \(([^)]*)\)/.exec(general.stdout)?.[1].split(", ");
   expect(named).toEqual(GROUPS.map(([g]) => g).filter((g) => !g.includes(" ")));
 });
+
+test("a mistyped verb says what was probably meant, in two lines instead of the whole verb list", async () => {
+  const top = await strata(["bracnh", "list"]);
+  expect([top.code, top.stdout, top.stderr]).toEqual([2, "", 'strata: unknown verb "bracnh"; did you mean "branch"?\nsee: strata --help\n']);
+  const inGroup = await strata(["repo", "craete", "x"]);
+  expect([inGroup.code, inGroup.stderr]).toEqual([2, expect.stringContaining('strata: unknown verb "repo craete"; did you mean "repo create"?\n\nusage: strata repo <verb>')]);
+  const far = await strata(["frobnicate"]);
+  expect([far.code, far.stderr]).toEqual([2, 'strata: unknown verb "frobnicate"\nsee: strata --help\n']);
+});
