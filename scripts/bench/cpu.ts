@@ -19,6 +19,11 @@ function cpuMicrosOf(pid: number): number {
   }
 }
 
+/** utime + stime of a process and everything it started, in µs (10 ms ticks). */
+export function treeCpuMicros(root: number): number {
+  return processTree(root).reduce((sum, pid) => sum + cpuMicrosOf(pid), 0);
+}
+
 /** Splits a server tree's CPU time into labelled stretches (benchmark phases), one mark at each start. */
 export class PhaseCpu {
   private label = "";
@@ -28,7 +33,7 @@ export class PhaseCpu {
   constructor(private readonly root: number) {}
 
   private now(): number {
-    return processTree(this.root).reduce((sum, pid) => sum + cpuMicrosOf(pid), 0);
+    return treeCpuMicros(this.root);
   }
 
   /** Ends the current stretch (if any) and starts one named `label`. */

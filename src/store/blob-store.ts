@@ -66,6 +66,8 @@ const APPEND_BUFFER_PARTS = 1020;
 export class BlobStore {
   private readonly dir: string;
   private sealed: SealedIndex[] = []; // newest last
+  /** Whether every sealed index's checksum was checked (indexes sealed here need none; see locate). */
+  private allChecked = false;
   private readonly readFds = new Map<number, { fd: number; version: PackVersion }>();
   private active!: { seq: number; fd: number; version: PackVersion; size: number; index: Map<string, BlobLocation> };
   private dirty = false;
@@ -93,24 +95,29 @@ export class BlobStore {
       .filter((n) => /^\d{8}\.pack$/.test(n))
       .map((n) => Number.parseInt(n, 10))
       .sort((a, b) => a - b);
+    const present = new Set(names);
     // An idx without its pack was left by a gc that crashed between deleting the two; temp files by a crash.
     for (const n of names) {
-      const stray = (/^\d{8}\.idx$/.test(n) && !seqs.includes(Number.parseInt(n, 10))) || n.endsWith(".tmp");
+      const stray = (/^\d{8}\.idx$/.test(n) && !present.has(packName(Number.parseInt(n, 10)))) || n.endsWith(".tmp");
       if (stray) fs.rmSync(path.join(this.dir, n), { force: true });
     }
     // The newest pack is the active one unless it was sealed (has an index), as after a crash right after sealing.
     const last = seqs.at(-1);
-    const lastSealed = last !== undefined && fs.existsSync(path.join(this.dir, idxName(last)));
+    const lastSealed = last !== undefined && present.has(idxName(last));
     const active = last === undefined ? 1 : lastSealed ? last + 1 : last;
-    for (const seq of seqs) if (seq !== active) this.sealed.push(this.loadSealedIndex(seq));
+    for (const seq of seqs) if (seq !== active) this.sealed.push(this.loadSealedIndex(seq, present.has(idxName(seq))));
     this.openActive(active);
   }
 
-  private loadSealedIndex(seq: number): SealedIndex {
+  private loadSealedIndex(seq: number, hasIdx: boolean): SealedIndex {
     const idxPath = path.join(this.dir, idxName(seq));
-    const parsed = fs.existsSync(idxPath) ? SealedIndex.parse(seq, new Uint8Array(fs.readFileSync(idxPath))) : undefined;
+    const parsed = hasIdx ? SealedIndex.parse(seq, fs.readFileSync(idxPath)) : undefined;
     if (parsed) return parsed;
-    // A missing or damaged index is rebuilt from its pack: packs are the source of truth.
+    return this.rebuildIndex(seq);
+  }
+
+  /** A missing or damaged index is rebuilt from its pack: packs are the source of truth. */
+  private rebuildIndex(seq: number): SealedIndex {
     const index = SealedIndex.build(seq, this.scanLocations(seq));
     this.writeIndex(index);
     return index;
@@ -242,8 +249,10 @@ export class BlobStore {
 
   /** The blobs a sealed pack holds (including copies that newer packs supersede). */
   packEntries(seq: number): Array<[string, BlobLocation]> {
-    const index = this.sealed.find((s) => s.pack === seq);
-    return index ? [...index.all()] : [];
+    const i = this.sealed.findIndex((s) => s.pack === seq);
+    if (i < 0) return [];
+    this.checked(i);
+    return [...this.sealed[i].all()];
   }
 
   /** Where a blob is read from now (the newest copy). */
@@ -380,7 +389,12 @@ export class BlobStore {
     writeFileDurably(path.join(this.dir, idxName(index.pack)), index.serialize());
   }
 
-  /** Where the newest copy of a blob is; `bytes` (the hash as bytes), when the caller has them, saves decoding the hex. */
+  /**
+   * Where the newest copy of a blob is; `bytes` (the hash as bytes), when the caller has them, saves decoding the hex.
+   * Indexes are checked on their first use rather than at open (pack-index.ts): an answer comes only from a checked
+   * index, so a hit checks its index first and a miss checks every index not yet checked (damaged ones are rebuilt
+   * from their packs), then looks again.
+   */
   private locate(hash: string, bytes?: Uint8Array): BlobLocation | undefined {
     const hit = this.active.index.get(hash);
     if (hit) return hit;
@@ -388,9 +402,27 @@ export class BlobStore {
     bytes ??= fromHex(hash);
     for (let i = this.sealed.length - 1; i >= 0; i--) {
       const loc = this.sealed[i].find(bytes);
-      if (loc) return loc;
+      if (loc) return this.checked(i) ? loc : this.locate(hash, bytes);
     }
-    return undefined;
+    if (this.allChecked) return undefined;
+    this.checkAll();
+    return this.locate(hash, bytes);
+  }
+
+  /** Checks every sealed index not checked yet, rebuilding damaged ones. */
+  private checkAll(): void {
+    if (this.allChecked) return;
+    for (let i = 0; i < this.sealed.length; i++) this.checked(i);
+    this.allChecked = true;
+  }
+
+  /** Checks sealed index i (once); false when it was damaged and has been rebuilt from its pack. */
+  private checked(i: number): boolean {
+    const index = this.sealed[i];
+    if (index.verified) return true;
+    if (index.verify()) return true;
+    this.sealed[i] = this.rebuildIndex(index.pack);
+    return false;
   }
 
   private packFor(pack: number): { fd: number; version: PackVersion } {
@@ -413,6 +445,7 @@ export class BlobStore {
 
   /** Every stored blob with its location (sealed packs, then the active one). */
   *entries(): Generator<[string, BlobLocation]> {
+    this.checkAll();
     for (const s of this.sealed) yield* s.all();
     yield* this.active.index.entries();
   }

@@ -60,6 +60,24 @@ describe("blob store", () => {
     expect(fs.readFileSync(damaged)).not.toEqual(bytes); // rewritten
   });
 
+  test("an index is checked when a lookup first needs it, not at open: damage in a location field is caught before use", () => {
+    const dir = tmpDir();
+    const data = payloads(300, 4);
+    let blobs = new BlobStore(dir, { packLimit: 4096 });
+    const hashes = data.map((d) => blobs.put("manifest", d));
+    blobs.close();
+    const idx = packFiles(dir).filter((n) => n.endsWith(".idx"));
+    const damaged = path.join(dir, "packs", idx[2]);
+    const bytes = fs.readFileSync(damaged);
+    bytes[12 + 32] ^= 0x10; // the first entry's offset (after the magic, the count and its 32-byte hash)
+    fs.writeFileSync(damaged, bytes);
+    blobs = new BlobStore(dir, { packLimit: 4096 });
+    expect(fs.readFileSync(damaged)).toEqual(bytes); // opening read it but did not check it yet
+    hashes.forEach((h, i) => expect(blobs.get(h)).toEqual(data[i])); // never a read at the damaged offset
+    blobs.close();
+    expect(fs.readFileSync(damaged)).not.toEqual(bytes); // rebuilt from its pack
+  });
+
   test("a crash right after sealing does not append to the sealed pack", () => {
     const dir = tmpDir();
     const data = payloads(60, 3);
