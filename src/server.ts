@@ -102,7 +102,9 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const jobs = new JobEndpoints({
     repo, s3Config, hostname: bind, tls, observe, authEnabled: access.enabled,
     serverApp: (jobS3) => createServerApp({ s3: jobS3, domains: [] }),
+    soleServer: store instanceof LocalStore,
   });
+  await jobs.removeLeftovers();
   // The console's session cookie identifies it as a token does (only with auth on: off, no one needs to be anyone).
   const sessions = new ConsoleSessions((token) => access.access.userForToken(token));
   const admin = createAdminApp({

@@ -14,7 +14,7 @@ import { ANY_CREDENTIALS } from "../s3/auth/types.ts";
 import { S3Error } from "../s3/errors.ts";
 import { noSuchBucket } from "../s3/targets.ts";
 import { randomHex } from "../util/bytes.ts";
-import { type JobHost, type JobInfo, type JobOutcome, type JobSpec, OUTPUT_BUCKET } from "./spec.ts";
+import { type JobHost, type JobInfo, type JobOutcome, type JobSpec, OUTPUT_BUCKET, stagingBranch } from "./spec.ts";
 
 /** The buckets a job sees (ListBuckets too): its inputs by name and `out`; no others, and none can be created or deleted. */
 export class JobBuckets implements BucketResolver {
@@ -47,6 +47,12 @@ export interface JobEndpointOptions {
   observe: S3AppOptions["observe"];
   /** the server app around a job's S3 endpoint (server-app.ts, in the composition root): health as on the main port */
   serverApp: (s3: S3Endpoint) => { fetch: (req: Request) => Response | Promise<Response> };
+  /**
+   * whether this process is the only one serving the data (an embedded store): then a marked staging branch of a job
+   * it does not run is a leftover (a crash, a failed cleanup) and goes. Servers sharing a metadata store can't tell
+   * another server's running job from a dead one's, so they leave them be.
+   */
+  soleServer: boolean;
 }
 
 export class JobEndpoints implements JobHost {
@@ -58,8 +64,8 @@ export class JobEndpoints implements JobHost {
     const vs = this.o.repo;
     const { repo, branch } = spec.output;
     const id = randomHex(8);
-    const staging = `job-${id}`;
-    await vs.createBranch(repo, staging, { branch });
+    const staging = stagingBranch(id);
+    await vs.createBranch(repo, staging, { branch }, { job: id });
     let server: RunningServer | undefined;
     try {
       // The job's writes get the version ids the output branch would give them.
@@ -103,9 +109,12 @@ export class JobEndpoints implements JobHost {
         author: info.author,
         meta: info.meta,
       });
-      return { job: info, staged, merge };
-    } finally {
       await this.discardStaging(repo, info.staging);
+      return { job: info, staged, merge };
+    } catch (err) {
+      await this.discardStaging(repo, info.staging);
+      await this.removeLeftovers();
+      throw err;
     }
   }
 
@@ -113,6 +122,19 @@ export class JobEndpoints implements JobHost {
   async drop(id: string): Promise<void> {
     const { info } = await this.stop(id);
     await this.discardStaging(info.output.repo, info.staging);
+    await this.removeLeftovers();
+  }
+
+  /**
+   * Removes the staging branches of jobs this server is not running: at start (a crash or kill -9 left them) and
+   * when a job ends abnormally (a cleanup that failed then). Only branches the server marked as a job's
+   * (BranchRef.job) are candidates, never one a user merely named job-something.
+   */
+  async removeLeftovers(): Promise<void> {
+    if (!this.o.soleServer) return;
+    for (const b of this.o.repo.listBranches()) {
+      if (b.job !== undefined && !this.jobs.has(b.job)) await this.discardStaging(b.repo, b.branch);
+    }
   }
 
   list(): JobInfo[] {

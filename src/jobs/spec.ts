@@ -13,6 +13,12 @@ export interface JobInput {
 /** The bucket name under which a job writes its output commit (no input may take it). */
 export const OUTPUT_BUCKET = "out";
 
+/**
+ * The name of a job's staging branch in the output's repo. The name alone never makes a branch a job's: the server
+ * marks the branches it makes so (BranchRef.job), and only marked ones are ever removed as jobs' leftovers.
+ */
+export const stagingBranch = (id: string): string => `job-${id}`;
+
 /** Names a job input may take: S3 bucket names without dots (no clash with refs), `out` excepted. */
 export const INPUT_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 

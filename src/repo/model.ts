@@ -108,6 +108,11 @@ export interface BranchRef {
   public?: true;
   /** refuses direct writes: only merges and reverts land on it, and it can't be deleted */
   protected?: true;
+  /**
+   * the sidecar job whose staging branch this is (jobs/endpoints.ts): only the server sets it, so a branch a user
+   * named job-something is never taken for one; the server removes such a branch when its job is not running
+   */
+  job?: string;
 }
 
 /** A tag: a name for one commit of the repo, for good (tags and branches share one namespace per repo). */

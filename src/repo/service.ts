@@ -212,8 +212,9 @@ export class RepoService<S extends Store = Store> {
     return branchState(repo, branch, this.versions.requireBranch(repo, branch, "durable"));
   }
 
-  createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }): Promise<void> {
-    return this.versions.createBranch(repo, branch, from);
+  /** `mark.job`: the branch is that sidecar job's staging branch (BranchRef.job). */
+  createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }, mark?: Pick<BranchRef, "job">): Promise<void> {
+    return this.versions.createBranch(repo, branch, from, mark);
   }
 
   /** With `keepVersions`, only when that makes no version unreadable (BranchNotEmpty otherwise). */

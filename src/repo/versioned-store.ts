@@ -63,6 +63,8 @@ export interface BranchInfo {
   head: string | null;
   open?: string;
   protected?: true;
+  /** the sidecar job whose staging branch this is (BranchRef.job) */
+  job?: string;
 }
 
 /** Who makes a commit and what it carries besides its changes. */
@@ -202,7 +204,7 @@ export class VersionedStore {
   listBranches(repo: string | undefined, view: View): BranchInfo[] {
     return this.refs.list<BranchRef>(REF.branches(repo), view).map(([k, v]) => {
       const { repo: r, branch: b } = parseRefKey(k, "branch");
-      return { repo: r, branch: b, created: v.created, head: v.head, open: v.open?.id, ...(v.protected && { protected: v.protected }) };
+      return { repo: r, branch: b, created: v.created, head: v.head, open: v.open?.id, ...(v.protected && { protected: v.protected }), ...(v.job && { job: v.job }) };
     });
   }
 
@@ -213,7 +215,7 @@ export class VersionedStore {
   /**
    * Creates a branch (and its repo when missing), empty or starting at a commit or another branch's head.
    */
-  async createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }): Promise<void> {
+  async createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }, mark: Pick<BranchRef, "job"> = {}): Promise<void> {
     checkName(repo, "repo");
     checkName(branch, "branch");
     await this.locked(repo, () => {
@@ -234,7 +236,7 @@ export class VersionedStore {
         if (!this.graph.find(repoRef?.commits ?? null, from.commit)) throw new RepoError("NoSuchCommit", `commit ${from.commit} is not in repo ${repo}`);
         head = from.commit;
       }
-      changes.push({ key: REF.branch(repo, branch), value: { created: Date.now(), head } satisfies BranchRef });
+      changes.push({ key: REF.branch(repo, branch), value: { created: Date.now(), head, ...mark } satisfies BranchRef });
       return this.store.commit(changes);
     });
   }
