@@ -25,6 +25,9 @@ export const COMPLETIONS = { keepMs: 24 * 60 * 60 * 1000, perBranch: 1000 };
 export const partListDigest = (parts: ReadonlyArray<{ number: number; etag: string }>): string =>
   toHex(digest("sha256", utf8(JSON.stringify(parts.map((p) => [p.number, p.etag])))));
 
+/** An upload id as create makes it (16 random bytes in hex); anything else names no upload and is not looked up. */
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+
 export class Multipart {
   constructor(private readonly store: Store) {}
 
@@ -35,7 +38,7 @@ export class Multipart {
   }
 
   get(repo: string, branch: string, id: string): UploadRef {
-    const ref = /^[0-9a-f]{32}$/.test(id) ? this.store.refs.get<UploadRef>(REF.upload(repo, branch, id), "latest") : undefined;
+    const ref = UPLOAD_ID.test(id) ? this.store.refs.get<UploadRef>(REF.upload(repo, branch, id), "latest") : undefined;
     if (!ref) throw new RepoError("NoSuchUpload", `upload ${id} does not exist`);
     return ref;
   }
@@ -65,7 +68,7 @@ export class Multipart {
 
   /** The completion record of upload `id` (latest view: a concurrent complete may have just made it), if remembered. */
   completion(repo: string, branch: string, id: string): CompletionRef | undefined {
-    return /^[0-9a-f]{32}$/.test(id) ? this.store.refs.get<CompletionRef>(REF.completion(repo, branch, id), "latest") : undefined;
+    return UPLOAD_ID.test(id) ? this.store.refs.get<CompletionRef>(REF.completion(repo, branch, id), "latest") : undefined;
   }
 
   /**

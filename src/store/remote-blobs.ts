@@ -2,7 +2,8 @@
 // Blobs put between two group flushes wait in memory and go out as one pack object (or sooner, in 8 MiB packs, while
 // a large object streams in, so memory does not grow with object size); the flush that commits the refs naming
 // them indexes them in the same transaction. Every gateway keeps the whole index in memory (kept current by the
-// same change feed as the refs), so lookups stay synchronous; blob bytes are cached, bounded by bytes.
+// same change feed as the refs), so lookups stay synchronous; blob bytes are cached, bounded by bytes. Pack object names
+// and bytes: docs/format.md, "Pack objects".
 import { randomHex } from "../util/bytes.ts";
 import { DecodedCache } from "../util/decoded-cache.ts";
 import { UnavailableError } from "../util/unavailable.ts";

@@ -133,6 +133,13 @@ test("tags: create, list, delete; one namespace with branches", async () => {
   expect(listed.stdout.split("\n")[0]).toMatch(/^TAG +COMMIT +CREATED +AUTHOR +MESSAGE$/);
   expect((await json("tag", "list", "t1")).tags.map((x: any) => x.ref)).toEqual(["v0.t1", "v1.t1"]);
   expect((await json("log", "v1.t1")).commits[0].id).toBe(at);
+  // The tag reads as a ref (ls, through the admin API) and as its bucket (get, through S3); put into it is refused.
+  expect((await json("ls", "v1.t1")).objects.map((o: any) => o.key)).toEqual(["a.txt", "b.txt"]);
+  expect((await strata(["get", "v1.t1/a.txt", "-"])).stdout).toBe("a");
+  const file = `${t.dir}/t1.txt`;
+  await Bun.write(file, "no");
+  const into = await strata(["put", file, "v1.t1/"]);
+  expect([into.code, into.stderr]).toEqual([6, expect.stringContaining("v1.t1 is a tag, which is read-only")]);
 
   const onBranch = await strata(["tag", "create", "dev.t1", "--json"]);
   expect([onBranch.code, JSON.parse(onBranch.stdout).error.code]).toEqual([4, "BranchExists"]);

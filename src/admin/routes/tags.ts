@@ -2,7 +2,7 @@
 // per repo, so `tag.repo` is also a read-only bucket). List, show, create, delete.
 import { Hono } from "hono";
 import type { RepoService } from "../../repo/service.ts";
-import { branchRef, parseBranchRef } from "../../repo/ref-names.ts";
+import { branchRef, DEFAULT_BRANCH, parseBranchRef } from "../../repo/ref-names.ts";
 import { tagJson } from "../answers.ts";
 import { AdminError } from "../errors.ts";
 import { commitRefIn } from "../refs.ts";
@@ -18,14 +18,14 @@ export function createTagRoutes(repo: RepoService): Hono<AdminEnv> {
   app.get("/:ref", (c) => {
     const { repo: name, branch: tag } = parseBranchRef(c.req.param("ref"));
     const found = repo.tag(name, tag);
-    if (!found) throw new AdminError("NoSuchTag", `tag ${tag}.${name} does not exist`, 404);
+    if (!found) throw new AdminError("NoSuchTag", `tag ${branchRef(name, tag)} does not exist`, 404);
     return c.json(tagJson(found));
   });
-  // `at`: what the tag names (a commit id, a branch's head, another tag, a ref of the repo); default master's head.
+  // `at`: what the tag names (a commit id, a branch's head, another tag, a ref of the repo); default the default branch's head (master).
   app.post("/", async (c) => {
     const body = await jsonBody(c);
     const { repo: name, branch: tag } = parseBranchRef(requireString(body, "ref"));
-    const at = commitRefIn(name, optionalString(body, "at") ?? "master", "at");
+    const at = commitRefIn(name, optionalString(body, "at") ?? DEFAULT_BRANCH, "at");
     const created = await repo.createTag(name, tag, at, { message: optionalString(body, "message"), author: authorOf(c) });
     return c.json(tagJson(created), 201);
   });

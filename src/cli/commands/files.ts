@@ -2,7 +2,7 @@
 // (a file is never read whole into memory); a folder put is one commit.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseBranchRef, splitRefPath } from "../../repo/ref-names.ts";
+import { branchRef, parseBranchRef, splitRefPath } from "../../repo/ref-names.ts";
 import type { StrataClient } from "../client.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { COMMIT_OPTIONS, commitDetails } from "../commit-options.ts";
@@ -109,7 +109,7 @@ async function put(ctx: CommandContext): Promise<void> {
   if (stat.isDirectory() || details.message !== undefined || details.meta !== undefined) {
     const { branches } = await client.admin<{ branches: Array<{ branch: string; open?: string }> }>("GET", "branches", { query: { repo } });
     if (!branches.find((b) => b.branch === branch)?.open) {
-      ownCommit = (await client.admin<{ id: string }>("POST", "commits/start", { body: { ref: `${branch}.${repo}`, ...details } })).id;
+      ownCommit = (await client.admin<{ id: string }>("POST", "commits/start", { body: { ref: branchRef(repo, branch), ...details } })).id;
     }
   }
   const progress = new Progress(ctx.io, sized.reduce((n, f) => n + f.size, 0), sized.length, ctx.json);

@@ -1,5 +1,5 @@
 // Bringing branches together and naming commits: merge, revert, tag create|list|delete, branch protect|unprotect.
-import { parseRef } from "../../repo/ref-names.ts";
+import { branchRef, parseRef } from "../../repo/ref-names.ts";
 import { MERGE_STRATEGIES } from "../../repo/service.ts";
 import type { Command, CommandContext, OptionSpec } from "../command.ts";
 import { COMMIT_OPTIONS, commitDetails } from "../commit-options.ts";
@@ -108,7 +108,7 @@ export const workflowCommands: Command[] = [
     async run(ctx) {
       const ref = parseRef(ctx.positionals[0]);
       if (!ref.commit || !ref.branch) throw usageError(`${ctx.positionals[0]}: write the commit and its branch, commit.branch.repo`);
-      const into = `${ref.branch}.${ref.repo}`;
+      const into = branchRef(ref.repo, ref.branch);
       await landing(ctx, into, "revert", { commit: ref.commit, ...mergeBody(ctx) }, { source: `undo of ${ref.commit}`, done: `reverted ${ref.commit} on` });
     },
   },
