@@ -49,7 +49,6 @@ export const S3_ERRORS = {
   // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html (List of error codes): both 503.
   ServiceUnavailable: [503, "Service is unable to handle request."],
   SlowDown: [503, "Please reduce your request rate."],
-  OperationAborted: [409, "A conflicting conditional operation is currently in progress against this resource. Try again."],
   PreconditionFailed: [412, "At least one of the pre-conditions you specified did not hold"],
   // S3 allows 8 KiB of request line and headers; ours is the HTTP parser's limit (16 KiB under Bun).
   RequestHeaderSectionTooLarge: [400, "Your request header section exceeds the maximum allowed size."],

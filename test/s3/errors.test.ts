@@ -57,7 +57,6 @@ const AWS_STATUS: Record<S3ErrorCode, number> = {
   NotModified: 304,
   ServiceUnavailable: 503,
   SlowDown: 503,
-  OperationAborted: 409,
   PreconditionFailed: 412,
   RequestHeaderSectionTooLarge: 400,
   RequestTimeTooSkewed: 403,
@@ -69,6 +68,13 @@ const AWS_STATUS: Record<S3ErrorCode, number> = {
 describe("S3 error table (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html)", () => {
   test("lists exactly the codes with a known AWS status", () => {
     expect(Object.keys(S3_ERRORS).sort()).toEqual(Object.keys(AWS_STATUS).sort());
+  });
+
+  test("every code of the table is one Strata answers with (no dead entries)", async () => {
+    const src = `${import.meta.dirname}/../../src`;
+    let code = "";
+    for await (const file of new Bun.Glob("**/*.ts").scan({ cwd: src })) if (file !== "s3/errors.ts") code += await Bun.file(`${src}/${file}`).text();
+    expect(Object.keys(S3_ERRORS).filter((c) => !code.includes(`"${c}"`))).toEqual([]);
   });
 
   for (const [code, [status, message]] of Object.entries(S3_ERRORS) as Array<[S3ErrorCode, readonly [number, string]]>) {
