@@ -1,11 +1,13 @@
-// How the CLI shows a merge's conflicts (the admin API's MergeConflict answer): one line per key with its version
-// on each side, so a user can tell which side to take without another call.
+// How the CLI shows a merge's conflicts (the admin API's MergeConflict answer), for every verb that merges
+// (merge, revert, run): a table with one row per key and its version in the merge base and on each side, so a
+// user can tell which side to take without another call.
 import { CliError } from "./exit.ts";
+import { humanSize, table } from "./output.ts";
 
 /** A key's version on one side of a merge, as the admin API answers it (absent: the key is not there). */
 interface SideJson {
   version: string;
-  deleteMarker?: true;
+  deleteMarker?: boolean;
   size?: number;
   etag?: string;
 }
@@ -24,13 +26,17 @@ export function conflictsOf(err: unknown): ConflictJson[] | undefined {
   return Array.isArray(conflicts) ? (conflicts as ConflictJson[]) : [];
 }
 
+/** A side in a table cell: its size and version, a delete marker, or absent. */
 function side(v: SideJson | undefined): string {
-  if (!v) return "no such key";
-  if (v.deleteMarker) return `deleted (delete marker ${v.version})`;
-  return `version ${v.version} (${v.size} bytes, ETag ${v.etag})`;
+  if (!v) return "(absent)";
+  return v.deleteMarker ? `deleted, version ${v.version}` : `${humanSize(v.size)}, version ${v.version}`;
 }
 
-/** One line per conflicting key: what the source and the destination (named as given) have, and the base had. */
-export function conflictLines(conflicts: readonly ConflictJson[], names: { source: string; dest: string }): string[] {
-  return conflicts.map((k) => `  ${JSON.stringify(k.key)}: ${names.source} has ${side(k.source)}; ${names.dest} has ${side(k.dest)}; before both: ${side(k.base)}`);
+/**
+ * What a verb says about a merge's conflicts: its message, a blank line, and the table (a header naming the source
+ * and the destination as given, then one row per key).
+ */
+export function conflictReport(message: string, conflicts: readonly ConflictJson[], names: { source: string; dest: string }): string {
+  const rows = table(["KEY", "BASE", `SOURCE (${names.source})`, `DEST (${names.dest})`], conflicts.map((k) => [k.key, side(k.base), side(k.source), side(k.dest)]));
+  return [message, "", ...rows].join("\n");
 }

@@ -9,7 +9,7 @@ import process from "node:process";
 import { MERGE_STRATEGIES } from "../../repo/merge.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { CliError, EXIT, usageError } from "../exit.ts";
-import { conflictLines, conflictsOf } from "../merge-conflicts.ts";
+import { conflictReport, conflictsOf } from "../merge-conflicts.ts";
 import { COMMIT_OPTIONS, commitDetails } from "../commit-options.ts";
 
 interface JobJson {
@@ -101,11 +101,10 @@ async function run(ctx: CommandContext): Promise<number> {
     const conflicts = conflictsOf(err);
     if (!conflicts) throw new CliError(err instanceof CliError ? err.exitCode : EXIT.failure, `the command succeeded but its output could not be merged into ${output}: ${(err as Error).message}`);
     const staged = (err as CliError).details?.staged;
-    ctx.io.err(
+    const message =
       `strata run: ${conflicts.length} key${conflicts.length === 1 ? "" : "s"} changed differently by this job and on ${output} since it started; ` +
-        `${output} unchanged (run it again with --strategy source-wins or dest-wins to take one side, or take this run's commit: strata merge ${staged}.${job.output.repo} ${output} --strategy source-wins):`,
-    );
-    for (const line of conflictLines(conflicts, { source: "the job", dest: output })) ctx.io.err(line);
+      `${output} unchanged (run it again with --strategy source-wins or dest-wins to take one side, or take this run's commit: strata merge ${staged}.${job.output.repo} ${output} --strategy source-wins):`;
+    ctx.io.err(conflictReport(message, conflicts, { source: `job ${job.id}`, dest: output }));
     return report(ctx, { job: job.id, exitCode: EXIT.conflict, inputs: job.inputs, output, commit: null, staged, conflicts });
   }
   const how = landed.result === "merged" ? `merged into ${output} as ${landed.commit}${landed.resolved ? ` (${landed.resolved} conflicts settled by ${strategy})` : ""}` : `${output} moved to it`;

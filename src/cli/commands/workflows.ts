@@ -4,21 +4,8 @@ import { MERGE_STRATEGIES } from "../../repo/service.ts";
 import type { Command, CommandContext, OptionSpec } from "../command.ts";
 import { COMMIT_OPTIONS, commitDetails } from "../commit-options.ts";
 import { CliError, usageError } from "../exit.ts";
-import { emit, humanSize, shortTime, table } from "../output.ts";
-
-/** A key's version on one side of a merge, as the admin API lists a conflict. */
-interface SideJson {
-  version: string;
-  size?: number;
-  deleteMarker?: boolean;
-}
-
-interface ConflictJson {
-  key: string;
-  base?: SideJson;
-  source?: SideJson;
-  dest?: SideJson;
-}
+import { type ConflictJson, conflictReport, conflictsOf } from "../merge-conflicts.ts";
+import { emit, shortTime, table } from "../output.ts";
 
 interface MergeJson {
   into: string;
@@ -53,12 +40,6 @@ const MERGE_OPTIONS: Record<string, OptionSpec> = {
 
 const mergeBody = (ctx: CommandContext) => ({ ...commitDetails(ctx.values), strategy: ctx.values.strategy, dryRun: ctx.values["dry-run"] === true || undefined });
 
-/** A side of a conflict in a table cell: its size and version, a delete marker, or absent. */
-function sideText(side: SideJson | undefined): string {
-  if (!side) return "(absent)";
-  return side.deleteMarker ? `deleted, version ${side.version}` : `${humanSize(side.size)}, version ${side.version}`;
-}
-
 /**
  * Runs a merge or revert. A conflict (409: nothing was written) stays exit 4; on a terminal its message is followed
  * by every conflicting key with its version in the base and on both sides (--json: the `conflicts` of the error).
@@ -68,10 +49,10 @@ async function landing(ctx: CommandContext, into: string, path: string, body: ob
   try {
     res = await ctx.client().admin<MergeJson>("POST", `branches/${into}/${path}`, { body });
   } catch (err) {
-    if (!(err instanceof CliError) || err.code !== "MergeConflict" || ctx.json) throw err;
-    const conflicts = (err.details?.conflicts ?? []) as ConflictJson[];
-    const rows = table(["KEY", "BASE", `SOURCE (${labels.source})`, `DEST (${into})`], conflicts.map((k) => [k.key, sideText(k.base), sideText(k.source), sideText(k.dest)]));
-    throw new CliError(err.exitCode, [err.message, "", ...rows].join("\n"), err.code, err.details);
+    const conflicts = conflictsOf(err);
+    if (!conflicts || ctx.json) throw err;
+    const { exitCode, message, code, details } = err as CliError;
+    throw new CliError(exitCode, conflictReport(message, conflicts, { source: labels.source, dest: into }), code, details);
   }
   emit(ctx, res, () => {
     const resolved = res.resolved ? `, ${res.resolved} conflict(s) resolved by ${ctx.values.strategy}` : "";
