@@ -253,7 +253,7 @@ export class VersionedStore {
       if (lost) {
         throw new RepoError(
           "BranchNotEmpty",
-          `branch ${branch}.${repo} holds versions no other branch has (key ${JSON.stringify(lost.key)} version ${lost.version}); deleting it would make them unreadable. ` +
+          `branch ${branch}.${repo} holds versions no other branch has (key ${JSON.stringify(lost.key)} ${lost.what}); deleting it would make them unreadable. ` +
             `Delete every version by id first (DeleteObject with versionId purges it for good), or delete the whole repo with \`strata repo delete ${repo} --force\`.`,
         );
       }
@@ -293,7 +293,7 @@ export class VersionedStore {
    * that fork point are skipped without reading (the trees share those subtrees); an older version of a key is
    * older in the branch's history, so shared whenever the newest one is.
    */
-  private versionOnlyHere(repo: string, branch: string, ref: BranchRef): { key: string; version: string } | undefined {
+  private versionOnlyHere(repo: string, branch: string, ref: BranchRef): { key: string; what: string } | undefined {
     const head = ref.head ? this.findCommit(repo, ref.head, "latest") : undefined;
     const root = this.workingBase(repo, ref).root;
     const index = this.requireRepo(repo, "latest").commits;
@@ -311,7 +311,7 @@ export class VersionedStore {
     };
     for (const d of this.objects.diff(fork?.root ?? null, root, sameEntry)) {
       const survivor = this.history.resolve(s.purged, d.key, d.after);
-      if (survivor && !shared(survivor.c)) return { key: d.key, version: versionIdOf(survivor) };
+      if (survivor && !shared(survivor.c)) return { key: d.key, what: survivorText(survivor) };
     }
     return undefined;
   }
@@ -843,6 +843,15 @@ function manifestContent(m: ObjectManifest): string {
 }
 
 /** The message of a commit that purged versions, naming them (its `purged` field lists them all). */
+/**
+ * Names the version a branch deletion would lose. After `aws s3 rb --force` every key's newest version is the
+ * delete marker it just wrote: naming that as a bare "version" sent users hunting for an object that looks gone.
+ */
+function survivorText(entry: VersionEntry): string {
+  const id = versionIdOf(entry);
+  return isLiveEntry(entry) ? `version ${id}` : `delete marker ${id}: delete markers are versions too, and so are the versions under them`;
+}
+
 function purgeMessage(purges: Array<[string, string]>): string {
   const [key, version] = purges[0];
   return purges.length === 1 ? `purged version ${version} of ${JSON.stringify(key)}` : `purged ${purges.length} versions (${JSON.stringify(key)} ${version} and more)`;

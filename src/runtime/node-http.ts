@@ -173,10 +173,12 @@ async function end(res: http.ServerResponse, unread: Promise<void> | undefined, 
     res.end(last);
     return;
   }
+  // Taken now: node:http drops res.socket once the connection is gone, and a client may hang up meanwhile.
+  const socket = res.socket;
   if (last?.length) res.write(last);
   else res.flushHeaders(); // a bodiless answer (a redirect, a HEAD's) would otherwise wait for end() to go out
   await unread;
-  lingeringClose(res.socket!);
+  if (socket && !socket.destroyed) lingeringClose(socket);
 }
 
 /** Sends a streamed body whose length the headers declare, as fast as the client takes it. */
@@ -253,7 +255,8 @@ const UNREAD_BODY_GRACE_MS = 10_000;
  * the grace period for a client that goes on and on.
  */
 function dropUnreadBody(req: http.IncomingMessage): Promise<void> {
-  if (brokenBodies.has(req)) return Promise.resolve();
+  // no more of it comes: its framing broke, or the client hung up before the answer
+  if (brokenBodies.has(req) || req.socket.destroyed) return Promise.resolve();
   req.removeAllListeners("data");
   req.on("data", () => {});
   req.resume();

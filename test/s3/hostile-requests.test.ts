@@ -8,6 +8,7 @@ import { createServerApp } from "../../src/server-app.ts";
 import { withServer } from "../helpers/server.ts";
 import { withAuthServer } from "../auth/helpers.ts";
 import { exchange, rawCall } from "../helpers/raw-socket.ts";
+import * as net from "node:net";
 
 // RFC 9112 §3.2: a request without Host (HTTP/1.1), or with an invalid one, is 400.
 const BAD_HOSTS = ["Host: a/b@c", "Host: ", "Host: [::1", "Host: x:99999", "Host: a b", "Host: x:"];
@@ -132,6 +133,34 @@ describe("answers survive the connection's close", () => {
     const head = await exchange(server.port, `HEAD /nosuch HTTP/1.1\r\n${h()}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, 3000, ["HEAD"]);
     expect(head.map((a) => [a.status, a.headers.get("x-amz-error-code")])).toEqual([[404, "NoSuchBucket"]]);
   });
+
+  test("a client that hangs up with its upload unfinished, before or after the answer, is no internal error", async () => {
+    await rawCall(server.port, `PUT /uploads HTTP/1.1\r\n${h()}`);
+    const errors: unknown[][] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    const upload = (bucket: string, length: number) => `PUT /${bucket}/k HTTP/1.1\r\n${h()}\r\nContent-Length: ${length}\r\n\r\n${big(length / 10)}`;
+    try {
+      // into a bucket that exists the handler is still reading the body (whole, or streamed) when the client goes;
+      // into one that does not, the answer comes first
+      for (const [bucket, length] of [["uploads", 1000], ["uploads", 3_000_000], ["nosuch", 3_000_000]] as const) {
+        await new Promise<void>((resolve) => {
+          const socket = net.connect(server.port, "127.0.0.1");
+          socket.on("data", () => socket.destroy());
+          socket.on("error", () => {});
+          socket.on("close", () => resolve());
+          socket.write(upload(bucket, length), () => bucket === "uploads" && setTimeout(() => socket.destroy(), 50));
+        });
+      }
+      // pipelined behind an answer that closes the connection: the second request's turn comes with no socket left
+      const chunked = (key: string) => `PUT /nosuch/${key} HTTP/1.1\r\n${h()}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n0\r\n\r\n`;
+      await exchange(server.port, chunked("a") + chunked("b"), 3000, ["PUT", "PUT"]);
+      await Bun.sleep(10_500); // past the grace a refused upload's rest of body gets
+    } finally {
+      console.error = error;
+    }
+    expect(errors.map((args) => String(args[0]))).toEqual([]);
+  }, 20_000);
 
   test("a header section over the parser's limit is RequestHeaderSectionTooLarge XML (S3's code for it)", async () => {
     const [answer] = await exchange(server.port, `GET /nosuch/k HTTP/1.1\r\n${h()}\r\nx-big: ${big(70_000)}\r\n\r\n`, 5000, ["GET"]);
