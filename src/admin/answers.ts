@@ -50,7 +50,8 @@ export function mergeAnswer(result: MergeResult, names: Record<string, string>) 
   throw new AdminError(
     "MergeConflict",
     `${n} key${n === 1 ? "" : "s"} changed differently on both sides (${shown}${n > 3 ? ", ..." : ""}); nothing was written: ` +
-      "change them so they agree, or take one side with strategy source-wins or dest-wins",
+      // Named as the flag the CLI takes (strata merge, strata run), the one place a user types it.
+      "change them so they agree, or take one side with --strategy source-wins or --strategy dest-wins",
     409,
     answer,
   );

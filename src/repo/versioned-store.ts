@@ -816,7 +816,9 @@ export class VersionedStore {
     if (ref) return ref;
     const tag = this.getTag(repo, branch, view);
     if (tag) throw tagIsReadOnly(repo, branch, tag.commit);
-    throw new RepoError("NoSuchBranch", `branch ${branch}.${repo} does not exist`);
+    // "branch master.photso does not exist" sends a user looking for a branch when it is the repo they misspelt.
+    const missingRepo = this.getRepo(repo, view) ? "" : `: there is no repo ${repo}`;
+    throw new RepoError("NoSuchBranch", `branch ${branch}.${repo} does not exist${missingRepo}`);
   }
 
   /** Runs fn under the repo's lock, awaiting its result there, again (on fresh refs) whenever its commit lost a CAS. */

@@ -88,7 +88,7 @@ test("a conflict is a 409 listing every conflicting key with both sides' version
     const { error } = conflict.json;
     expect(error.code).toBe("MergeConflict");
     expect(error.message).toContain("2 keys changed differently on both sides");
-    expect(error.message).toContain("source-wins");
+    expect(error.message).toContain("take one side with --strategy source-wins or --strategy dest-wins");
     expect(error.result).toBe("conflict");
     expect(error.conflicts.map((k: { key: string }) => k.key)).toEqual(["a.txt", "b.txt"]);
     const a = error.conflicts[0];

@@ -61,6 +61,10 @@ test("merge: one commit with both parents, message, meta and author, shown by lo
   // A branch that is behind fast-forwards.
   expect(await json("merge", "master.m1", "dev.m1")).toMatchObject({ result: "fast-forward", commit: merge });
   expect(await get("dev.m1", "b.txt")).toBe("b on master");
+  // A fast-forward has no commit to hold -m and --meta: the output says they were not recorded.
+  await put("dev.m1", "d.txt", "d");
+  const ff = await strata(["merge", "dev.m1", "master.m1", "-m", "land d"]);
+  expect([ff.code, ff.stdout]).toEqual([0, `fast-forwarded master.m1 to ${await head("dev.m1")} (1 key(s) changed; a fast-forward makes no commit, so -m and --meta were not recorded)\n`]);
 }, 60_000);
 
 test("a conflict exits 4 listing every conflicting key with both sides' versions, and writes nothing; --dry-run and strategies", async () => {

@@ -57,6 +57,16 @@ describe("commits and ancestry", () => {
   });
 });
 
+describe("a missing branch", () => {
+  test("names the repo when it is the repo that is missing (a misspelt repo is no missing branch)", async () => {
+    const svc = await openService();
+    await svc.versions.createBranch("photos", "master");
+    expect(() => svc.versions.requireBranch("photos", "dev", "latest")).toThrow(/^branch dev\.photos does not exist$/);
+    expect(() => svc.versions.requireBranch("photso", "master", "latest")).toThrow(/^branch master\.photso does not exist: there is no repo photso$/);
+    await svc.close();
+  });
+});
+
 describe("open commits", () => {
   test("writes collect in an open commit and become visible together at finish", async () => {
     const svc = await openService();

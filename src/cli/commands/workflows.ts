@@ -58,7 +58,10 @@ async function landing(ctx: CommandContext, into: string, path: string, body: ob
     const resolved = res.resolved ? `, ${res.resolved} conflict(s) resolved by ${ctx.values.strategy}` : "";
     if (res.result === "up-to-date") return `${into} already has ${labels.source} (head ${res.commit}): nothing to merge`;
     if (res.dryRun) return `dry run: would ${res.result === "fast-forward" ? "fast-forward" : "change"} ${res.changed} key(s) on ${into}${resolved}; nothing was written`;
-    if (res.result === "fast-forward") return `fast-forwarded ${into} to ${res.commit} (${res.changed} key(s) changed)`;
+    // A fast-forward makes no commit to hold -m and --meta: say so rather than drop them silently.
+    const { message, meta } = commitDetails(ctx.values);
+    const unrecorded = message !== undefined || meta ? "; a fast-forward makes no commit, so -m and --meta were not recorded" : "";
+    if (res.result === "fast-forward") return `fast-forwarded ${into} to ${res.commit} (${res.changed} key(s) changed${unrecorded})`;
     return `${labels.done} ${into} as commit ${res.commit} (${res.changed} key(s) changed${resolved})`;
   });
 }
