@@ -30,6 +30,9 @@ export async function serveNodeHttp(options: ServeOptions): Promise<RunningServe
   };
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);
   server.on("clientError", (err: NodeJS.ErrnoException, socket: net.Socket) => answerUnparsable(err, socket, options.onBadRequest));
+  // CONNECT asks for a tunnel, which no route serves: without a listener node:http destroys the socket at once,
+  // answers owed to the requests before it on the connection included.
+  server.on("connect", (_req: http.IncomingMessage, socket: net.Socket) => answerUnparsable(Object.assign(new Error("CONNECT"), { code: "CONNECT" }), socket, options.onBadRequest));
   // A 5 GiB PUT may take long: no deadline for a whole request, only for headers and for silence.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;

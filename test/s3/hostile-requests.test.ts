@@ -162,6 +162,13 @@ describe("answers survive the connection's close", () => {
     expect(errors.map((args) => String(args[0]))).toEqual([]);
   }, 20_000);
 
+  test("a CONNECT pipelined behind a request: that request's answer, then BadRequest XML, then the close", async () => {
+    const bytes = `GET /nosuch/k HTTP/1.1\r\n${h()}\r\n\r\n` + `CONNECT 127.0.0.1:1 HTTP/1.1\r\n${h()}\r\n\r\n`;
+    const answers = await exchange(server.port, bytes, 5000, ["GET", "CONNECT"]);
+    expect(answers.map((a) => a.status)).toEqual([404, 400]);
+    expect(answers[1].body).toContain("<Code>BadRequest</Code>");
+  });
+
   test("a header section over the parser's limit is RequestHeaderSectionTooLarge XML (S3's code for it)", async () => {
     const [answer] = await exchange(server.port, `GET /nosuch/k HTTP/1.1\r\n${h()}\r\nx-big: ${big(70_000)}\r\n\r\n`, 5000, ["GET"]);
     expect(answer.status).toBe(400);
