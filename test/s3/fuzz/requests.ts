@@ -483,6 +483,11 @@ export class RequestGen {
       owed++;
       if (q.closes || q.poisons) break;
     }
+    // Bun ends and destroys a connection the moment an answer that closes it is out: bytes the client sent after
+    // asking to close (HTTP/1.0, Connection: close) may reset that answer away. Owed only when nothing follows.
+    const closing = requests.findIndex((q) => q.closes);
+    const sentAfterClose = closing >= 0 && closing < owed && closing < requests.length - 1;
+    if (sentAfterClose) owed = closing;
     let bytes: Buffer = Buffer.concat(requests.map((q) => q.bytes));
     let hangUp: WireCase["hangUp"] = "none";
     const ending = r.weighted([[20, "whole"], [1, "cut"], [1, "end"], [1, "garbage"]] as const);
@@ -498,7 +503,10 @@ export class RequestGen {
         bytes = r.bytes(r.size(5000));
         owed = 0;
         requests.length = 0;
-      } else bytes = Buffer.concat([bytes, r.bytes(1 + r.int(100))]);
+      } else {
+        bytes = Buffer.concat([bytes, r.bytes(1 + r.int(100))]);
+        if (closing >= 0 && closing < owed) owed = closing; // the garbage follows the request that asked to close
+      }
     }
     const pieces: Buffer[] = [];
     if (r.chance(0.1)) {
