@@ -285,7 +285,9 @@ export class RequestGen {
   /** An XML document S3 takes, whole, broken, hostile or huge. */
   xmlBody(): string {
     const r = this.r;
-    const key = () => r.pick([() => (this.w.keys.length ? r.pick(this.w.keys) : "k"), () => this.keyText(), () => "k".repeat(r.pick([1024, 1025, 100_000])), () => "&lt;&#1;&#x0;&bogus;"])();
+    // one huge key, not a thousand of them: a body of tens of MB outlasts the grace a refused upload's body gets
+    let huge = r.chance(0.3);
+    const key = () => r.pick([() => (this.w.keys.length ? r.pick(this.w.keys) : "k"), () => this.keyText(), () => "k".repeat(r.pick([1024, 1025, huge ? ((huge = false), 100_000) : 1026])), () => "&lt;&#1;&#x0;&bogus;"])();
     const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
     const many = (n: number, f: () => string) => Array.from({ length: n }, f).join("");
     const docs: (() => string)[] = [
