@@ -296,6 +296,11 @@ test.skipIf(skip)("the repos page shows each repo's logical size in bytes, its b
     expect(await cells.nth(2).getByRole("link").allTextContents()).toEqual(["exp", "master"]);
     expect(await cells.nth(3).textContent()).toContain(`${short(last)} on exp`);
     await page.locator("#store").getByText(/^Store: .+ stored for .+ written \(dedup \d+\.\d\d×\)$/).waitFor();
+    // The dashboard calls the same number "written" too ("logical" is the repos' size, a different number).
+    await page.goto(`${server.url}/_strata/console/#/dashboard`);
+    await page.locator("#dedup").waitFor();
+    expect(await page.locator("main, body").first().textContent()).toContain("Dedup ratio (written ÷ stored)");
+    expect(await page.locator("figcaption").allTextContents()).toContainEqual(expect.stringMatching(/^Written vs stored: written .+, stored .+$/));
   });
 }, 60_000);
 
