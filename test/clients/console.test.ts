@@ -62,6 +62,10 @@ test.skipIf(skip)("a visit to / lands on the console; folders lead to an object 
     expect(await preview.locator("th").allTextContents()).toEqual(["city", "pop, 2026"]);
     expect(await preview.locator("tbody tr").nth(1).locator("td").allTextContents()).toEqual(['Ber"n', "140000"]);
     await page.getByText("text/csv").waitFor();
+    // An object written without a type says so, instead of showing an empty field.
+    await server.repo.putObject("data", "master", "untyped", utf8("x"));
+    await page.goto(`${server.url}/_strata/console/#/object/master.data/untyped`);
+    await page.getByText("none (S3 serves it as binary/octet-stream)").waitFor();
   });
 }, 60_000);
 
