@@ -70,8 +70,11 @@ test("a port in use is exit 4 with a sentence saying so, not a stack trace", asy
   const taken = http.createServer();
   await new Promise<void>((resolve) => taken.listen(port, "127.0.0.1", resolve));
   try {
-    const r = await run(path.join(BIN_DIR, "bun"), [path.join(ROOT, "src/main.ts"), "serve", "--ephemeral", "--port", String(port)], { env: { PATH: process.env.PATH! } });
+    const tmp = tempDir();
+    dirs.push(tmp);
+    const r = await run(path.join(BIN_DIR, "bun"), [path.join(ROOT, "src/main.ts"), "serve", "--ephemeral", "--port", String(port)], { env: { PATH: process.env.PATH!, TMPDIR: tmp } });
     expect([r.code, r.stderr]).toEqual([4, `strata serve: port ${port} is in use (another Strata, or another program): stop it, or pick another with --port\n`]);
+    expect(fs.readdirSync(tmp)).toEqual([]); // the --ephemeral data dir it made is gone again
   } finally {
     taken.close();
   }
