@@ -2,7 +2,7 @@
 // the same table by main.ts; it lives here because the server is built by the composition root.
 import process from "node:process";
 import type { Command } from "./cli/command.ts";
-import { EXIT } from "./cli/exit.ts";
+import { CliError, EXIT } from "./cli/exit.ts";
 import { usingDataDir } from "./cli/offline.ts";
 import { SERVE_OPTIONS, serveConfig } from "./config.ts";
 import { startServer } from "./server.ts";
@@ -33,7 +33,11 @@ export const serveCommand: Command = {
   ].join("\n"),
   async run(ctx) {
     const config = serveConfig(ctx.values);
-    const server = await usingDataDir(config.dataDir, () => startServer(config));
+    const server = await usingDataDir(config.dataDir, () => startServer(config)).catch((err) => {
+      // A second `npm start` (or any program on the port) is a conflict to explain, not a stack trace to print.
+      if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+      throw new CliError(EXIT.conflict, `port ${config.port} is in use (another Strata, or another program): stop it, or pick another with --port`, "PortInUse");
+    });
     const { io } = ctx;
     // Secrets and notices go to stderr: stdout is the request log.
     if (server.adminToken) io.err(`strata: auth is on. Admin token (shown once; use it as access key and secret key): ${server.adminToken}`);

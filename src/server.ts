@@ -134,6 +134,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   } catch (err) {
     await scrubber?.stop();
     await repo.close();
+    if (config.ephemeral) fs.rmSync(dataDir, { recursive: true, force: true }); // "removed at exit" holds here too
     throw err;
   }
   memory?.start();

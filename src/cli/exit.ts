@@ -17,7 +17,7 @@ export const EXIT_MEANINGS: Record<ExitCode, string> = {
   1: "failure (also: output that could not be written, e.g. to a closed pipe)",
   2: "usage or invalid input (a bad flag, ref or name; a --data-dir that is not a data dir)",
   3: "not found (repo, branch, commit, object, user, file)",
-  4: "conflict (exists, not empty, open commit, branch with commits, merge conflict, data dir in use, last admin)",
+  4: "conflict (exists, not empty, open commit, branch with commits, merge conflict, data dir or port in use, last admin)",
   5: "server unreachable, or its TLS certificate untrusted",
   6: "access denied (also: a write to a protected branch or to a tag)",
 };

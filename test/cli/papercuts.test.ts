@@ -37,6 +37,17 @@ test("--version is package.json's (help for groups: help.test.ts)", async () => 
   expect(version.stdout).toStartWith(`strata ${packageJson.version} (commit `);
 });
 
+test("put sends a Content-Type by extension, as the aws CLI does, so a page on a public branch renders", async () => {
+  await t.server.repo.versions.createBranch("types", "master");
+  const site = path.join(t.dir, "site");
+  fs.mkdirSync(site, { recursive: true });
+  for (const name of ["index.html", "Logo.PNG", "data.bin", "README"]) fs.writeFileSync(path.join(site, name), "x");
+  expect((await strata(["put", site, "master.types/"])).code).toBe(0);
+  const typeOf = async (key: string) => (await fetch(`${t.server.url}/master.types/${key}`, { method: "HEAD" })).headers.get("content-type");
+  expect([await typeOf("index.html"), await typeOf("Logo.PNG"), await typeOf("data.bin"), await typeOf("README")])
+    .toEqual(["text/html", "image/png", "binary/octet-stream", "binary/octet-stream"]);
+}, 60_000);
+
 test("get of a missing key says not found (exit 3), also to stdout", async () => {
   await t.server.repo.versions.createBranch("gets", "master");
   for (const dest of ["-", path.join(t.dir, "out.txt")]) {

@@ -62,3 +62,20 @@ test("flags are checked like every verb's: unknown flags, bad choices, bad ports
   const envChoice = await run(path.join(BIN_DIR, "bun"), [main, "serve"], { env: { ...env, STRATA_ETAG: "crc" } });
   expect([envChoice.code, envChoice.stderr]).toEqual([2, expect.stringContaining("--etag must be one of sha256, md5")]);
 });
+
+test("a port in use is exit 4 with a sentence saying so, not a stack trace", async () => {
+  const { run } = await import("../helpers/process.ts");
+  const http = await import("node:http");
+  const port = await freePort();
+  const taken = http.createServer();
+  await new Promise<void>((resolve) => taken.listen(port, "127.0.0.1", resolve));
+  try {
+    const tmp = tempDir();
+    dirs.push(tmp);
+    const r = await run(path.join(BIN_DIR, "bun"), [path.join(ROOT, "src/main.ts"), "serve", "--ephemeral", "--port", String(port)], { env: { PATH: process.env.PATH!, TMPDIR: tmp } });
+    expect([r.code, r.stderr]).toEqual([4, `strata serve: port ${port} is in use (another Strata, or another program): stop it, or pick another with --port\n`]);
+    expect(fs.readdirSync(tmp)).toEqual([]); // the --ephemeral data dir it made is gone again
+  } finally {
+    taken.close();
+  }
+});

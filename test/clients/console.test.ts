@@ -62,6 +62,10 @@ test.skipIf(skip)("a visit to / lands on the console; folders lead to an object 
     expect(await preview.locator("th").allTextContents()).toEqual(["city", "pop, 2026"]);
     expect(await preview.locator("tbody tr").nth(1).locator("td").allTextContents()).toEqual(['Ber"n', "140000"]);
     await page.getByText("text/csv").waitFor();
+    // An object written without a type says so, instead of showing an empty field.
+    await server.repo.putObject("data", "master", "untyped", utf8("x"));
+    await page.goto(`${server.url}/_strata/console/#/object/master.data/untyped`);
+    await page.getByText("none (S3 serves it as binary/octet-stream)").waitFor();
   });
 }, 60_000);
 
@@ -296,6 +300,11 @@ test.skipIf(skip)("the repos page shows each repo's logical size in bytes, its b
     expect(await cells.nth(2).getByRole("link").allTextContents()).toEqual(["exp", "master"]);
     expect(await cells.nth(3).textContent()).toContain(`${short(last)} on exp`);
     await page.locator("#store").getByText(/^Store: .+ stored for .+ written \(dedup \d+\.\d\d×\)$/).waitFor();
+    // The dashboard calls the same number "written" too ("logical" is the repos' size, a different number).
+    await page.goto(`${server.url}/_strata/console/#/dashboard`);
+    await page.locator("#dedup").waitFor();
+    expect(await page.locator("main, body").first().textContent()).toContain("Dedup ratio (written ÷ stored)");
+    expect(await page.locator("figcaption").allTextContents()).toContainEqual(expect.stringMatching(/^Written vs stored: written .+, stored .+$/));
   });
 }, 60_000);
 

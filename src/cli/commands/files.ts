@@ -6,6 +6,7 @@ import { branchRef, parseBranchRef, splitRefPath } from "../../repo/ref-names.ts
 import type { StrataClient } from "../client.ts";
 import type { Command, CommandContext } from "../command.ts";
 import { COMMIT_OPTIONS, commitDetails } from "../commit-options.ts";
+import { contentTypeOf } from "../content-type.ts";
 import { CliError, EXIT, usageError } from "../exit.ts";
 import { emit, humanSize, shortTime } from "../output.ts";
 import { Progress } from "../progress.ts";
@@ -26,6 +27,11 @@ interface ListJson {
 }
 
 const CONCURRENCY = 4;
+
+function contentTypeHeader(key: string): Record<string, string> {
+  const type = contentTypeOf(key);
+  return type ? { "content-type": type } : {};
+}
 const READ_SIZE = 1024 * 1024;
 
 /** Every page of a listing, following the server's cursor. */
@@ -118,7 +124,7 @@ async function put(ctx: CommandContext): Promise<void> {
     await inParallel(sized, CONCURRENCY, async (f) => {
       const res = await client.s3("PUT", `${branch}.${repo}`, f.key, {
         body: fileStream(f.local, (n) => progress.bytes(n)),
-        headers: { "content-length": String(f.size) },
+        headers: { "content-length": String(f.size), ...contentTypeHeader(f.key) },
       });
       await res.body?.cancel();
       results.push({ file: f.local, key: f.key, size: f.size, etag: res.headers.get("etag")?.replaceAll('"', "") ?? null, commit: res.headers.get("x-amz-version-id") });

@@ -116,7 +116,7 @@ async function objectPage(ref, key, version) {
   const meta = Object.entries(o.meta ?? {}).map(([k, v]) => "<dt>x-amz-meta-" + esc(k) + "</dt><dd>" + esc(v) + "</dd>").join("");
   view.innerHTML = crumbs(ref, dir) + "<h1>" + esc(key) + "</h1>" +
     (o.deleteMarker ? "<p>This version is a delete marker.</p>" :
-      "<dl><dt>Size</dt><dd>" + size(o.size) + "</dd><dt>ETag</dt><dd><code>" + esc(o.etag) + "</code></dd><dt>Content type</dt><dd>" + esc(o.contentType ?? "") +
+      "<dl><dt>Size</dt><dd>" + size(o.size) + "</dd><dt>ETag</dt><dd><code>" + esc(o.etag) + "</code></dd><dt>Content type</dt><dd>" + esc(o.contentType ?? "none (S3 serves it as binary/octet-stream)") +
       "</dd><dt>Version</dt><dd><code>" + esc(o.version) + "</code></dd><dt>Commit</dt><dd>" + link(["commit", repo, o.commit], short(o.commit)) +
       "</dd><dt>Modified</dt><dd>" + when(o.modified) + "</dd>" + meta + "</dl>" +
       '<p><a download href="' + esc(contentUrl(ref, key, { download: "1", ...(version ? { version } : {}) })) + '">Download</a></p>' +

@@ -1,5 +1,6 @@
 // The console's dashboard: the server's last hour per minute (requests/s, error rate, bytes in and out, store
-// size, logical vs stored bytes) as small inline SVG line charts, each with a text summary for screen readers.
+// size, bytes written vs stored) as small inline SVG line charts, each with a text summary for screen readers.
+// "Written", as on the repos page: "logical" there is a repo's size (what its branches show), a smaller number.
 export const DASHBOARD_JS = String.raw`
 function lineChart(title, series, format) {
   const W = 300, H = 90, n = series[0].values.length;
@@ -20,12 +21,12 @@ async function dashboardPage() {
   const pct = (n) => n.toFixed(1) + "%";
   const bps = (n) => size(Math.round(n)) + "/s";
   const last = samples.at(-1);
-  view.innerHTML = "<h1>Dashboard</h1><p>Dedup ratio (logical ÷ stored): <strong id=\"dedup\">" + dedupRatio(last) + "</strong></p><div class=\"charts\">" +
+  view.innerHTML = "<h1>Dashboard</h1><p>Dedup ratio (written ÷ stored): <strong id=\"dedup\">" + dedupRatio(last) + "</strong></p><div class=\"charts\">" +
     lineChart("Requests", [{ name: "", color: "#23395d", values: col((s) => s.requests / 60) }], rate) +
     lineChart("Error rate (5xx)", [{ name: "", color: "#b02a2a", values: col((s) => s.requests ? 100 * s.errors / s.requests : 0) }], pct) +
     lineChart("Bytes", [{ name: "in", color: "#2a7f62", values: col((s) => s.bytesIn / 60) }, { name: "out", color: "#b5562a", values: col((s) => s.bytesOut / 60) }], bps) +
     lineChart("Store size", [{ name: "", color: "#7a3fa0", values: col((s) => s.storedBytes) }], size) +
-    lineChart("Logical vs stored", [{ name: "logical", color: "#a0892a", values: col((s) => s.logicalBytes) }, { name: "stored", color: "#7a3fa0", values: col((s) => s.storedBytes) }], size) +
+    lineChart("Written vs stored", [{ name: "written", color: "#a0892a", values: col((s) => s.logicalBytes) }, { name: "stored", color: "#7a3fa0", values: col((s) => s.storedBytes) }], size) +
     "</div>";
 }
 `;
