@@ -33,6 +33,11 @@ export async function serveNodeHttp(options: ServeOptions): Promise<RunningServe
   // CONNECT asks for a tunnel, which no route serves: without a listener node:http destroys the socket at once,
   // answers owed to the requests before it on the connection included.
   server.on("connect", (_req: http.IncomingMessage, socket: net.Socket) => answerUnparsable(Object.assign(new Error("CONNECT"), { code: "CONNECT" }), socket, options.onBadRequest));
+  const sockets = new Set<net.Socket>();
+  server.on("connection", (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
   // A 5 GiB PUT may take long: no deadline for a whole request, only for headers and for silence.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
@@ -51,7 +56,11 @@ export async function serveNodeHttp(options: ServeOptions): Promise<RunningServe
     stop: () =>
       new Promise<void>((resolve) => {
         // close() waits for every connection; a keep-alive one is closed as soon as its request in flight ends.
-        const idle = setInterval(() => server.closeIdleConnections(), 50);
+        // a closing connection whose client reads slowly or never has had its answer: it does not hold the stop
+        const idle = setInterval(() => {
+          server.closeIdleConnections();
+          for (const socket of sockets) if (lingering.has(socket)) socket.destroy();
+        }, 50);
         server.close(() => {
           clearInterval(idle);
           resolve();
@@ -94,6 +103,9 @@ function answerUnparsable(err: NodeJS.ErrnoException, socket: net.Socket, onBadR
   });
 }
 
+/** Connections closing (see lingeringClose): a server that stops does not wait for them. */
+const lingering = new WeakSet<net.Socket>();
+
 /** How long a closing connection goes on reading (and dropping) what its client still sends. */
 const LINGER_MS = 2_000;
 
@@ -103,6 +115,7 @@ const LINGER_MS = 2_000;
  * client read it (RFC 9112 §9.6, "lingering close").
  */
 function lingeringClose(socket: net.Socket): void {
+  lingering.add(socket);
   socket.end();
   socket.on("data", () => {});
   socket.resume();

@@ -175,3 +175,19 @@ describe("answers survive the connection's close", () => {
     expect(answer.body).toContain("<Code>RequestHeaderSectionTooLarge</Code>");
   });
 });
+
+test("a stopping server does not wait for a closing connection whose client never reads its answer", async () => {
+  const server = await withServer();
+  const h = `Host: 127.0.0.1:${server.port}`;
+  await rawCall(server.port, `PUT /slow HTTP/1.1\r\n${h}`);
+  await rawCall(server.port, `PUT /slow/k HTTP/1.1\r\n${h}`, "x".repeat(1_000_000));
+  const socket = net.connect(server.port, "127.0.0.1");
+  socket.pause(); // never reads: the 1 MB answer stays half sent
+  socket.on("error", () => {});
+  socket.write(`GET /slow/k HTTP/1.1\r\n${h}\r\nContent-Length: 3\r\n\r\nabc`); // a body nobody reads: the answer closes
+  await Bun.sleep(300);
+  const started = performance.now();
+  await server.stop();
+  socket.destroy();
+  expect(performance.now() - started).toBeLessThan(1500); // not the linger (2 s), nor the idle timeout (120 s)
+}, 30_000);
