@@ -70,6 +70,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const access = await setupServerAuth(store, config.auth);
   // Not open to the network by accident: without auth, only this machine, unless --bind says otherwise.
   const bind = config.bind ?? (access.enabled() ? "0.0.0.0" : "127.0.0.1");
+  const loopback = isLoopback(bind);
   const s3Config = {
     ...DEFAULT_S3_CONFIG,
     region: config.region,
@@ -125,7 +126,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     metrics: () => metrics.render(),
     mayReadMetrics: config.metricsPublic ? undefined : (raw) => mayReadMetrics(raw, access),
     domains,
-    localHostsOnly: () => !access.enabled() && isLoopback(bind), // auth can be switched on and off while serving
+    localHostsOnly: () => loopback && !access.enabled(), // auth can be switched on and off while serving
   });
 
   let server;
