@@ -16,6 +16,7 @@ import { History, NULL_VERSION, type PurgeFilter, purgeKey, versionIdOf } from "
 import { branchRef, COMMIT_ID, NAME_PATTERN, reservedRepoProblem } from "./ref-names.ts";
 import { parseRefKey, REF } from "./ref-keys.ts";
 import { Tree } from "./tree.ts";
+import { writesMessage } from "./commit-messages.ts";
 
 /**
  * A write to one key: a new version (manifest hash with its size and ETag), a deletion (a delete marker), or the
@@ -542,7 +543,7 @@ export class VersionedStore {
         parent: head,
         root: newRoot,
         started: writes[0]?.time ?? Date.now(),
-        message: purges.length ? purgeMessage(purges) : undefined,
+        message: writesMessage(writes, purges),
         purged: purges,
         author: options.author,
         repoRef: repoValue,
@@ -852,11 +853,6 @@ function manifestContent(m: ObjectManifest): string {
 function survivorText(entry: VersionEntry): string {
   const id = versionIdOf(entry);
   return isLiveEntry(entry) ? `version ${id}` : `delete marker ${id}: delete markers are versions too, and so are the versions under them`;
-}
-
-function purgeMessage(purges: Array<[string, string]>): string {
-  const [key, version] = purges[0];
-  return purges.length === 1 ? `purged version ${version} of ${JSON.stringify(key)}` : `purged ${purges.length} versions (${JSON.stringify(key)} ${version} and more)`;
 }
 
 /** A new repo's name also may not be one of the server's own paths (ref-names.ts, SERVER_PATHS). */
