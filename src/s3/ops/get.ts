@@ -8,6 +8,7 @@ import { partNumber } from "../list-params.ts";
 import { type ByteRange, parseRange } from "../ranges.ts";
 import { versionIdParam } from "../version-id.ts";
 import { responseOverrides } from "../response-overrides.ts";
+import { taggingCountHeader } from "../tagging.ts";
 
 function partRange(m: ObjectManifest, n: number): ByteRange {
   const sizes = m.parts ?? [m.size];
@@ -31,6 +32,7 @@ export function getObject(req: S3Request, deps: S3Deps): Response {
   const { manifest } = version;
   const headers = objectHeaders(manifest, version.time);
   headers["x-amz-version-id"] = version.version;
+  Object.assign(headers, taggingCountHeader(version.tags));
   try {
     checkConditions(req.headers, manifest.etag, version.time);
   } catch (err) {
