@@ -28,7 +28,7 @@ import { RepoError } from "./errors.ts";
 import { NULL_VERSION, type PurgeFilter } from "./purges.ts";
 import { LogicalSizes } from "./sizes.ts";
 import type { Conflict, MergeStrategy } from "./merge.ts";
-import { type BranchInfo, type CommitDetails, type KeyWrite, type MergeOptions, type MergeOutcome, VersionedStore, type Versioning, type WriteExtras, type WriteOutcome } from "./versioned-store.ts";
+import { type BranchInfo, type CommitDetails, type JobMark, type KeyWrite, type MergeOptions, type MergeOutcome, VersionedStore, type Versioning, type WriteExtras, type WriteOutcome } from "./versioned-store.ts";
 
 /** A branch of a repo: where writes go. */
 export interface BranchId {
@@ -212,14 +212,22 @@ export class RepoService<S extends Store = Store> {
     return branchState(repo, branch, this.versions.requireBranch(repo, branch, "durable"));
   }
 
-  /** `mark.job`: the branch is that sidecar job's staging branch (BranchRef.job). */
-  createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }, mark?: Pick<BranchRef, "job">): Promise<void> {
-    return this.versions.createBranch(repo, branch, from, mark);
+  /** `job`: the branch is that sidecar job's staging branch (BranchRef.job), leased to its server (JobLease). */
+  createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }, job?: JobMark): Promise<void> {
+    return this.versions.createBranch(repo, branch, from, job);
   }
 
-  /** With `keepVersions`, only when that makes no version unreadable (BranchNotEmpty otherwise). */
-  deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean } = {}): Promise<void> {
+  /**
+   * With `keepVersions`, only when that makes no version unreadable (BranchNotEmpty otherwise); with
+   * `unlessLeased`, a job's staging branch only once its lease has expired (false: it stays).
+   */
+  deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean; unlessLeased?: boolean } = {}): Promise<boolean> {
     return this.versions.deleteBranch(repo, branch, options);
+  }
+
+  /** Keeps a running job's staging branch leased until `until`; false when its lease is gone. */
+  renewJobLease(job: string, until: number): Promise<boolean> {
+    return this.versions.renewJobLease(job, until);
   }
 
   /** S3 bucket versioning of a branch: Enabled (every branch starts so) or Suspended. */
