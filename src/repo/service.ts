@@ -23,7 +23,7 @@ import {
   summaryOf,
   type VersionSummary,
 } from "./object-records.ts";
-import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
+import { type ChunkRef, ChunkRangeReader, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
 import { RepoError } from "./errors.ts";
 import { NULL_VERSION, type PurgeFilter } from "./purges.ts";
 import { LogicalSizes } from "./sizes.ts";
@@ -156,7 +156,7 @@ export class RepoService<S extends Store = Store> {
   readonly manifests: Manifests;
   readonly multipart: Multipart;
   private readonly sizes: LogicalSizes;
-  /** Chunk buffers shared by every upload; a few stay allocated between uploads. */
+  /** Chunk buffers shared by every upload and streamed read; a few stay allocated between them. */
   private readonly chunkBuffers: ChunkBuffers;
 
   /** `budgets`: what each cache may hold (util/memory-budget.ts; the composition root splits --memory-limit). */
@@ -488,6 +488,14 @@ export class RepoService<S extends Store = Store> {
   /** Bytes [start, end] of stored chunks (see ingest). */
   read(chunks: ChunkRef[], start: number, end: number): ReadableStream<Uint8Array> {
     return readChunks(this.store.blobs, chunks, start, end);
+  }
+
+  /**
+   * readObject for a consumer that is done with each piece before it asks for the next (an HTTP server writing it
+   * out) and closes the reader at the end: the pieces are views of one buffer, reused, and given back by close().
+   */
+  readObjectPieces(manifest: ObjectManifest, start = 0, end = manifest.size - 1): ChunkRangeReader {
+    return new ChunkRangeReader(this.store.blobs, manifest.chunks, start, end, this.chunkBuffers);
   }
 
   /**

@@ -30,6 +30,11 @@ export interface BlobBackend {
   readonly gcRunning: boolean;
   readonly deduplicated: { chunks: number; bytes: number };
   stats(): { bytes: number; blobs: number };
+  /**
+   * Local backends read blobs stored back to back with one read into the caller's buffer, each checked: the
+   * payloads of a leading run of `hashes`, views of `into` (see BlobStore.readRun); empty when the first does not fit.
+   */
+  readRun?(hashes: readonly string[], into: Uint8Array): Uint8Array[];
   /** Backends whose reads are remote warm a blob ahead of a synchronous get() (streaming reads use it). */
   load?(hash: string): Promise<void>;
   /** Local backends refuse (DiskFullError) new object data of this size that would eat into the disk's reserve. */
