@@ -25,10 +25,12 @@ const MiB = 1024 * 1024;
 /** RSS past this share of the limit is pressure: the runtime collects, and the caches go. */
 export const PRESSURE_SHARE = 0.8;
 /**
- * How often RSS is read (a cheap system call), and so how often a collection may run: a 64 MiB PUT leaves ~100 MB
- * of socket buffers behind within a second, faster than the runtime's own schedule collects.
+ * How often RSS is read (a cheap system call), and so how soon garbage is collected once it has grown: a 64 MiB PUT
+ * leaves ~100 MB of socket buffers behind within a second, faster than the runtime's own schedule collects.
  */
 export const CHECK_EVERY_MS = 100;
+/** Under a limit's pressure a collection runs at most this often (each one is a full, stopping collection). */
+export const PRESSURE_COLLECT_EVERY_MS = 250;
 /** The caches are dropped at most this often: most pressure is garbage, and a cache emptied every check is no cache. */
 export const CACHE_DROP_EVERY_MS = 5_000;
 /**
@@ -55,12 +57,14 @@ export interface MemoryGuardOptions {
 
 /**
  * Watches RSS and asks for garbage collections: past COLLECT_PAST once RSS has grown by GROWTH_BEFORE_COLLECTING
- * since the last one; under a limit also at every check past PRESSURE_SHARE of it, dropping the caches too.
+ * since the last one; under a limit also past PRESSURE_SHARE of it (at most every PRESSURE_COLLECT_EVERY_MS),
+ * dropping the caches too (at most every CACHE_DROP_EVERY_MS).
  */
 export class MemoryGuard {
   /** Collections asked for, and cache drops, under pressure (for /metrics). */
   readonly reliefs = { collections: 0, cacheDrops: 0 };
   private lastDrop = -Infinity;
+  private lastCollection = -Infinity;
   /** RSS the last collection left (or less, seen since). */
   private floor = Infinity;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -79,10 +83,10 @@ export class MemoryGuard {
     const rss = this.rss();
     this.floor = Math.min(this.floor, rss);
     const { limit } = this.options;
-    const pressure = limit !== undefined && rss >= limit * PRESSURE_SHARE;
+    const now = this.now();
+    const pressure = limit !== undefined && rss >= limit * PRESSURE_SHARE && now - this.lastCollection >= PRESSURE_COLLECT_EVERY_MS;
     const grown = rss - this.floor >= Math.max(GROWTH_BEFORE_COLLECTING.bytes, this.floor * GROWTH_BEFORE_COLLECTING.share);
     if (!pressure && !(rss >= COLLECT_PAST && grown)) return false;
-    const now = this.now();
     if (pressure && now - this.lastDrop >= CACHE_DROP_EVERY_MS) {
       this.options.relieve();
       this.lastDrop = now;
@@ -90,6 +94,7 @@ export class MemoryGuard {
     }
     this.gc();
     this.reliefs.collections++;
+    this.lastCollection = now;
     this.floor = this.rss();
     return true;
   }

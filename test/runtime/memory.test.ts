@@ -1,8 +1,8 @@
-// The memory guard: RSS past PRESSURE_SHARE of the limit asks for a collection at every check, and drops the
-// caches at most once per CACHE_DROP_EVERY_MS; without a limit (and under one) RSS past COLLECT_PAST asks for one
+// The memory guard: RSS past PRESSURE_SHARE of the limit asks for a collection at most every
+// PRESSURE_COLLECT_EVERY_MS, and drops the caches at most once per CACHE_DROP_EVERY_MS; without a limit (and under one) RSS past COLLECT_PAST asks for one
 // each time it has grown by GROWTH_BEFORE_COLLECTING since the last.
 import { expect, test } from "bun:test";
-import { CACHE_DROP_EVERY_MS, COLLECT_PAST, collectGarbage, GROWTH_BEFORE_COLLECTING, MemoryGuard, PRESSURE_SHARE, residentBytes } from "../../src/runtime/memory.ts";
+import { CACHE_DROP_EVERY_MS, COLLECT_PAST, PRESSURE_COLLECT_EVERY_MS, collectGarbage, GROWTH_BEFORE_COLLECTING, MemoryGuard, PRESSURE_SHARE, residentBytes } from "../../src/runtime/memory.ts";
 
 const MiB = 1024 * 1024;
 
@@ -22,7 +22,7 @@ function guarded(limit: number | undefined) {
   return { guard, state };
 }
 
-test("below the pressure line nothing happens; past it every check collects, and the caches go once per interval", () => {
+test("below the pressure line nothing happens; past it a collection at most every PRESSURE_COLLECT_EVERY_MS, and the caches go once per interval", () => {
   const { guard, state } = guarded(256 * MiB);
   state.rss = 256 * MiB * PRESSURE_SHARE - 1;
   expect(guard.check()).toBe(false);
@@ -32,18 +32,23 @@ test("below the pressure line nothing happens; past it every check collects, and
   expect(guard.check()).toBe(true);
   expect(state).toMatchObject({ relieved: 1, collected: 1 });
 
-  state.now += CACHE_DROP_EVERY_MS - 1; // still high: collect again, but leave the caches their chance to be used
+  state.now += PRESSURE_COLLECT_EVERY_MS - 1; // too soon for another collection
+  expect(guard.check()).toBe(false);
+  state.now += 1; // still high: collect again, but leave the caches their chance to be used
   expect(guard.check()).toBe(true);
   expect(state).toMatchObject({ relieved: 1, collected: 2 });
-  state.now += 1;
+  state.now = CACHE_DROP_EVERY_MS - PRESSURE_COLLECT_EVERY_MS; // the caches were dropped at 0: not yet again
   expect(guard.check()).toBe(true);
-  expect(state).toMatchObject({ relieved: 2, collected: 3 });
-  expect(guard.reliefs).toEqual({ collections: 3, cacheDrops: 2 });
+  expect(state).toMatchObject({ relieved: 1, collected: 3 });
+  state.now += PRESSURE_COLLECT_EVERY_MS;
+  expect(guard.check()).toBe(true);
+  expect(state).toMatchObject({ relieved: 2, collected: 4 });
+  expect(guard.reliefs).toEqual({ collections: 4, cacheDrops: 2 });
 
   state.now += CACHE_DROP_EVERY_MS;
   state.rss = 100 * MiB;
   expect(guard.check()).toBe(false);
-  expect(guard.reliefs).toEqual({ collections: 3, cacheDrops: 2 });
+  expect(guard.reliefs).toEqual({ collections: 4, cacheDrops: 2 });
 });
 
 test("without a limit: below COLLECT_PAST nothing happens; past it a collection each time RSS grew enough since the last, and the caches stay", () => {
