@@ -35,7 +35,7 @@ export const PRESSURE_COLLECT_EVERY_MS = 250;
 export const CACHE_DROP_EVERY_MS = 5_000;
 /**
  * Without a limit, garbage is still not left to pile up: past this RSS the guard collects (the caches stay). Runs of
- * the benchmark without it peaked at 200-315 MB, with it at ~185 (docs/benchmarks.md, "Peak RSS").
+ * the benchmark peaked at 200-246 MB without it, at 182-221 MB with it (docs/benchmarks.md, "Peak RSS under load").
  */
 export const COLLECT_PAST = 160 * MiB;
 /**
