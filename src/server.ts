@@ -102,8 +102,11 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   });
   const jobs = new JobEndpoints({
     repo, s3Config, hostname: bind, tls, observe, authEnabled: access.enabled,
-    serverApp: (jobS3) => createServerApp({ s3: jobS3, domains: [] }),
+    // A job's requests catch up with other gateways first, as the main port's do.
+    serverApp: (jobS3) => ({ fetch: refreshing(store, createServerApp({ s3: jobS3, domains: [] }).fetch) }),
     soleServer: store instanceof LocalStore,
+    leaseMs: config.jobLeaseMs,
+    refresh: store.refresh?.bind(store),
   });
   await jobs.removeLeftovers();
   // The console's session cookie identifies it as a token does (only with auth on: off, no one needs to be anyone).

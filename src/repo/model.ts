@@ -111,8 +111,18 @@ export interface BranchRef {
   /**
    * the sidecar job whose staging branch this is (jobs/endpoints.ts): only the server sets it, so a branch a user
    * named job-something is never taken for one; the server removes such a branch when its job is not running
+   * (on a shared metadata store: once the job's lease has expired)
    */
   job?: string;
+}
+
+/**
+ * A running sidecar job's claim on its staging branch (ref lease/<job id>), made with the branch and renewed by the
+ * server that runs the job. Servers sharing one metadata store cannot see each other's processes: a staging branch
+ * whose lease is past `expires` (ms since the epoch) belongs to a job whose server died, and any server removes it.
+ */
+export interface JobLease {
+  expires: number;
 }
 
 /** A tag: a name for one commit of the repo, for good (tags and branches share one namespace per repo). */

@@ -23,12 +23,12 @@ import {
   summaryOf,
   type VersionSummary,
 } from "./object-records.ts";
-import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
+import { type ChunkRef, ChunkRangeReader, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
 import { RepoError } from "./errors.ts";
 import { NULL_VERSION, type PurgeFilter } from "./purges.ts";
 import { LogicalSizes } from "./sizes.ts";
 import type { Conflict, MergeStrategy } from "./merge.ts";
-import { type BranchInfo, type CommitDetails, type KeyWrite, type MergeOptions, type MergeOutcome, VersionedStore, type Versioning, type WriteExtras, type WriteOutcome } from "./versioned-store.ts";
+import { type BranchInfo, type CommitDetails, type JobMark, type KeyWrite, type MergeOptions, type MergeOutcome, VersionedStore, type Versioning, type WriteExtras, type WriteOutcome } from "./versioned-store.ts";
 
 /** A branch of a repo: where writes go. */
 export interface BranchId {
@@ -156,7 +156,7 @@ export class RepoService<S extends Store = Store> {
   readonly manifests: Manifests;
   readonly multipart: Multipart;
   private readonly sizes: LogicalSizes;
-  /** Chunk buffers shared by every upload; a few stay allocated between uploads. */
+  /** Chunk buffers shared by every upload and streamed read; a few stay allocated between them. */
   private readonly chunkBuffers: ChunkBuffers;
 
   /** `budgets`: what each cache may hold (util/memory-budget.ts; the composition root splits --memory-limit). */
@@ -212,14 +212,22 @@ export class RepoService<S extends Store = Store> {
     return branchState(repo, branch, this.versions.requireBranch(repo, branch, "durable"));
   }
 
-  /** `mark.job`: the branch is that sidecar job's staging branch (BranchRef.job). */
-  createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }, mark?: Pick<BranchRef, "job">): Promise<void> {
-    return this.versions.createBranch(repo, branch, from, mark);
+  /** `job`: the branch is that sidecar job's staging branch (BranchRef.job), leased to its server (JobLease). */
+  createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }, job?: JobMark): Promise<void> {
+    return this.versions.createBranch(repo, branch, from, job);
   }
 
-  /** With `keepVersions`, only when that makes no version unreadable (BranchNotEmpty otherwise). */
-  deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean } = {}): Promise<void> {
+  /**
+   * With `keepVersions`, only when that makes no version unreadable (BranchNotEmpty otherwise); with
+   * `unlessLeased`, a job's staging branch only once its lease has expired (false: it stays).
+   */
+  deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean; unlessLeased?: boolean } = {}): Promise<boolean> {
     return this.versions.deleteBranch(repo, branch, options);
+  }
+
+  /** Keeps a running job's staging branch leased until `until`; false when its lease is gone. */
+  renewJobLease(job: string, until: number): Promise<boolean> {
+    return this.versions.renewJobLease(job, until);
   }
 
   /** S3 bucket versioning of a branch: Enabled (every branch starts so) or Suspended. */
@@ -480,6 +488,14 @@ export class RepoService<S extends Store = Store> {
   /** Bytes [start, end] of stored chunks (see ingest). */
   read(chunks: ChunkRef[], start: number, end: number): ReadableStream<Uint8Array> {
     return readChunks(this.store.blobs, chunks, start, end);
+  }
+
+  /**
+   * readObject for a consumer that is done with each piece before it asks for the next (an HTTP server writing it
+   * out) and closes the reader at the end: the pieces are views of one buffer, reused, and given back by close().
+   */
+  readObjectPieces(manifest: ObjectManifest, start = 0, end = manifest.size - 1): ChunkRangeReader {
+    return new ChunkRangeReader(this.store.blobs, manifest.chunks, start, end, this.chunkBuffers);
   }
 
   /**

@@ -11,11 +11,12 @@ import { CommitGraph, heightOf } from "./commit-graph.ts";
 import { type Conflict, type MergeStrategy, planMerge, type Take } from "./merge.ts";
 import { RepoError, tagIsReadOnly } from "./errors.ts";
 import { completionRemovals, uploadRemovals } from "./multipart.ts";
-import { type BranchRef, type CommitRecord, type CorsRule, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type TagRef, type VersionEntry } from "./model.ts";
+import { type BranchRef, type CommitRecord, type CorsRule, isLiveEntry, type JobLease, type ObjectManifest, type OpenCommit, type RepoRef, type TagRef, type VersionEntry } from "./model.ts";
 import { History, NULL_VERSION, type PurgeFilter, purgeKey, versionIdOf } from "./purges.ts";
 import { branchRef, COMMIT_ID, NAME_PATTERN, reservedRepoProblem } from "./ref-names.ts";
 import { parseRefKey, REF } from "./ref-keys.ts";
 import { Tree } from "./tree.ts";
+import { writesMessage } from "./commit-messages.ts";
 
 /**
  * A write to one key: a new version (manifest hash with its size and ETag), a deletion (a delete marker), or the
@@ -65,6 +66,12 @@ export interface BranchInfo {
   protected?: true;
   /** the sidecar job whose staging branch this is (BranchRef.job) */
   job?: string;
+}
+
+/** What makes a new branch a sidecar job's staging branch: the job, and until when its lease holds at first. */
+export interface JobMark {
+  id: string;
+  leaseUntil: number;
 }
 
 /** Who makes a commit and what it carries besides its changes. */
@@ -215,7 +222,7 @@ export class VersionedStore {
   /**
    * Creates a branch (and its repo when missing), empty or starting at a commit or another branch's head.
    */
-  async createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }, mark: Pick<BranchRef, "job"> = {}): Promise<void> {
+  async createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }, job?: JobMark): Promise<void> {
     checkName(repo, "repo");
     checkName(branch, "branch");
     await this.locked(repo, () => {
@@ -236,18 +243,24 @@ export class VersionedStore {
         if (!this.graph.find(repoRef?.commits ?? null, from.commit)) throw new RepoError("NoSuchCommit", `commit ${from.commit} is not in repo ${repo}`);
         head = from.commit;
       }
-      changes.push({ key: REF.branch(repo, branch), value: { created: Date.now(), head, ...mark } satisfies BranchRef });
+      changes.push({ key: REF.branch(repo, branch), value: { created: Date.now(), head, ...(job && { job: job.id }) } satisfies BranchRef });
+      if (job) changes.push({ key: REF.jobLease(job.id), value: { expires: job.leaseUntil } satisfies JobLease });
       return this.store.commit(changes);
     });
   }
 
   /**
    * Deletes a branch; the repo goes with its last branch. Commits stay reachable from the repo's index. With
-   * `keepVersions`, only when that makes no version unreadable (see versionOnlyHere).
+   * `keepVersions`, only when that makes no version unreadable (see versionOnlyHere). A job's staging branch goes
+   * with its lease; with `unlessLeased`, only once that lease has expired (its job's server died), else it stays
+   * and the answer is false. The lease is a compare-and-swap ref: a renewal on another server meanwhile makes
+   * this attempt lose and run again, and then see the lease held.
    */
-  async deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean } = {}): Promise<void> {
-    await this.locked(repo, () => {
+  async deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean; unlessLeased?: boolean } = {}): Promise<boolean> {
+    return await this.locked(repo, () => {
       const ref = this.requireBranch(repo, branch, "latest");
+      const lease = ref.job === undefined ? undefined : this.refs.get<JobLease>(REF.jobLease(ref.job), "latest");
+      if (options.unlessLeased && lease && lease.expires > Date.now()) return false;
       if (ref.protected) throw new RepoError("BranchProtected", `branch ${branch}.${repo} is protected; unprotect it first (strata branch unprotect ${branch}.${repo})`);
       const lost = options.keepVersions ? this.versionOnlyHere(repo, branch, ref) : undefined;
       if (lost) {
@@ -262,7 +275,17 @@ export class VersionedStore {
       if (this.getCors(repo, branch, "latest")) changes.push({ key: REF.cors(repo, branch), value: null });
       const others = this.refs.list(REF.branches(repo), "latest").filter(([k]) => k !== REF.branch(repo, branch));
       if (others.length === 0 && !options.keepEmptyRepo) changes.push({ key: REF.repo(repo), value: null });
-      return this.store.commit(changes);
+      if (lease) changes.push({ key: REF.jobLease(ref.job!), value: null });
+      return this.store.commit(changes).then(() => true);
+    });
+  }
+
+  /** Moves a running job's lease on to `until`; false when it is gone (another server took its job for dead). */
+  renewJobLease(job: string, until: number): Promise<boolean> {
+    return this.retrying(async () => {
+      if (!this.refs.get<JobLease>(REF.jobLease(job), "latest")) return false;
+      await this.store.commit([{ key: REF.jobLease(job), value: { expires: until } satisfies JobLease }]);
+      return true;
     });
   }
 
@@ -542,7 +565,7 @@ export class VersionedStore {
         parent: head,
         root: newRoot,
         started: writes[0]?.time ?? Date.now(),
-        message: purges.length ? purgeMessage(purges) : undefined,
+        message: writesMessage(writes, purges),
         purged: purges,
         author: options.author,
         repoRef: repoValue,
@@ -852,11 +875,6 @@ function manifestContent(m: ObjectManifest): string {
 function survivorText(entry: VersionEntry): string {
   const id = versionIdOf(entry);
   return isLiveEntry(entry) ? `version ${id}` : `delete marker ${id}: delete markers are versions too, and so are the versions under them`;
-}
-
-function purgeMessage(purges: Array<[string, string]>): string {
-  const [key, version] = purges[0];
-  return purges.length === 1 ? `purged version ${version} of ${JSON.stringify(key)}` : `purged ${purges.length} versions (${JSON.stringify(key)} ${version} and more)`;
 }
 
 /** A new repo's name also may not be one of the server's own paths (ref-names.ts, SERVER_PATHS). */

@@ -65,8 +65,8 @@ export class RemoteStore implements Store {
     return this.refresher.sync();
   }
 
-  async commit(changes: RefChange[]): Promise<void> {
-    const batch = this.refs.stage(changes);
+  async commit(changes: RefChange[], unchanged: string[] = []): Promise<void> {
+    const batch = this.refs.stage(changes, unchanged);
     await this.group.sync().catch(() => {});
     const outcome = batch.outcome;
     if (outcome === null) return;

@@ -89,11 +89,14 @@ export function gatewayArgs(meta: string, store: ObjectStoreServer, prefix: stri
   return ["--meta", meta, "--blobs", `s3://${store.bucket}/${prefix}`, "--blobs-endpoint", store.endpoint];
 }
 
-/** A gateway process on the distributed store (under Bun, or with `deno`, the same sources under Deno). */
-export async function startGateway(meta: string, store: ObjectStoreServer, prefix: string, options: { deno?: boolean } = {}): Promise<Gateway> {
+/**
+ * A gateway process on the distributed store (under Bun, or with `deno`, the same sources under Deno), with `args`
+ * as further `serve` flags.
+ */
+export async function startGateway(meta: string, store: ObjectStoreServer, prefix: string, options: { deno?: boolean; args?: string[] } = {}): Promise<Gateway> {
   const port = await freePort();
   const env = { ...process.env, ...CREDS, DENO_NO_UPDATE_CHECK: "1" } as Record<string, string>;
-  const args = [MAIN, "serve", "--port", String(port), "--bind", "127.0.0.1", "--quiet", ...gatewayArgs(meta, store, prefix)];
+  const args = [MAIN, "serve", "--port", String(port), "--bind", "127.0.0.1", "--quiet", ...gatewayArgs(meta, store, prefix), ...(options.args ?? [])];
   const [cmd, argv] = options.deno ? [path.join(import.meta.dir, "../../node_modules/.bin/deno"), ["run", "--allow-all", ...args]] : [process.execPath, args];
   // Deno transpiles every changed source on its first start; on a loaded machine that took over 15 s.
   const gw = await startServerProcess(cmd, argv, { port, env, readyTimeoutMs: options.deno ? 50_000 : 15_000 });
@@ -131,13 +134,13 @@ export interface GatewayCluster {
 }
 
 /**
- * Registers beforeAll/afterAll hooks that start `count` gateways (blob prefix `prefix`) on a fresh schema and
- * moto_server, unless `skip`; the returned cluster is filled in by the time the tests run.
+ * Registers beforeAll/afterAll hooks that start `count` gateways (blob prefix `prefix`, further `serve` flags
+ * `args`) on a fresh schema and moto_server, unless `skip`; the returned cluster is filled in by the time the tests run.
  */
-export function gatewaysOnMoto(prefix: string, skip: boolean, count = 2): GatewayCluster {
+export function gatewaysOnMoto(prefix: string, skip: boolean, count = 2, args: string[] = []): GatewayCluster {
   const cluster = { gateways: [] as Gateway[] } as GatewayCluster;
   cluster.add = async () => {
-    const gateway = await startGateway(cluster.schema.url(), cluster.objects, prefix);
+    const gateway = await startGateway(cluster.schema.url(), cluster.objects, prefix, { args });
     cluster.gateways.push(gateway);
     return gateway;
   };

@@ -20,10 +20,11 @@ const KEYS: Array<[string, RefKey]> = [
   [REF.authSettings(), { kind: "settings", name: "auth" }],
   [REF.cors("photos", "dev"), { kind: "cors", repo: "photos", branch: "dev" }],
   [REF.tag("photos", "v1"), { kind: "tag", repo: "photos", tag: "v1" }],
+  [REF.jobLease("0a1b2c3d4e5f6071"), { kind: "lease", job: "0a1b2c3d4e5f6071" }],
 ];
 
 // every kind, so a new kind fails to compile here until it has a row above (and in docs/format.md)
-const KINDS: Record<RefKey["kind"], true> = { repo: true, branch: true, upload: true, completed: true, part: true, user: true, token: true, settings: true, cors: true, tag: true };
+const KINDS: Record<RefKey["kind"], true> = { repo: true, branch: true, upload: true, completed: true, part: true, user: true, token: true, settings: true, cors: true, tag: true, lease: true };
 
 test("every kind of key has a row", () => {
   expect(new Set<string>(KEYS.map(([, parsed]) => parsed.kind))).toEqual(new Set(Object.keys(KINDS)));

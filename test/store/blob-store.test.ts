@@ -147,6 +147,53 @@ describe("blob store", () => {
     expect(fs.statSync(file).size).toBe(bytes.length); // nothing truncated: the damage is not a torn tail
   });
 
+  test("readRun reads blobs stored back to back with one read into the caller's buffer, as far as they fit", async () => {
+    const dir = tmpDir();
+    const data = Array.from({ length: 8 }, (_, i) => new Uint8Array(100).fill(i + 1));
+    let blobs = new BlobStore(dir, { packLimit: 1 << 30 });
+    const hashes = data.map((d) => blobs.put("chunk", d));
+    // Still waiting in memory: the blob comes alone, as that memory.
+    const waiting = new Uint8Array(1000);
+    expect(blobs.readRun(hashes, waiting)).toEqual([data[0]]);
+    await blobs.sync();
+    blobs.close();
+    blobs = new BlobStore(dir, { packLimit: 1 << 30 });
+    const into = new Uint8Array(3 * (RECORD_OVERHEAD + 100) + 5);
+    const run = blobs.readRun(hashes, into);
+    expect(run).toEqual(data.slice(0, 3)); // a fourth would not fit
+    for (const p of run) expect(p.buffer).toBe(into.buffer);
+    expect(blobs.readRun(hashes.slice(3), new Uint8Array(RECORD_OVERHEAD + 99))).toEqual([]); // not even the first fits
+    // Not back to back: the run stops before the gap, or before a blob in another order.
+    expect(blobs.readRun([hashes[4], hashes[6], hashes[7]], into)).toEqual([data[4]]);
+    expect(blobs.readRun([hashes[7], hashes[6]], into)).toEqual([data[7]]);
+    expect(() => blobs.readRun(["00".repeat(32)], into)).toThrow(BlobMissingError);
+    blobs.close();
+  });
+
+  test("readRun refuses a run in which any record of a sealed pack is damaged on disk, at every byte of it", async () => {
+    const dir = tmpDir();
+    const data = Array.from({ length: 3 }, (_, i) => new Uint8Array(60).fill(i + 1));
+    // Sealed after the third record: the locations come from its index, so every damage is met on the read.
+    const packLimit = 8 + 3 * (RECORD_OVERHEAD + 60);
+    let blobs = new BlobStore(dir, { packLimit });
+    const hashes = data.map((d) => blobs.put("chunk", d));
+    expect(blobs.sealedPacks().map((p) => p.seq)).toEqual([1]);
+    blobs.close();
+    const file = path.join(dir, "packs", packName(1));
+    const clean = fs.readFileSync(file);
+    const second = scanPack(file).records[1];
+    const into = new Uint8Array(4096);
+    // Every byte of the middle record: length, kind, hash, payload and checksum.
+    for (let at = second.offset - 37; at < second.offset + second.length + 4; at++) {
+      const bytes = Buffer.from(clean);
+      bytes[at] ^= 0x01;
+      fs.writeFileSync(file, bytes);
+      blobs = new BlobStore(dir, { packLimit });
+      expect(() => blobs.readRun(hashes, into), `flipped byte ${at}`).toThrow(BlobCorruptError);
+      blobs.close();
+    }
+  });
+
   test("record overhead and index names follow the documented format", () => {
     expect(RECORD_OVERHEAD).toBe(41);
     expect(idxName(7)).toBe("00000007.idx");
