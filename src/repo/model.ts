@@ -29,7 +29,15 @@ export interface ObjectManifest {
   parts?: number[];
   /** A multipart object's part checksums (base64, of the algorithm in `checksums`), in part order, for GetObjectAttributes. */
   partChecksums?: string[];
+  /**
+   * The S3 object tags the version was written with (x-amz-tagging, a POST form's tagging, a copy's), sorted by
+   * key; absent: none. Later PutObjectTagging / DeleteObjectTagging changes live in the repo's tag index.
+   */
+  tags?: TagSet;
 }
+
+/** S3 tags (of an object or a bucket) as [key, value] pairs, sorted by key, keys unique. */
+export type TagSet = Array<[key: string, value: string]>;
 
 /** A key's entry in a commit's tree: the version it has there, or a delete marker. */
 export interface VersionEntry {
@@ -83,6 +91,8 @@ export interface RepoRef {
   description?: string;
   /** root of the purge index: versions purged for good, which no read path serves again (see purges.ts) */
   purged?: string | null;
+  /** root of the tag index: the tags of versions changed since they were written (see object-tags.ts) */
+  tagging?: string | null;
 }
 
 export interface OpenCommit {

@@ -42,6 +42,10 @@ export interface CasBatch {
 }
 
 const SCHEMA_LOCK = 0x5354_5241; // "STRA"
+/**
+ * gc's advisory lock is the pair (GC_LOCK, hashtext(schema)): one collector at a time per store, while stores in
+ * other schemas of the same database collect at the same time.
+ */
 export const GC_LOCK = 0x5354_5247; // "STRG"
 
 type Sql = postgres.Sql;
@@ -230,12 +234,12 @@ export class PgMeta {
   async withGcLock<T>(fn: () => Promise<T>): Promise<T | undefined> {
     const reserved = await guard("gc lock", () => this.sql.reserve());
     try {
-      const [{ got }] = await reserved`SELECT pg_try_advisory_lock(${GC_LOCK}) AS got`;
+      const [{ got }] = await reserved`SELECT pg_try_advisory_lock(${GC_LOCK}, hashtext(${this.schema})) AS got`;
       if (!got) return undefined;
       try {
         return await fn();
       } finally {
-        await reserved`SELECT pg_advisory_unlock(${GC_LOCK})`.catch(() => {});
+        await reserved`SELECT pg_advisory_unlock(${GC_LOCK}, hashtext(${this.schema}))`.catch(() => {});
       }
     } finally {
       reserved.release();

@@ -4,8 +4,8 @@
 const MiB = 1024 * 1024;
 
 export interface CacheBudgets {
-  /** JSON bytes of decoded nodes each tree keeps (repo/tree.ts): versions, commit index, purge index. */
-  trees: { objects: number; commitIndex: number; purges: number };
+  /** JSON bytes of decoded nodes each tree keeps (repo/tree.ts): versions, commit index, purge index, tag index. */
+  trees: { objects: number; commitIndex: number; purges: number; tags: number };
   /** JSON bytes of decoded object manifests (repo/manifests.ts). */
   manifests: number;
   /** JSON bytes of decoded commits, by hash and by id (repo/commit-graph.ts). */
@@ -21,7 +21,8 @@ export interface CacheBudgets {
 /** Today's sizes: what a server without --memory-limit uses. */
 export const DEFAULT_CACHE_BUDGETS: CacheBudgets = {
   // 8 MiB of JSON holds every internal node of a tree of millions of keys and the hot leaves.
-  trees: { objects: 8 * MiB, commitIndex: 8 * MiB, purges: 8 * MiB },
+  // The purge and tag indexes (purges.ts, object-tags.ts) hold only versions purged or retagged: usually little.
+  trees: { objects: 8 * MiB, commitIndex: 8 * MiB, purges: 6 * MiB, tags: 2 * MiB },
   // A small object's manifest is ~250 bytes of JSON: 8 MiB keeps those of ~30,000 recently used objects.
   manifests: 8 * MiB,
   commits: { records: 4 * MiB, byId: 2 * MiB },
@@ -52,7 +53,7 @@ export function cacheBudgets(limit: number | undefined, options: { distributed: 
   const scale = Math.min(1, (limit * CACHE_SHARE) / budgetWeight(full, options.chunkBufferBytes));
   const part = (bytes: number) => Math.floor(bytes * scale);
   return {
-    trees: { objects: part(d.trees.objects), commitIndex: part(d.trees.commitIndex), purges: part(d.trees.purges) },
+    trees: { objects: part(d.trees.objects), commitIndex: part(d.trees.commitIndex), purges: part(d.trees.purges), tags: part(d.trees.tags) },
     manifests: part(d.manifests),
     commits: { records: part(d.commits.records), byId: part(d.commits.byId) },
     remoteBlobs: part(full.remoteBlobs),
@@ -63,6 +64,6 @@ export function cacheBudgets(limit: number | undefined, options: { distributed: 
 
 /** The memory the caches may take under a split: JSON budgets weighed as decoded values, buffers at their size. */
 export function budgetWeight(b: CacheBudgets, chunkBufferBytes: number): number {
-  const decoded = b.trees.objects + b.trees.commitIndex + b.trees.purges + b.manifests + b.commits.records + b.commits.byId;
+  const decoded = b.trees.objects + b.trees.commitIndex + b.trees.purges + b.trees.tags + b.manifests + b.commits.records + b.commits.byId;
   return decoded * DECODED_WEIGHT + b.remoteBlobs + b.remoteLocations + b.chunkBuffers * chunkBufferBytes;
 }

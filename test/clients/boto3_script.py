@@ -120,7 +120,7 @@ check(error_code(s3.create_bucket, Bucket="elsewhere", CreateBucketConfiguration
 for reserved in ("xn--boto", "boto-s3alias"):
     check(error_code(s3.create_bucket, Bucket=reserved) == ("InvalidBucketName", 400), f"reserved name {reserved}")
 check(error_code(s3.delete_bucket, Bucket=B) == ("BucketNotEmpty", 409), "not empty")
-check(error_code(s3.get_object_tagging, Bucket=B, Key="hello.txt") == ("NotImplemented", 501), "501")
+check(error_code(s3.get_object_lock_configuration, Bucket=B) == ("NotImplemented", 501), "501")
 check(error_code(s3.put_object, Bucket=f"{v1}.master.boto", Key="k", Body=b"x") == ("AccessDenied", 403), "read-only")
 check(error_code(s3.get_object, Bucket=B, Key="hello.txt", IfMatch='"nope"') == ("PreconditionFailed", 412), "if-match")
 print(f"ok {checks} checks")

@@ -67,11 +67,15 @@ test.skipIf(skip)("gc racing writes through two gateways keeps every acknowledge
   const fsck = await strataCli(["fsck", ...gatewayArgs(cluster.schema.url(), cluster.objects, "gc"), "--json"]);
   expect(JSON.parse(fsck.stdout).ok).toBe(true);
 
-  // One collector at a time: while another holds the lock, gc does not run.
+  // One collector at a time: while another holds the lock, gc does not run; the lock is this store's (its schema's),
+  // so a collector of a store in another schema does not hold this one up.
   const holder = postgres(PG_URL, { max: 1, onnotice: () => {} });
   try {
-    await holder`SELECT pg_advisory_lock(${GC_LOCK})`;
+    await holder`SELECT pg_advisory_lock(${GC_LOCK}, hashtext(${cluster.schema.name}))`;
     expect((await gc(1)).ran).toBe(false);
+    await holder`SELECT pg_advisory_unlock_all()`;
+    await holder`SELECT pg_advisory_lock(${GC_LOCK}, hashtext(${cluster.schema.name + "_other"}))`;
+    expect((await gc(1)).ran).toBe(true);
   } finally {
     await holder.end();
   }

@@ -31,7 +31,7 @@ async function gateway(meta = schema.url()): Promise<RepoService<RemoteStore>> {
   });
   opened.push(store);
   const tiny = 4096;
-  return new RepoService(store, { ...DEFAULT_CACHE_BUDGETS, trees: { objects: tiny, commitIndex: tiny, purges: tiny }, manifests: tiny, commits: { records: tiny, byId: tiny }, remoteBlobs: tiny, remoteLocations: LOCATIONS * LOCATION_BYTES });
+  return new RepoService(store, { ...DEFAULT_CACHE_BUDGETS, trees: { objects: tiny, commitIndex: tiny, purges: tiny, tags: tiny }, manifests: tiny, commits: { records: tiny, byId: tiny }, remoteBlobs: tiny, remoteLocations: LOCATIONS * LOCATION_BYTES });
 }
 
 /** Distinct content per object: 2-6 KiB (or `size`) that no other object shares. */

@@ -111,15 +111,16 @@ export async function startGateway(meta: string, store: ObjectStoreServer, prefi
   };
 }
 
-/** Runs the strata CLI to its end. */
-export function strataCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs the strata CLI to its end, or until `kill` resolves (then SIGKILLs it: `signal` says whether it came to that). */
+export function strataCli(args: string[], env: Record<string, string> = {}, options: { kill?: Promise<unknown> } = {}): Promise<{ code: number | null; signal?: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child: ChildProcess = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...CREDS, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    void options.kill?.then(() => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"));
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d) => (stdout += d));
     child.stderr!.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 

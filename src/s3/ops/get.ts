@@ -8,6 +8,7 @@ import { partNumber } from "../list-params.ts";
 import { type ByteRange, parseRange } from "../ranges.ts";
 import { versionIdParam } from "../version-id.ts";
 import { responseOverrides } from "../response-overrides.ts";
+import { taggingCountHeader } from "../tagging.ts";
 import { sourcedResponse } from "../../runtime/body-source.ts";
 
 function partRange(m: ObjectManifest, n: number): ByteRange {
@@ -32,6 +33,7 @@ export function getObject(req: S3Request, deps: S3Deps): Response {
   const { manifest } = version;
   const headers = objectHeaders(manifest, version.time);
   headers["x-amz-version-id"] = version.version;
+  Object.assign(headers, taggingCountHeader(version.tags));
   try {
     checkConditions(req.headers, manifest.etag, version.time);
   } catch (err) {
