@@ -105,7 +105,7 @@ export class Metrics {
       out.push(`strata_blob_location_lookups_total ${store.locations.lookups}`);
     }
     if (store.memoryReliefs !== undefined) {
-      family("strata_memory_pressure_collections_total", "counter", "Garbage collections asked for because RSS neared --memory-limit.");
+      family("strata_memory_pressure_collections_total", "counter", "Garbage collections the memory guard asked for: RSS neared --memory-limit, or (without one) garbage piled up.");
       out.push(`strata_memory_pressure_collections_total ${store.memoryReliefs.collections}`);
       family("strata_memory_pressure_cache_drops_total", "counter", "Times RSS neared --memory-limit and the caches were dropped.");
       out.push(`strata_memory_pressure_cache_drops_total ${store.memoryReliefs.cacheDrops}`);
