@@ -12,7 +12,7 @@ export interface CacheBudgets {
   commits: { records: number; byId: number };
   /** Bytes of blob payloads a distributed store keeps in memory (store/remote-blobs.ts); unused when embedded. */
   remoteBlobs: number;
-  /** Maximum-size chunk buffers kept for reuse between uploads (repo/objects.ts). */
+  /** Maximum-size chunk buffers kept for reuse between uploads and streamed reads (repo/objects.ts). */
   chunkBuffers: number;
 }
 
