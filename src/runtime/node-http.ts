@@ -174,8 +174,7 @@ async function answer(req: http.IncomingMessage, res: http.ServerResponse, reque
     await end(res, unread, bytes);
     return;
   }
-  res.writeHead(response.status, headers);
-  await stream(res, openBodySource(response) ?? streamSource(response.body!), unread);
+  await stream(res, response.status, headers, openBodySource(response) ?? streamSource(response.body!), unread);
 }
 
 /**
@@ -203,13 +202,22 @@ async function end(res: http.ServerResponse, unread: Promise<void> | undefined, 
  * only once the one before has been written: Bun's res.write has taken a piece's bytes when it returns, copying
  * what the socket does not take at once (test/runtime/node-http-write.test.ts), so the source may reuse its buffer.
  */
-async function stream(res: http.ServerResponse, source: BodySource, unread?: Promise<void>): Promise<void> {
+async function stream(res: http.ServerResponse, status: number, headers: string[], source: BodySource, unread?: Promise<void>): Promise<void> {
   // The client went away: stop reading the body (the store's reader gives its buffer back).
   res.once("close", () => {
     if (!res.writableFinished) source.close();
   });
+  let piece: Uint8Array | undefined;
   try {
-    for (let piece = await source.next(); piece; piece = await source.next()) await write(res, piece);
+    // Read before the head goes out: a body that fails at once (a damaged first chunk) still gets an error answer.
+    piece = await source.next();
+  } catch (err) {
+    source.close();
+    throw err;
+  }
+  res.writeHead(status, headers);
+  try {
+    for (; piece; piece = await source.next()) await write(res, piece);
     await end(res, unread);
   } catch (err) {
     // Headers (and the length) are out: all a failing body can do now is cut the connection short.
