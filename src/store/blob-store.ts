@@ -21,7 +21,7 @@ import {
   RECORD_HEAD,
   RECORD_OVERHEAD,
 } from "./pack-format.ts";
-import { SealedIndex } from "./pack-index.ts";
+import { IndexFile, SealedIndex } from "./pack-index.ts";
 import { scanPack } from "./pack-scan.ts";
 import type { DiskSpace } from "./disk-space.ts";
 import { DiskFullError } from "../util/unavailable.ts";
@@ -66,7 +66,7 @@ const APPEND_BUFFER_PARTS = 1020;
 
 export class BlobStore {
   private readonly dir: string;
-  private sealed: SealedIndex[] = []; // newest last
+  private sealed: Array<SealedIndex | IndexFile> = []; // newest last
   /** Whether every sealed index's checksum was checked (indexes sealed here need none; see locate). */
   private allChecked = false;
   private readonly readFds = new Map<number, { fd: number; version: PackVersion }>();
@@ -110,10 +110,10 @@ export class BlobStore {
     this.openActive(active);
   }
 
-  private loadSealedIndex(seq: number, hasIdx: boolean): SealedIndex {
+  /** A sealed pack's index: its file, read on first use; rebuilt from the pack now when there is none. */
+  private loadSealedIndex(seq: number, hasIdx: boolean): SealedIndex | IndexFile {
     const idxPath = path.join(this.dir, idxName(seq));
-    const parsed = hasIdx ? SealedIndex.parse(seq, fs.readFileSync(idxPath)) : undefined;
-    if (parsed) return parsed;
+    if (hasIdx) return new IndexFile(seq, { read: () => fs.readFileSync(idxPath), size: () => fs.statSync(idxPath).size });
     return this.rebuildIndex(seq);
   }
 

@@ -60,6 +60,32 @@ describe("blob store", () => {
     expect(fs.readFileSync(damaged)).not.toEqual(bytes); // rewritten
   });
 
+  test("indexes are read when a lookup first walks them, not at open; a truncated one finds nothing until it is rebuilt", () => {
+    const dir = tmpDir();
+    const data = payloads(300, 5);
+    let blobs = new BlobStore(dir, { packLimit: 4096 });
+    const hashes = data.map((d) => blobs.put("manifest", d));
+    const before = blobs.stats();
+    blobs.close();
+    const idx = packFiles(dir).filter((n) => n.endsWith(".idx"));
+    // An index that cannot be read (a directory in its place) cannot stop an open that never reads it.
+    const unreadable = path.join(dir, "packs", idx[0]);
+    const kept = fs.readFileSync(unreadable);
+    fs.rmSync(unreadable);
+    fs.mkdirSync(unreadable);
+    const truncated = path.join(dir, "packs", idx[3]);
+    const bytes = fs.readFileSync(truncated);
+    fs.writeFileSync(truncated, bytes.subarray(0, bytes.length - 7));
+    blobs = new BlobStore(dir, { packLimit: 4096 });
+    fs.rmdirSync(unreadable);
+    fs.writeFileSync(unreadable, kept);
+    expect(blobs.stats().blobs).toBe(before.blobs - 1); // the truncated index's size counts one entry fewer
+    hashes.forEach((h, i) => expect(blobs.get(h)).toEqual(data[i]));
+    expect(blobs.stats().blobs).toBe(before.blobs); // rebuilt from its pack by the lookup that missed
+    blobs.close();
+    expect(fs.readFileSync(truncated)).toEqual(bytes);
+  });
+
   test("an index is checked when a lookup first needs it, not at open: damage in a location field is caught before use", () => {
     const dir = tmpDir();
     const data = payloads(300, 4);
@@ -72,7 +98,7 @@ describe("blob store", () => {
     bytes[12 + 32] ^= 0x10; // the first entry's offset (after the magic, the count and its 32-byte hash)
     fs.writeFileSync(damaged, bytes);
     blobs = new BlobStore(dir, { packLimit: 4096 });
-    expect(fs.readFileSync(damaged)).toEqual(bytes); // opening read it but did not check it yet
+    expect(fs.readFileSync(damaged)).toEqual(bytes); // opening did not check it
     hashes.forEach((h, i) => expect(blobs.get(h)).toEqual(data[i])); // never a read at the damaged offset
     blobs.close();
     expect(fs.readFileSync(damaged)).not.toEqual(bytes); // rebuilt from its pack
