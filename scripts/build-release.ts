@@ -41,10 +41,13 @@ export function buildBinary(target: string, outfile: string, commit = gitCommit(
     [
       // --bytecode: the sources ship compiled to JSC bytecode, not parsed at every start: it halved the server's
       // CPU from spawn to first answer (~165 to ~75 ms; docs/benchmarks.md, "Start-up").
-      "build", path.join(ROOT, "src/main.ts"), "--compile", "--bytecode", `--target=${target}`, "--outfile", outfile,
+      // The distributed store's synchronous-call worker is a module of its own (src/store/sync-bridge.ts): a second
+      // entry point, which the binary starts by its path inside the binary (relative to src/, the entries' root).
+      "build", path.join(ROOT, "src/main.ts"), path.join(ROOT, "src/store/sync-bridge-worker.ts"), "--compile", "--bytecode", `--target=${target}`, "--outfile", outfile,
       ...(order ? [`--bytecode-order=${order}`] : []),
       "--define", `process.env.STRATA_BUILD_COMMIT=${JSON.stringify(commit)}`,
       "--define", `process.env.STRATA_BUILD_TARGET=${JSON.stringify(target)}`,
+      "--define", `process.env.STRATA_SYNC_BRIDGE_WORKER=${JSON.stringify("./store/sync-bridge-worker.ts")}`,
     ],
     { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] },
   );

@@ -64,7 +64,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const dataDir = config.ephemeral ? fs.mkdtempSync(path.join(os.tmpdir(), "strata-")) : path.resolve(config.dataDir);
   // One split of the memory limit for every cache, handed to each where it is built.
   const budgets = cacheBudgets(config.memoryLimit, { distributed: Boolean(config.meta), chunkBufferBytes: DEFAULT_CHUNKING.max });
-  const store: Store = config.meta ? await openRemoteStore(config, budgets.remoteBlobs) : LocalStore.open(dataDir, { diskReserve: config.diskReserveMiB * 1024 * 1024 });
+  const store: Store = config.meta ? await openRemoteStore(config, { cacheBytes: budgets.remoteBlobs, locationBytes: budgets.remoteLocations }) : LocalStore.open(dataDir, { diskReserve: config.diskReserveMiB * 1024 * 1024 });
   const repo = new RepoService(store, budgets);
   const memory = new MemoryGuard({ limit: config.memoryLimit, relieve: () => repo.dropCaches() });
   const access = await setupServerAuth(store, config.auth);
@@ -84,7 +84,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const scrubber = startScrub(store, config.scrubRate);
   const metrics = new Metrics(() => {
     const { bytes, blobs } = store.blobs.stats();
-    return { bytes, blobs, dedupChunks: store.blobs.deduplicated.chunks, dedupBytes: store.blobs.deduplicated.bytes, scrub: scrubber?.stats, memoryReliefs: memory.reliefs };
+    return { bytes, blobs, dedupChunks: store.blobs.deduplicated.chunks, dedupBytes: store.blobs.deduplicated.bytes, scrub: scrubber?.stats, locations: store.blobs.locationStats?.(), memoryReliefs: memory.reliefs };
   });
   const stdoutLog = config.quiet || hooks.log ? undefined : batchedStdout();
   const log = config.quiet ? undefined : (hooks.log ?? stdoutLog!.write);

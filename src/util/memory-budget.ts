@@ -12,7 +12,9 @@ export interface CacheBudgets {
   commits: { records: number; byId: number };
   /** Bytes of blob payloads a distributed store keeps in memory (store/remote-blobs.ts); unused when embedded. */
   remoteBlobs: number;
-  /** Maximum-size chunk buffers kept for reuse between uploads (repo/objects.ts). */
+  /** Bytes of blob locations a distributed store keeps in memory (store/remote-blobs.ts); unused when embedded. */
+  remoteLocations: number;
+  /** Maximum-size chunk buffers kept for reuse between uploads and streamed reads (repo/objects.ts). */
   chunkBuffers: number;
 }
 
@@ -25,6 +27,8 @@ export const DEFAULT_CACHE_BUDGETS: CacheBudgets = {
   manifests: 8 * MiB,
   commits: { records: 4 * MiB, byId: 2 * MiB },
   remoteBlobs: 128 * MiB,
+  // ~160,000 locations (~200 bytes each): the blobs of the objects in use; the rest are looked up in PostgreSQL.
+  remoteLocations: 32 * MiB,
   chunkBuffers: 4,
 };
 
@@ -39,13 +43,13 @@ export const DECODED_WEIGHT = 3;
 /**
  * The budgets under a memory limit (bytes; undefined: today's sizes). Every cache keeps its share of today's
  * sizes, scaled down together until their memory fits CACHE_SHARE of the limit; none grows past today's size.
- * The blob cache of a distributed store counts only for a distributed store, so an embedded one does not give
+ * The blob and location caches of a distributed store count only for a distributed store, so an embedded one does not give
  * away its share to a cache it does not have.
  */
 export function cacheBudgets(limit: number | undefined, options: { distributed: boolean; chunkBufferBytes: number }): CacheBudgets {
   const d = DEFAULT_CACHE_BUDGETS;
   if (limit === undefined) return { ...d, trees: { ...d.trees }, commits: { ...d.commits } };
-  const full = { ...d, remoteBlobs: options.distributed ? d.remoteBlobs : 0 };
+  const full = { ...d, remoteBlobs: options.distributed ? d.remoteBlobs : 0, remoteLocations: options.distributed ? d.remoteLocations : 0 };
   const scale = Math.min(1, (limit * CACHE_SHARE) / budgetWeight(full, options.chunkBufferBytes));
   const part = (bytes: number) => Math.floor(bytes * scale);
   return {
@@ -53,6 +57,7 @@ export function cacheBudgets(limit: number | undefined, options: { distributed: 
     manifests: part(d.manifests),
     commits: { records: part(d.commits.records), byId: part(d.commits.byId) },
     remoteBlobs: part(full.remoteBlobs),
+    remoteLocations: part(full.remoteLocations),
     chunkBuffers: Math.floor(d.chunkBuffers * scale),
   };
 }
@@ -60,5 +65,5 @@ export function cacheBudgets(limit: number | undefined, options: { distributed: 
 /** The memory the caches may take under a split: JSON budgets weighed as decoded values, buffers at their size. */
 export function budgetWeight(b: CacheBudgets, chunkBufferBytes: number): number {
   const decoded = b.trees.objects + b.trees.commitIndex + b.trees.purges + b.trees.tags + b.manifests + b.commits.records + b.commits.byId;
-  return decoded * DECODED_WEIGHT + b.remoteBlobs + b.chunkBuffers * chunkBufferBytes;
+  return decoded * DECODED_WEIGHT + b.remoteBlobs + b.remoteLocations + b.chunkBuffers * chunkBufferBytes;
 }

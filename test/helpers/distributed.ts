@@ -2,12 +2,13 @@
 // server as object store (moto_server, or a second Strata in embedded mode), and gateways in their own processes.
 import { afterAll, beforeAll } from "bun:test";
 import { type ChildProcess, spawn } from "node:child_process";
-import * as net from "node:net";
 import * as path from "node:path";
 import postgres from "postgres";
 import { randomHex } from "../../src/util/bytes.ts";
 import { freePort, type ServerProcess, startServerProcess } from "./process.ts";
 import { withServer } from "./server.ts";
+
+export { startProxy, startProxyProcess } from "./tcp-proxy.ts";
 
 export const PG_URL = process.env.STRATA_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
 const MAIN = path.join(import.meta.dir, "../../src/main.ts");
@@ -121,45 +122,6 @@ export function strataCli(args: string[], env: Record<string, string> = {}, opti
     child.stderr!.on("data", (d) => (stderr += d));
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-}
-
-/**
- * A TCP proxy in front of a server, to take it away and bring it back without touching the real one
- * (other tests share it): cut() resets every connection and refuses new ones until restore().
- */
-export async function startProxy(targetPort: number): Promise<{ port: number; cut(): void; restore(): void; close(): void }> {
-  const sockets = new Set<net.Socket>();
-  let up = true;
-  const server = net.createServer((client) => {
-    if (!up) return client.destroy();
-    const upstream = net.connect(targetPort, "127.0.0.1");
-    sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on("error", drop).on("close", drop);
-    upstream.on("error", drop).on("close", drop);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    cut() {
-      up = false;
-      for (const s of sockets) s.destroy();
-      sockets.clear();
-    },
-    restore() {
-      up = true;
-    },
-    close() {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
 }
 
 /** Gateways on one fresh schema and one moto_server, made before a file's tests and stopped after them. */
