@@ -180,7 +180,8 @@ export function verifyV4Header(req: RequestView, authorization: string, options:
   const payloadHash = req.headers.get("x-amz-content-sha256");
   if (payloadHash === null) throw new S3Error("InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
 
-  const v4 = verify(req, { credential, amzDate, signedHeaders, signature, payloadHash, query: canonicalQuery(req.rawQuery) }, secret);
+  // auth off (no secret): nothing to recompute, so the canonical query is not built either
+  const v4 = secret === undefined ? undefined : verify(req, { credential, amzDate, signedHeaders, signature, payloadHash, query: canonicalQuery(req.rawQuery) }, secret);
   return { kind: "signed", accessKey: credential.accessKey, scheme: "v4-header", v4 };
 }
 
@@ -203,7 +204,7 @@ export function checkSkew(requestTime: number, now: number): void {
 const queryError = (message: string) => new S3Error("AuthorizationQueryParametersError", message);
 
 /** Presigned URL: X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature. */
-export function verifyV4Query(req: RequestView, params: Map<string, string>, options: AuthOptions): AuthResult {
+export function verifyV4Query(req: RequestView, params: ReadonlyMap<string, string>, options: AuthOptions): AuthResult {
   const credentialText = params.get("X-Amz-Credential");
   const amzDate = params.get("X-Amz-Date");
   const expiresText = params.get("X-Amz-Expires");
