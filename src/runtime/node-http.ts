@@ -25,8 +25,7 @@ export async function serveNodeHttp(options: ServeOptions): Promise<RunningServe
     // allows parallel work only among safe methods; answers are sent in order either way).
     const before = connection.last;
     const exchange: Exchange = { res, handled: undefined as unknown as Promise<void>, done: false };
-    const run = () => handle(exchange, req, request, options);
-    exchange.handled = before && !answered(before) ? answerOut(before).then(run) : run();
+    exchange.handled = before && !answered(before) ? answerOut(before).then(() => handle(exchange, req, request, options)) : handle(exchange, req, request, options);
     connection.last = exchange;
   };
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);

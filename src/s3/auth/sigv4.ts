@@ -21,12 +21,12 @@ export function deriveSigningKey(secret: string, date: string, region: string, s
  * full). A client sends the same credential, signing-key inputs and, within a second, the same date on every
  * request, so parsing and deriving them each time was most of a small request's verification.
  */
-function remembered<T>(kept: number): (arg: string, compute: () => T) => T {
+function remembered<T>(kept: number): (arg: string, compute: (arg: string) => T) => T {
   const results = new Map<string, T>();
   return (arg, compute) => {
     if (results.has(arg)) return results.get(arg) as T;
     if (results.size >= kept) results.clear();
-    const result = compute();
+    const result = compute(arg);
     results.set(arg, result);
     return result;
   };
@@ -39,7 +39,7 @@ export const signingKeyFor = (secret: string, c: Credential): Uint8Array =>
 
 const amzDates = remembered<number | undefined>(64);
 /** "20130524T000000Z" → ms since the epoch; undefined when it is not that shape. */
-export const parseAmzDate = (value: string): number | undefined => amzDates(value, () => parseAmzDateOnce(value));
+export const parseAmzDate = (value: string): number | undefined => amzDates(value, parseAmzDateOnce);
 
 function parseAmzDateOnce(value: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
@@ -59,7 +59,7 @@ export interface Credential {
 
 /** "AKID/20130524/us-east-1/s3/aws4_request"; the key is everything before the last four parts. */
 const credentials = remembered<Credential | undefined>(256);
-export const parseCredential = (value: string): Credential | undefined => credentials(value, () => parseCredentialOnce(value));
+export const parseCredential = (value: string): Credential | undefined => credentials(value, parseCredentialOnce);
 
 function parseCredentialOnce(value: string): Credential | undefined {
   const parts = value.split("/");
