@@ -5,6 +5,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import type * as net from "node:net";
+import { type BodySource, openBodySource, streamSource } from "./body-source.ts";
 import { originForm, recordTarget, RequestBodyError } from "./request-target.ts";
 import type { RunningServer, ServeOptions } from "./serve.ts";
 
@@ -208,8 +209,7 @@ async function answer(req: http.IncomingMessage, res: http.ServerResponse, reque
     res.writeHead(response.status, headers);
     return end(res, unread, bytes);
   }
-  res.writeHead(response.status, headers);
-  await stream(res, response.body!.getReader(), unread);
+  await stream(res, response.status, headers, openBodySource(response) ?? streamSource(response.body!), unread);
 }
 
 /**
@@ -236,22 +236,33 @@ async function endAfter(res: http.ServerResponse, unread: Promise<void>, last?: 
   if (socket && !socket.destroyed) lingeringClose(socket);
 }
 
-/** Sends a streamed body whose length the headers declare, as fast as the client takes it. */
-async function stream(res: http.ServerResponse, reader: ReadableStreamDefaultReader<Uint8Array>, unread?: Promise<void>): Promise<void> {
-  // The client went away: stop reading the body (the store's reader closes its files).
+/**
+ * Sends a streamed body whose length the headers declare, as fast as the client takes it. Each piece is asked for
+ * only once the one before has been written: Bun's res.write has taken a piece's bytes when it returns, copying
+ * what the socket does not take at once (test/runtime/body-source.test.ts), so the source may reuse its buffer.
+ */
+async function stream(res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, source: BodySource, unread?: Promise<void>): Promise<void> {
+  // The client went away: stop reading the body (the store's reader gives its buffer back).
   res.once("close", () => {
-    if (!res.writableFinished) reader.cancel().catch(() => {});
+    if (!res.writableFinished) source.close();
   });
+  let piece: Uint8Array | undefined;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      await write(res, value);
-    }
+    // Read before the head goes out: a body that fails at once (a damaged first chunk) still gets an error answer.
+    piece = await source.next();
+  } catch (err) {
+    source.close();
+    throw err;
+  }
+  res.writeHead(status, headers);
+  try {
+    for (; piece; piece = await source.next()) await write(res, piece);
     await end(res, unread);
   } catch (err) {
     // Headers (and the length) are out: all a failing body can do now is cut the connection short.
     res.destroy(err instanceof Error ? err : new Error(String(err)));
+  } finally {
+    source.close();
   }
 }
 

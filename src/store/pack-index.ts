@@ -158,6 +158,54 @@ export class SealedIndex {
   }
 }
 
+/** The file's bytes before its entries (magic, count) and after them (checksum). */
+const IDX_FRAME = IDX_MAGIC.length + 4 + 4;
+
+/**
+ * A sealed pack's index file, read and parsed on its first use. Reading every index at open was most of a
+ * start-up on a store of a thousand packs (~90 MB of indexes and their Bloom filters for 1M objects, before the
+ * first answer); now a lookup reads the indexes it walks, newest first, up to the pack that holds the blob.
+ * An index read here is unchecked until verify(), as SealedIndex.parse's are; one whose form is wrong finds
+ * nothing and fails verify(), so its owner rebuilds it from its pack (BlobStore.locate).
+ */
+export class IndexFile {
+  /** null: the file's form is wrong */
+  private index: SealedIndex | null | undefined;
+
+  constructor(
+    readonly pack: number,
+    private readonly file: { read: () => Uint8Array; size: () => number },
+  ) {}
+
+  private loaded(): SealedIndex | null {
+    if (this.index === undefined) this.index = SealedIndex.parse(this.pack, this.file.read()) ?? null;
+    return this.index;
+  }
+
+  /** Entries in the index (from the file's size while it is unread). */
+  get count(): number {
+    if (this.index === undefined) return Math.max(0, Math.floor((this.file.size() - IDX_FRAME) / IDX_ENTRY));
+    return this.index?.count ?? 0;
+  }
+
+  get verified(): boolean {
+    return this.index?.verified ?? false;
+  }
+
+  verify(): boolean {
+    return this.loaded()?.verify() ?? false;
+  }
+
+  find(hash: Uint8Array): BlobLocation | undefined {
+    return this.loaded()?.find(hash);
+  }
+
+  *all(): Generator<[string, BlobLocation]> {
+    const index = this.loaded();
+    if (index) yield* index.all();
+  }
+}
+
 /** The 32-bit word at `at` (big-endian), as an unsigned number. */
 function probe(bytes: Uint8Array, at: number): number {
   return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;

@@ -82,7 +82,7 @@ describe("pack versions", () => {
     blobs.close();
   });
 
-  for (const older of [1, 2, 3, 4]) {
+  for (const older of [1, 2, 3, 4, 5]) {
     test(`a version-${older} data dir opens and is marked version ${FORMAT_VERSION} before anything new is written`, async () => {
       const dir = tmpDir();
       await Store.open(dir).close();

@@ -8,6 +8,8 @@ import { partNumber } from "../list-params.ts";
 import { type ByteRange, parseRange } from "../ranges.ts";
 import { versionIdParam } from "../version-id.ts";
 import { responseOverrides } from "../response-overrides.ts";
+import { setTaggingCount } from "../tagging.ts";
+import { sourcedResponse } from "../../runtime/body-source.ts";
 
 function partRange(m: ObjectManifest, n: number): ByteRange {
   const sizes = m.parts ?? [m.size];
@@ -31,6 +33,7 @@ export function getObject(req: S3Request, deps: S3Deps): Response {
   const { manifest } = version;
   const headers = objectHeaders(manifest, version.time);
   headers.set("x-amz-version-id", version.version);
+  setTaggingCount(headers, version.tags);
   try {
     checkConditions(req.headers, manifest.etag, version.time);
   } catch (err) {
@@ -51,5 +54,8 @@ export function getObject(req: S3Request, deps: S3Deps): Response {
   if (range) headers.set("content-range", `bytes ${start}-${end}/${manifest.size}`);
   const status = range ? 206 : 200;
   if (req.method === "HEAD" || manifest.size === 0) return new Response(null, { status, headers });
-  return new Response(deps.repo.readSingleChunk(manifest, start, end) ?? deps.repo.readObject(manifest, start, end), { status, headers });
+  const whole = deps.repo.readSingleChunk(manifest, start, end);
+  if (whole) return new Response(whole, { status, headers });
+  // The server pulls the pieces from one reused buffer; whoever reads the Response's body instead gets a stream.
+  return sourcedResponse(() => deps.repo.readObjectPieces(manifest, start, end), deps.repo.readObject(manifest, start, end), { status, headers });
 }
