@@ -48,6 +48,11 @@ const SCHEMA_LOCK = 0x5354_5241; // "STRA"
  */
 export const GC_LOCK = 0x5354_5247; // "STRG"
 
+/** The name a ref's queue lock (cas-queue.ts) is taken by, as hashtextextended(name, 0): per store, per key. */
+export function queueLockName(schema: string, key: string): string {
+  return `${schema}:${key}`;
+}
+
 type Sql = postgres.Sql;
 
 /** Runs a query, turning "cannot reach PostgreSQL" into UnavailableError (503 to clients). */
@@ -178,10 +183,17 @@ export class PgMeta {
    * then applies each CAS batch whose expectations hold, in order. Returns the seq and which batches won; the blob
    * rows as stored (another gateway may have indexed the same hash first: its copy wins).
    */
-  flush(rows: BlobRow[], reused: string[], packs: Array<{ name: string; bytes: number }>, batches: CasBatch[]): Promise<{ seq: number; won: boolean[]; stored: BlobRow[]; missing: string[] }> {
+  flush(rows: BlobRow[], reused: string[], packs: Array<{ name: string; bytes: number }>, batches: CasBatch[], waitForQueues: boolean): Promise<{ seq: number; won: boolean[]; stored: BlobRow[]; missing: string[] }> {
+    // With waitForQueues, the batches' CAS keys that another gateway's losers hold queued (cas-queue.ts) are
+    // waited for first, in the same statement and before strata_meta's row lock, so no wait holds up other flushes.
+    const queued = waitForQueues ? [...new Set(batches.flatMap((b) => b.expect.map(([k]) => queueLockName(this.schema, k))))] : [];
     return guard("commit", () =>
       this.sql.begin(async (tx) => {
-        const [{ seq: s }] = await tx`UPDATE strata_meta SET seq = seq + 1 WHERE id = 1 RETURNING seq`;
+        const [{ seq: s }] = queued.length
+          ? await tx`
+            WITH q AS (SELECT pg_advisory_xact_lock_shared(hashtextextended(n, 0)) FROM unnest(${tx.array(queued)}::text[]) n)
+            UPDATE strata_meta SET seq = seq + 1 WHERE id = 1 AND (SELECT count(*) FROM q) >= 0 RETURNING seq`
+          : await tx`UPDATE strata_meta SET seq = seq + 1 WHERE id = 1 RETURNING seq`;
         const seq = Number(s);
         let missing: string[] = [];
         if (reused.length) {

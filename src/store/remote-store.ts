@@ -7,9 +7,10 @@
 // holds; a writer whose batch lost gets RefConflictError and rebuilds its change on the new refs.
 import { DEFAULT_CACHE_BUDGETS } from "../util/memory-budget.ts";
 import { UnavailableError } from "../util/unavailable.ts";
+import { CasQueue } from "./cas-queue.ts";
 import { GroupSync } from "./group-sync.ts";
 import { type ObjectStore } from "./object-store.ts";
-import { MissingBlobs, PgMeta } from "./pg-meta.ts";
+import { MissingBlobs, PgMeta, pgClient } from "./pg-meta.ts";
 import type { RefChange } from "./ref-journal.ts";
 import { RemoteBlobs, type RemoteBlobsOptions } from "./remote-blobs.ts";
 import { ConflictMarker, RemoteRefs } from "./remote-refs.ts";
@@ -28,6 +29,7 @@ export interface RemoteStoreOptions {
 export class RemoteStore implements Store {
   readonly refs = new RemoteRefs();
   readonly blobs: RemoteBlobs;
+  private readonly casQueue: CasQueue;
   private lastSeq = -1;
   private readonly group = new GroupSync(() => this.flushOnce());
   private readonly refresher = new GroupSync(() => this.pull());
@@ -36,6 +38,8 @@ export class RemoteStore implements Store {
 
   private constructor(readonly meta: PgMeta, objects: ObjectStore, options: RemoteBlobsOptions) {
     this.blobs = new RemoteBlobs(objects, meta, options);
+    const { sql, schema } = pgClient(meta.url, 8);
+    this.casQueue = new CasQueue(sql, schema);
   }
 
   static async open(options: RemoteStoreOptions): Promise<RemoteStore> {
@@ -70,8 +74,12 @@ export class RemoteStore implements Store {
     await this.group.sync().catch(() => {});
     const outcome = batch.outcome;
     if (outcome === null) return;
-    if (outcome instanceof ConflictMarker) throw new RefConflictError(outcome.message);
+    if (outcome instanceof ConflictMarker) throw new RefConflictError(outcome.message, batch.expect.map(([k]) => k));
     throw outcome ?? new Error("commit was not decided");
+  }
+
+  queue(keys: string[]): Promise<() => Promise<void>> {
+    return this.casQueue.enter(keys);
   }
 
   flush(): Promise<void> {
@@ -89,7 +97,8 @@ export class RemoteStore implements Store {
     }
     if (batches.length === 0 && sealed.rows.length === 0 && sealed.reused.length === 0) return;
     try {
-      const result = await this.meta.flush(sealed.rows, sealed.reused, sealed.packs, batches);
+      // A gateway whose own losers hold queue locks must not wait for other gateways' (cas-queue.ts).
+      const result = await this.meta.flush(sealed.rows, sealed.reused, sealed.packs, batches, !this.casQueue.holding);
       this.blobs.remember(result.stored);
       this.refs.settle(batches, result.won, result.seq);
       this.flushes++;
@@ -105,6 +114,7 @@ export class RemoteStore implements Store {
   async close(): Promise<void> {
     await this.group.sync().catch(() => {});
     await this.blobs.close();
+    await this.casQueue.close();
     await this.meta.close();
   }
 }

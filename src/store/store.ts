@@ -62,11 +62,21 @@ export interface Store {
   flush(): Promise<void>;
   /** Brings the durable view up to date with other gateways' acknowledged writes (a no-op when embedded). */
   refresh?(): Promise<void>;
+  /**
+   * Queues a writer that lost a compare-and-swap on `keys` behind other gateways' losers, and keeps other gateways
+   * from moving those keys until the returned call (cas-queue.ts; distributed store only).
+   */
+  queue?(keys: string[]): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 /** Another writer moved a ref this commit expected unchanged: rebuild the change on the new state and retry. */
-export class RefConflictError extends Error {}
+export class RefConflictError extends Error {
+  /** @param keys the refs whose expected values had moved, or might have */
+  constructor(message: string, readonly keys: string[] = []) {
+    super(message);
+  }
+}
 
 /** Lost compare-and-swaps after which a writer gives up (503 SlowDown): the ref is too busy to win. */
 const MAX_CONFLICTING_ATTEMPTS = 64;
@@ -74,17 +84,24 @@ const MAX_CONFLICTING_ATTEMPTS = 64;
 /**
  * Runs an attempt until its commit does not lose a compare-and-swap. Only a distributed store reports lost ones
  * (another gateway moved the ref first): the attempt then runs again on refreshed refs, so it re-reads what it
- * changes and rebuilds its change on the other gateway's.
+ * changes and rebuilds its change on the other gateway's. After the first loss it retries queued on the refs it lost
+ * (Store.queue), so a gateway whose writers keep winning cannot starve it.
  */
 export async function retryOnConflict<T>(store: Store, attempt: () => Promise<T>): Promise<T> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!(err instanceof RefConflictError)) throw err;
-      if (tries >= MAX_CONFLICTING_ATTEMPTS) throw new UnavailableError(`gave up after ${tries} conflicting attempts`, "SlowDown");
-      await store.refresh?.();
+  let leave: (() => Promise<void>) | undefined;
+  try {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof RefConflictError)) throw err;
+        if (tries >= MAX_CONFLICTING_ATTEMPTS) throw new UnavailableError(`gave up after ${tries} conflicting attempts`, "SlowDown");
+        if (!leave && err.keys.length) leave = await store.queue?.(err.keys);
+        await store.refresh?.();
+      }
     }
+  } finally {
+    await leave?.();
   }
 }
 
