@@ -3,6 +3,7 @@
 import type { OptionSpec, OptionValues } from "./cli/command.ts";
 import { usageError } from "./cli/exit.ts";
 import { parseSize } from "./util/size.ts";
+import { parseDuration } from "./util/time.ts";
 import type { DistributedConfig } from "./store/distributed-config.ts";
 import { DISTRIBUTED_OPTIONS, distributedConfig } from "./cli/offline.ts";
 import { DEFAULT_DISK_RESERVE_BYTES } from "./store/disk-space.ts";
@@ -33,6 +34,8 @@ export interface ServerConfig extends DistributedConfig {
   scrubRate: number;
   /** bytes of memory the server should stay under: bounds the caches and drops them under pressure (unset: no limit) */
   memoryLimit?: number;
+  /** ms a running sidecar job's lease on its staging branch lasts unrenewed (jobs/endpoints.ts) */
+  jobLeaseMs: number;
 }
 
 export const DEFAULT_PORT = 30600;
@@ -40,6 +43,8 @@ export const DEFAULT_DATA_DIR = "./strata-data";
 export const DEFAULT_DISK_RESERVE_MIB = DEFAULT_DISK_RESERVE_BYTES / (1024 * 1024);
 /** The background scrub's default pace: a few GB an hour, unnoticed beside an edge box's own work. */
 export const DEFAULT_SCRUB_RATE = "2MiB";
+/** Long enough that a busy server renews in time (every third of it), short enough that a dead job's staging branch goes soon. */
+export const DEFAULT_JOB_LEASE = "30s";
 
 /** Below this a server cannot run at all: the runtime alone takes ~40 MB. */
 const MIN_MEMORY_LIMIT = 64 * 1024 * 1024;
@@ -62,6 +67,7 @@ export const SERVE_OPTIONS: Record<string, OptionSpec> = {
   "disk-reserve-mib": { type: "string", env: "STRATA_DISK_RESERVE_MIB", help: `N  free disk space kept for deletes and gc: new objects are refused (503) below it (default ${DEFAULT_DISK_RESERVE_MIB})` },
   "scrub-rate": { type: "string", env: "STRATA_SCRUB_RATE", help: `SIZE  per second the background scrub reads and checks at most (default ${DEFAULT_SCRUB_RATE}; 0: off)` },
   "memory-limit": { type: "string", env: "STRATA_MEMORY_LIMIT", help: "SIZE  memory to stay under (256MiB, 1GiB, …): caches get a quarter, and are dropped when RSS nears it (default: no limit)" },
+  "job-lease": { type: "string", env: "STRATA_JOB_LEASE", help: `DURATION  how long a sidecar job's staging branch outlives its server unrenewed, on a shared metadata store (default ${DEFAULT_JOB_LEASE})` },
   ...DISTRIBUTED_OPTIONS,
 };
 
@@ -80,6 +86,7 @@ export function defaultConfig(): ServerConfig {
     metricsPublic: false,
     diskReserveMiB: DEFAULT_DISK_RESERVE_MIB,
     scrubRate: parseSize(DEFAULT_SCRUB_RATE),
+    jobLeaseMs: parseDuration(DEFAULT_JOB_LEASE),
   };
 }
 
@@ -122,6 +129,14 @@ export function serveConfig(values: OptionValues): ServerConfig {
   if (text("memory-limit") !== undefined) {
     c.memoryLimit = size("memory-limit");
     if (c.memoryLimit < MIN_MEMORY_LIMIT) throw usageError(`--memory-limit must be at least 64MiB (the runtime alone takes ~40 MB), not ${text("memory-limit")}`);
+  }
+  if (text("job-lease") !== undefined) {
+    try {
+      c.jobLeaseMs = parseDuration(text("job-lease")!);
+    } catch (err) {
+      throw usageError(`--job-lease: ${(err as Error).message}`);
+    }
+    if (c.jobLeaseMs < 1000) throw usageError(`--job-lease must be at least 1s, not ${text("job-lease")}`);
   }
   if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) throw usageError("--tls-cert and --tls-key go together");
   return { ...c, ...distributedConfig(values) };

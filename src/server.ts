@@ -64,9 +64,9 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const dataDir = config.ephemeral ? fs.mkdtempSync(path.join(os.tmpdir(), "strata-")) : path.resolve(config.dataDir);
   // One split of the memory limit for every cache, handed to each where it is built.
   const budgets = cacheBudgets(config.memoryLimit, { distributed: Boolean(config.meta), chunkBufferBytes: DEFAULT_CHUNKING.max });
-  const store: Store = config.meta ? await openRemoteStore(config, budgets.remoteBlobs) : LocalStore.open(dataDir, { diskReserve: config.diskReserveMiB * 1024 * 1024 });
+  const store: Store = config.meta ? await openRemoteStore(config, { cacheBytes: budgets.remoteBlobs, locationBytes: budgets.remoteLocations }) : LocalStore.open(dataDir, { diskReserve: config.diskReserveMiB * 1024 * 1024 });
   const repo = new RepoService(store, budgets);
-  const memory = config.memoryLimit === undefined ? undefined : new MemoryGuard({ limit: config.memoryLimit, relieve: () => repo.dropCaches() });
+  const memory = new MemoryGuard({ limit: config.memoryLimit, relieve: () => repo.dropCaches() });
   const access = await setupServerAuth(store, config.auth);
   // Not open to the network by accident: without auth, only this machine, unless --bind says otherwise.
   const bind = config.bind ?? (access.enabled() ? "0.0.0.0" : "127.0.0.1");
@@ -84,7 +84,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   const scrubber = startScrub(store, config.scrubRate);
   const metrics = new Metrics(() => {
     const { bytes, blobs } = store.blobs.stats();
-    return { bytes, blobs, dedupChunks: store.blobs.deduplicated.chunks, dedupBytes: store.blobs.deduplicated.bytes, scrub: scrubber?.stats, memoryReliefs: memory?.reliefs };
+    return { bytes, blobs, dedupChunks: store.blobs.deduplicated.chunks, dedupBytes: store.blobs.deduplicated.bytes, scrub: scrubber?.stats, locations: store.blobs.locationStats?.(), memoryReliefs: memory.reliefs };
   });
   const stdoutLog = config.quiet || hooks.log ? undefined : batchedStdout();
   const log = config.quiet ? undefined : (hooks.log ?? stdoutLog!.write);
@@ -102,8 +102,11 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
   });
   const jobs = new JobEndpoints({
     repo, s3Config, hostname: bind, tls, observe, authEnabled: access.enabled,
-    serverApp: (jobS3) => createServerApp({ s3: jobS3, domains: [] }),
+    // A job's requests catch up with other gateways first, as the main port's do.
+    serverApp: (jobS3) => ({ fetch: refreshing(store, createServerApp({ s3: jobS3, domains: [] }).fetch) }),
     soleServer: store instanceof LocalStore,
+    leaseMs: config.jobLeaseMs,
+    refresh: store.refresh?.bind(store),
   });
   await jobs.removeLeftovers();
   // The console's session cookie identifies it as a token does (only with auth on: off, no one needs to be anyone).
@@ -138,7 +141,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     if (config.ephemeral) fs.rmSync(dataDir, { recursive: true, force: true }); // "removed at exit" holds here too
     throw err;
   }
-  memory?.start();
+  memory.start();
   const host = bind === "0.0.0.0" || bind === "::" ? "localhost" : bind.includes(":") ? `[${bind}]` : bind;
   return {
     port: server.port,
@@ -152,7 +155,7 @@ export async function startServer(config: ServerConfig, hooks: ServerHooks = {})
     async stop() {
       await server.stop();
       await jobs.dropAll();
-      memory?.stop();
+      memory.stop();
       await scrubber?.stop();
       await repo.close();
       stdoutLog?.flush();

@@ -14,6 +14,8 @@ export interface StoreGauges {
   dedupBytes: number;
   /** the background scrub's counters, when it runs */
   scrub?: { passes: number; records: number; bytes: number; damaged: number };
+  /** a distributed store's blob locations cached (bounded) and looked up in PostgreSQL on a miss */
+  locations?: { cached: number; lookups: number };
   /** what memory pressure made the server do, when a memory limit is set */
   memoryReliefs?: { collections: number; cacheDrops: number };
 }
@@ -96,8 +98,14 @@ export class Metrics {
       family("strata_scrub_damaged_records_total", "counter", "Damaged pack records the background scrub found (run strata fsck).");
       out.push(`strata_scrub_damaged_records_total ${store.scrub.damaged}`);
     }
+    if (store.locations) {
+      family("strata_blob_locations_cached", "gauge", "Blob locations a distributed gateway holds in memory (bounded by its memory budget).");
+      out.push(`strata_blob_locations_cached ${store.locations.cached}`);
+      family("strata_blob_location_lookups_total", "counter", "Blob locations looked up in PostgreSQL because the cache lacked them.");
+      out.push(`strata_blob_location_lookups_total ${store.locations.lookups}`);
+    }
     if (store.memoryReliefs !== undefined) {
-      family("strata_memory_pressure_collections_total", "counter", "Garbage collections asked for because RSS neared --memory-limit.");
+      family("strata_memory_pressure_collections_total", "counter", "Garbage collections the memory guard asked for: RSS neared --memory-limit, or (without one) garbage piled up.");
       out.push(`strata_memory_pressure_collections_total ${store.memoryReliefs.collections}`);
       family("strata_memory_pressure_cache_drops_total", "counter", "Times RSS neared --memory-limit and the caches were dropped.");
       out.push(`strata_memory_pressure_cache_drops_total ${store.memoryReliefs.cacheDrops}`);

@@ -49,23 +49,51 @@ export interface JobEndpointOptions {
   serverApp: (s3: S3Endpoint) => { fetch: (req: Request) => Response | Promise<Response> };
   /**
    * whether this process is the only one serving the data (an embedded store): then a marked staging branch of a job
-   * it does not run is a leftover (a crash, a failed cleanup) and goes. Servers sharing a metadata store can't tell
-   * another server's running job from a dead one's, so they leave them be.
+   * it does not run is a leftover (a crash, a failed cleanup) and goes. Servers sharing a metadata store can't see
+   * each other's processes: they go by the jobs' leases (JobLease), and take a branch for a leftover once its lease
+   * has expired.
    */
   soleServer: boolean;
+  /** how long a job's lease lasts unrenewed; this server renews its jobs' leases, and looks for expired ones, every third of it */
+  leaseMs: number;
+  /** catches up with the other servers' writes (a shared metadata store): their leases and staging branches */
+  refresh?: () => Promise<void>;
 }
 
 export class JobEndpoints implements JobHost {
   private readonly jobs = new Map<string, { info: JobInfo; server: RunningServer }>();
+  private readonly leaseTimer: ReturnType<typeof setInterval>;
+  private tending: Promise<void> | undefined;
 
-  constructor(private readonly o: JobEndpointOptions) {}
+  constructor(private readonly o: JobEndpointOptions) {
+    this.leaseTimer = setInterval(() => {
+      this.tending ??= this.tendLeases().finally(() => (this.tending = undefined));
+    }, o.leaseMs / 3);
+    this.leaseTimer.unref?.();
+  }
+
+  /**
+   * Renews the leases of the jobs running here and, on a shared metadata store, removes staging branches whose lease
+   * has expired. A failure (the metadata store away) is tried again at the next tick; a lease renewed a third of
+   * its life ahead survives two missed ticks.
+   */
+  private async tendLeases(): Promise<void> {
+    try {
+      for (const id of this.jobs.keys()) await this.o.repo.renewJobLease(id, Date.now() + this.o.leaseMs);
+      if (this.o.soleServer) return;
+      await this.o.refresh?.();
+      await this.removeLeftovers();
+    } catch {
+      // next tick
+    }
+  }
 
   async start(spec: JobSpec): Promise<JobInfo> {
     const vs = this.o.repo;
     const { repo, branch } = spec.output;
     const id = randomHex(8);
     const staging = stagingBranch(id);
-    await vs.createBranch(repo, staging, { branch }, { job: id });
+    await vs.createBranch(repo, staging, { branch }, { id, leaseUntil: Date.now() + this.o.leaseMs });
     let server: RunningServer | undefined;
     try {
       // The job's writes get the version ids the output branch would give them.
@@ -126,14 +154,14 @@ export class JobEndpoints implements JobHost {
   }
 
   /**
-   * Removes the staging branches of jobs this server is not running: at start (a crash or kill -9 left them) and
-   * when a job ends abnormally (a cleanup that failed then). Only branches the server marked as a job's
-   * (BranchRef.job) are candidates, never one a user merely named job-something.
+   * Removes the staging branches of jobs this server is not running: at start (a crash or kill -9 left them), when
+   * a job ends abnormally (a cleanup that failed then) and, on a shared metadata store, at every lease tick; there
+   * only those whose lease has expired (another server's running job renews its own). Only branches a server
+   * marked as a job's (BranchRef.job) are candidates, never one a user merely named job-something.
    */
   async removeLeftovers(): Promise<void> {
-    if (!this.o.soleServer) return;
     for (const b of this.o.repo.listBranches()) {
-      if (b.job !== undefined && !this.jobs.has(b.job)) await this.discardStaging(b.repo, b.branch);
+      if (b.job !== undefined && !this.jobs.has(b.job)) await this.discardStaging(b.repo, b.branch, { unlessLeased: !this.o.soleServer });
     }
   }
 
@@ -143,6 +171,8 @@ export class JobEndpoints implements JobHost {
 
   /** At server shutdown: a job that has not finished leaves nothing behind. */
   async dropAll(): Promise<void> {
+    clearInterval(this.leaseTimer);
+    await this.tending;
     for (const id of [...this.jobs.keys()]) await this.drop(id).catch(() => {});
   }
 
@@ -163,7 +193,7 @@ export class JobEndpoints implements JobHost {
    * Deletes a staging branch (its open commit, if any, goes with it). Best effort: the job's outcome is what the
    * caller needs to hear, and a staging branch left behind is harmless and shows in `strata branch list`.
    */
-  private async discardStaging(repo: string, staging: string): Promise<void> {
-    await this.o.repo.deleteBranch(repo, staging, { keepEmptyRepo: true }).catch(() => {});
+  private async discardStaging(repo: string, staging: string, options: { unlessLeased?: boolean } = {}): Promise<void> {
+    await this.o.repo.deleteBranch(repo, staging, { keepEmptyRepo: true, ...options }).catch(() => {});
   }
 }

@@ -92,9 +92,9 @@ export class AccessControl {
   /** Deletes a user and every token of theirs; never the last admin. */
   deleteUser(name: string): Promise<void> {
     return this.retrying(async () => {
-      this.mustKeepAnAdmin(this.mustGetUser(name), "delete");
+      const keeper = this.adminKeptBy(this.mustGetUser(name), "delete");
       const tokens = this.tokenRefs().filter(([, t]) => t.user === name).map(([key]) => ({ key, value: null }));
-      await this.store.commit([...tokens, { key: REF.user(name), value: null }]);
+      await this.store.commit([...tokens, { key: REF.user(name), value: null }], keeper);
     });
   }
 
@@ -102,9 +102,9 @@ export class AccessControl {
   setAdmin(name: string, admin: boolean): Promise<void> {
     return this.retrying(async () => {
       const user = this.mustGetUser(name);
-      if (!admin) this.mustKeepAnAdmin(user, "demote");
+      const keeper = admin ? [] : this.adminKeptBy(user, "demote");
       const { name: _, ...record } = user;
-      await this.store.commit([{ key: REF.user(name), value: { ...record, admin } }]);
+      await this.store.commit([{ key: REF.user(name), value: { ...record, admin } }], keeper);
     });
   }
 
@@ -190,9 +190,16 @@ export class AccessControl {
     });
   }
 
-  /** Without an admin nobody could manage users or tokens again (with auth on, nor get in to fix it). */
-  private mustKeepAnAdmin(user: User, change: "delete" | "demote"): void {
-    if (!user.admin || this.listUsers().some((u) => u.admin && u.name !== user.name)) return;
+  /**
+   * Without an admin nobody could manage users or tokens again (with auth on, nor get in to fix it). Deleting or
+   * demoting an admin names another admin that stays; the change commits only if that admin's record is still the
+   * one read here (a ref the commit expects unchanged), so two gateways each removing one of the last two admins at
+   * once cannot both succeed: the loser re-reads and finds the last admin.
+   */
+  private adminKeptBy(user: User, change: "delete" | "demote"): string[] {
+    if (!user.admin) return [];
+    const other = this.listUsers().find((u) => u.admin && u.name !== user.name);
+    if (other) return [REF.user(other.name)];
     throw new AccessError("LastAdmin", `user ${user.name} is the last admin and cannot be ${change}d: make another admin first (strata auth user create <name> --admin)`);
   }
 

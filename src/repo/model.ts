@@ -29,7 +29,15 @@ export interface ObjectManifest {
   parts?: number[];
   /** A multipart object's part checksums (base64, of the algorithm in `checksums`), in part order, for GetObjectAttributes. */
   partChecksums?: string[];
+  /**
+   * The S3 object tags the version was written with (x-amz-tagging, a POST form's tagging, a copy's), sorted by
+   * key; absent: none. Later PutObjectTagging / DeleteObjectTagging changes live in the repo's tag index.
+   */
+  tags?: TagSet;
 }
+
+/** S3 tags (of an object or a bucket) as [key, value] pairs, sorted by key, keys unique. */
+export type TagSet = Array<[key: string, value: string]>;
 
 /** A key's entry in a commit's tree: the version it has there, or a delete marker. */
 export interface VersionEntry {
@@ -83,6 +91,8 @@ export interface RepoRef {
   description?: string;
   /** root of the purge index: versions purged for good, which no read path serves again (see purges.ts) */
   purged?: string | null;
+  /** root of the tag index: the tags of versions changed since they were written (see object-tags.ts) */
+  tagging?: string | null;
 }
 
 export interface OpenCommit {
@@ -111,8 +121,18 @@ export interface BranchRef {
   /**
    * the sidecar job whose staging branch this is (jobs/endpoints.ts): only the server sets it, so a branch a user
    * named job-something is never taken for one; the server removes such a branch when its job is not running
+   * (on a shared metadata store: once the job's lease has expired)
    */
   job?: string;
+}
+
+/**
+ * A running sidecar job's claim on its staging branch (ref lease/<job id>), made with the branch and renewed by the
+ * server that runs the job. Servers sharing one metadata store cannot see each other's processes: a staging branch
+ * whose lease is past `expires` (ms since the epoch) belongs to a job whose server died, and any server removes it.
+ */
+export interface JobLease {
+  expires: number;
 }
 
 /** A tag: a name for one commit of the repo, for good (tags and branches share one namespace per repo). */

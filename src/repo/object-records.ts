@@ -2,14 +2,14 @@
 // parts), the part record of a multipart upload, and the public summary of a key's version. See docs/format.md,
 // "Blobs", for their stored shapes.
 import { bytesDigest, digestOfDigests, type StoredBytes } from "./objects.ts";
-import type { ObjectManifest, PartRecord, VersionEntry } from "./model.ts";
+import type { ObjectManifest, PartRecord, TagSet, VersionEntry } from "./model.ts";
 import { versionIdOf } from "./purges.ts";
 
 /** Which digest an object's ETag is: SHA-256 (content address, the default) or MD5 (for clients that insist). */
 export type EtagMode = "sha256" | "md5";
 
-/** What describes an object besides its bytes, as its writer set it. */
-export type ObjectDescription = Pick<ObjectManifest, "contentType" | "headers" | "meta">;
+/** What describes an object besides its bytes, as its writer set it (tags: those it is written with). */
+export type ObjectDescription = Pick<ObjectManifest, "contentType" | "headers" | "meta" | "tags">;
 
 /** Checksums verified on the bytes (algorithm → base64), with the type S3 reports for them. */
 export interface ObjectChecksum {
@@ -25,9 +25,9 @@ export type VersionSummary =
   | { key: string; commit: string; version: string; time: number; deleteMarker: false; size: number; etag: string }
   | { key: string; commit: string; version: string; time: number; deleteMarker: true };
 
-/** A key's version as a read gets it: the summary and, for a live version, its manifest. */
+/** A key's version as a read gets it: the summary and, for a live version, its manifest and its tags now. */
 export type ObjectVersion =
-  | (Extract<VersionSummary, { deleteMarker: false }> & { manifest: ObjectManifest })
+  | (Extract<VersionSummary, { deleteMarker: false }> & { manifest: ObjectManifest; tags: TagSet })
   | Extract<VersionSummary, { deleteMarker: true }>;
 
 export function summaryOf(key: string, e: VersionEntry): VersionSummary {
@@ -54,11 +54,14 @@ export function bytesManifest(stored: StoredBytes, mode: EtagMode, description: 
   };
 }
 
-/** The manifest of a copy: the source's bytes (no byte is copied) with the given description, or the source's. */
-export function copyManifest(source: ObjectManifest, description?: ObjectDescription): ObjectManifest {
+/**
+ * The manifest of a copy: the source's bytes (no byte is copied) with the given description, or the source's, and
+ * the tags given (S3's x-amz-tagging-directive: the source's tags now, or the request's).
+ */
+export function copyManifest(source: ObjectManifest, description: ObjectDescription | undefined, tags: TagSet): ObjectManifest {
   const described = description ?? { contentType: source.contentType, headers: source.headers, meta: source.meta };
-  const manifest: ObjectManifest = { ...source, ...described, time: Date.now() };
-  for (const k of ["contentType", "headers", "meta"] as const) if (manifest[k] === undefined) delete manifest[k];
+  const manifest: ObjectManifest = { ...source, ...described, tags: tags.length ? tags : undefined, time: Date.now() };
+  for (const k of ["contentType", "headers", "meta", "tags"] as const) if (manifest[k] === undefined) delete manifest[k];
   return manifest;
 }
 

@@ -124,29 +124,98 @@ export class ObjectTooLargeError extends Error {
 
 /** Chunks a remote backend fetches ahead of the one being read. */
 const READ_AHEAD = 4;
+/**
+ * A local read asks for the next chunk and those after it up to this many bytes in all; they come in one read as far
+ * as they lie back to back in a pack. Small enough to stay in the CPU's cache while it is checked and sent: runs of
+ * up to 4 MiB cost ~10% more CPU per large GET than 1 MiB ones.
+ */
+const RUN_BYTES = 1024 * 1024;
+
+/**
+ * Bytes [start, end] (inclusive) of a chunk list, in pieces, read as the consumer asks. With `buffers`, runs of
+ * chunks stored back to back come in one read into one buffer taken from them, reused for every run and given back
+ * by close(): a piece is then valid only until the next call (see BodySource in runtime/body-source.ts). Without,
+ * each chunk is read into a fresh buffer the consumer may keep. Every chunk's record checksum is checked before any
+ * of its bytes is handed out: damage makes next() throw, never return wrong bytes.
+ */
+export class ChunkRangeReader {
+  private index = 0;
+  private offset = 0; // object offset of chunks[index]
+  private readonly ready: Uint8Array[] = [];
+  private buffer: Uint8Array | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly blobs: BlobBackend,
+    private readonly chunks: ChunkRef[],
+    private readonly start: number,
+    private readonly end: number,
+    private readonly buffers?: ChunkBuffers,
+  ) {
+    while (this.index < chunks.length && this.offset + chunks[this.index][1] <= start) this.offset += chunks[this.index++][1];
+  }
+
+  async next(): Promise<Uint8Array | undefined> {
+    if (this.ready.length === 0 && !this.closed && this.index < this.chunks.length && this.offset <= this.end) await this.read();
+    return this.closed ? undefined : this.ready.shift();
+  }
+
+  /** Stops reading and gives the buffer back (idempotent). */
+  close(): void {
+    this.closed = true;
+    this.ready.length = 0;
+    if (this.buffer) this.buffers!.give(this.buffer.buffer);
+    this.buffer = undefined;
+  }
+
+  private async read(): Promise<void> {
+    const { blobs, chunks, index } = this;
+    if (this.buffers && blobs.readRun) {
+      this.buffer ??= this.buffers.take();
+      const run = blobs.readRun(this.runHashes(), this.buffer); // throws on damage: the response fails instead of carrying wrong bytes
+      for (const payload of run.length > 0 ? run : [blobs.get(chunks[index][0])]) this.take(payload); // a chunk too large for the buffer: read alone
+      return;
+    }
+    // A remote backend fetches this chunk and the next few concurrently instead of one synchronous read each.
+    if (blobs.load) {
+      for (let k = index + 1; k < Math.min(chunks.length, index + READ_AHEAD); k++) void blobs.load(chunks[k][0]).catch(() => {});
+      await blobs.load(chunks[index][0]);
+    }
+    this.take(blobs.get(chunks[index][0]));
+  }
+
+  /** The next chunk's hash and those of the chunks after it in the range, up to RUN_BYTES in all. */
+  private runHashes(): string[] {
+    const hashes = [this.chunks[this.index][0]];
+    let bytes = this.chunks[this.index][1];
+    for (let k = this.index + 1, at = this.offset + bytes; k < this.chunks.length && at <= this.end; at += this.chunks[k++][1]) {
+      bytes += this.chunks[k][1];
+      if (bytes > RUN_BYTES) break;
+      hashes.push(this.chunks[k][0]);
+    }
+    return hashes;
+  }
+
+  /** Queues the part of the next chunk's payload that falls in the range. */
+  private take(payload: Uint8Array): void {
+    const size = this.chunks[this.index][1];
+    this.ready.push(payload.subarray(Math.max(0, this.start - this.offset), Math.min(size, this.end - this.offset + 1)));
+    this.offset += size;
+    this.index++;
+  }
+}
 
 /** Streams bytes [start, end] (inclusive) of a chunk list, reading one chunk at a time as the consumer pulls. */
 export function readChunks(blobs: BlobBackend, chunks: ChunkRef[], start: number, end: number): ReadableStream<Uint8Array> {
-  let index = 0;
-  let offset = 0; // object offset of chunks[index]
-  while (index < chunks.length && offset + chunks[index][1] <= start) offset += chunks[index++][1];
+  const reader = new ChunkRangeReader(blobs, chunks, start, end);
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (index >= chunks.length || offset > end) return controller.close();
-      const [hash, size] = chunks[index];
-      // A remote backend fetches this chunk and the next few concurrently instead of one synchronous read each.
-      if (blobs.load) {
-        for (let k = index + 1; k < Math.min(chunks.length, index + READ_AHEAD); k++) void blobs.load(chunks[k][0]).catch(() => {});
-        await blobs.load(hash);
-      }
-      const bytes = blobs.get(hash); // throws on damage: the response fails instead of carrying wrong bytes
-      const from = Math.max(0, start - offset);
-      const to = Math.min(size, end - offset + 1);
-      controller.enqueue(bytes.subarray(from, to));
-      offset += size;
-      index++;
+      const piece = await reader.next();
+      if (piece) controller.enqueue(piece);
+      else controller.close();
     },
-  }, { highWaterMark: 1 });
+    // Nothing is read before a consumer asks: a response pumped through its body source never touches this stream.
+  }, { highWaterMark: 0 });
 }
 
 /** Hashes over a set of digests, e.g. the multipart ETag (digest of the concatenated part digests). */

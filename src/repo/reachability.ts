@@ -1,5 +1,5 @@
 // Walks everything the refs reach: repos → commit index → commits → trees → version chains → manifests →
-// chunks, branches' open commits, repos' purge indexes, and multipart parts → chunks. fsck and gc share this
+// chunks, branches' open commits, repos' purge and tag indexes, and multipart parts → chunks. fsck and gc share this
 // one walker, so what gc keeps is exactly what fsck checks. A purged version's manifest is not followed (its
 // bytes are what a purge gives back), so gc reclaims them unless another version still names them.
 import { BlobCorruptError, BlobMissingError } from "../store/blob-store.ts";
@@ -35,6 +35,8 @@ interface Context {
   index?: true;
   /** a node of the repo's purge index (its leaves hold purge records, nothing to follow) */
   purges?: true;
+  /** a node of the repo's tag index (its leaves hold tag sets, nothing to follow) */
+  tags?: true;
   upload?: string;
   part?: number;
 }
@@ -45,6 +47,7 @@ function describe(ctx: Context): string {
   const parts = [ctx.branch ? `${ctx.repo}/${ctx.branch}` : `repo ${ctx.repo}`];
   if (ctx.index) parts.push("commit index");
   if (ctx.purges) parts.push("purge index");
+  if (ctx.tags) parts.push("tag index");
   if (ctx.commit) parts.push(`commit ${ctx.commit}`);
   if (ctx.key !== undefined) parts.push(`key ${ctx.key}`);
   return parts.join(" ");
@@ -77,6 +80,7 @@ export async function walkReachable(store: Store, history: History, options: { i
     if (ref?.kind === "repo") {
       push((value as RepoRef).commits, "tree", { repo: ref.repo, index: true });
       push((value as RepoRef).purged, "tree", { repo: ref.repo, purges: true });
+      push((value as RepoRef).tagging, "tree", { repo: ref.repo, tags: true });
     } else if (ref?.kind === "branch") {
       const open = (value as BranchRef).open;
       if (open) push(open.root, "tree", { repo: ref.repo, branch: ref.branch, commit: open.id });
@@ -126,7 +130,7 @@ export async function walkReachable(store: Store, history: History, options: { i
         const { children, entries } = nodeLinks(node);
         for (const child of children) push(child, "tree", t.ctx);
         if (t.ctx.index) for (const [id, hash] of entries as Array<[string, string]>) push(hash, "commit", { repo: t.ctx.repo, commit: id });
-        else if (t.ctx.purges) break;
+        else if (t.ctx.purges || t.ctx.tags) break;
         else for (const [key, e] of entries as Array<[string, VersionEntry]>) visitEntry({ ...t.ctx, key }, e);
         break;
       }

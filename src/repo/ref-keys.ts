@@ -9,6 +9,8 @@
 //   settings/<name>                   → a setting (settings/auth: { enabled })
 //   cors/<repo>/<branch>              → { rules: CorsRule[] } (a branch's cross-origin rules)
 //   tag/<repo>/<tag>                  → TagRef (a name for one commit)
+//   tagging/<repo>/<branch>           → { tags: TagSet } (a branch's S3 bucket tags)
+//   lease/<job id>                    → JobLease (a running sidecar job's claim on its staging branch)
 // Repo, branch and user names never contain '/', so a key splits on it cleanly.
 
 export const REF = {
@@ -32,6 +34,10 @@ export const REF = {
   corsOf: (repo: string) => `cors/${repo}/`,
   tag: (repo: string, tag: string) => `tag/${repo}/${tag}`,
   tags: (repo?: string) => (repo ? `tag/${repo}/` : "tag/"),
+  /** a branch's S3 bucket tags (PutBucketTagging), apart from the branch ref as CORS rules are */
+  bucketTagging: (repo: string, branch: string) => `tagging/${repo}/${branch}`,
+  bucketTaggingOf: (repo: string) => `tagging/${repo}/`,
+  jobLease: (job: string) => `lease/${job}`,
 };
 
 export type RefKey =
@@ -44,7 +50,9 @@ export type RefKey =
   | { kind: "token"; hash: string }
   | { kind: "settings"; name: string }
   | { kind: "cors"; repo: string; branch: string }
-  | { kind: "tag"; repo: string; tag: string };
+  | { kind: "tag"; repo: string; tag: string }
+  | { kind: "tagging"; repo: string; branch: string }
+  | { kind: "lease"; job: string };
 
 /** What a ref key names; with `kind`, the caller knows which kind it listed and gets that shape (or an error). */
 export function parseRefKey<K extends RefKey["kind"]>(key: string, kind: K): Extract<RefKey, { kind: K }>;
@@ -63,6 +71,8 @@ export function parseRefKey(key: string, expected?: RefKey["kind"]): RefKey | un
     case "settings": parsed = { kind, name: a }; break;
     case "cors": parsed = { kind, repo: a, branch: b }; break;
     case "tag": parsed = { kind, repo: a, tag: b }; break;
+    case "tagging": parsed = { kind, repo: a, branch: b }; break;
+    case "lease": parsed = { kind, job: a }; break;
   }
   if (expected !== undefined && parsed?.kind !== expected) throw new Error(`ref key ${key} is not a ${expected} ref`);
   return parsed;

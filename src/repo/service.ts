@@ -9,7 +9,8 @@ import { type CacheBudgets, DEFAULT_CACHE_BUDGETS } from "../util/memory-budget.
 import { checkStore, type FsckReport } from "./fsck.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
 import { Manifests } from "./manifests.ts";
-import type { BranchRef, CommitRecord, CompletionRef, CorsRule, ObjectManifest, RepoRef, TagRef, UploadRef, VersionEntry } from "./model.ts";
+import type { BranchRef, CommitRecord, CompletionRef, CorsRule, ObjectManifest, RepoRef, TagRef, TagSet, UploadRef, VersionEntry } from "./model.ts";
+import { sameTags, type TagLookup } from "./object-tags.ts";
 import { Multipart, partListDigest, type PartInfo } from "./multipart.ts";
 import {
   bytesManifest,
@@ -24,12 +25,12 @@ import {
   summaryOf,
   type VersionSummary,
 } from "./object-records.ts";
-import { type ChunkRef, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
+import { type ChunkRef, ChunkRangeReader, readChunks, storeBytes, storeStream, type StoredBytes } from "./objects.ts";
 import { RepoError } from "./errors.ts";
 import { NULL_VERSION, type PurgeFilter } from "./purges.ts";
 import { LogicalSizes } from "./sizes.ts";
 import type { Conflict, MergeStrategy } from "./merge.ts";
-import { type BranchInfo, type CommitDetails, type KeyWrite, type MergeOptions, type MergeOutcome, VersionedStore, type Versioning, type WriteExtras, type WriteOutcome } from "./versioned-store.ts";
+import { type BranchInfo, type CommitDetails, type JobMark, type KeyWrite, type MergeOptions, type MergeOutcome, VersionedStore, type Versioning, type WriteExtras, type WriteOutcome } from "./versioned-store.ts";
 
 /** A branch of a repo: where writes go. */
 export interface BranchId {
@@ -105,6 +106,8 @@ export interface Snapshot {
   readonly root: string | null;
   /** @internal which versions of the repo were purged (left out of every read) */
   readonly purged: PurgeFilter;
+  /** @internal the tags of versions changed since they were written (object-tags.ts) */
+  readonly tagged: TagLookup;
   /** @internal the refs it was resolved from (the repo's, the branch's or tag's): while they are the current ones, so is the snapshot */
   readonly refs: readonly [RepoRef | undefined, BranchRef | TagRef | undefined];
 }
@@ -157,7 +160,7 @@ export class RepoService<S extends Store = Store> {
   readonly manifests: Manifests;
   readonly multipart: Multipart;
   private readonly sizes: LogicalSizes;
-  /** Chunk buffers shared by every upload; a few stay allocated between uploads. */
+  /** Chunk buffers shared by every upload and streamed read; a few stay allocated between them. */
   private readonly chunkBuffers: ChunkBuffers;
 
   /** `budgets`: what each cache may hold (util/memory-budget.ts; the composition root splits --memory-limit). */
@@ -213,14 +216,22 @@ export class RepoService<S extends Store = Store> {
     return branchState(repo, branch, this.versions.requireBranch(repo, branch, "durable"));
   }
 
-  /** `mark.job`: the branch is that sidecar job's staging branch (BranchRef.job). */
-  createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }, mark?: Pick<BranchRef, "job">): Promise<void> {
-    return this.versions.createBranch(repo, branch, from, mark);
+  /** `job`: the branch is that sidecar job's staging branch (BranchRef.job), leased to its server (JobLease). */
+  createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }, job?: JobMark): Promise<void> {
+    return this.versions.createBranch(repo, branch, from, job);
   }
 
-  /** With `keepVersions`, only when that makes no version unreadable (BranchNotEmpty otherwise). */
-  deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean } = {}): Promise<void> {
+  /**
+   * With `keepVersions`, only when that makes no version unreadable (BranchNotEmpty otherwise); with
+   * `unlessLeased`, a job's staging branch only once its lease has expired (false: it stays).
+   */
+  deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean; unlessLeased?: boolean } = {}): Promise<boolean> {
     return this.versions.deleteBranch(repo, branch, options);
+  }
+
+  /** Keeps a running job's staging branch leased until `until`; false when its lease is gone. */
+  renewJobLease(job: string, until: number): Promise<boolean> {
+    return this.versions.renewJobLease(job, until);
   }
 
   /** S3 bucket versioning of a branch: Enabled (every branch starts so) or Suspended. */
@@ -418,12 +429,14 @@ export class RepoService<S extends Store = Store> {
         vs.graph.isAncestor(vs.getRepo(repo, "durable")?.commits ?? null, commit, vs.findCommit(repo, snapshot.commit, "durable")!)));
       if (!visible) throw new RepoError("NoSuchVersion", `${versionId} is not a commit in the history of ${refText(snapshot.of)}`);
       if (snapshot.purged?.(key, versionId)) throw new RepoError("NoSuchVersion", `version ${versionId} of key ${key} was deleted for good`);
-      entry = vs.entry({ root: commit.root, purged: snapshot.purged }, key);
+      entry = vs.entry({ root: commit.root, purged: snapshot.purged, tagged: snapshot.tagged }, key);
       if (!entry) throw new RepoError("NoSuchVersion", `key ${key} has no version as of commit ${versionId}`);
     }
     if (!entry) return undefined;
     const summary = summaryOf(key, entry);
-    return summary.deleteMarker ? summary : { ...summary, manifest: this.manifests.get(entry.m!) };
+    if (summary.deleteMarker) return summary;
+    const manifest = this.manifests.get(entry.m!);
+    return { ...summary, manifest, tags: snapshot.tagged?.(key, entry.c) ?? manifest.tags ?? [] };
   }
 
   /** Live keys under a prefix, after a key, folded into common prefixes by a delimiter; at most `limit` items. */
@@ -484,6 +497,14 @@ export class RepoService<S extends Store = Store> {
   }
 
   /**
+   * readObject for a consumer that is done with each piece before it asks for the next (an HTTP server writing it
+   * out) and closes the reader at the end: the pieces are views of one buffer, reused, and given back by close().
+   */
+  readObjectPieces(manifest: ObjectManifest, start = 0, end = manifest.size - 1): ChunkRangeReader {
+    return new ChunkRangeReader(this.store.blobs, manifest.chunks, start, end, this.chunkBuffers);
+  }
+
+  /**
    * Bytes [start, end] of an object stored as a single chunk (every object below the chunker's minimum size),
    * read at once; undefined for objects of several chunks, which are streamed. Memory is bounded by the largest
    * chunk, as when streaming. A response with a body in hand is far cheaper than a one-chunk stream: with
@@ -502,9 +523,34 @@ export class RepoService<S extends Store = Store> {
     return this.commitManifest(branch, key, bytesManifest(object.stored, object.etag, object.description, object.checksum), options);
   }
 
-  /** A copy of a version (its chunks reused, no byte copied) as the key's next version; `description` replaces the source's. */
-  copyObject(branch: BranchId, key: string, source: Extract<ObjectVersion, { deleteMarker: false }>, description: ObjectDescription | undefined, options: WriteOptions = {}): Promise<Written> {
-    return this.commitManifest(branch, key, copyManifest(source.manifest, description), options);
+  /**
+   * A copy of a version (its chunks reused, no byte copied) as the key's next version; `description` replaces the
+   * source's; `tags`: the copy's (the source's now, or new ones).
+   */
+  copyObject(branch: BranchId, key: string, source: Extract<ObjectVersion, { deleteMarker: false }>, description: ObjectDescription | undefined, tags: TagSet, options: WriteOptions = {}): Promise<Written> {
+    return this.commitManifest(branch, key, copyManifest(source.manifest, description, tags), options);
+  }
+
+  /**
+   * Gives a version of a key (as a read of the branch found it) a new tag set, without a new version (S3's
+   * PutObjectTagging; an empty set: DeleteObjectTagging). Every branch, commit and tag bucket that shows the
+   * version sees it. Throws NoSuchVersion when the version was purged meanwhile, BranchProtected on a protected
+   * branch.
+   */
+  async setObjectTags(branch: BranchId, key: string, version: Extract<ObjectVersion, { deleteMarker: false }>, tags: TagSet): Promise<void> {
+    // Back to the tags it was written with: the index forgets it rather than repeat its manifest.
+    const record = sameTags(tags, version.manifest.tags ?? []) ? null : { tags, time: Date.now() };
+    await this.versions.setObjectTags(branch.repo, branch.branch, key, version.commit, record);
+  }
+
+  /** The branch's bucket tags (S3 PutBucketTagging), or undefined when it has none. */
+  bucketTags(repo: string, branch: string): TagSet | undefined {
+    return this.versions.getBucketTags(repo, branch, "durable");
+  }
+
+  /** Replaces a branch's bucket tags; null removes them. */
+  setBucketTags(repo: string, branch: string, tags: TagSet | null): Promise<void> {
+    return this.versions.setBucketTags(repo, branch, tags);
   }
 
   /**

@@ -11,11 +11,13 @@ import { CommitGraph, heightOf } from "./commit-graph.ts";
 import { type Conflict, type MergeStrategy, planMerge, type Take } from "./merge.ts";
 import { RepoError, tagIsReadOnly } from "./errors.ts";
 import { completionRemovals, uploadRemovals } from "./multipart.ts";
-import { type BranchRef, type CommitRecord, type CorsRule, isLiveEntry, type ObjectManifest, type OpenCommit, type RepoRef, type TagRef, type VersionEntry } from "./model.ts";
+import { type BranchRef, type CommitRecord, type CorsRule, isLiveEntry, type JobLease, type ObjectManifest, type OpenCommit, type RepoRef, type TagRef, type TagSet, type VersionEntry } from "./model.ts";
+import { ObjectTags, type TagLookup, type TagRecord } from "./object-tags.ts";
 import { History, NULL_VERSION, type PurgeFilter, purgeKey, versionIdOf } from "./purges.ts";
 import { branchRef, COMMIT_ID, NAME_PATTERN, reservedRepoProblem } from "./ref-names.ts";
 import { parseRefKey, REF } from "./ref-keys.ts";
 import { Tree } from "./tree.ts";
+import { writesMessage } from "./commit-messages.ts";
 
 /**
  * A write to one key: a new version (manifest hash with its size and ETag), a deletion (a delete marker), or the
@@ -39,6 +41,8 @@ export type WriteOutcome =
 export interface Snapshot {
   root: string | null;
   purged: PurgeFilter;
+  /** the tags of versions changed since they were written (see object-tags.ts) */
+  tagged: TagLookup;
 }
 
 export type Versioning = "Enabled" | "Suspended";
@@ -65,6 +69,12 @@ export interface BranchInfo {
   protected?: true;
   /** the sidecar job whose staging branch this is (BranchRef.job) */
   job?: string;
+}
+
+/** What makes a new branch a sidecar job's staging branch: the job, and until when its lease holds at first. */
+export interface JobMark {
+  id: string;
+  leaseUntil: number;
 }
 
 /** Who makes a commit and what it carries besides its changes. */
@@ -104,6 +114,7 @@ export class VersionedStore {
   readonly commitIndex: Tree<string>;
   readonly graph: CommitGraph;
   readonly history: History;
+  readonly tags: ObjectTags;
   private readonly locks = new KeyedMutex();
 
   constructor(readonly store: Store, budgets: CacheBudgets = DEFAULT_CACHE_BUDGETS) {
@@ -111,6 +122,7 @@ export class VersionedStore {
     this.commitIndex = new Tree<string>(store.blobs, budgets.trees.commitIndex);
     this.graph = new CommitGraph(store.blobs, this.commitIndex, budgets.commits);
     this.history = new History(store.blobs, budgets.trees.purges);
+    this.tags = new ObjectTags(store.blobs, budgets.trees.tags);
   }
 
   /** Forgets every decoded tree node and commit (memory pressure); they are read again as needed. */
@@ -119,13 +131,15 @@ export class VersionedStore {
     this.commitIndex.dropCache();
     this.graph.dropCache();
     this.history.index.dropCache();
+    this.tags.index.dropCache();
   }
 
   // ---- reading ----
 
   /** A tree of a repo as readers see it: with the versions purged from the repo left out. */
   snapshot(repo: string, root: string | null, view: View): Snapshot {
-    return { root, purged: this.history.filter(this.getRepo(repo, view)?.purged ?? null) };
+    const ref = this.getRepo(repo, view);
+    return { root, purged: this.history.filter(ref?.purged ?? null), tagged: this.tags.lookup(ref?.tagging ?? null) };
   }
 
   /** The key's version in a snapshot (a delete marker included), purged versions skipped. */
@@ -193,6 +207,7 @@ export class VersionedStore {
         ...uploadRemovals(this.refs, REF.uploads(repo)),
         ...completionRemovals(this.refs, REF.completions(repo)),
         ...this.refs.list(REF.corsOf(repo), "latest").map(([key]) => ({ key, value: null })),
+        ...this.refs.list(REF.bucketTaggingOf(repo), "latest").map(([key]) => ({ key, value: null })),
         ...this.refs.list(REF.tags(repo), "latest").map(([key]) => ({ key, value: null })),
         { key: REF.repo(repo), value: null },
       ]);
@@ -215,7 +230,7 @@ export class VersionedStore {
   /**
    * Creates a branch (and its repo when missing), empty or starting at a commit or another branch's head.
    */
-  async createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }, mark: Pick<BranchRef, "job"> = {}): Promise<void> {
+  async createBranch(repo: string, branch: string, from?: { commit?: string; branch?: string }, job?: JobMark): Promise<void> {
     checkName(repo, "repo");
     checkName(branch, "branch");
     await this.locked(repo, () => {
@@ -236,18 +251,24 @@ export class VersionedStore {
         if (!this.graph.find(repoRef?.commits ?? null, from.commit)) throw new RepoError("NoSuchCommit", `commit ${from.commit} is not in repo ${repo}`);
         head = from.commit;
       }
-      changes.push({ key: REF.branch(repo, branch), value: { created: Date.now(), head, ...mark } satisfies BranchRef });
+      changes.push({ key: REF.branch(repo, branch), value: { created: Date.now(), head, ...(job && { job: job.id }) } satisfies BranchRef });
+      if (job) changes.push({ key: REF.jobLease(job.id), value: { expires: job.leaseUntil } satisfies JobLease });
       return this.store.commit(changes);
     });
   }
 
   /**
    * Deletes a branch; the repo goes with its last branch. Commits stay reachable from the repo's index. With
-   * `keepVersions`, only when that makes no version unreadable (see versionOnlyHere).
+   * `keepVersions`, only when that makes no version unreadable (see versionOnlyHere). A job's staging branch goes
+   * with its lease; with `unlessLeased`, only once that lease has expired (its job's server died), else it stays
+   * and the answer is false. The lease is a compare-and-swap ref: a renewal on another server meanwhile makes
+   * this attempt lose and run again, and then see the lease held.
    */
-  async deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean } = {}): Promise<void> {
-    await this.locked(repo, () => {
+  async deleteBranch(repo: string, branch: string, options: { keepVersions?: boolean; keepEmptyRepo?: boolean; unlessLeased?: boolean } = {}): Promise<boolean> {
+    return await this.locked(repo, () => {
       const ref = this.requireBranch(repo, branch, "latest");
+      const lease = ref.job === undefined ? undefined : this.refs.get<JobLease>(REF.jobLease(ref.job), "latest");
+      if (options.unlessLeased && lease && lease.expires > Date.now()) return false;
       if (ref.protected) throw new RepoError("BranchProtected", `branch ${branch}.${repo} is protected; unprotect it first (strata branch unprotect ${branch}.${repo})`);
       const lost = options.keepVersions ? this.versionOnlyHere(repo, branch, ref) : undefined;
       if (lost) {
@@ -260,9 +281,20 @@ export class VersionedStore {
       const changes: RefChange[] = [{ key: REF.branch(repo, branch), value: null }];
       changes.push(...uploadRemovals(this.refs, REF.uploads(repo, branch)), ...completionRemovals(this.refs, REF.completions(repo, branch)));
       if (this.getCors(repo, branch, "latest")) changes.push({ key: REF.cors(repo, branch), value: null });
+      if (this.getBucketTags(repo, branch, "latest")) changes.push({ key: REF.bucketTagging(repo, branch), value: null });
       const others = this.refs.list(REF.branches(repo), "latest").filter(([k]) => k !== REF.branch(repo, branch));
       if (others.length === 0 && !options.keepEmptyRepo) changes.push({ key: REF.repo(repo), value: null });
-      return this.store.commit(changes);
+      if (lease) changes.push({ key: REF.jobLease(ref.job!), value: null });
+      return this.store.commit(changes).then(() => true);
+    });
+  }
+
+  /** Moves a running job's lease on to `until`; false when it is gone (another server took its job for dead). */
+  renewJobLease(job: string, until: number): Promise<boolean> {
+    return this.retrying(async () => {
+      if (!this.refs.get<JobLease>(REF.jobLease(job), "latest")) return false;
+      await this.store.commit([{ key: REF.jobLease(job), value: { expires: until } satisfies JobLease }]);
+      return true;
     });
   }
 
@@ -284,6 +316,34 @@ export class VersionedStore {
     await this.locked(repo, () => {
       this.requireBranch(repo, branch, "latest");
       return this.store.commit([{ key: REF.cors(repo, branch), value: rules && { rules } }]);
+    });
+  }
+
+  /** The branch's bucket tags (S3 PutBucketTagging), or undefined when it has none. */
+  getBucketTags(repo: string, branch: string, view: View): TagSet | undefined {
+    return this.refs.get<{ tags: TagSet }>(REF.bucketTagging(repo, branch), view)?.tags;
+  }
+
+  /** Replaces the branch's bucket tags (null: removes them). */
+  async setBucketTags(repo: string, branch: string, tags: TagSet | null): Promise<void> {
+    await this.locked(repo, () => {
+      this.requireBranch(repo, branch, "latest");
+      return this.store.commit([{ key: REF.bucketTagging(repo, branch), value: tags && { tags } }]);
+    });
+  }
+
+  /**
+   * Gives the version `version` (the commit that wrote it) of a key the tag set `record` holds, or its manifest's
+   * again (null), in the repo's tag index: no commit, no new version (S3's PutObjectTagging). Asked through a
+   * branch, whose protection it respects; a version purged meanwhile is NoSuchVersion.
+   */
+  async setObjectTags(repo: string, branch: string, key: string, version: string, record: TagRecord | null): Promise<void> {
+    await this.locked(repo, () => {
+      this.requireWritable(repo, branch);
+      const repoRef = this.requireRepo(repo, "latest");
+      if (this.history.filter(repoRef.purged ?? null)?.(key, version)) throw new RepoError("NoSuchVersion", `version ${version} of key ${key} was deleted for good`);
+      const tagging = this.tags.apply(repoRef.tagging ?? null, [[key, version, record]]);
+      return this.store.commit([{ key: REF.repo(repo), value: { ...repoRef, tagging } satisfies RepoRef }]);
     });
   }
 
@@ -464,9 +524,16 @@ export class VersionedStore {
       if (!ref.open) throw new RepoError("NoOpenCommit", `branch ${branch}.${repo} has no open commit`);
       const purged = ref.open.purged ?? [];
       const rest: BranchRef = { ...ref, open: undefined };
-      if (purged.length === 0) return { durable: this.store.commit([{ key: REF.branch(repo, branch), value: rest }]) };
+      // Retags of versions the dropped commit wrote: no read can name those versions any more.
+      const repoRef = this.requireRepo(repo, "latest");
+      const tagging = repoRef.tagging ?? null;
+      const dropped = this.tags.keysOf(tagging, ref.open.id).map((key): [string, string] => [key, ref.open!.id]);
+      const repoValue: RepoRef = dropped.length ? { ...repoRef, tagging: this.staleTagsRemoved(tagging, dropped) } : repoRef;
+      if (purged.length === 0) {
+        return { durable: this.store.commit([...(dropped.length ? [{ key: REF.repo(repo), value: repoValue }] : []), { key: REF.branch(repo, branch), value: rest }]) };
+      }
       const { root, head } = this.workingBase(repo, rest);
-      const batch = new WriteBatch(this, root, this.history.filter(this.requireRepo(repo, "latest").purged ?? null));
+      const batch = new WriteBatch(this, root, this.history.filter(repoRef.purged ?? null));
       for (const [key] of purged) batch.settle(key);
       return this.appendCommit(repo, branch, rest, {
         id: newCommitId(),
@@ -475,6 +542,7 @@ export class VersionedStore {
         started: ref.open.started,
         message: `purges made in dropped commit ${ref.open.id}`,
         purged,
+        repoRef: repoValue,
       });
     });
     await durable;
@@ -526,7 +594,12 @@ export class VersionedStore {
       const newRoot = this.objects.apply(root, [...batch.changes]);
       const { purges } = batch;
       const purgeIndex = purges.length ? this.history.addPurges(repoRef.purged ?? null, purges, { commit: commitId, time: Date.now() }) : undefined;
-      const repoValue: RepoRef = purgeIndex === undefined ? repoRef : { ...repoRef, purged: purgeIndex };
+      const tagging = this.staleTagsRemoved(repoRef.tagging ?? null, purges, ref.open ? writes.filter((w) => !("purge" in w)).map((w): [string, string] => [w.key, commitId]) : []);
+      const repoValue: RepoRef = purgeIndex === undefined && tagging === (repoRef.tagging ?? null) ? repoRef : {
+        ...repoRef,
+        ...(purgeIndex !== undefined && { purged: purgeIndex }),
+        ...(tagging !== (repoRef.tagging ?? null) && { tagging }),
+      };
       if (ref.open) {
         const open: OpenCommit = { ...ref.open, root: newRoot };
         if (purges.length) open.purged = [...(ref.open.purged ?? []), ...purges];
@@ -542,7 +615,7 @@ export class VersionedStore {
         parent: head,
         root: newRoot,
         started: writes[0]?.time ?? Date.now(),
-        message: purges.length ? purgeMessage(purges) : undefined,
+        message: writesMessage(writes, purges),
         purged: purges,
         author: options.author,
         repoRef: repoValue,
@@ -552,6 +625,18 @@ export class VersionedStore {
     });
     await result.durable;
     return { commit: result.commit, changed: result.changed, outcomes: result.outcomes };
+  }
+
+  /**
+   * The tag index without the entries a write makes stale: those of versions it purged (no read can name them
+   * again), and inside an open commit those of keys it writes again, whose new version has the same version id
+   * (the open commit's) and must not show the retag of the version it replaces.
+   */
+  private staleTagsRemoved(root: string | null, ...versions: Array<Array<[key: string, version: string]>>): string | null {
+    const tagged = this.tags.lookup(root);
+    if (!tagged) return root;
+    const stale = versions.flat().filter(([key, version]) => tagged(key, version) !== undefined);
+    return stale.length ? this.tags.apply(root, stale.map(([key, version]) => [key, version, null])) : root;
   }
 
   /**
@@ -852,11 +937,6 @@ function manifestContent(m: ObjectManifest): string {
 function survivorText(entry: VersionEntry): string {
   const id = versionIdOf(entry);
   return isLiveEntry(entry) ? `version ${id}` : `delete marker ${id}: delete markers are versions too, and so are the versions under them`;
-}
-
-function purgeMessage(purges: Array<[string, string]>): string {
-  const [key, version] = purges[0];
-  return purges.length === 1 ? `purged version ${version} of ${JSON.stringify(key)}` : `purged ${purges.length} versions (${JSON.stringify(key)} ${version} and more)`;
 }
 
 /** A new repo's name also may not be one of the server's own paths (ref-names.ts, SERVER_PATHS). */

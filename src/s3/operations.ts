@@ -24,6 +24,7 @@ import { postObject } from "./ops/post-object.ts";
 import { putObject } from "./ops/put.ts";
 import { listBuckets } from "./ops/service.ts";
 import { listObjectVersions } from "./ops/versions.ts";
+import { deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging } from "./ops/tagging.ts";
 
 /**
  * What the role is checked against:
@@ -88,6 +89,13 @@ export const OPERATIONS = {
   GetObjectAcl: { handler: getObjectAcl, role: "reader", scope: "repo" },
   PutObjectAcl: { handler: putObjectAcl, role: "writer", scope: "repo" },
   GetObjectAttributes: { handler: getObjectAttributes, role: "reader", scope: "repo", public: true },
+  // Tags are read like other object details; changing an object's is an object write, a bucket's a bucket setting.
+  GetObjectTagging: { handler: getObjectTagging, role: "reader", scope: "repo" },
+  PutObjectTagging: { handler: putObjectTagging, role: "writer", scope: "repo" },
+  DeleteObjectTagging: { handler: deleteObjectTagging, role: "writer", scope: "repo" },
+  GetBucketTagging: { handler: getBucketTagging, role: "reader", scope: "repo" },
+  PutBucketTagging: { handler: putBucketTagging, role: "owner", scope: "repo" },
+  DeleteBucketTagging: { handler: deleteBucketTagging, role: "owner", scope: "repo" },
 } as const satisfies Record<string, OperationSpec>;
 
 export type Operation = keyof typeof OPERATIONS;
@@ -97,7 +105,7 @@ const UNSUPPORTED = [
   "accelerate", "analytics", "encryption", "intelligent-tiering", "inventory",
   "legal-hold", "lifecycle", "logging", "metadataTable", "metrics", "notification", "object-lock",
   "ownershipControls", "policy", "policyStatus", "publicAccessBlock", "replication", "requestPayment",
-  "restore", "retention", "select", "tagging", "torrent", "website", "renameObject", "session",
+  "restore", "retention", "select", "torrent", "website", "renameObject", "session",
 ];
 
 export function unsupportedSubresource(query: URLSearchParams): string | undefined {
@@ -109,6 +117,7 @@ const SERVED: Record<string, { bucket: string[]; object: string[] }> = {
   cors: { bucket: ["GET", "PUT", "DELETE"], object: [] },
   acl: { bucket: ["GET", "PUT"], object: ["GET", "PUT"] },
   attributes: { bucket: [], object: ["GET"] },
+  tagging: { bucket: ["GET", "PUT", "DELETE"], object: ["GET", "PUT", "DELETE"] },
 };
 
 /** Which operation a request is: by method, bucket/key presence and sub-resource. */
@@ -126,9 +135,11 @@ export function classify(req: S3Request): Operation | undefined {
     switch (m) {
       case "PUT":
         if (q.has("cors")) return "PutBucketCors";
+        if (q.has("tagging")) return "PutBucketTagging";
         if (q.has("acl")) return "PutBucketAcl";
         return q.has("versioning") ? "PutBucketVersioning" : "CreateBucket";
       case "DELETE":
+        if (q.has("tagging")) return "DeleteBucketTagging";
         return q.has("cors") ? "DeleteBucketCors" : "DeleteBucket";
       case "HEAD":
         return "HeadBucket";
@@ -137,6 +148,7 @@ export function classify(req: S3Request): Operation | undefined {
         return q.has("delete") ? "DeleteObjects" : "PostObject";
       case "GET":
         if (q.has("cors")) return "GetBucketCors";
+        if (q.has("tagging")) return "GetBucketTagging";
         if (q.has("acl")) return "GetBucketAcl";
         if (q.has("location")) return "GetBucketLocation";
         if (q.has("versioning")) return "GetBucketVersioning";
@@ -150,14 +162,17 @@ export function classify(req: S3Request): Operation | undefined {
     case "GET":
       if (q.has("acl")) return "GetObjectAcl";
       if (q.has("attributes")) return "GetObjectAttributes";
+      if (q.has("tagging")) return "GetObjectTagging";
       return q.has("uploadId") ? "ListParts" : "GetObject";
     case "HEAD":
       return "HeadObject";
     case "PUT":
       if (q.has("acl")) return "PutObjectAcl";
+      if (q.has("tagging")) return "PutObjectTagging";
       if (q.has("uploadId") && q.has("partNumber")) return req.headers.has("x-amz-copy-source") ? "UploadPartCopy" : "UploadPart";
       return req.headers.has("x-amz-copy-source") ? "CopyObject" : "PutObject";
     case "DELETE":
+      if (q.has("tagging")) return "DeleteObjectTagging";
       return q.has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
     case "POST":
       if (q.has("uploads")) return "CreateMultipartUpload";

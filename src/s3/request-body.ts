@@ -11,6 +11,11 @@ export const BODY_LIMITS = {
   completeMultipartUpload: 10_000 * 512,
   /** CreateBucketConfiguration: a region name, and room for the elements of directory buckets and tags */
   createBucket: 16 * 1024,
+  /**
+   * Tagging documents: 50 tags (a bucket's most) of a 128-unit key and a 256-unit value, each unit possibly written
+   * as an 8-byte character reference, and room for the markup
+   */
+  tagging: 50 * (128 + 256) * 8 + 16 * 1024,
   /** bucket configuration documents (S3 refuses CORS configurations over 64 KB) */
   configuration: 64 * 1024,
 } as const;

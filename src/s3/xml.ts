@@ -11,7 +11,7 @@ const NS = "http://s3.amazonaws.com/doc/2006-03-01/";
 const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, htmlEntities: true, isArray: (name) => ARRAY_TAGS.has(name) });
 /** A document type declaration could declare entities to expand: S3 request bodies never carry one. */
 const DOCTYPE = /<!DOCTYPE|<!ENTITY/i;
-const ARRAY_TAGS = new Set(["Object", "Part", "CORSRule"]);
+const ARRAY_TAGS = new Set(["Object", "Part", "CORSRule", "Tag"]);
 
 export type XmlValue = string | number | boolean | undefined | null | RawXml | XmlObject | XmlValue[];
 export interface XmlObject {

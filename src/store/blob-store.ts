@@ -19,11 +19,13 @@ import {
   type PackVersion,
   packVersion,
   RECORD_HEAD,
+  RECORD_OVERHEAD,
 } from "./pack-format.ts";
-import { SealedIndex } from "./pack-index.ts";
+import { IndexFile, SealedIndex } from "./pack-index.ts";
 import { scanPack } from "./pack-scan.ts";
 import type { DiskSpace } from "./disk-space.ts";
 import { DiskFullError } from "../util/unavailable.ts";
+import { mapFile } from "../runtime/map-file.ts";
 
 export class BlobMissingError extends Error {
   constructor(readonly hash: string) {
@@ -71,7 +73,7 @@ const APPEND_BUFFER_PARTS = 1020;
 
 export class BlobStore {
   private readonly dir: string;
-  private sealed: SealedIndex[] = []; // newest last
+  private sealed: Array<SealedIndex | IndexFile> = []; // newest last
   /** Whether every sealed index's checksum was checked (indexes sealed here need none; see locate). */
   private allChecked = false;
   private readonly readFds = new Map<number, { fd: number; version: PackVersion }>();
@@ -115,10 +117,10 @@ export class BlobStore {
     this.openActive(active);
   }
 
-  private loadSealedIndex(seq: number, hasIdx: boolean): SealedIndex {
+  /** A sealed pack's index: its file, read on first use; rebuilt from the pack now when there is none. */
+  private loadSealedIndex(seq: number, hasIdx: boolean): SealedIndex | IndexFile {
     const idxPath = path.join(this.dir, idxName(seq));
-    const parsed = hasIdx ? SealedIndex.parse(seq, fs.readFileSync(idxPath)) : undefined;
-    if (parsed) return parsed;
+    if (hasIdx) return new IndexFile(seq, { read: () => mapFile(idxPath), size: () => fs.statSync(idxPath).size });
     return this.rebuildIndex(seq);
   }
 
@@ -314,16 +316,56 @@ export class BlobStore {
 
   /** Reads the copy of a blob at one location (not necessarily the newest), verifying its record checksum. */
   readAt(hash: string, loc: BlobLocation): Uint8Array {
-    const recordStart = loc.offset - RECORD_HEAD;
     // A blob put moments ago may still wait in memory (or, on a full disk, be unable to leave it): read it there.
-    if (loc.pack === this.active.seq && this.pending.length > 0 && recordStart >= this.pendingAt) return this.pendingPayload(recordStart).slice();
-    const { fd, version } = this.packFor(loc.pack);
+    if (this.isPending(loc)) return this.pendingPayload(loc.offset - RECORD_HEAD).slice();
     // Not zero-filled: every byte is read over (a short read throws). Zeroing a fresh MiB cost ~40 µs.
-    const raw = Buffer.allocUnsafeSlow(RECORD_HEAD + loc.length + 4);
-    const record = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
-    const n = fs.readSync(fd, record, 0, record.length, recordStart);
-    if (n !== record.length) throw new BlobCorruptError(hash, `short read in pack ${loc.pack}`);
-    return recordPayload(record, hash, version, `pack ${loc.pack} at ${recordStart}`);
+    const raw = Buffer.allocUnsafeSlow(RECORD_OVERHEAD + loc.length);
+    return this.readRecords([hash], [loc], new Uint8Array(raw.buffer, raw.byteOffset, raw.length))[0];
+  }
+
+  /**
+   * Reads blobs that lie back to back in one pack with one read into `into`, each record's checksum verified in
+   * place: the payloads of the longest leading run of `hashes` whose records follow each other in a pack and fit
+   * in `into` together, as views of `into` (a blob still waiting in memory comes alone, as that memory). Empty
+   * when the first record alone does not fit. A streamed read of a large object takes its chunks so, in a buffer
+   * it reuses: a fresh buffer per chunk cost thousands of page faults per 64 MiB (docs/benchmarks.md, "Large GET").
+   */
+  readRun(hashes: readonly string[], into: Uint8Array): Uint8Array[] {
+    const first = this.locate(hashes[0]);
+    if (!first) throw new BlobMissingError(hashes[0]);
+    if (this.isPending(first)) return [this.pendingPayload(first.offset - RECORD_HEAD)];
+    const locs = [first];
+    let bytes = RECORD_OVERHEAD + first.length;
+    if (bytes > into.length) return [];
+    for (let i = 1; i < hashes.length; i++) {
+      const loc = this.locate(hashes[i]);
+      const next = bytes + RECORD_OVERHEAD + (loc?.length ?? 0);
+      if (!loc || loc.pack !== first.pack || loc.offset !== first.offset + bytes || next > into.length || this.isPending(loc)) break;
+      locs.push(loc);
+      bytes = next;
+    }
+    return this.readRecords(hashes.slice(0, locs.length), locs, into.subarray(0, bytes));
+  }
+
+  /** Whether the record at `loc` waits in memory still (see append): it is read there, not from the file. */
+  private isPending(loc: BlobLocation): boolean {
+    return loc.pack === this.active.seq && this.pending.length > 0 && loc.offset - RECORD_HEAD >= this.pendingAt;
+  }
+
+  /** Reads consecutive records of one pack, filling `into` exactly, and returns their checked payloads as views of it. */
+  private readRecords(hashes: readonly string[], locs: BlobLocation[], into: Uint8Array): Uint8Array[] {
+    const { pack } = locs[0];
+    const start = locs[0].offset - RECORD_HEAD;
+    const { fd, version } = this.packFor(pack);
+    const n = fs.readSync(fd, into, 0, into.length, start);
+    if (n !== into.length) {
+      const cut = locs.findIndex((l) => l.offset + l.length + 4 - start > n); // the first record not read whole
+      throw new BlobCorruptError(hashes[cut], `short read in pack ${pack}`);
+    }
+    return locs.map((loc, i) => {
+      const at = loc.offset - RECORD_HEAD - start;
+      return recordPayload(into.subarray(at, at + RECORD_OVERHEAD + loc.length), hashes[i], version, `pack ${pack} at ${start + at}`);
+    });
   }
 
   /** Makes every blob put so far durable. Called by the store's group commit, not per write. */

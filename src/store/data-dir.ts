@@ -13,10 +13,11 @@ export const FORMAT_NAME = "strata-data";
  * cannot read. 4: repos may have a purge index and versions may be null versions (docs/format.md,
  * "Versions"); an older binary would serve purged versions again. 5: merge commits, tags and protected branches
  * (docs/format.md, "Branch workflows"); an older binary would write to protected branches and misread ancestry
- * through merges. An older dir is upgraded on open by rewriting FORMAT before anything new is written, so
+ * through merges. 6: repos may have a tag index (object tags changed after their versions were written,
+ * docs/format.md, "Object tags"); an older binary's gc would drop its nodes. An older dir is upgraded on open by rewriting FORMAT before anything new is written, so
  * an older binary refuses the dir instead of misreading it.
  */
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
 
 /** Why a data dir can't be used: it isn't there (and may not be made), it is something else, or another process has it. */
 export type DataDirProblem = "missing" | "invalid" | "in-use";

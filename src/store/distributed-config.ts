@@ -37,8 +37,8 @@ export function objectStoreOf(config: DistributedConfig): ObjectStore {
   });
 }
 
-/** `cacheBytes`: blob payloads kept in memory (default: RemoteStore's). */
-export function openRemoteStore(config: DistributedConfig, cacheBytes?: number): Promise<RemoteStore> {
+/** `budgets`: bytes of blob payloads and of blob locations kept in memory (default: RemoteStore's). */
+export function openRemoteStore(config: DistributedConfig, budgets: { cacheBytes?: number; locationBytes?: number } = {}): Promise<RemoteStore> {
   if (!config.meta || !config.blobs) throw new Error("a distributed store needs both --meta and --blobs");
-  return RemoteStore.open({ meta: config.meta, objects: objectStoreOf(config), cacheBytes });
+  return RemoteStore.open({ meta: config.meta, objects: objectStoreOf(config), ...budgets });
 }

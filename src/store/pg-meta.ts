@@ -5,8 +5,9 @@
 //   strata_blobs(hash, pack, off, len, kind, seq, touched)  where each blob lives; pack NULL = collected
 //   strata_packs(name, bytes, created, retired) pack objects in the bucket; retired ones are deleted after a grace period
 // Every transaction that changes refs or blobs first bumps strata_meta.seq, which holds that row's lock until it
-// commits: metadata transactions are serialised across gateways, so "rows with seq > N" is a consistent change feed
-// (no transaction with a smaller seq can still commit) and a ref compare-and-swap needs no further locking.
+// commits: metadata transactions are serialised across gateways, so "refs with seq > N" is a consistent change feed
+// (no transaction with a smaller seq can still commit) and a ref compare-and-swap needs no further locking. Blob rows
+// are not fed to gateways: each looks up the locations it needs (locateBlobs) and caches a bounded number of them.
 import postgres from "postgres";
 import { UnavailableError } from "../util/unavailable.ts";
 import { type BlobKind, kindCode, kindName } from "./pack-format.ts";
@@ -31,7 +32,6 @@ export interface RefRow {
 
 export interface Changes {
   refs: RefRow[];
-  blobs: Array<{ hash: string; loc: RemoteLocation | null; seq: number }>;
   seq: number;
 }
 
@@ -42,12 +42,16 @@ export interface CasBatch {
 }
 
 const SCHEMA_LOCK = 0x5354_5241; // "STRA"
+/**
+ * gc's advisory lock is the pair (GC_LOCK, hashtext(schema)): one collector at a time per store, while stores in
+ * other schemas of the same database collect at the same time.
+ */
 export const GC_LOCK = 0x5354_5247; // "STRG"
 
 type Sql = postgres.Sql;
 
 /** Runs a query, turning "cannot reach PostgreSQL" into UnavailableError (503 to clients). */
-async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
+export async function guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -71,23 +75,47 @@ export function parseMetaUrl(url: string): { url: string; schema: string } {
   return { url: u.toString(), schema };
 }
 
+/** A client on the schema of a --meta URL; `max` connections. The same settings for gateways and their lookup worker. */
+export function pgClient(metaUrl: string, max: number): { sql: Sql; schema: string } {
+  const { url, schema } = parseMetaUrl(metaUrl);
+  const sql = postgres(url, {
+    max,
+    connect_timeout: 3,
+    idle_timeout: 60,
+    onnotice: () => {},
+    connection: { search_path: schema, application_name: "strata" },
+  });
+  return { sql, schema };
+}
+
+/** A strata_blobs row selected as (h = hex hash, pack, off, len, kind). */
+function blobRow(r: postgres.Row): BlobRow {
+  return { hash: r.h as string, pack: r.pack as string, offset: Number(r.off), length: r.len as number, kind: kindName(r.kind)! };
+}
+
+/** The live location of each of `hashes` that has one: one query, whatever their number. */
+export function locateBlobs(sql: Sql, hashes: string[]): Promise<BlobRow[]> {
+  if (hashes.length === 0) return Promise.resolve([]);
+  return guard("blob lookup", async () => {
+    // One comma-separated text parameter: a one-element sql.array() reached PostgreSQL as a bare string on a fresh
+    // connection ("malformed array literal"), and hex hashes hold no commas.
+    const rows = await sql`
+      SELECT encode(hash, 'hex') AS h, pack, off, len, kind FROM strata_blobs
+      WHERE hash = ANY(SELECT decode(h, 'hex') FROM unnest(string_to_array(${hashes.join(",")}, ',')) h) AND pack IS NOT NULL`;
+    return rows.map(blobRow);
+  });
+}
+
 export class PgMeta {
   readonly sql: Sql;
 
-  private constructor(sql: Sql, readonly schema: string) {
+  private constructor(sql: Sql, readonly schema: string, readonly url: string) {
     this.sql = sql;
   }
 
   static async connect(metaUrl: string): Promise<PgMeta> {
-    const { url, schema } = parseMetaUrl(metaUrl);
-    const sql = postgres(url, {
-      max: 4,
-      connect_timeout: 3,
-      idle_timeout: 60,
-      onnotice: () => {},
-      connection: { search_path: schema, application_name: "strata" },
-    });
-    const meta = new PgMeta(sql, schema);
+    const { sql, schema } = pgClient(metaUrl, 4);
+    const meta = new PgMeta(sql, schema, metaUrl);
     await guard("schema", () => meta.createSchema());
     return meta;
   }
@@ -111,27 +139,37 @@ export class PgMeta {
     });
   }
 
-  /** Everything with seq > since (since = -1: a full load of live rows). */
+  /** Refs with seq > since (since = -1: a full load of live refs). */
   changes(since: number): Promise<Changes> {
     return guard("refresh", async () => {
       const full = since < 0;
-      const rows = await this.sql.unsafe<Array<{ t: number; k: string; v: string | null; p: string | null; o: string; l: number; kind: number; seq: string }>>(
-        `SELECT 0 AS t, key AS k, value AS v, NULL AS p, 0::bigint AS o, 0 AS l, 0::smallint AS kind, seq FROM strata_refs WHERE seq > $1 ${full ? "AND value IS NOT NULL" : ""}
+      const rows = await this.sql.unsafe<Array<{ t: number; k: string; v: string | null; seq: string }>>(
+        `SELECT 0 AS t, key AS k, value AS v, seq FROM strata_refs WHERE seq > $1 ${full ? "AND value IS NOT NULL" : ""}
          UNION ALL
-         SELECT 1, encode(hash, 'hex'), NULL, pack, off, len, kind, seq FROM strata_blobs WHERE seq > $1 ${full ? "AND pack IS NOT NULL" : ""}
-         UNION ALL
-         SELECT 2, NULL, NULL, NULL, 0, 0, 0, seq FROM strata_meta WHERE id = 1`,
+         SELECT 1, NULL, NULL, seq FROM strata_meta WHERE id = 1`,
         [since],
       );
-      const out: Changes = { refs: [], blobs: [], seq: since };
+      const out: Changes = { refs: [], seq: since };
       for (const r of rows) {
         const seq = Number(r.seq);
         if (r.t === 0) out.refs.push({ key: r.k, raw: r.v, seq });
-        else if (r.t === 1) out.blobs.push({ hash: r.k, seq, loc: r.p === null ? null : { pack: r.p, offset: Number(r.o), length: r.l, kind: kindName(r.kind)! } });
         else if (full) out.seq = seq; // a full load is consistent as of the meta row read in the same statement
       }
-      if (!full) for (const r of [...out.refs, ...out.blobs]) out.seq = Math.max(out.seq, r.seq);
+      if (!full) for (const r of out.refs) out.seq = Math.max(out.seq, r.seq);
       return out;
+    });
+  }
+
+  /** Where these blobs live now (collected or unknown ones are left out). */
+  locate(hashes: string[]): Promise<BlobRow[]> {
+    return locateBlobs(this.sql, hashes);
+  }
+
+  /** Live blobs and their payload bytes (a full count: callers keep the answer for a while). */
+  blobTotals(): Promise<{ blobs: number; bytes: number }> {
+    return guard("blob totals", async () => {
+      const [r] = await this.sql`SELECT count(*) AS n, coalesce(sum(len), 0)::bigint AS b FROM strata_blobs WHERE pack IS NOT NULL`;
+      return { blobs: Number(r.n), bytes: Number(r.b) };
     });
   }
 
@@ -167,7 +205,7 @@ export class PgMeta {
               len = CASE WHEN strata_blobs.pack IS NULL THEN excluded.len ELSE strata_blobs.len END,
               seq = CASE WHEN strata_blobs.pack IS NULL THEN excluded.seq ELSE strata_blobs.seq END
             RETURNING encode(hash, 'hex') AS h, pack, off, len, kind`;
-          stored = got.map((r) => ({ hash: r.h, pack: r.pack, offset: Number(r.off), length: r.len, kind: kindName(r.kind)! }));
+          stored = got.map(blobRow);
         }
         const keys = [...new Set(batches.flatMap((b) => [...b.expect.map(([k]) => k), ...b.changes.map(([k]) => k)]))];
         const current = new Map<string, string | null>();
@@ -196,12 +234,12 @@ export class PgMeta {
   async withGcLock<T>(fn: () => Promise<T>): Promise<T | undefined> {
     const reserved = await guard("gc lock", () => this.sql.reserve());
     try {
-      const [{ got }] = await reserved`SELECT pg_try_advisory_lock(${GC_LOCK}) AS got`;
+      const [{ got }] = await reserved`SELECT pg_try_advisory_lock(${GC_LOCK}, hashtext(${this.schema})) AS got`;
       if (!got) return undefined;
       try {
         return await fn();
       } finally {
-        await reserved`SELECT pg_advisory_unlock(${GC_LOCK})`.catch(() => {});
+        await reserved`SELECT pg_advisory_unlock(${GC_LOCK}, hashtext(${this.schema}))`.catch(() => {});
       }
     } finally {
       reserved.release();

@@ -36,8 +36,9 @@ export class RemoteRefs implements RefReader {
     return listRefs<T>(view === "latest" ? this.latest : this.durable, prefix);
   }
 
-  stage(changes: RefChange[]): StagedBatch {
-    const batch: StagedBatch = { changes: [], expect: [] };
+  /** Stages changes; the commit applies them only if their CAS keys and the `unchanged` keys still hold these values. */
+  stage(changes: RefChange[], unchanged: string[] = []): StagedBatch {
+    const batch: StagedBatch = { changes: [], expect: unchanged.map((k) => [k, this.latest.get(k)?.raw ?? null]) };
     for (const c of changes) {
       const raw = c.value === null ? null : JSON.stringify(c.value);
       if (CAS_KEY.test(c.key) && !batch.expect.some(([k]) => k === c.key)) batch.expect.push([c.key, this.latest.get(c.key)?.raw ?? null]);

@@ -1,7 +1,8 @@
 // The distributed store: refs, the blob index, multipart state, users and tokens in PostgreSQL; blobs in packs in
 // an S3-compatible object store. Any number of gateways may open the same pair. Each request first refreshes the
 // refs from PostgreSQL's change feed (one query, shared by the requests that arrive meanwhile), so a write
-// acknowledged by any gateway is seen by the next read anywhere. A group flush uploads the waiting blobs as one
+// acknowledged by any gateway is seen by the next read anywhere; the blobs those refs name are looked up in
+// PostgreSQL when this gateway's bounded cache of locations does not have them (remote-blobs.ts). A group flush uploads the waiting blobs as one
 // pack object, then commits, in one transaction, their index rows and the staged ref batches whose compare-and-swap
 // holds; a writer whose batch lost gets RefConflictError and rebuilds its change on the new refs.
 import { DEFAULT_CACHE_BUDGETS } from "../util/memory-budget.ts";
@@ -10,7 +11,7 @@ import { GroupSync } from "./group-sync.ts";
 import { type ObjectStore } from "./object-store.ts";
 import { MissingBlobs, PgMeta } from "./pg-meta.ts";
 import type { RefChange } from "./ref-journal.ts";
-import { RemoteBlobs } from "./remote-blobs.ts";
+import { RemoteBlobs, type RemoteBlobsOptions } from "./remote-blobs.ts";
 import { ConflictMarker, RemoteRefs } from "./remote-refs.ts";
 import { RefConflictError, type Store } from "./store.ts";
 
@@ -20,6 +21,8 @@ export interface RemoteStoreOptions {
   objects: ObjectStore;
   /** bytes of blob payloads cached in memory (default: util/memory-budget.ts) */
   cacheBytes?: number;
+  /** bytes of blob locations cached in memory (default: util/memory-budget.ts) */
+  locationBytes?: number;
 }
 
 export class RemoteStore implements Store {
@@ -31,13 +34,16 @@ export class RemoteStore implements Store {
   /** Group flushes that committed, for the benchmark's cost per write. */
   flushes = 0;
 
-  private constructor(readonly meta: PgMeta, objects: ObjectStore, cacheBytes: number) {
-    this.blobs = new RemoteBlobs(objects, cacheBytes);
+  private constructor(readonly meta: PgMeta, objects: ObjectStore, options: RemoteBlobsOptions) {
+    this.blobs = new RemoteBlobs(objects, meta, options);
   }
 
   static async open(options: RemoteStoreOptions): Promise<RemoteStore> {
     const meta = await PgMeta.connect(options.meta);
-    const store = new RemoteStore(meta, options.objects, options.cacheBytes ?? DEFAULT_CACHE_BUDGETS.remoteBlobs);
+    const store = new RemoteStore(meta, options.objects, {
+      cacheBytes: options.cacheBytes ?? DEFAULT_CACHE_BUDGETS.remoteBlobs,
+      locationBytes: options.locationBytes ?? DEFAULT_CACHE_BUDGETS.remoteLocations,
+    });
     try {
       await store.pull();
     } catch (err) {
@@ -51,7 +57,6 @@ export class RemoteStore implements Store {
   private async pull(): Promise<void> {
     const changes = await this.meta.changes(this.lastSeq);
     this.refs.apply(changes.refs);
-    this.blobs.applyIndex(changes.blobs);
     this.lastSeq = Math.max(this.lastSeq, changes.seq);
   }
 
@@ -60,8 +65,8 @@ export class RemoteStore implements Store {
     return this.refresher.sync();
   }
 
-  async commit(changes: RefChange[]): Promise<void> {
-    const batch = this.refs.stage(changes);
+  async commit(changes: RefChange[], unchanged: string[] = []): Promise<void> {
+    const batch = this.refs.stage(changes, unchanged);
     await this.group.sync().catch(() => {});
     const outcome = batch.outcome;
     if (outcome === null) return;
@@ -85,7 +90,7 @@ export class RemoteStore implements Store {
     if (batches.length === 0 && sealed.rows.length === 0 && sealed.reused.length === 0) return;
     try {
       const result = await this.meta.flush(sealed.rows, sealed.reused, sealed.packs, batches);
-      this.blobs.applyIndex(result.stored.map((r) => ({ hash: r.hash, loc: r })));
+      this.blobs.remember(result.stored);
       this.refs.settle(batches, result.won, result.seq);
       this.flushes++;
     } catch (err) {

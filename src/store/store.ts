@@ -30,6 +30,11 @@ export interface BlobBackend {
   readonly gcRunning: boolean;
   readonly deduplicated: { chunks: number; bytes: number };
   stats(): { bytes: number; blobs: number };
+  /**
+   * Local backends read blobs stored back to back with one read into the caller's buffer, each checked: the
+   * payloads of a leading run of `hashes`, views of `into` (see BlobStore.readRun); empty when the first does not fit.
+   */
+  readRun?(hashes: readonly string[], into: Uint8Array): Uint8Array[];
   /** Backends whose reads are remote warm a blob ahead of a synchronous get() (streaming reads use it). */
   load?(hash: string): Promise<void>;
   /** Local backends refuse (DiskFullError) new object data of this size that would eat into the disk's reserve. */
@@ -38,6 +43,8 @@ export interface BlobBackend {
   ready?(): Promise<void> | undefined;
   /** Backends that cache blob payloads let go of them here (memory pressure). */
   dropCaches?(): void;
+  /** Backends that look blob locations up elsewhere: how many they hold in memory, and how many they looked up. */
+  locationStats?(): { cached: number; lookups: number };
 }
 
 export interface Store {
@@ -46,8 +53,11 @@ export interface Store {
   /**
    * Stages ref changes (visible to writers at once) and resolves when they and every blob written before
    * them are durable. A distributed store rejects with RefConflictError when another gateway moved a ref first.
+   * `unchanged` names refs the change was decided on without changing them (the other admin that lets this one
+   * go): the distributed store also rejects when one of those moved, so a rule spanning several refs holds across
+   * gateways. The embedded store needs no such check: one process decides and stages in the same tick.
    */
-  commit(changes: RefChange[]): Promise<void>;
+  commit(changes: RefChange[], unchanged?: string[]): Promise<void>;
   /** Waits until everything staged so far is durable. */
   flush(): Promise<void>;
   /** Brings the durable view up to date with other gateways' acknowledged writes (a no-op when embedded). */

@@ -34,12 +34,35 @@ export class DecodedCache<T> {
     return (this.young.get(key) ?? this.old.get(key))?.value;
   }
 
+  /** The cached value, kept young (a hit in the old generation is copied forward), without loading it. */
+  use(key: string): T | undefined {
+    const hit = this.young.get(key);
+    if (hit !== undefined) return hit.value;
+    const old = this.old.get(key);
+    if (old === undefined) return undefined;
+    this.remember(key, old);
+    return old.value;
+  }
+
   get(key: string, load: () => Sized<T>): T {
     const hit = this.young.get(key);
     if (hit !== undefined) return hit.value;
     const entry = this.old.get(key) ?? load();
     this.remember(key, entry);
     return entry.value;
+  }
+
+  /** Forgets one value (it is no longer true: a location gc changed). */
+  delete(key: string): void {
+    const young = this.young.get(key);
+    if (young) this.youngBytes -= young.bytes;
+    this.young.delete(key);
+    this.old.delete(key);
+  }
+
+  /** Entries held (a key in both generations counts twice: the bound is what matters). */
+  get size(): number {
+    return this.young.size + this.old.size;
   }
 
   /** Forgets every value (memory pressure: what is used comes back on its next read). */

@@ -137,7 +137,7 @@ test("revert undoes exactly one commit, as a new commit", async () => {
   expect(res.json).toMatchObject({ into: "master.proj", reverted: bad.commit, result: "merged", changed: 1 });
   expect([await read("master", "a.txt"), await read("master", "c.txt")]).toEqual([`a${n - 1}`, "later"]);
   const commit = await call("GET", `commits/master.proj`);
-  expect(commit.json).toMatchObject({ id: res.json.commit, message: `revert ${bad.commit}`, meta: { why: "broke it" }, parents: [expect.any(String)] });
+  expect(commit.json).toMatchObject({ id: res.json.commit, message: `revert ${bad.commit}: put "a.txt"`, meta: { why: "broke it" }, parents: [expect.any(String)] });
   // A commit not in the branch's history is a 404; one changed again since is a conflict.
   const other = await put("dev", "x.txt", "x");
   expect((await call("POST", "branches/master.proj/revert", { commit: other.commit })).status).toBe(404);

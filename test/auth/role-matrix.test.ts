@@ -11,14 +11,14 @@ afterAll(() => server.stop());
 const A = "allow";
 const D = "deny";
 // families: list_buckets read list write delete multipart copy copy_from_unreadable_repo create_branch delete_branch create_repo
-// purge_version
+// purge_version tag_object tag_bucket (read includes GetObjectTagging)
 const EXPECTED: Record<string, string[]> = {
-  anonymous: [D, D, D, D, D, D, D, D, D, D, D, D],
-  none: ["hidden", D, D, D, D, D, D, D, D, D, D, D],
-  reader: ["sees", A, A, D, D, D, D, D, D, D, D, D],
-  writer: ["sees", A, A, A, A, A, A, D, D, D, D, D],
-  owner: ["sees", A, A, A, A, A, A, D, A, A, D, A],
-  admin: ["sees", A, A, A, A, A, A, A, A, A, A, A],
+  anonymous: [D, D, D, D, D, D, D, D, D, D, D, D, D, D],
+  none: ["hidden", D, D, D, D, D, D, D, D, D, D, D, D, D],
+  reader: ["sees", A, A, D, D, D, D, D, D, D, D, D, D, D],
+  writer: ["sees", A, A, A, A, A, A, D, D, D, D, D, A, D],
+  owner: ["sees", A, A, A, A, A, A, D, A, A, D, A, A, A],
+  admin: ["sees", A, A, A, A, A, A, A, A, A, A, A, A, A],
 };
 
 test("role × operation family, as boto3 sees it", async () => {

@@ -309,7 +309,7 @@ function sampleValue(flag: string, valueName: string): string {
   if (valueName.includes("://") && !valueName.startsWith("URL")) return valueName;
   if (valueName.includes("|")) return valueName.split("|").at(-1)!;
   const byFlag: Record<string, string> = { meta: "postgres://db/strata", "blobs-endpoint": "http://minio:9000" };
-  const byName: Record<string, string> = { N: "7", ADDR: "0.0.0.0", DIR: "/tmp/strata-sample", R: "eu-west-1", FILE: "/tmp/sample.pem", NAME: "example.test", ORIGIN: "https://app.example", SIZE: "128MiB" };
+  const byName: Record<string, string> = { N: "7", ADDR: "0.0.0.0", DIR: "/tmp/strata-sample", R: "eu-west-1", FILE: "/tmp/sample.pem", NAME: "example.test", ORIGIN: "https://app.example", SIZE: "128MiB", DURATION: "90s" };
   const v = byFlag[flag] ?? byName[valueName];
   if (v === undefined) throw new Error(`no sample value for --${flag} ${valueName}: add one to the test`);
   return v;

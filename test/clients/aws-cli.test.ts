@@ -124,6 +124,35 @@ describe.skipIf(skip)("aws CLI", () => {
     expect(write.stderr).toContain("AccessDenied");
   }, 60_000);
 
+  // AWS: PutObjectTagging / GetObjectTagging / Put/GetBucketTagging, through the CLI's own request builders.
+  test("s3api put-object --tagging, put-object-tagging and get-object-tagging (with --version-id), bucket tagging; aws s3 cp keeps tags", async () => {
+    const file = path.join(dir, "t.txt");
+    fs.writeFileSync(file, "tagged\n");
+    const v1 = (await awsJson("s3api", "put-object", "--bucket", "cli", "--key", "t.txt", "--body", file, "--tagging", "team=data&stage=raw")).VersionId;
+    const tagSet = async (...extra: string[]) => (await awsJson("s3api", "get-object-tagging", "--bucket", "cli", "--key", "t.txt", ...extra));
+    expect(await tagSet()).toEqual({ VersionId: v1, TagSet: [{ Key: "stage", Value: "raw" }, { Key: "team", Value: "data" }] });
+    const v2 = (await awsJson("s3api", "put-object", "--bucket", "cli", "--key", "t.txt", "--body", file)).VersionId;
+    const put = await awsJson("s3api", "put-object-tagging", "--bucket", "cli", "--key", "t.txt", "--version-id", v1, "--tagging", "TagSet=[{Key=stage,Value=clean}]");
+    expect(put.VersionId).toBe(v1);
+    expect((await tagSet("--version-id", v1)).TagSet).toEqual([{ Key: "stage", Value: "clean" }]);
+    expect(await tagSet()).toEqual({ VersionId: v2, TagSet: [] });
+    const head = await awsJson("s3api", "head-object", "--bucket", "cli", "--key", "t.txt", "--version-id", v1);
+    expect(head.VersionId).toBe(v1);
+    await aws("s3api", "delete-object-tagging", "--bucket", "cli", "--key", "t.txt", "--version-id", v1);
+    expect((await tagSet("--version-id", v1)).TagSet).toEqual([]);
+    // aws s3 cp between buckets copies (CopyObject), and the tagging directive's default keeps the source's tags
+    await aws("s3api", "put-object-tagging", "--bucket", "cli", "--key", "t.txt", "--tagging", "TagSet=[{Key=k,Value=v}]");
+    await s3("cp", "s3://cli/t.txt", "s3://cli/t-copy.txt");
+    expect((await awsJson("s3api", "get-object-tagging", "--bucket", "cli", "--key", "t-copy.txt")).TagSet).toEqual([{ Key: "k", Value: "v" }]);
+    const bad = await run("aws", ["--endpoint-url", server.url, "s3api", "put-object-tagging", "--bucket", "cli", "--key", "t.txt", "--tagging", "TagSet=[{Key=aws:x,Value=v}]"], { env: AWS_ENV });
+    expect(bad.stderr).toContain("InvalidTag");
+    const none = await run("aws", ["--endpoint-url", server.url, "s3api", "get-bucket-tagging", "--bucket", "cli"], { env: AWS_ENV });
+    expect(none.stderr).toContain("NoSuchTagSet");
+    await aws("s3api", "put-bucket-tagging", "--bucket", "cli", "--tagging", "TagSet=[{Key=owner,Value=cli}]");
+    expect((await awsJson("s3api", "get-bucket-tagging", "--bucket", "cli")).TagSet).toEqual([{ Key: "owner", Value: "cli" }]);
+    await aws("s3api", "delete-bucket-tagging", "--bucket", "cli");
+  }, 60_000);
+
   test("awkward keys through s3api and s3 ls", async () => {
     const file = path.join(dir, "k.txt");
     for (const key of AWKWARD_KEYS) {

@@ -1,6 +1,7 @@
 // Users, tokens and multipart uploads across gateways move by compare-and-swap like branch heads: two
 // gateways changing one user at once (each read-modify-writes the record) both land, and an upload
-// completed on one gateway cannot also be completed or aborted on another.
+// completed on one gateway cannot also be completed or aborted on another; the last admin survives two gateways
+// each deleting one of the last two at once.
 import { describe, expect, test } from "bun:test";
 import { gatewaysOnMoto, pgAvailable } from "../helpers/distributed.ts";
 
@@ -27,6 +28,26 @@ describe.skipIf(skip)("read-modify-write refs across two gateways", () => {
       expect(Object.keys(ana.roles).sort()).toEqual([...repos].sort());
     }
   }, 60_000);
+
+  test("the last two admins deleted through the two gateways at once: one is refused, one admin stays", async () => {
+    const admins = async (i: number) =>
+      ((await (await admin(i, "GET", "/auth/users")).json()) as { users: Array<{ name: string; admin: boolean }> }).users.filter((u) => u.admin).map((u) => u.name);
+    expect((await admin(0, "POST", "/auth/users", { name: "boss0", admin: true })).status).toBe(201);
+    // Each round: the survivor of the last round and a new admin, each deleted through its own gateway at once.
+    // Checked on one gateway's view only, both deletes would pass most rounds.
+    let survivor = "boss0";
+    for (let round = 1; round <= 8; round++) {
+      const fresh = `boss${round}`;
+      expect((await admin(1, "POST", "/auth/users", { name: fresh, admin: true })).status).toBe(201);
+      const [a, b] = await Promise.all([admin(0, "DELETE", `/auth/users/${survivor}`), admin(1, "DELETE", `/auth/users/${fresh}`)]);
+      const codes = await Promise.all([a, b].map(async (r) => (r.status === 200 ? "ok" : ((await r.json()) as { error: { code: string } }).error.code)));
+      expect(codes.sort()).toEqual(["LastAdmin", "ok"]);
+      const left = await admins(0);
+      expect(left).toHaveLength(1);
+      expect(await admins(1)).toEqual(left);
+      survivor = left[0];
+    }
+  }, 120_000);
 
   test("one upload completed through both gateways at once: one version, the same answer twice", async () => {
     const gw = cluster.gateways;

@@ -2,10 +2,11 @@
 
 Usage: python3 load.py MODE BUCKET ENDPOINT[,ENDPOINT...] [WRITERS] [OPS]
 Prints one JSON line per acknowledged write ({"ack": key, "sha": ..., "version": ...}) and failures
-({"fail": key, "error": ...}), then a final {"done": ...} line.
+({"fail": key, "sha": ..., "error": ...}), then a final {"done": ...} line.
 
 Modes:
   load       writer w PUTs through gateway w % n, then GETs the key through the next gateway (read-after-write)
+  reuse      as load, but every body is one of ten fixed ones ("junk N" * 500): writes reuse blobs already stored
   race       every writer PUTs the same key with If-None-Match: * through its own gateway: one may win
   multipart  one upload, parts through different gateways, completed through another, read through a third
 """
@@ -24,7 +25,7 @@ writers = int(sys.argv[4]) if len(sys.argv) > 4 else 6
 ops = int(sys.argv[5]) if len(sys.argv) > 5 else 20
 # "load": writers retry throttling answers (SlowDown/503) as boto3's standard retry mode does, so a lost
 # compare-and-swap race under contention is a retry, not a failure. Outage modes count every failure.
-attempts = 3 if mode == "load" else 1
+attempts = 3 if mode in ("load", "reuse") else 1
 lock = threading.Lock()
 
 
@@ -49,12 +50,12 @@ def load_writer(w):
     put, get = client(endpoints[w % n]), client(endpoints[(w + 1) % n])
     for i in range(ops):
         key = f"w{w}/k{i}"
-        body = os.urandom(100 + (w * 131 + i * 17) % 3000)
+        body = (f"junk {i % 10}" * 500).encode() if mode == "reuse" else os.urandom(100 + (w * 131 + i * 17) % 3000)
         sha = hashlib.sha256(body).hexdigest()
         try:
             r = put.put_object(Bucket=bucket, Key=key, Body=body)
         except Exception as e:  # a gateway killed under us: not acknowledged
-            emit({"fail": key, "error": code_of(e)})
+            emit({"fail": key, "sha": sha, "error": code_of(e)})
             continue
         emit({"ack": key, "sha": sha, "version": r.get("VersionId")})
         try:
@@ -92,7 +93,7 @@ def multipart():
 if mode == "multipart":
     multipart()
 else:
-    target = load_writer if mode == "load" else race_writer
+    target = race_writer if mode == "race" else load_writer
     threads = [threading.Thread(target=target, args=(w,)) for w in range(writers)]
     for t in threads:
         t.start()

@@ -2,12 +2,13 @@
 // server as object store (moto_server, or a second Strata in embedded mode), and gateways in their own processes.
 import { afterAll, beforeAll } from "bun:test";
 import { type ChildProcess, spawn } from "node:child_process";
-import * as net from "node:net";
 import * as path from "node:path";
 import postgres from "postgres";
 import { randomHex } from "../../src/util/bytes.ts";
 import { freePort, type ServerProcess, startServerProcess } from "./process.ts";
 import { withServer } from "./server.ts";
+
+export { startProxy, startProxyProcess } from "./tcp-proxy.ts";
 
 export const PG_URL = process.env.STRATA_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
 const MAIN = path.join(import.meta.dir, "../../src/main.ts");
@@ -88,11 +89,14 @@ export function gatewayArgs(meta: string, store: ObjectStoreServer, prefix: stri
   return ["--meta", meta, "--blobs", `s3://${store.bucket}/${prefix}`, "--blobs-endpoint", store.endpoint];
 }
 
-/** A gateway process on the distributed store (under Bun, or with `deno`, the same sources under Deno). */
-export async function startGateway(meta: string, store: ObjectStoreServer, prefix: string, options: { deno?: boolean } = {}): Promise<Gateway> {
+/**
+ * A gateway process on the distributed store (under Bun, or with `deno`, the same sources under Deno), with `args`
+ * as further `serve` flags.
+ */
+export async function startGateway(meta: string, store: ObjectStoreServer, prefix: string, options: { deno?: boolean; args?: string[] } = {}): Promise<Gateway> {
   const port = await freePort();
   const env = { ...process.env, ...CREDS, DENO_NO_UPDATE_CHECK: "1" } as Record<string, string>;
-  const args = [MAIN, "serve", "--port", String(port), "--bind", "127.0.0.1", "--quiet", ...gatewayArgs(meta, store, prefix)];
+  const args = [MAIN, "serve", "--port", String(port), "--bind", "127.0.0.1", "--quiet", ...gatewayArgs(meta, store, prefix), ...(options.args ?? [])];
   const [cmd, argv] = options.deno ? [path.join(import.meta.dir, "../../node_modules/.bin/deno"), ["run", "--allow-all", ...args]] : [process.execPath, args];
   // Deno transpiles every changed source on its first start; on a loaded machine that took over 15 s.
   const gw = await startServerProcess(cmd, argv, { port, env, readyTimeoutMs: options.deno ? 50_000 : 15_000 });
@@ -107,55 +111,17 @@ export async function startGateway(meta: string, store: ObjectStoreServer, prefi
   };
 }
 
-/** Runs the strata CLI to its end. */
-export function strataCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs the strata CLI to its end, or until `kill` resolves (then SIGKILLs it: `signal` says whether it came to that). */
+export function strataCli(args: string[], env: Record<string, string> = {}, options: { kill?: Promise<unknown> } = {}): Promise<{ code: number | null; signal?: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child: ChildProcess = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...CREDS, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    void options.kill?.then(() => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"));
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d) => (stdout += d));
     child.stderr!.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-}
-
-/**
- * A TCP proxy in front of a server, to take it away and bring it back without touching the real one
- * (other tests share it): cut() resets every connection and refuses new ones until restore().
- */
-export async function startProxy(targetPort: number): Promise<{ port: number; cut(): void; restore(): void; close(): void }> {
-  const sockets = new Set<net.Socket>();
-  let up = true;
-  const server = net.createServer((client) => {
-    if (!up) return client.destroy();
-    const upstream = net.connect(targetPort, "127.0.0.1");
-    sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on("error", drop).on("close", drop);
-    upstream.on("error", drop).on("close", drop);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    cut() {
-      up = false;
-      for (const s of sockets) s.destroy();
-      sockets.clear();
-    },
-    restore() {
-      up = true;
-    },
-    close() {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
 }
 
 /** Gateways on one fresh schema and one moto_server, made before a file's tests and stopped after them. */
@@ -169,13 +135,13 @@ export interface GatewayCluster {
 }
 
 /**
- * Registers beforeAll/afterAll hooks that start `count` gateways (blob prefix `prefix`) on a fresh schema and
- * moto_server, unless `skip`; the returned cluster is filled in by the time the tests run.
+ * Registers beforeAll/afterAll hooks that start `count` gateways (blob prefix `prefix`, further `serve` flags
+ * `args`) on a fresh schema and moto_server, unless `skip`; the returned cluster is filled in by the time the tests run.
  */
-export function gatewaysOnMoto(prefix: string, skip: boolean, count = 2): GatewayCluster {
+export function gatewaysOnMoto(prefix: string, skip: boolean, count = 2, args: string[] = []): GatewayCluster {
   const cluster = { gateways: [] as Gateway[] } as GatewayCluster;
   cluster.add = async () => {
-    const gateway = await startGateway(cluster.schema.url(), cluster.objects, prefix);
+    const gateway = await startGateway(cluster.schema.url(), cluster.objects, prefix, { args });
     cluster.gateways.push(gateway);
     return gateway;
   };

@@ -20,10 +20,12 @@ const KEYS: Array<[string, RefKey]> = [
   [REF.authSettings(), { kind: "settings", name: "auth" }],
   [REF.cors("photos", "dev"), { kind: "cors", repo: "photos", branch: "dev" }],
   [REF.tag("photos", "v1"), { kind: "tag", repo: "photos", tag: "v1" }],
+  [REF.bucketTagging("photos", "dev"), { kind: "tagging", repo: "photos", branch: "dev" }],
+  [REF.jobLease("0a1b2c3d4e5f6071"), { kind: "lease", job: "0a1b2c3d4e5f6071" }],
 ];
 
 // every kind, so a new kind fails to compile here until it has a row above (and in docs/format.md)
-const KINDS: Record<RefKey["kind"], true> = { repo: true, branch: true, upload: true, completed: true, part: true, user: true, token: true, settings: true, cors: true, tag: true };
+const KINDS: Record<RefKey["kind"], true> = { repo: true, branch: true, upload: true, completed: true, part: true, user: true, token: true, settings: true, cors: true, tag: true, tagging: true, lease: true };
 
 test("every kind of key has a row", () => {
   expect(new Set<string>(KEYS.map(([, parsed]) => parsed.kind))).toEqual(new Set(Object.keys(KINDS)));
@@ -53,6 +55,8 @@ test("each listing prefix is the start of the keys it lists, and of no other rep
     [REF.tokens(), REF.token(HASH), REF.user("ada")],
     [REF.corsOf("photos"), REF.cors("photos", "dev"), REF.cors("photos2", "dev")],
     [REF.tags("photos"), REF.tag("photos", "v1"), REF.tag("photos2", "v1")],
+    [REF.tags(), REF.tag("photos", "v1"), REF.bucketTagging("photos", "dev")],
+    [REF.bucketTaggingOf("photos"), REF.bucketTagging("photos", "dev"), REF.bucketTagging("photos2", "dev")],
   ];
   for (const [prefix, inside, outside] of listed) {
     expect(inside.startsWith(prefix)).toBe(true);

@@ -36,6 +36,8 @@ const AWS_STATUS: Record<S3ErrorCode, number> = {
   InvalidPolicyDocument: 400,
   InvalidRange: 416,
   InvalidRequest: 400,
+  // PutObjectTagging / PutBucketTagging input that fails validation (ErrorResponses: InvalidTag, 400)
+  InvalidTag: 400,
   InvalidURI: 400,
   KeyTooLongError: 400,
   MalformedACLError: 400,
@@ -50,6 +52,8 @@ const AWS_STATUS: Record<S3ErrorCode, number> = {
   // GetBucketCors on a bucket without rules (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketCors.html)
   NoSuchCORSConfiguration: 404,
   NoSuchKey: 404,
+  // GetBucketTagging of a bucket without tags (ErrorResponses: NoSuchTagSet, 404)
+  NoSuchTagSet: 404,
   NoSuchUpload: 404,
   NoSuchVersion: 404,
   NotImplemented: 501,

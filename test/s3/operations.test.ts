@@ -65,6 +65,13 @@ const EXAMPLES: Array<[Operation, string, Record<string, string>?]> = [
   ["GetObjectAcl", "GET /Key+?acl&versionId=VersionId"],
   ["PutObjectAcl", "PUT /Key+?acl&versionId=VersionId"],
   ["GetObjectAttributes", "GET /Key+?attributes&versionId=VersionId", { "x-amz-object-attributes": "ETag" }],
+  // API_GetObjectTagging, API_PutObjectTagging, API_DeleteObjectTagging, API_*BucketTagging request syntax
+  ["GetObjectTagging", "GET /Key+?tagging&versionId=VersionId"],
+  ["PutObjectTagging", "PUT /Key+?tagging&versionId=VersionId"],
+  ["DeleteObjectTagging", "DELETE /Key+?tagging&versionId=VersionId"],
+  ["GetBucketTagging", "GET /?tagging"],
+  ["PutBucketTagging", "PUT /?tagging"],
+  ["DeleteBucketTagging", "DELETE /?tagging"],
 ];
 
 describe("classify: the reference's request syntax", () => {
@@ -90,14 +97,16 @@ describe("classify: the reference's request syntax", () => {
     expect(classify(request("DELETE /?acl", BUCKET))).toBeUndefined();
     expect(classify(request("POST /?cors", BUCKET))).toBeUndefined();
     expect(classify(request("PUT /Key+?attributes", BUCKET))).toBeUndefined();
+    expect(classify(request("POST /Key+?tagging", BUCKET))).toBeUndefined();
+    expect(classify(request("HEAD /?tagging", BUCKET))).toBeUndefined();
     expect(classify(request("PATCH /Key+", BUCKET))).toBeUndefined();
   });
 });
 
 describe("sub-resources Strata does not serve are never mistaken for plain requests", () => {
   const unsupported: Array<[string, string]> = [
-    ["PUT /?tagging", "tagging"],
-    ["GET /Key+?tagging", "tagging"],
+    ["PUT /Key+?retention", "retention"],
+    ["GET /Key+?legal-hold", "legal-hold"],
     ["POST /Key+?restore", "restore"],
     ["POST /Key+?select&select-type=2", "select"],
     ["PUT /?lifecycle", "lifecycle"],
@@ -111,10 +120,10 @@ describe("sub-resources Strata does not serve are never mistaken for plain reque
 describe("roles and scopes", () => {
   test("reads need reader, object changes writer, bucket changes owner", () => {
     const byRole = (role: string) => Object.entries(OPERATIONS).filter(([, s]) => "role" in s && s.role === role).map(([op]) => op).sort();
-    expect(byRole("owner")).toEqual(["CreateBucket", "DeleteBucket", "DeleteBucketCors", "PutBucketAcl", "PutBucketCors", "PutBucketVersioning"]);
+    expect(byRole("owner")).toEqual(["CreateBucket", "DeleteBucket", "DeleteBucketCors", "DeleteBucketTagging", "PutBucketAcl", "PutBucketCors", "PutBucketTagging", "PutBucketVersioning"]);
     expect(byRole("writer")).toEqual([
-      "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateMultipartUpload", "DeleteObject", "DeleteObjects",
-      "PostObject", "PutObject", "PutObjectAcl", "UploadPart", "UploadPartCopy",
+      "AbortMultipartUpload", "CompleteMultipartUpload", "CopyObject", "CreateMultipartUpload", "DeleteObject", "DeleteObjectTagging", "DeleteObjects",
+      "PostObject", "PutObject", "PutObjectAcl", "PutObjectTagging", "UploadPart", "UploadPartCopy",
     ]);
     // what anyone may do on a public-read branch: read objects and list (S3's AllUsers READ), never write
     const open = Object.entries(OPERATIONS).filter(([, s]) => "public" in s).map(([op]) => op).sort();

@@ -78,6 +78,11 @@ beforeAll(async () => {
   await s3.put("/golden/summed.txt", "s", { "x-amz-checksum-crc32": "Gw7PCw==" });
   got.attributesChecksum = await shape("/golden/summed.txt?attributes", { headers: { "x-amz-object-attributes": "Checksum" } });
   got.attributesParts = await shape("/golden/big?attributes", { headers: { "x-amz-object-attributes": "ObjectParts" } });
+  const tagging = "<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>";
+  await s3.call("/golden/b.txt?tagging", { method: "PUT", body: tagging });
+  got.tagging = await shape("/golden/b.txt?tagging");
+  await s3.call("/golden?tagging", { method: "PUT", body: tagging });
+  got.bucketTagging = await shape("/golden?tagging");
   got.error = await shape("/golden/missing");
   got.errorWithExtras = await shape("/no-such-bucket/x");
 });
@@ -131,6 +136,10 @@ const GOLDEN: Record<string, string> = {
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<GetObjectAttributesResponse xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Checksum><ChecksumCRC32>Gw7PCw==</ChecksumCRC32><ChecksumType>FULL_OBJECT</ChecksumType></Checksum></GetObjectAttributesResponse>",
   attributesParts:
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<GetObjectAttributesResponse xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><ObjectParts><PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>1</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated><PartsCount>1</PartsCount><Part><PartNumber>1</PartNumber><Size>2</Size></Part></ObjectParts></GetObjectAttributesResponse>",
+  tagging:
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>",
+  bucketTagging:
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>",
   error:
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>missing</Key><Resource>/golden/missing</Resource><RequestId>{rid}</RequestId></Error>",
   errorWithExtras:

@@ -60,6 +60,32 @@ describe("blob store", () => {
     expect(fs.readFileSync(damaged)).not.toEqual(bytes); // rewritten
   });
 
+  test("indexes are read when a lookup first walks them, not at open; a truncated one finds nothing until it is rebuilt", () => {
+    const dir = tmpDir();
+    const data = payloads(300, 5);
+    let blobs = new BlobStore(dir, { packLimit: 4096 });
+    const hashes = data.map((d) => blobs.put("manifest", d));
+    const before = blobs.stats();
+    blobs.close();
+    const idx = packFiles(dir).filter((n) => n.endsWith(".idx"));
+    // An index that cannot be read (a directory in its place) cannot stop an open that never reads it.
+    const unreadable = path.join(dir, "packs", idx[0]);
+    const kept = fs.readFileSync(unreadable);
+    fs.rmSync(unreadable);
+    fs.mkdirSync(unreadable);
+    const truncated = path.join(dir, "packs", idx[3]);
+    const bytes = fs.readFileSync(truncated);
+    fs.writeFileSync(truncated, bytes.subarray(0, bytes.length - 7));
+    blobs = new BlobStore(dir, { packLimit: 4096 });
+    fs.rmdirSync(unreadable);
+    fs.writeFileSync(unreadable, kept);
+    expect(blobs.stats().blobs).toBe(before.blobs - 1); // the truncated index's size counts one entry fewer
+    hashes.forEach((h, i) => expect(blobs.get(h)).toEqual(data[i]));
+    expect(blobs.stats().blobs).toBe(before.blobs); // rebuilt from its pack by the lookup that missed
+    blobs.close();
+    expect(fs.readFileSync(truncated)).toEqual(bytes);
+  });
+
   test("an index is checked when a lookup first needs it, not at open: damage in a location field is caught before use", () => {
     const dir = tmpDir();
     const data = payloads(300, 4);
@@ -72,7 +98,7 @@ describe("blob store", () => {
     bytes[12 + 32] ^= 0x10; // the first entry's offset (after the magic, the count and its 32-byte hash)
     fs.writeFileSync(damaged, bytes);
     blobs = new BlobStore(dir, { packLimit: 4096 });
-    expect(fs.readFileSync(damaged)).toEqual(bytes); // opening read it but did not check it yet
+    expect(fs.readFileSync(damaged)).toEqual(bytes); // opening did not check it
     hashes.forEach((h, i) => expect(blobs.get(h)).toEqual(data[i])); // never a read at the damaged offset
     blobs.close();
     expect(fs.readFileSync(damaged)).not.toEqual(bytes); // rebuilt from its pack
@@ -145,6 +171,53 @@ describe("blob store", () => {
     for (const i of [0, 4, 6, 8, 10, 19]) expect(blobs.get(hashes[i])[0]).toBe(i);
     blobs.close();
     expect(fs.statSync(file).size).toBe(bytes.length); // nothing truncated: the damage is not a torn tail
+  });
+
+  test("readRun reads blobs stored back to back with one read into the caller's buffer, as far as they fit", async () => {
+    const dir = tmpDir();
+    const data = Array.from({ length: 8 }, (_, i) => new Uint8Array(100).fill(i + 1));
+    let blobs = new BlobStore(dir, { packLimit: 1 << 30 });
+    const hashes = data.map((d) => blobs.put("chunk", d));
+    // Still waiting in memory: the blob comes alone, as that memory.
+    const waiting = new Uint8Array(1000);
+    expect(blobs.readRun(hashes, waiting)).toEqual([data[0]]);
+    await blobs.sync();
+    blobs.close();
+    blobs = new BlobStore(dir, { packLimit: 1 << 30 });
+    const into = new Uint8Array(3 * (RECORD_OVERHEAD + 100) + 5);
+    const run = blobs.readRun(hashes, into);
+    expect(run).toEqual(data.slice(0, 3)); // a fourth would not fit
+    for (const p of run) expect(p.buffer).toBe(into.buffer);
+    expect(blobs.readRun(hashes.slice(3), new Uint8Array(RECORD_OVERHEAD + 99))).toEqual([]); // not even the first fits
+    // Not back to back: the run stops before the gap, or before a blob in another order.
+    expect(blobs.readRun([hashes[4], hashes[6], hashes[7]], into)).toEqual([data[4]]);
+    expect(blobs.readRun([hashes[7], hashes[6]], into)).toEqual([data[7]]);
+    expect(() => blobs.readRun(["00".repeat(32)], into)).toThrow(BlobMissingError);
+    blobs.close();
+  });
+
+  test("readRun refuses a run in which any record of a sealed pack is damaged on disk, at every byte of it", async () => {
+    const dir = tmpDir();
+    const data = Array.from({ length: 3 }, (_, i) => new Uint8Array(60).fill(i + 1));
+    // Sealed after the third record: the locations come from its index, so every damage is met on the read.
+    const packLimit = 8 + 3 * (RECORD_OVERHEAD + 60);
+    let blobs = new BlobStore(dir, { packLimit });
+    const hashes = data.map((d) => blobs.put("chunk", d));
+    expect(blobs.sealedPacks().map((p) => p.seq)).toEqual([1]);
+    blobs.close();
+    const file = path.join(dir, "packs", packName(1));
+    const clean = fs.readFileSync(file);
+    const second = scanPack(file).records[1];
+    const into = new Uint8Array(4096);
+    // Every byte of the middle record: length, kind, hash, payload and checksum.
+    for (let at = second.offset - 37; at < second.offset + second.length + 4; at++) {
+      const bytes = Buffer.from(clean);
+      bytes[at] ^= 0x01;
+      fs.writeFileSync(file, bytes);
+      blobs = new BlobStore(dir, { packLimit });
+      expect(() => blobs.readRun(hashes, into), `flipped byte ${at}`).toThrow(BlobCorruptError);
+      blobs.close();
+    }
   });
 
   test("record overhead and index names follow the documented format", () => {

@@ -11,7 +11,7 @@ const SECTIONS = new Set([...DOC.matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]));
 const FORMAT_MODULES = [
   "src/store/data-dir.ts", "src/store/pack-format.ts", "src/store/pack-index.ts", "src/store/ref-journal.ts",
   "src/store/pg-meta.ts", "src/store/remote-blobs.ts", "src/repo/ref-keys.ts", "src/repo/ref-names.ts",
-  "src/repo/model.ts", "src/repo/tree.ts", "src/repo/purges.ts",
+  "src/repo/model.ts", "src/repo/tree.ts", "src/repo/purges.ts", "src/repo/object-tags.ts",
 ];
 
 for (const file of FORMAT_MODULES) {

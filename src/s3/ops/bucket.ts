@@ -1,5 +1,6 @@
 // Bucket operations: create (repo and/or branch, in the server's region), delete, head, location, versioning.
 import type { S3Deps, S3Request } from "../context.ts";
+import { RepoError } from "../../repo/errors.ts";
 import { S3Error } from "../errors.ts";
 import { requestedAcl } from "../canned-acl.ts";
 import { notImplemented, xmlResponse } from "../respond.ts";
@@ -12,16 +13,30 @@ function requireManagedBuckets(deps: S3Deps, what: string): void {
   if (!deps.buckets.managesBuckets) notImplemented(`${what} inside a job's private endpoint`);
 }
 
+/** The region where re-creating a bucket you own succeeds (AWS's legacy behaviour); everywhere else it is a 409. */
+const LEGACY_REGION = "us-east-1";
+
+const created = (bucket: string) => new Response(null, { status: 200, headers: { location: `/${bucket}` } });
+
 export async function createBucket(req: S3Request, deps: S3Deps): Promise<Response> {
   requireManagedBuckets(deps, "creating buckets");
   const acl = requestedAcl(req.headers);
   const target = deps.buckets.resolve(req.bucket!);
   if (target.commit) throw new S3Error("InvalidBucketName", "A commit bucket (commit.branch.repo) already exists as long as its commit does; it cannot be created.");
   checkRegion(requestedRegion(await boundedText(req.body, BODY_LIMITS.createBucket)), deps.config.region);
-  await deps.repo.createBranch(target.repo, target.branch);
+  try {
+    await deps.repo.createBranch(target.repo, target.branch);
+  } catch (err) {
+    if (!(err instanceof RepoError && err.code === "BranchExists" && deps.config.region === LEGACY_REGION)) throw err;
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html (BucketAlreadyOwnedByYou): "if you
+    // re-create an existing bucket that you already own in the North Virginia Region, Amazon S3 returns 200 OK and
+    // resets the bucket access control lists (ACLs)" — to the request's canned ACL, private when it names none.
+    await deps.repo.setPublic(target.repo, target.branch, acl === "public-read");
+    return created(target.name);
+  }
   // A crash between the two leaves the new branch private: fail closed.
   if (acl === "public-read") await deps.repo.setPublic(target.repo, target.branch, true);
-  return new Response(null, { status: 200, headers: { location: `/${target.name}` } });
+  return created(target.name);
 }
 
 export async function deleteBucket(req: S3Request, deps: S3Deps): Promise<Response> {

@@ -15,6 +15,7 @@ import { checkObjectAcl } from "../canned-acl.ts";
 import { ingestObject, versionHeaders, writeOptions } from "../object-writes.ts";
 import { declaredLength } from "../payload/decode-payload.ts";
 import { checksumElement, completedChecksum, uploadChecksum, uploadChecksumHeaders } from "../multipart-checksums.ts";
+import { requestedTags } from "../tagging.ts";
 
 const MIN_PART = 5 * 1024 * 1024;
 const MAX_PART = 5 * 1024 ** 3;
@@ -29,8 +30,9 @@ export async function createMultipartUpload(req: S3Request, deps: S3Deps): Promi
   const target = writeTarget(deps, req.bucket!);
   checkObjectAcl(req.headers, deps, target);
   const checksum = uploadChecksum(req.headers);
+  // x-amz-tagging (API_CreateMultipartUpload) is kept with the upload and given to the object at completion.
   const id = await deps.repo.createUpload(target, req.key!, {
-    description: describedBy(req.headers),
+    description: { ...describedBy(req.headers), tags: requestedTags(req) },
     checksumAlgorithm: checksum.algorithm,
     checksumType: checksum.type,
   });

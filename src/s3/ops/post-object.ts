@@ -3,6 +3,7 @@
 // into the store, its size checked against content-length-range as it goes; one upload is one commit, and a
 // violation stores nothing. AWS: "POST Object" API reference
 // (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html), "Browser-based uploads using POST".
+import type { TagSet } from "../../repo/model.ts";
 import { verifyPostSignature } from "../auth/post-policy-signature.ts";
 import { checkObjectAcl } from "../canned-acl.ts";
 import type { S3Deps, S3Request } from "../context.ts";
@@ -14,6 +15,7 @@ import { decodePayload } from "../payload/decode-payload.ts";
 import { checkKeyLength, ingestObject, versionHeaders, writeOptions } from "../object-writes.ts";
 import { checkPolicy, parsePolicy } from "../post-policy.ts";
 import { xmlResponse } from "../respond.ts";
+import { parseTaggingXml } from "../tagging.ts";
 import { writeTarget } from "../targets.ts";
 
 const FILENAME = "${filename}";
@@ -47,7 +49,7 @@ export async function postObject(req: S3Request, deps: S3Deps): Promise<Response
   const target = writeTarget(deps, req.bucket!);
   const range = policyText === undefined ? undefined : checkPolicy(parsePolicy(policyText), { bucket: req.bucket!, fields: new Map([...fields, ["key", key]]), now: Date.now() });
   const asHeaders = fieldsAsHeaders(fields);
-  const described = describedBy(asHeaders);
+  const described = { ...describedBy(asHeaders), tags: formTags(fields.get("tagging")) };
   checkObjectAcl(asHeaders, deps, target);
   // Content-MD5 and x-amz-checksum-* fields are verified while the file streams, as a PUT's headers are.
   const checked = decodePayload(asHeaders, file.body, { kind: "anonymous" });
@@ -62,6 +64,12 @@ export async function postObject(req: S3Request, deps: S3Deps): Promise<Response
   req.key = key; // the object the form names (request logs show it too)
   const { manifest, version } = await deps.repo.writeObject(target, key, { stored, etag: deps.config.etagMode, description: described, checksum }, writeOptions(req));
   return answer(req, fields, target.name, key, manifest.etag, versionHeaders(version));
+}
+
+/** The `tagging` field: a Tagging document, as PutObjectTagging's body (RESTObjectPOST: "tagging"); undefined: no tags. */
+function formTags(field: string | undefined): TagSet | undefined {
+  const tags = field === undefined ? [] : parseTaggingXml(field, "object");
+  return tags.length ? tags : undefined;
 }
 
 /** The form fields that describe and vouch for the object, as the headers a PUT would carry them in. */

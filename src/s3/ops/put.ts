@@ -6,13 +6,15 @@ import { checkObjectAcl } from "../canned-acl.ts";
 import { checkKeyLength, ingestObject, versionHeaders, writeOptions } from "../object-writes.ts";
 import { writeTarget } from "../targets.ts";
 import { declaredLength } from "../payload/decode-payload.ts";
+import { requestedTags } from "../tagging.ts";
 
 export async function putObject(req: S3Request, deps: S3Deps): Promise<Response> {
   const target = writeTarget(deps, req.bucket!);
   checkObjectAcl(req.headers, deps, target);
   if (req.key!.length === 0) throw new S3Error("InvalidArgument", "An object key must not be empty.");
   checkKeyLength(req.key!);
-  const described = describedBy(req.headers);
+  // x-amz-tagging is checked before a byte is stored (API_PutObject: "The tag-set for the object").
+  const described = { ...describedBy(req.headers), tags: requestedTags(req) };
   const stored = await ingestObject(deps, req.body, deps.config.maxObjectSize, declaredLength(req.headers));
   const checksums = req.verifiedChecksums();
   const checksum = Object.keys(checksums).length ? { checksums, type: "FULL_OBJECT" as const } : undefined;
