@@ -292,11 +292,18 @@ export class RemoteBlobs implements BlobBackend {
     for (const r of rows) this.locations.remember(r.hash, { value: { pack: r.pack, offset: r.offset, length: r.length, kind: r.kind }, bytes: LOCATION_BYTES });
   }
 
-  /** Which of `hashes` are stored (held here, or live in PostgreSQL): one query for all of them. */
+  /** Which of `hashes` are stored (held here, cached, or live in PostgreSQL): one query for all the others. */
   async present(hashes: string[]): Promise<Set<string>> {
-    const found = new Set(hashes.filter((h) => this.held.has(h)));
+    const found = new Set<string>();
+    const asked: string[] = [];
+    for (const h of hashes) {
+      if (this.held.has(h) || this.locations.use(h)) found.add(h);
+      else asked.push(h);
+    }
+    if (asked.length === 0) return found;
     this.lookups.async++;
-    const rows = await this.meta.locate(hashes.filter((h) => !found.has(h)));
+    const rows = await this.meta.locate(asked);
+    this.remember(rows);
     for (const r of rows) found.add(r.hash);
     return found;
   }
