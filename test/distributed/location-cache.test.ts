@@ -130,6 +130,27 @@ test.skipIf(skip)("a 20-location cache over ~1000 blobs: every object served, de
   expect(broken.problems.map((p) => [p.hash, p.problem])).toEqual([[chunks[3], "missing"]]);
 }, 240_000);
 
+test.skipIf(skip)("blobs uploaded and not yet indexed stay found when the cache lets them go: read back, and not uploaded twice", async () => {
+  const svc = await gateway();
+  const blobs = svc.store.blobs;
+  // 60 blobs of 200 KiB: past 8 MiB a pack is cut and uploaded, long before the flush that indexes it.
+  const payloads = Array.from({ length: 60 }, (_, i) => body(50_000 + i, 200 << 10));
+  const hashes = payloads.map((p) => blobs.put("chunk", p));
+  for (let i = 0; blobs.traffic.puts === 0 && i < 200; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(blobs.traffic.puts).toBeGreaterThan(0);
+  expect(blobs.locationStats().cached).toBeLessThanOrEqual(LOCATIONS + 1); // the first ones' locations are not cached
+  const deduplicated = blobs.deduplicated.chunks;
+  expect(blobs.put("chunk", payloads[0])).toBe(hashes[0]);
+  expect(blobs.deduplicated.chunks).toBe(deduplicated + 1);
+  blobs.dropCaches();
+  expect(blobs.get(hashes[0])).toEqual(payloads[0]);
+  await svc.store.flush();
+  const [{ n }] = await svc.store.meta.sql`SELECT count(*)::int AS n FROM strata_blobs WHERE hash = ANY(SELECT decode(h, 'hex') FROM unnest(${svc.store.meta.sql.array(hashes)}::text[]) h)`;
+  expect(n).toBe(60);
+  const reader = await gateway();
+  for (const i of [0, 30, 59]) expect(reader.store.blobs.get(hashes[i])).toEqual(payloads[i]);
+}, 60_000);
+
 test.skipIf(skip)("PostgreSQL away: a location lookup fails with UnavailableError at once, and works again when it is back", async () => {
   const writer = await gateway();
   const hash = writer.store.blobs.put("chunk", body(4242));
