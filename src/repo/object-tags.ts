@@ -8,7 +8,7 @@
 // docs/versioning.md, "Tags"; bytes: (docs/format.md, "Object tags").
 import type { BlobBackend } from "../store/store.ts";
 import type { TagSet } from "./model.ts";
-import { purgeKey } from "./purges.ts";
+import { keyOfPurgeKey, purgeKey } from "./purges.ts";
 import { Tree } from "./tree.ts";
 
 /** A tag index entry: the version's tag set (empty: its tags were deleted) and when it was set. */
@@ -31,6 +31,16 @@ export class ObjectTags {
   /** The lookup of a tag index root; undefined for a repo whose tags never changed (the common case, free). */
   lookup(root: string | null): TagLookup {
     return root === null ? undefined : (key, version) => this.index.get(root, purgeKey(key, version))?.tags;
+  }
+
+  /** The keys whose version `version` (a commit id) has an entry: what dropping that open commit leaves stale. */
+  keysOf(root: string | null, version: string): string[] {
+    const keys: string[] = [];
+    for (const [indexKey] of this.index.scan(root, { from: version })) {
+      if (!indexKey.startsWith(version)) break;
+      keys.push(keyOfPurgeKey(indexKey).key);
+    }
+    return keys;
   }
 
   /** Sets (a record) or forgets (null: back to the manifest's tags) versions' tags, returning the new root. */

@@ -524,9 +524,16 @@ export class VersionedStore {
       if (!ref.open) throw new RepoError("NoOpenCommit", `branch ${branch}.${repo} has no open commit`);
       const purged = ref.open.purged ?? [];
       const rest: BranchRef = { ...ref, open: undefined };
-      if (purged.length === 0) return { durable: this.store.commit([{ key: REF.branch(repo, branch), value: rest }]) };
+      // Retags of versions the dropped commit wrote: no read can name those versions any more.
+      const repoRef = this.requireRepo(repo, "latest");
+      const tagging = repoRef.tagging ?? null;
+      const dropped = this.tags.keysOf(tagging, ref.open.id).map((key): [string, string] => [key, ref.open!.id]);
+      const repoValue: RepoRef = dropped.length ? { ...repoRef, tagging: this.staleTagsRemoved(tagging, dropped) } : repoRef;
+      if (purged.length === 0) {
+        return { durable: this.store.commit([...(dropped.length ? [{ key: REF.repo(repo), value: repoValue }] : []), { key: REF.branch(repo, branch), value: rest }]) };
+      }
       const { root, head } = this.workingBase(repo, rest);
-      const batch = new WriteBatch(this, root, this.history.filter(this.requireRepo(repo, "latest").purged ?? null));
+      const batch = new WriteBatch(this, root, this.history.filter(repoRef.purged ?? null));
       for (const [key] of purged) batch.settle(key);
       return this.appendCommit(repo, branch, rest, {
         id: newCommitId(),
@@ -535,6 +542,7 @@ export class VersionedStore {
         started: ref.open.started,
         message: `purges made in dropped commit ${ref.open.id}`,
         purged,
+        repoRef: repoValue,
       });
     });
     await durable;
@@ -586,9 +594,12 @@ export class VersionedStore {
       const newRoot = this.objects.apply(root, [...batch.changes]);
       const { purges } = batch;
       const purgeIndex = purges.length ? this.history.addPurges(repoRef.purged ?? null, purges, { commit: commitId, time: Date.now() }) : undefined;
-      // A purged version's tags go with it (a tag index entry of a version no read can name would only take room).
-      const tagging = purges.length && repoRef.tagging ? this.tags.apply(repoRef.tagging, purges.map(([key, version]) => [key, version, null])) : repoRef.tagging;
-      const repoValue: RepoRef = purgeIndex === undefined ? repoRef : { ...repoRef, purged: purgeIndex, ...(tagging !== undefined && { tagging }) };
+      const tagging = this.staleTagsRemoved(repoRef.tagging ?? null, purges, ref.open ? writes.filter((w) => !("purge" in w)).map((w): [string, string] => [w.key, commitId]) : []);
+      const repoValue: RepoRef = purgeIndex === undefined && tagging === (repoRef.tagging ?? null) ? repoRef : {
+        ...repoRef,
+        ...(purgeIndex !== undefined && { purged: purgeIndex }),
+        ...(tagging !== (repoRef.tagging ?? null) && { tagging }),
+      };
       if (ref.open) {
         const open: OpenCommit = { ...ref.open, root: newRoot };
         if (purges.length) open.purged = [...(ref.open.purged ?? []), ...purges];
@@ -614,6 +625,18 @@ export class VersionedStore {
     });
     await result.durable;
     return { commit: result.commit, changed: result.changed, outcomes: result.outcomes };
+  }
+
+  /**
+   * The tag index without the entries a write makes stale: those of versions it purged (no read can name them
+   * again), and inside an open commit those of keys it writes again, whose new version has the same version id
+   * (the open commit's) and must not show the retag of the version it replaces.
+   */
+  private staleTagsRemoved(root: string | null, ...versions: Array<Array<[key: string, version: string]>>): string | null {
+    const tagged = this.tags.lookup(root);
+    if (!tagged) return root;
+    const stale = versions.flat().filter(([key, version]) => tagged(key, version) !== undefined);
+    return stale.length ? this.tags.apply(root, stale.map(([key, version]) => [key, version, null])) : root;
   }
 
   /**

@@ -200,7 +200,7 @@ async function end(res: http.ServerResponse, unread: Promise<void> | undefined, 
 /**
  * Sends a streamed body whose length the headers declare, as fast as the client takes it. Each piece is asked for
  * only once the one before has been written: Bun's res.write has taken a piece's bytes when it returns, copying
- * what the socket does not take at once (test/runtime/node-http-write.test.ts), so the source may reuse its buffer.
+ * what the socket does not take at once (test/runtime/body-source.test.ts), so the source may reuse its buffer.
  */
 async function stream(res: http.ServerResponse, status: number, headers: string[], source: BodySource, unread?: Promise<void>): Promise<void> {
   // The client went away: stop reading the body (the store's reader gives its buffer back).

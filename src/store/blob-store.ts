@@ -321,7 +321,7 @@ export class BlobStore {
    * place: the payloads of the longest leading run of `hashes` whose records follow each other in a pack and fit
    * in `into` together, as views of `into` (a blob still waiting in memory comes alone, as that memory). Empty
    * when the first record alone does not fit. A streamed read of a large object takes its chunks so, in a buffer
-   * it reuses: a fresh buffer per chunk cost ~8,700 page faults per 64 MiB (docs/benchmarks.md, "Large GET").
+   * it reuses: a fresh buffer per chunk cost thousands of page faults per 64 MiB (docs/benchmarks.md, "Large GET").
    */
   readRun(hashes: readonly string[], into: Uint8Array): Uint8Array[] {
     const first = this.locate(hashes[0]);

@@ -14,7 +14,7 @@ export interface CacheBudgets {
   remoteBlobs: number;
   /** Bytes of blob locations a distributed store keeps in memory (store/remote-blobs.ts); unused when embedded. */
   remoteLocations: number;
-  /** Maximum-size chunk buffers kept for reuse between uploads (repo/objects.ts). */
+  /** Maximum-size chunk buffers kept for reuse between uploads and streamed reads (repo/objects.ts). */
   chunkBuffers: number;
 }
 

@@ -25,6 +25,7 @@ import {
   S3ServiceException,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import * as fs from "node:fs";
 import { defaultConfig } from "../../src/config.ts";
 import { startServer, type StrataServer } from "../../src/server.ts";
@@ -228,6 +229,13 @@ describe("object tags", () => {
     await expectError(await s3.call(`/${B}/never.txt`), 404, "NoSuchKey");
   });
 
+  test("a presigned PUT carries x-amz-tagging in its query (the presigner hoists it), and S3 applies it there", async () => {
+    const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: B, Key: "presigned.txt", Tagging: "via=url" }), { expiresIn: 60 });
+    expect(new URL(url).searchParams.get("x-amz-tagging")).toBe("via=url");
+    expect((await fetch(url, { method: "PUT", body: "p" })).status).toBe(200);
+    expect((await tagsOf("presigned.txt")).tags).toEqual([["via", "url"]]);
+  });
+
   test("a multipart upload's x-amz-tagging is the object's at completion", async () => {
     const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: B, Key: "mp.bin", Tagging: "kind=multipart" }));
     const part = await client.send(new UploadPartCommand({ Bucket: B, Key: "mp.bin", UploadId, PartNumber: 1, Body: "only part" }));
@@ -273,6 +281,20 @@ describe("object tags", () => {
     await server.repo.setProtected(B, "safe", true);
     await expectError(await s3.call(`/safe.${B}/k?tagging`, { method: "PUT", body: doc([["a", "2"]]) }), 403, "AccessDenied");
     expect((await tagsOf("k", undefined, `safe.${B}`)).tags).toEqual([["a", "1"]]);
+  });
+
+  test("versioning suspended: a write replaces the null version, and the old one's retag goes with it", async () => {
+    await client.send(new CreateBucketCommand({ Bucket: `sus.${B}` }));
+    await s3.call(`/sus.${B}?versioning`, { method: "PUT", body: "<VersioningConfiguration><Status>Suspended</Status></VersioningConfiguration>" });
+    await client.send(new PutObjectCommand({ Bucket: `sus.${B}`, Key: "n.txt", Body: "1", Tagging: "at=put" }));
+    await client.send(new PutObjectTaggingCommand({ Bucket: `sus.${B}`, Key: "n.txt", VersionId: "null", Tagging: tagging([["at", "retag"]]) }));
+    expect(await tagsOf("n.txt", "null", `sus.${B}`)).toEqual({ version: "null", tags: [["at", "retag"]] });
+    const { repo } = server;
+    const indexed = () => [...repo.versions.tags.index.scan(repo.versions.getRepo(B, "durable")!.tagging ?? null)].filter(([k]) => k.endsWith("n.txt")).length;
+    expect(indexed()).toBe(1);
+    await client.send(new PutObjectCommand({ Bucket: `sus.${B}`, Key: "n.txt", Body: "2" }));
+    expect(await tagsOf("n.txt", undefined, `sus.${B}`)).toEqual({ version: "null", tags: [] });
+    expect(indexed()).toBe(0);
   });
 
   test("purging a version takes its tags with it; gc and fsck keep the tag index", async () => {

@@ -303,7 +303,7 @@ export class RequestGen {
       () => `${"<a>".repeat(r.pick([100, 10000]))}`,
       () => `<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>${esc(key())}</Key><Key>second</Key></Object><Object/><Object><Key/></Object></Delete>`,
       () => `<${r.pick(["Delete", "CompleteMultipartUpload", "VersioningConfiguration", "x"])} a="1" a="2"><Object>`,
-      () => `<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>`,
+      () => `<Tagging><TagSet>${many(r.pick([0, 1, 10, 11, 50, 51]), () => `<Tag><Key>${esc(r.pick(["a", "aws:x", "k".repeat(129), "", this.garbage(), String(r.int(20))]))}</Key>${r.chance(0.9) ? `<Value>${esc(r.pick(["b", "v".repeat(257), this.garbage()]))}</Value>` : ""}</Tag>`)}</TagSet></Tagging>`,
       () => `<__proto__><constructor><prototype>x</prototype></constructor></__proto__>`,
       () => `<Delete><Object><Key>${"<b>".repeat(3)}</Key></Object>`,
     ];
