@@ -4,8 +4,8 @@
 // them indexes them in the same transaction. A gateway keeps a bounded cache of blob locations (a share of the
 // memory budget) and looks a missing one up in PostgreSQL, synchronously through the bridge's worker (a blob
 // acknowledged anywhere has its row committed before the ack, so the lookup finds it). Blob bytes are cached too,
-// bounded by bytes. Dedup: a put whose hash is held or cached is not stored again; the others are checked against
-// PostgreSQL in one query per pack before it is uploaded. Pack object names and bytes: docs/format.md, "Pack objects".
+// bounded by bytes. Dedup: a put whose blob this gateway is storing already is not stored again; the others are
+// checked against PostgreSQL in one query per pack before it is uploaded. Pack object names and bytes: docs/format.md, "Pack objects".
 import { randomHex } from "../util/bytes.ts";
 import { DecodedCache } from "../util/decoded-cache.ts";
 import { UnavailableError } from "../util/unavailable.ts";
@@ -108,8 +108,10 @@ export class RemoteBlobs implements BlobBackend {
 
   putDigested(kind: BlobKind, payload: Uint8Array, hashBytes: Uint8Array, handedOver = false): string {
     const hash = toHex(hashBytes);
-    // Only what this gateway knows: the others are checked in PostgreSQL when their pack is cut.
-    if (this.held.has(hash) || this.known(hash)) {
+    // Blobs this gateway is storing are not stored twice. Every other one, even with a cached location, is held and
+    // checked in PostgreSQL when its pack is cut: gc may have collected it since it was cached, and a flush reusing
+    // a collected blob fails (503).
+    if (this.held.has(hash) || this.staged.has(hash)) {
       if (kind === "chunk") {
         this.deduplicated.chunks++;
         this.deduplicated.bytes += payload.length;
