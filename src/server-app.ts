@@ -32,9 +32,7 @@ export interface ServerAppParts {
 export function createServerApp(parts: ServerAppParts): Hono {
   // Routes match the path as sent: `/x/../_strata/...` is an S3 key in bucket x, not the admin API.
   const app = new Hono({ getPath: (req) => splitTarget(requestTarget(req)).path });
-  // No route sees a request without a usable Host; a failure nothing caught goes to the serve layer's answer.
-  const localOnly = { domains: parts.domains };
-  app.use("*", async (c, next) => badHostResponse(c.req.raw, parts.localHostsOnly?.() ? localOnly : undefined) ?? next());
+  // A failure nothing caught goes to the serve layer's answer.
   app.onError((err) => {
     throw err;
   });
@@ -66,6 +64,12 @@ export function createServerApp(parts: ServerAppParts): Hono {
     app.route("/", parts.admin);
   }
   app.all("*", (c) => parts.s3(c.req.raw));
+  // No route sees a request without a usable Host: checked before routing rather than as a middleware on "*", so
+  // that a request only the S3 route matches takes Hono's one-handler path (with a middleware on every path, Hono
+  // composed a chain of closures and promises for each request).
+  const localOnly = { domains: parts.domains };
+  const route = app.fetch;
+  app.fetch = (request, ...rest) => badHostResponse(request, parts.localHostsOnly?.() ? localOnly : undefined) ?? route(request, ...rest);
   return app;
 }
 

@@ -18,16 +18,16 @@ const WHOLE_BODY_BYTES = 1024 * 1024;
 export async function serveNodeHttp(options: ServeOptions): Promise<RunningServer> {
   const scheme = options.tls ? "https" : "http";
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    reading.set(req.socket, req);
+    const connection = connectionOf(req.socket);
+    connection.reading = req;
     const request = requestOf(req, scheme);
     // Pipelined requests are handled one after the other: node:http parses the next request of a connection
     // while the one before is still running, and a GET pipelined after a PUT must see that PUT (RFC 9112 §9.3.2
     // allows parallel work only among safe methods; answers are sent in order either way).
-    const before = inFlight.get(req.socket);
-    const handled = (before ? before.then(() => answer(req, res, request, options.fetch)) : answer(req, res, request, options.fetch))
-      .catch((err) => answerFailure(err, res, request, options.onError));
-    const settled = handled.then(() => (res.writableFinished || res.destroyed ? undefined : finished(res)));
-    inFlight.set(req.socket, settled);
+    const before = connection.last;
+    const exchange: Exchange = { res, handled: undefined as unknown as Promise<void>, done: false };
+    exchange.handled = before && !answered(before) ? answerOut(before).then(() => handle(exchange, req, request, options)) : handle(exchange, req, request, options);
+    connection.last = exchange;
   };
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);
   server.on("clientError", (err: NodeJS.ErrnoException, socket: net.Socket) => answerUnparsable(err, socket, options.onBadRequest));
@@ -81,7 +81,7 @@ function answerUnparsable(err: NodeJS.ErrnoException, socket: net.Socket, onBadR
     socket.destroy();
     return;
   }
-  const req = reading.get(socket);
+  const req = connections.get(socket)?.reading;
   if (req && !req.complete) {
     // The bad bytes are in that request's body (a broken chunk): its handler answers (IncompleteBody).
     brokenBodies.add(req);
@@ -90,8 +90,8 @@ function answerUnparsable(err: NodeJS.ErrnoException, socket: net.Socket, onBadR
     return;
   }
   socket.pause(); // nothing after the bad bytes is a request: read no more of them until the answer is out
-  const before = inFlight.get(socket) ?? Promise.resolve();
-  before.then(async () => {
+  const last = connections.get(socket)?.last;
+  (last ? answerOut(last) : Promise.resolve()).then(async () => {
     if (!socket.writable) return void socket.destroy();
     const response = onBadRequest?.(err.code === "HPE_HEADER_OVERFLOW") ?? new Response(null, { status: 400 });
     const body = new Uint8Array(await response.arrayBuffer());
@@ -128,15 +128,52 @@ function lingeringClose(socket: net.Socket): void {
   });
 }
 
-/** Per connection, the request whose body is being read (the last one parsed). */
-const reading = new WeakMap<object, http.IncomingMessage>();
+/** A request and its answer on a connection. */
+interface Exchange {
+  res: http.ServerResponse;
+  /** settles when the handler's answer (or the failure's) has been handed to node:http */
+  handled: Promise<void>;
+  done: boolean;
+}
+
+interface Connection {
+  /** the request whose body is being read (the last one parsed) */
+  reading?: http.IncomingMessage;
+  /** the last request handled: the next one waits until its answer is out */
+  last?: Exchange;
+}
+
+const connections = new WeakMap<object, Connection>();
+
+function connectionOf(socket: object): Connection {
+  let connection = connections.get(socket);
+  if (!connection) connections.set(socket, (connection = {}));
+  return connection;
+}
+
 /** Requests whose body framing broke: no more of their body comes. */
 const brokenBodies = new WeakSet<http.IncomingMessage>();
 
-/** Per connection, the request being handled (until its answer is out): the next one waits for it. */
-const inFlight = new WeakMap<object, Promise<void>>();
+const isOut = (res: http.ServerResponse) => res.writableFinished || res.destroyed;
+/** Whether the exchange's answer is all out, as it is by the time a client that waited for it sends the next request. */
+const answered = (exchange: Exchange) => exchange.done && isOut(exchange.res);
+/**
+ * Settles once the exchange's answer is all out. Made only for a request that arrives before that (pipelined):
+ * waiting on every answer's finish cost each small request listeners and promises of its own.
+ */
+const answerOut = (exchange: Exchange) =>
+  exchange.handled.then(() => (isOut(exchange.res) ? undefined : new Promise<void>((resolve) => exchange.res.once("close", resolve).once("finish", resolve))));
 
-const finished = (res: http.ServerResponse) => new Promise<void>((resolve) => res.once("close", resolve).once("finish", resolve));
+/** Answers a request: the handler's answer, or the failure's. */
+async function handle(exchange: Exchange, req: http.IncomingMessage, request: Request, options: ServeOptions): Promise<void> {
+  try {
+    await answer(req, exchange.res, request, options.fetch);
+  } catch (err) {
+    await answerFailure(err, exchange.res, request, options.onError);
+  } finally {
+    exchange.done = true;
+  }
+}
 
 /** fetch never throws (serve.ts guards it): what failed is taking or writing the answer's body. */
 async function answerFailure(err: unknown, res: http.ServerResponse, request: Request, onError: ServeOptions["onError"]): Promise<void> {
@@ -153,26 +190,24 @@ async function answerFailure(err: unknown, res: http.ServerResponse, request: Re
 
 async function answer(req: http.IncomingMessage, res: http.ServerResponse, request: Request, fetch: ServeOptions["fetch"]): Promise<void> {
   const response = await fetch(request);
-  const headers: string[] = [];
-  response.headers.forEach((value, name) => headers.push(name, value));
+  // Bun's own copy of the headers into a record (Set-Cookie as a list): cheaper than visiting them one by one.
+  const headers = (response.headers as Headers & { toJSON(): Record<string, string | string[]> }).toJSON();
   // Answered before the whole body came (a refused upload): the connection closes after it, once the rest is read.
   const unread = req.complete ? undefined : dropUnreadBody(req);
-  if (unread) headers.push("connection", "close");
+  if (unread) headers.connection = "close";
   if (req.method === "HEAD" || response.status === 204 || response.status === 304) {
     res.writeHead(response.status, headers);
-    await response.body?.cancel();
-    await end(res, unread);
-    return;
+    if (response.body) await response.body.cancel();
+    return end(res, unread);
   }
   // A body that says it is small, or says nothing (the handlers' XML and JSON documents, already in memory), is
   // taken whole: the cheapest way out, and node:http gives it its length.
-  const declared = response.headers.get("content-length");
-  if (declared === null || Number(declared) <= WHOLE_BODY_BYTES) {
+  const declared = headers["content-length"];
+  if (declared === undefined || Number(declared) <= WHOLE_BODY_BYTES) {
     const bytes = new Uint8Array(await response.arrayBuffer());
-    if (declared === null) headers.push("content-length", String(bytes.length));
+    if (declared === undefined) headers["content-length"] = String(bytes.length);
     res.writeHead(response.status, headers);
-    await end(res, unread, bytes);
-    return;
+    return end(res, unread, bytes);
   }
   await stream(res, response.status, headers, openBodySource(response) ?? streamSource(response.body!), unread);
 }
@@ -184,11 +219,15 @@ async function answer(req: http.IncomingMessage, res: http.ServerResponse, reque
  * answer with it before the client read it (RFC 9112 §9.6): a client uploading into a missing bucket would see
  * "connection reset" instead of NoSuchBucket.
  */
-async function end(res: http.ServerResponse, unread: Promise<void> | undefined, last?: Uint8Array): Promise<void> {
+function end(res: http.ServerResponse, unread: Promise<void> | undefined, last?: Uint8Array): Promise<void> | void {
   if (!unread) {
     res.end(last);
     return;
   }
+  return endAfter(res, unread, last);
+}
+
+async function endAfter(res: http.ServerResponse, unread: Promise<void>, last?: Uint8Array): Promise<void> {
   // Taken now: node:http drops res.socket once the connection is gone, and a client may hang up meanwhile.
   const socket = res.socket;
   if (last?.length) res.write(last);
@@ -202,7 +241,7 @@ async function end(res: http.ServerResponse, unread: Promise<void> | undefined, 
  * only once the one before has been written: Bun's res.write has taken a piece's bytes when it returns, copying
  * what the socket does not take at once (test/runtime/body-source.test.ts), so the source may reuse its buffer.
  */
-async function stream(res: http.ServerResponse, status: number, headers: string[], source: BodySource, unread?: Promise<void>): Promise<void> {
+async function stream(res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, source: BodySource, unread?: Promise<void>): Promise<void> {
   // The client went away: stop reading the body (the store's reader gives its buffer back).
   res.once("close", () => {
     if (!res.writableFinished) source.close();

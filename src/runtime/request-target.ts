@@ -41,6 +41,7 @@ export function splitTarget(target: string): { path: string; query: string } {
  * query. `host` is the authority to skip when known: a Host such as `a/b@c` holds a slash of its own.
  */
 export function originForm(target: string, host = ""): string {
+  if (target.charCodeAt(0) === 47) return target; // "/...": already in origin form (nearly every request)
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(target);
   if (!scheme) return target === "" || target === "*" ? "/" : target;
   const afterScheme = target.slice(scheme[0].length);

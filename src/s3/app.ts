@@ -48,6 +48,7 @@ export function addressOf(path: string, host: string | null, domains: string[]):
  * as U+FFFD, two different keys would be one.
  */
 function decodePathPart(s: string): string {
+  if (!s.includes("%")) return s;
   try {
     return decodeURIComponent(s);
   } catch {
@@ -59,6 +60,8 @@ function decodePathPart(s: string): string {
 const REQUEST_ID_PREFIX = randomHex(4).toUpperCase();
 let requestCount = 0;
 const nextRequestId = () => REQUEST_ID_PREFIX + (requestCount++).toString(16).toUpperCase().padStart(8, "0");
+
+const NO_CHECKSUMS = () => ({});
 
 /** The S3 endpoint's request handler. */
 export type S3Endpoint = (raw: Request) => Promise<Response>;
@@ -75,7 +78,7 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
       headers: raw.headers,
       query: new URLSearchParams(query),
       body: null, // set by authentication: the verified payload
-      verifiedChecksums: () => ({}),
+      verifiedChecksums: NO_CHECKSUMS,
       requestId: nextRequestId(),
     };
     let operation = "Unknown";

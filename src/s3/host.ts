@@ -12,13 +12,20 @@ const HOST = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::(\d{1,5}))?
  * an invalid field value"); Strata asks it of HTTP/1.0 too, since it addresses buckets.
  */
 export function hostnameOf(host: string | null): string {
+  // A client sends the same Host on every request, and each request asks twice (routing, addressing).
+  if (host === lastHost) return lastHostname;
   const m = host === null ? null : HOST.exec(host);
   if (!m || (m[2] !== undefined && Number(m[2]) > 65535)) {
     const argument = { ArgumentName: "Host", ArgumentValue: host ?? "" };
     throw new S3Error("InvalidArgument", host === null ? "The request has no Host header." : "The Host header is not a valid host[:port].", argument);
   }
-  return m[1].toLowerCase();
+  lastHostname = m[1].toLowerCase();
+  lastHost = m.input;
+  return lastHostname;
 }
+
+let lastHost: string | undefined; // never equal to a Host given (a string or null)
+let lastHostname = "";
 
 /**
  * Whether a host name can only be this machine or one the operator named: `localhost` and its subdomains (RFC

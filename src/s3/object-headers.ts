@@ -45,8 +45,14 @@ export function etagMatches(header: string, etag: string): boolean {
   });
 }
 
-/** Headers that describe an object on GET/HEAD. */
-export function objectHeaders(m: ObjectManifest, lastModified: number): Record<string, string> {
+/**
+ * Headers that describe an object on GET/HEAD: the same on every read of a version, so they are built once per
+ * manifest (decoded once, then cached by the repo layer) and last-modified time, and copied for each answer. A
+ * record of them cost each small GET a date formatting and the Response's parsing of every header.
+ */
+export function objectHeaders(m: ObjectManifest, lastModified: number): Headers {
+  const known = described.get(m);
+  if (known?.lastModified === lastModified) return new Headers(known.headers);
   const out: Record<string, string> = {
     etag: quoteEtag(m.etag),
     "last-modified": httpDate(lastModified),
@@ -55,5 +61,10 @@ export function objectHeaders(m: ObjectManifest, lastModified: number): Record<s
   };
   for (const [k, v] of Object.entries(m.headers ?? {})) out[k] = v;
   for (const [k, v] of Object.entries(m.meta ?? {})) out[`x-amz-meta-${k}`] = metadataHeaderValue(v);
-  return out;
+  const headers = new Headers(out);
+  described.set(m, { lastModified, headers });
+  return new Headers(headers);
 }
+
+/** Per manifest, the headers of the last version read with it (versions of the same bytes and metadata share it). */
+const described = new WeakMap<ObjectManifest, { lastModified: number; headers: Headers }>();

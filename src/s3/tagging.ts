@@ -121,4 +121,6 @@ export function taggingResponse(tags: TagSet, headers: Record<string, string> = 
 }
 
 /** x-amz-tagging-count on GET and HEAD: "The number of tags, if any, on the object" (API_GetObject). */
-export const taggingCountHeader = (tags: TagSet): Record<string, string> => (tags.length ? { "x-amz-tagging-count": String(tags.length) } : {});
+export function setTaggingCount(headers: Headers, tags: TagSet): void {
+  if (tags.length) headers.set("x-amz-tagging-count", String(tags.length));
+}

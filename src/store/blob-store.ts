@@ -25,6 +25,7 @@ import { IndexFile, SealedIndex } from "./pack-index.ts";
 import { scanPack } from "./pack-scan.ts";
 import type { DiskSpace } from "./disk-space.ts";
 import { DiskFullError } from "../util/unavailable.ts";
+import { mapFile } from "../runtime/map-file.ts";
 
 export class BlobMissingError extends Error {
   constructor(readonly hash: string) {
@@ -113,7 +114,7 @@ export class BlobStore {
   /** A sealed pack's index: its file, read on first use; rebuilt from the pack now when there is none. */
   private loadSealedIndex(seq: number, hasIdx: boolean): SealedIndex | IndexFile {
     const idxPath = path.join(this.dir, idxName(seq));
-    if (hasIdx) return new IndexFile(seq, { read: () => fs.readFileSync(idxPath), size: () => fs.statSync(idxPath).size });
+    if (hasIdx) return new IndexFile(seq, { read: () => mapFile(idxPath), size: () => fs.statSync(idxPath).size });
     return this.rebuildIndex(seq);
   }
 

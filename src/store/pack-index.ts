@@ -7,6 +7,8 @@ import { type BlobKind, type BlobLocation, HASH_BYTES, IDX_ENTRY, IDX_MAGIC, kin
 /** Bloom filter bits per entry: with four probes, ~1% of absent hashes get past it. */
 const BLOOM_BITS_PER_ENTRY = 10;
 const BLOOM_PROBES = 4;
+/** An index gets its Bloom filter on this lookup (see SealedIndex.filter). */
+const BLOOM_AFTER_LOOKUPS = 16;
 
 /**
  * The sorted index of a sealed pack, kept as one buffer and searched by bisection, behind a Bloom filter.
@@ -15,8 +17,10 @@ const BLOOM_PROBES = 4;
  */
 export class SealedIndex {
   /** Bit i set when some entry's hash probes i; probes are 32-bit words of the hash (SHA-256 bytes are uniform). */
-  private readonly bloom: Uint32Array;
-  private readonly bloomMask: number;
+  private bloom: Uint32Array | undefined;
+  private bloomMask = 0;
+  /** Lookups so far, until the filter is built (BLOOM_AFTER_LOOKUPS). */
+  private lookups = 0;
   /** Over `entries`, made once: a DataView (and a BigInt offset) per found blob was the cost of a lookup. */
   private readonly view: DataView;
 
@@ -35,26 +39,37 @@ export class SealedIndex {
   ) {
     this.unchecked = file;
     this.view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
-    const bits = 2 ** Math.max(5, Math.ceil(Math.log2(count * BLOOM_BITS_PER_ENTRY || 1)));
-    this.bloom = new Uint32Array(bits / 32);
-    this.bloomMask = bits - 1;
+  }
+
+  /**
+   * The filter is built on an index's BLOOM_AFTER_LOOKUPS-th lookup, not when it is read: the first request after a
+   * start walks hundreds of indexes once (building their filters was a seventh of that start), and a bisection
+   * alone is ~11 comparisons.
+   */
+  private filter(): Uint32Array {
+    if (this.bloom) return this.bloom;
+    const bits = 2 ** Math.max(5, Math.ceil(Math.log2(this.count * BLOOM_BITS_PER_ENTRY || 1)));
+    const bloom = new Uint32Array(bits / 32);
+    const mask = bits - 1;
+    const entries = this.entries;
     // Inlined, over locals (the words probe() reads): opening a thousand packs builds ~2M entries' filters, and a
     // probe() call and field reads per bit cost ~20% more (a DataView's big-endian getUint32, twice as much).
-    const bloom = this.bloom;
-    const mask = this.bloomMask;
-    for (let at = 0, end = count * IDX_ENTRY; at < end; at += IDX_ENTRY) {
+    for (let at = 0, end = this.count * IDX_ENTRY; at < end; at += IDX_ENTRY) {
       for (let p = at; p < at + 4 * BLOOM_PROBES; p += 4) {
         const bit = ((entries[p] << 24) | (entries[p + 1] << 16) | (entries[p + 2] << 8) | entries[p + 3]) & mask;
         bloom[bit >>> 5] |= 1 << (bit & 31);
       }
     }
+    this.bloomMask = mask;
+    return (this.bloom = bloom);
   }
 
   /** False when the hash is surely absent; true when it may be present. */
   mayHave(hash: Uint8Array): boolean {
+    const bloom = this.filter();
     for (let p = 0; p < BLOOM_PROBES; p++) {
       const bit = probe(hash, 4 * p) & this.bloomMask;
-      if ((this.bloom[bit >>> 5] & (1 << (bit & 31))) === 0) return false;
+      if ((bloom[bit >>> 5] & (1 << (bit & 31))) === 0) return false;
     }
     return true;
   }
@@ -117,7 +132,7 @@ export class SealedIndex {
   }
 
   find(hash: Uint8Array): BlobLocation | undefined {
-    if (!this.mayHave(hash)) return undefined;
+    if ((this.bloom || ++this.lookups >= BLOOM_AFTER_LOOKUPS) && !this.mayHave(hash)) return undefined;
     let lo = 0;
     let hi = this.count - 1;
     while (lo <= hi) {

@@ -10,6 +10,9 @@ const V4A_ALGORITHM = "AWS4-ECDSA-P256-SHA256";
 
 const sigV4aNotImplemented = () => new S3Error("NotImplemented", "SigV4a (AWS4-ECDSA-P256-SHA256) signatures are not supported.");
 
+/** The parameters of a request without a query (most): read, never written. */
+const NO_PARAMS: ReadonlyMap<string, string> = new Map();
+
 /**
  * Verifies the request's signature, if it has one. Throws S3Error (SignatureDoesNotMatch,
  * InvalidAccessKeyId, AccessDenied, RequestTimeTooSkewed, AuthorizationHeaderMalformed,
@@ -18,11 +21,11 @@ const sigV4aNotImplemented = () => new S3Error("NotImplemented", "SigV4a (AWS4-E
  */
 export async function authenticate(req: RequestView, options: AuthOptions): Promise<AuthResult> {
   const authorization = req.headers.get("authorization") ?? "";
-  const params = new Map(req.rawQuery === "" ? undefined : parseQuery(req.rawQuery));
+  const params = req.rawQuery === "" ? NO_PARAMS : new Map(parseQuery(req.rawQuery));
   const presignedV4 = params.has("X-Amz-Algorithm") || params.has("X-Amz-Credential");
   const presignedV2 = params.has("AWSAccessKeyId") || params.has("Signature");
 
-  if ([authorization !== "", presignedV4, presignedV2].filter(Boolean).length > 1) {
+  if (Number(authorization !== "") + Number(presignedV4) + Number(presignedV2) > 1) {
     throw new S3Error(
       "InvalidArgument",
       "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",

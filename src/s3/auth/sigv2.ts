@@ -88,7 +88,7 @@ export function verifyV2Header(req: RequestView, authorization: string, options:
 }
 
 /** `?AWSAccessKeyId=...&Expires=<epoch seconds>&Signature=...` */
-export function verifyV2Query(req: RequestView, params: Map<string, string>, options: AuthOptions): AuthResult {
+export function verifyV2Query(req: RequestView, params: ReadonlyMap<string, string>, options: AuthOptions): AuthResult {
   const accessKey = params.get("AWSAccessKeyId");
   const expires = params.get("Expires");
   const signature = params.get("Signature");

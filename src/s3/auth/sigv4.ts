@@ -21,12 +21,12 @@ export function deriveSigningKey(secret: string, date: string, region: string, s
  * full). A client sends the same credential, signing-key inputs and, within a second, the same date on every
  * request, so parsing and deriving them each time was most of a small request's verification.
  */
-function remembered<T>(kept: number): (arg: string, compute: () => T) => T {
+function remembered<T>(kept: number): (arg: string, compute: (arg: string) => T) => T {
   const results = new Map<string, T>();
   return (arg, compute) => {
     if (results.has(arg)) return results.get(arg) as T;
     if (results.size >= kept) results.clear();
-    const result = compute();
+    const result = compute(arg);
     results.set(arg, result);
     return result;
   };
@@ -39,7 +39,7 @@ export const signingKeyFor = (secret: string, c: Credential): Uint8Array =>
 
 const amzDates = remembered<number | undefined>(64);
 /** "20130524T000000Z" → ms since the epoch; undefined when it is not that shape. */
-export const parseAmzDate = (value: string): number | undefined => amzDates(value, () => parseAmzDateOnce(value));
+export const parseAmzDate = (value: string): number | undefined => amzDates(value, parseAmzDateOnce);
 
 function parseAmzDateOnce(value: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
@@ -59,7 +59,7 @@ export interface Credential {
 
 /** "AKID/20130524/us-east-1/s3/aws4_request"; the key is everything before the last four parts. */
 const credentials = remembered<Credential | undefined>(256);
-export const parseCredential = (value: string): Credential | undefined => credentials(value, () => parseCredentialOnce(value));
+export const parseCredential = (value: string): Credential | undefined => credentials(value, parseCredentialOnce);
 
 function parseCredentialOnce(value: string): Credential | undefined {
   const parts = value.split("/");
@@ -180,7 +180,8 @@ export function verifyV4Header(req: RequestView, authorization: string, options:
   const payloadHash = req.headers.get("x-amz-content-sha256");
   if (payloadHash === null) throw new S3Error("InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
 
-  const v4 = verify(req, { credential, amzDate, signedHeaders, signature, payloadHash, query: canonicalQuery(req.rawQuery) }, secret);
+  // auth off (no secret): nothing to recompute, so the canonical query is not built either
+  const v4 = secret === undefined ? undefined : verify(req, { credential, amzDate, signedHeaders, signature, payloadHash, query: canonicalQuery(req.rawQuery) }, secret);
   return { kind: "signed", accessKey: credential.accessKey, scheme: "v4-header", v4 };
 }
 
@@ -203,7 +204,7 @@ export function checkSkew(requestTime: number, now: number): void {
 const queryError = (message: string) => new S3Error("AuthorizationQueryParametersError", message);
 
 /** Presigned URL: X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature. */
-export function verifyV4Query(req: RequestView, params: Map<string, string>, options: AuthOptions): AuthResult {
+export function verifyV4Query(req: RequestView, params: ReadonlyMap<string, string>, options: AuthOptions): AuthResult {
   const credentialText = params.get("X-Amz-Credential");
   const amzDate = params.get("X-Amz-Date");
   const expiresText = params.get("X-Amz-Expires");

@@ -8,7 +8,7 @@ import { partNumber } from "../list-params.ts";
 import { type ByteRange, parseRange } from "../ranges.ts";
 import { versionIdParam } from "../version-id.ts";
 import { responseOverrides } from "../response-overrides.ts";
-import { taggingCountHeader } from "../tagging.ts";
+import { setTaggingCount } from "../tagging.ts";
 import { sourcedResponse } from "../../runtime/body-source.ts";
 
 function partRange(m: ObjectManifest, n: number): ByteRange {
@@ -23,17 +23,17 @@ function partRange(m: ObjectManifest, n: number): ByteRange {
  * client see what it raced with (AWS sends both; moto#8534 shows real S3's 304), and on a 304 also the
  * Cache-Control and Expires RFC 9110 §15.4.5 requires.
  */
-function validators(headers: Record<string, string>, status: number): Record<string, string> {
+function validators(headers: Headers, status: number): Record<string, string> {
   const kept = status === 304 ? ["etag", "last-modified", "cache-control", "expires"] : ["etag", "last-modified"];
-  return Object.fromEntries(kept.filter((name) => headers[name] !== undefined).map((name) => [name, headers[name]]));
+  return Object.fromEntries(kept.filter((name) => headers.has(name)).map((name) => [name, headers.get(name)!]));
 }
 
 export function getObject(req: S3Request, deps: S3Deps): Response {
   const version = findVersion(deps, req.bucket!, req.key!, versionIdParam(req.query.get("versionId")));
   const { manifest } = version;
   const headers = objectHeaders(manifest, version.time);
-  headers["x-amz-version-id"] = version.version;
-  Object.assign(headers, taggingCountHeader(version.tags));
+  headers.set("x-amz-version-id", version.version);
+  setTaggingCount(headers, version.tags);
   try {
     checkConditions(req.headers, manifest.etag, version.time);
   } catch (err) {
@@ -42,16 +42,16 @@ export function getObject(req: S3Request, deps: S3Deps): Response {
   }
   const byPart = req.query.has("partNumber");
   const range = byPart ? partRange(manifest, partNumber(req.query)) : parseRange(req.headers.get("range"), manifest.size);
-  if (byPart) headers["x-amz-mp-parts-count"] = String(manifest.parts?.length ?? 1);
-  if (req.search !== "") Object.assign(headers, responseOverrides(req.query));
+  if (byPart) headers.set("x-amz-mp-parts-count", String(manifest.parts?.length ?? 1));
+  if (req.search !== "") for (const [name, value] of Object.entries(responseOverrides(req.query))) headers.set(name, value);
   if (!range && req.headers.get("x-amz-checksum-mode")?.toUpperCase() === "ENABLED") {
-    for (const [alg, value] of Object.entries(manifest.checksums ?? {})) headers[`x-amz-checksum-${alg}`] = value;
-    if (manifest.checksumType) headers["x-amz-checksum-type"] = manifest.checksumType;
+    for (const [alg, value] of Object.entries(manifest.checksums ?? {})) headers.set(`x-amz-checksum-${alg}`, value);
+    if (manifest.checksumType) headers.set("x-amz-checksum-type", manifest.checksumType);
   }
   const start = range?.start ?? 0;
   const end = range?.end ?? manifest.size - 1;
-  headers["content-length"] = String(Math.max(0, end - start + 1));
-  if (range) headers["content-range"] = `bytes ${start}-${end}/${manifest.size}`;
+  headers.set("content-length", String(Math.max(0, end - start + 1)));
+  if (range) headers.set("content-range", `bytes ${start}-${end}/${manifest.size}`);
   const status = range ? 206 : 200;
   if (req.method === "HEAD" || manifest.size === 0) return new Response(null, { status, headers });
   const whole = deps.repo.readSingleChunk(manifest, start, end);
