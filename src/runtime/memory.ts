@@ -35,9 +35,10 @@ export const PRESSURE_COLLECT_EVERY_MS = 250;
 export const CACHE_DROP_EVERY_MS = 5_000;
 /**
  * Without a limit, garbage is still not left to pile up: past this RSS the guard collects (the caches stay). Runs of
- * the benchmark peaked at 200-246 MB without it, at 182-221 MB with it (docs/benchmarks.md, "Peak RSS under load").
+ * the benchmark peaked at 168-175 MB without it, at 146-158 MB with it (160 MiB here: 182-221 MB, before other
+ * changes; docs/benchmarks.md, "Peak RSS under load").
  */
-export const COLLECT_PAST = 160 * MiB;
+export const COLLECT_PAST = 128 * MiB;
 /**
  * ... and only once RSS has grown this much above what the last collection left (the larger of the two), so that a
  * server whose live memory is past COLLECT_PAST collects as it grows, like the runtime's own schedule, not at every
