@@ -90,7 +90,7 @@ export class RemoteStore implements Store {
     if (batches.length === 0 && sealed.rows.length === 0 && sealed.reused.length === 0) return;
     try {
       const result = await this.meta.flush(sealed.rows, sealed.reused, sealed.packs, batches);
-      this.blobs.remember(result.stored);
+      this.blobs.indexed(sealed, result.stored);
       this.refs.settle(batches, result.won, result.seq);
       this.flushes++;
     } catch (err) {

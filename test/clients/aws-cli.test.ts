@@ -136,8 +136,6 @@ describe.skipIf(skip)("aws CLI", () => {
     expect(put.VersionId).toBe(v1);
     expect((await tagSet("--version-id", v1)).TagSet).toEqual([{ Key: "stage", Value: "clean" }]);
     expect(await tagSet()).toEqual({ VersionId: v2, TagSet: [] });
-    const head = await awsJson("s3api", "head-object", "--bucket", "cli", "--key", "t.txt", "--version-id", v1);
-    expect(head.VersionId).toBe(v1);
     await aws("s3api", "delete-object-tagging", "--bucket", "cli", "--key", "t.txt", "--version-id", v1);
     expect((await tagSet("--version-id", v1)).TagSet).toEqual([]);
     // aws s3 cp between buckets copies (CopyObject), and the tagging directive's default keeps the source's tags
@@ -151,7 +149,7 @@ describe.skipIf(skip)("aws CLI", () => {
     await aws("s3api", "put-bucket-tagging", "--bucket", "cli", "--tagging", "TagSet=[{Key=owner,Value=cli}]");
     expect((await awsJson("s3api", "get-bucket-tagging", "--bucket", "cli")).TagSet).toEqual([{ Key: "owner", Value: "cli" }]);
     await aws("s3api", "delete-bucket-tagging", "--bucket", "cli");
-  }, 60_000);
+  }, 180_000); // about 15 CLI runs of a second or more each on a loaded box
 
   test("awkward keys through s3api and s3 ls", async () => {
     const file = path.join(dir, "k.txt");
