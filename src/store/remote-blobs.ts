@@ -4,8 +4,8 @@
 // them indexes them in the same transaction. A gateway keeps a bounded cache of blob locations (a share of the
 // memory budget) and looks a missing one up in PostgreSQL, synchronously through the bridge's worker (a blob
 // acknowledged anywhere has its row committed before the ack, so the lookup finds it). Blob bytes are cached too,
-// bounded by bytes. Dedup: a put whose hash is held or cached is not stored again; the others are checked against
-// PostgreSQL in one query per pack before it is uploaded. Pack object names and bytes: docs/format.md, "Pack objects".
+// bounded by bytes. Dedup: a put whose blob this gateway is storing already is not stored again; the others are
+// checked against PostgreSQL in one query per pack before it is uploaded. Pack object names and bytes: docs/format.md, "Pack objects".
 import { randomHex } from "../util/bytes.ts";
 import { DecodedCache } from "../util/decoded-cache.ts";
 import { UnavailableError } from "../util/unavailable.ts";
@@ -69,6 +69,12 @@ export class RemoteBlobs implements BlobBackend {
   private uploadError: Error | undefined;
   /** Uploaded but not yet in PostgreSQL: indexed by the next flush. */
   private unindexed: Sealed = { rows: [], packs: [], reused: [] };
+  /**
+   * The locations of blobs uploaded and not yet indexed (unindexed, or in a flush not yet committed), kept apart from
+   * the location cache, which may let them go: PostgreSQL does not know them yet, and a flush must not upload one
+   * twice (one row per hash).
+   */
+  private readonly staged = new Map<string, RemoteLocation>();
   private reused = new Set<string>();
   private readonly cache: DecodedCache<Uint8Array>;
   private readonly loading = new Map<string, Promise<void>>();
@@ -102,8 +108,10 @@ export class RemoteBlobs implements BlobBackend {
 
   putDigested(kind: BlobKind, payload: Uint8Array, hashBytes: Uint8Array, handedOver = false): string {
     const hash = toHex(hashBytes);
-    // Only what this gateway knows: the others are checked in PostgreSQL when their pack is cut.
-    if (this.held.has(hash) || this.locations.use(hash)) {
+    // Blobs this gateway is storing are not stored twice. Every other one, even with a cached location, is held and
+    // checked in PostgreSQL when its pack is cut: gc may have collected it since it was cached, and a flush reusing
+    // a collected blob fails (503).
+    if (this.held.has(hash) || this.staged.has(hash)) {
       if (kind === "chunk") {
         this.deduplicated.chunks++;
         this.deduplicated.bytes += payload.length;
@@ -130,8 +138,8 @@ export class RemoteBlobs implements BlobBackend {
   /** Where a stored blob lives: from the cache, else from PostgreSQL (synchronously; throws UnavailableError). */
   where(hash: string, fresh = false): RemoteLocation | undefined {
     if (!fresh) {
-      const cached = this.locations.use(hash);
-      if (cached) return cached;
+      const known = this.known(hash);
+      if (known) return known;
     }
     this.lookups.sync++;
     const [row] = this.bridge.locate(this.meta.url, [hash]);
@@ -171,7 +179,7 @@ export class RemoteBlobs implements BlobBackend {
   }
 
   private async fetchAsync(hash: string, fresh: boolean): Promise<void> {
-    let loc = fresh ? undefined : this.locations.use(hash);
+    let loc = fresh ? undefined : this.known(hash);
     if (!loc) {
       this.lookups.async++;
       const rows = await this.meta.locate([hash]);
@@ -242,8 +250,10 @@ export class RemoteBlobs implements BlobBackend {
     await this.objects.put(name, parts);
     this.traffic.puts++;
     this.traffic.putBytes += size;
-    this.remember(rows);
-    for (const r of rows) this.release(r.hash, false);
+    for (const r of rows) {
+      this.staged.set(r.hash, r);
+      this.release(r.hash, false);
+    }
     this.unindexed.rows.push(...rows);
     this.unindexed.packs.push({ name, bytes: size });
   }
@@ -287,16 +297,34 @@ export class RemoteBlobs implements BlobBackend {
     for (const h of collected) this.locations.delete(h);
   }
 
-  /** Caches locations PostgreSQL gave (a lookup, or the rows a flush stored: another gateway's copy may have won). */
+  /** A flush committed: its blobs are indexed, at the locations PostgreSQL kept (another gateway's copy may have won). */
+  indexed(sealed: Sealed, stored: BlobRow[]): void {
+    for (const r of sealed.rows) this.staged.delete(r.hash);
+    this.remember(stored);
+  }
+
+  /** A location this gateway knows without asking: staged by it, or cached. */
+  private known(hash: string): RemoteLocation | undefined {
+    return this.staged.get(hash) ?? this.locations.use(hash);
+  }
+
+  /** Caches locations PostgreSQL gave. */
   remember(rows: BlobRow[]): void {
     for (const r of rows) this.locations.remember(r.hash, { value: { pack: r.pack, offset: r.offset, length: r.length, kind: r.kind }, bytes: LOCATION_BYTES });
   }
 
-  /** Which of `hashes` are stored (held here, or live in PostgreSQL): one query for all of them. */
+  /** Which of `hashes` are stored (held here, cached, or live in PostgreSQL): one query for all the others. */
   async present(hashes: string[]): Promise<Set<string>> {
-    const found = new Set(hashes.filter((h) => this.held.has(h)));
+    const found = new Set<string>();
+    const asked: string[] = [];
+    for (const h of hashes) {
+      if (this.held.has(h) || this.known(h)) found.add(h);
+      else asked.push(h);
+    }
+    if (asked.length === 0) return found;
     this.lookups.async++;
-    const rows = await this.meta.locate(hashes.filter((h) => !found.has(h)));
+    const rows = await this.meta.locate(asked);
+    this.remember(rows);
     for (const r of rows) found.add(r.hash);
     return found;
   }

@@ -99,7 +99,7 @@ export class RemoteStore implements Store {
     try {
       // A gateway whose own losers hold queue locks must not wait for other gateways' (cas-queue.ts).
       const result = await this.meta.flush(sealed.rows, sealed.reused, sealed.packs, batches, !this.casQueue.holding);
-      this.blobs.remember(result.stored);
+      this.blobs.indexed(sealed, result.stored);
       this.refs.settle(batches, result.won, result.seq);
       this.flushes++;
     } catch (err) {

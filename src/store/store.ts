@@ -43,6 +43,8 @@ export interface BlobBackend {
   ready?(): Promise<void> | undefined;
   /** Backends that cache blob payloads let go of them here (memory pressure). */
   dropCaches?(): void;
+  /** Backends that look blobs up remotely: which of many are stored, asked at once (one round trip, not one each). */
+  present?(hashes: string[]): Promise<Set<string>>;
   /** Backends that look blob locations up elsewhere: how many they hold in memory, and how many they looked up. */
   locationStats?(): { cached: number; lookups: number };
 }
