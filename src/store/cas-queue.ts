@@ -1,14 +1,15 @@
 // Fairness between gateways writing the same refs. Compare-and-swap alone lets a gateway whose writers chain on
 // their own in-flight commits win every round: another gateway's writers build on a head that has moved again by
 // the time their flush commits, and rebuild until their retries run out (503 SlowDown). So a writer that lost
-// queues: this gateway takes a PostgreSQL advisory lock on each key it lost, exclusively, until its retry lands,
-// and every other gateway's flush that would move one of those keys first waits for that lock in shared mode
-// (pg-meta.ts, flush). Losers thus queue in PostgreSQL (its lock queue is first come, first served) instead of
-// spinning, and the fast path without a loser costs the flush nothing but shared locks nobody else holds.
+// queues: its gateway takes a PostgreSQL advisory lock on each key it lost, exclusively, until its retry lands, and
+// every other gateway's flush that would move one of those keys first waits for that lock in shared mode
+// (RemoteStore.flushOnce, PgMeta.awaitQueues: before the pack upload, so the wait never ages a pack that is not yet
+// indexed towards gc's grace period). Losers thus queue in PostgreSQL (its lock queue is first come, first served)
+// instead of spinning; without a loser a flush costs one statement more, on locks nobody holds.
 //
-// Deadlock-free by bounds, not by ordering: a gateway that holds a queue lock takes no shared ones in its own
-// flushes, and gives each queue lock up after HOLD_MS whatever happened, so a wait that PostgreSQL cannot see
-// (a holder waiting on its own flush, queued behind one waiting on another gateway's hold) ends by itself.
+// Deadlock-free by bounds, not by ordering: a gateway that holds a queue lock does not wait on other gateways' in
+// its own flushes, and gives each queue lock up after HOLD_MS whatever happened, so a wait that PostgreSQL cannot
+// see (a holder waiting on its own flush, queued behind one waiting on another gateway's hold) ends by itself.
 import type postgres from "postgres";
 import { guard, queueLockName } from "./pg-meta.ts";
 

@@ -183,17 +183,10 @@ export class PgMeta {
    * then applies each CAS batch whose expectations hold, in order. Returns the seq and which batches won; the blob
    * rows as stored (another gateway may have indexed the same hash first: its copy wins).
    */
-  flush(rows: BlobRow[], reused: string[], packs: Array<{ name: string; bytes: number }>, batches: CasBatch[], waitForQueues: boolean): Promise<{ seq: number; won: boolean[]; stored: BlobRow[]; missing: string[] }> {
-    // With waitForQueues, the batches' CAS keys that another gateway's losers hold queued (cas-queue.ts) are
-    // waited for first, in the same statement and before strata_meta's row lock, so no wait holds up other flushes.
-    const queued = waitForQueues ? [...new Set(batches.flatMap((b) => b.expect.map(([k]) => queueLockName(this.schema, k))))] : [];
+  flush(rows: BlobRow[], reused: string[], packs: Array<{ name: string; bytes: number }>, batches: CasBatch[]): Promise<{ seq: number; won: boolean[]; stored: BlobRow[]; missing: string[] }> {
     return guard("commit", () =>
       this.sql.begin(async (tx) => {
-        const [{ seq: s }] = queued.length
-          ? await tx`
-            WITH q AS (SELECT pg_advisory_xact_lock_shared(hashtextextended(n, 0)) FROM unnest(${tx.array(queued)}::text[]) n)
-            UPDATE strata_meta SET seq = seq + 1 WHERE id = 1 AND (SELECT count(*) FROM q) >= 0 RETURNING seq`
-          : await tx`UPDATE strata_meta SET seq = seq + 1 WHERE id = 1 RETURNING seq`;
+        const [{ seq: s }] = await tx`UPDATE strata_meta SET seq = seq + 1 WHERE id = 1 RETURNING seq`;
         const seq = Number(s);
         let missing: string[] = [];
         if (reused.length) {
@@ -240,6 +233,19 @@ export class PgMeta {
         return { seq, won, stored, missing };
       })
     );
+  }
+
+  /**
+   * Waits while another gateway's losers hold any of these refs queued (cas-queue.ts): one statement, its own
+   * transaction, so the shared locks it takes are gone when it answers.
+   */
+  awaitQueues(keys: string[]): Promise<void> {
+    if (keys.length === 0) return Promise.resolve();
+    const names = keys.map((k) => queueLockName(this.schema, k));
+    return guard("queue", async () => {
+      // JSON, not sql.array(): a one-element array can reach PostgreSQL as a bare string (see locateBlobs).
+      await this.sql`SELECT count(pg_advisory_xact_lock_shared(hashtextextended(n, 0))) FROM json_array_elements_text((${JSON.stringify(names)}::text)::json) n`;
+    });
   }
 
   /** Runs fn holding the cluster-wide gc lock, or returns undefined when another gateway holds it. */

@@ -67,7 +67,35 @@ export class RemoteRefs implements RefReader {
       else failed = true;
     });
     this.inFlight = this.inFlight.filter((b) => !batches.includes(b));
-    if (failed) this.rebuildLatest();
+    if (failed) {
+      this.failDoomed();
+      this.rebuildLatest();
+    }
+  }
+
+  /**
+   * Fails at once the staged batches that built on a batch that just lost: they expect a value that will now
+   * never be there. Left staged, two writers here rebuilding after a loss could each build on the other's doomed
+   * retry and lose to each other round after round, with no other gateway in the way.
+   */
+  private failDoomed(): void {
+    const view = new Map<string, string | null>();
+    const value = (k: string) => (view.has(k) ? view.get(k)! : this.latestDurable(k));
+    this.pending = this.pending.filter((b) => {
+      if (!b.expect.every(([k, v]) => value(k) === v)) {
+        b.outcome = new ConflictMarker();
+        return false;
+      }
+      for (const [k, raw] of b.changes) view.set(k, raw);
+      return true;
+    });
+  }
+
+  /** A key's value as the durable view and the batches still in flight leave it. */
+  private latestDurable(key: string): string | null {
+    let raw = this.durable.get(key)?.raw ?? null;
+    for (const b of this.inFlight) for (const [k, v] of b.changes) if (k === key) raw = v;
+    return raw;
   }
 
   /** Applies rows from PostgreSQL (a refresh or a full load). */

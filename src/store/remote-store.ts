@@ -90,6 +90,9 @@ export class RemoteStore implements Store {
     const batches = this.refs.take();
     let sealed;
     try {
+      // Before the upload, not between it and the commit: a wait there would age the new pack towards gc's grace
+      // period. A gateway whose own losers hold queue locks must not wait for other gateways' (cas-queue.ts).
+      if (!this.casQueue.holding) await this.meta.awaitQueues([...new Set(batches.flatMap((b) => b.expect.map(([k]) => k)))]);
       sealed = await this.blobs.seal();
     } catch (err) {
       this.refs.settle(batches, err as Error, 0);
@@ -97,8 +100,7 @@ export class RemoteStore implements Store {
     }
     if (batches.length === 0 && sealed.rows.length === 0 && sealed.reused.length === 0) return;
     try {
-      // A gateway whose own losers hold queue locks must not wait for other gateways' (cas-queue.ts).
-      const result = await this.meta.flush(sealed.rows, sealed.reused, sealed.packs, batches, !this.casQueue.holding);
+      const result = await this.meta.flush(sealed.rows, sealed.reused, sealed.packs, batches);
       this.blobs.indexed(sealed, result.stored);
       this.refs.settle(batches, result.won, result.seq);
       this.flushes++;

@@ -98,7 +98,13 @@ export async function retryOnConflict<T>(store: Store, attempt: () => Promise<T>
       } catch (err) {
         if (!(err instanceof RefConflictError)) throw err;
         if (tries >= MAX_CONFLICTING_ATTEMPTS) throw new UnavailableError(`gave up after ${tries} conflicting attempts`, "SlowDown");
-        if (!leave && err.keys.length) leave = await store.queue?.(err.keys);
+        // Queued again after every loss: that joins this gateway's turn if it still runs, or takes a new one if the
+        // turn ran out its time (cas-queue.ts), before the old one is left.
+        if (err.keys.length && store.queue) {
+          const queued = await store.queue(err.keys);
+          await leave?.();
+          leave = queued;
+        }
         await store.refresh?.();
       }
     }
