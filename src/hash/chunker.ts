@@ -1,6 +1,8 @@
 // Cuts a byte stream into content-defined chunks with FastCDC from the WASM core (wasm/fastcdc.ts):
 // boundaries follow the content, so an insert or delete moves only the chunks around it and the
 // rest deduplicate. Boundaries depend only on the bytes, never on how they were split into pushes.
+import type { ChunkHasher } from "./chunk-hashing.ts";
+import { createHasher } from "./hashing.ts";
 import { core, CoreContext, input, INPUT_SIZE } from "./wasm-core.ts";
 
 export interface ChunkerOptions {
@@ -29,16 +31,19 @@ function checkOptions({ min, avg, max }: ChunkerOptions): void {
 /**
  * The buffers chunks are assembled in, each big enough for a maximum chunk. Bytes are copied once, into
  * the buffer of the chunk they belong to; buffers given back are reused, so a long stream does not
- * allocate (and page-fault in) fresh memory for every chunk.
+ * allocate (and page-fault in) fresh memory for every chunk. With a ChunkHasher, its buffers come first, and
+ * chunks assembled in them are hashed on its worker (see hash()).
  */
 export class ChunkBuffers {
   private readonly free: ArrayBuffer[] = [];
 
   /** `keep`: how many given-back buffers to hold for reuse at most. */
-  constructor(readonly size: number, private readonly keep = 2) {}
+  constructor(readonly size: number, private readonly keep = 2, private readonly hasher?: ChunkHasher) {
+    if (hasher && hasher.size !== size) throw new RangeError(`a hasher of ${hasher.size}-byte buffers cannot serve ${size}-byte chunk buffers`);
+  }
 
   take(): Uint8Array {
-    return new Uint8Array(this.free.pop() ?? new ArrayBuffer(this.size));
+    return this.hasher?.take() ?? new Uint8Array(this.free.pop() ?? new ArrayBuffer(this.size));
   }
 
   /** Lets go of the buffers kept for reuse (memory pressure). */
@@ -48,7 +53,13 @@ export class ChunkBuffers {
 
   /** Returns a chunk's buffer for reuse; the caller must hold no view of it any more. */
   give(buffer: ArrayBufferLike): void {
+    if (this.hasher?.give(buffer)) return;
     if (buffer instanceof ArrayBuffer && buffer.byteLength === this.size && this.free.length < this.keep) this.free.push(buffer);
+  }
+
+  /** The SHA-256 of a chunk cut from these buffers: on the hasher's worker when it was assembled in one of its buffers. */
+  hash(chunk: Uint8Array): Promise<Uint8Array> {
+    return this.hasher ? this.hasher.hash(chunk) : Promise.resolve(createHasher("sha256").update(chunk).digest());
   }
 }
 

@@ -27,13 +27,16 @@ export function bytesDigest(chunks: ChunkRef[]): string {
   return chunks.length === 1 ? chunks[0][0] : digestOfDigests("sha256", chunks.map(([hash]) => hash));
 }
 
+/** Chunks of an upload hashed (or hashing) but not yet stored: one hashes while the next is assembled. */
+const HASHING_AHEAD = 1;
+
 /**
  * Cuts a stream into chunks and stores each once (a chunk already in the store is not written again).
- * Returns the size, digests and chunk list. Memory stays bounded: one maximum-size chunk per upload, taken from
- * `chunkBuffers` and given back as soon as the chunk is stored.
+ * Returns the size, digests and chunk list. Memory stays bounded: a chunk being assembled and one being hashed
+ * per upload, in buffers taken from `chunkBuffers` and given back as soon as their chunk is stored.
  *
- * Chunks are hashed on this thread: a worker thread ran the hashing beside the receiving, but Bun copies
- * every buffer it passes, which cost more CPU than the hashing itself (docs/benchmarks.md, "Large PUT").
+ * Chunks assembled in the buffers of a ChunkHasher are hashed on its worker thread while this thread goes on
+ * receiving and chunking (hash/chunk-hashing.ts); they are stored in order as their digests arrive.
  */
 export async function storeStream(
   blobs: BlobBackend,
@@ -44,29 +47,58 @@ export async function storeStream(
   const chunker = createChunker(DEFAULT_CHUNKING, chunkBuffers);
   const md5 = options.md5 ? createHasher("md5") : undefined;
   const chunks: ChunkRef[] = [];
+  const hashing: Array<{ chunk: Uint8Array; digest: Promise<Uint8Array> }> = [];
   let size = 0;
-  const keep = async (chunk: Uint8Array) => {
-    chunks.push([blobs.put("chunk", chunk), chunk.length]);
-    chunkBuffers.give(chunk.buffer);
+  const storeOldest = async () => {
+    const { chunk, digest } = hashing[0];
+    try {
+      chunks.push([blobs.putDigested("chunk", chunk, await digest), chunk.length]);
+    } finally {
+      hashing.shift();
+      chunkBuffers.give(chunk.buffer);
+    }
     const uploading = blobs.ready?.(); // a remote backend holds the stream back while its uploads catch up
     if (uploading) await uploading;
   };
-  if (body) {
-    const reader = body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (options.maxSize !== undefined && size > options.maxSize) {
-        await reader.cancel();
-        throw new ObjectTooLargeError(options.maxSize);
-      }
-      md5?.update(value);
-      for (const chunk of chunker.push(value)) await keep(chunk);
+  const cut: Uint8Array[] = []; // chunks the chunker has finished, to be hashed in order
+  const keepCut = async () => {
+    for (let chunk = cut.shift(); chunk; chunk = cut.shift()) {
+      hashing.push({ chunk, digest: chunkBuffers.hash(chunk) });
+      while (hashing.length > HASHING_AHEAD) await storeOldest();
     }
+  };
+  try {
+    if (body) {
+      const reader = body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.length;
+        if (options.maxSize !== undefined && size > options.maxSize) {
+          await reader.cancel();
+          throw new ObjectTooLargeError(options.maxSize);
+        }
+        md5?.update(value);
+        cut.push(...chunker.push(value));
+        await keepCut();
+      }
+    }
+    const last = chunker.finish();
+    if (last) cut.push(last);
+    await keepCut();
+    while (hashing.length > 0) await storeOldest();
+  } catch (err) {
+    // The worker may still be reading the chunks out for hashing: their buffers go back once it is done. The
+    // unfinished chunk's buffer goes back too (a hasher's buffers are few: a lost one is lost for good).
+    const unfinished = chunker.finish();
+    if (unfinished) cut.push(unfinished);
+    for (const chunk of cut.splice(0)) chunkBuffers.give(chunk.buffer);
+    for (const { chunk, digest } of hashing.splice(0)) {
+      await digest.catch(() => {});
+      chunkBuffers.give(chunk.buffer);
+    }
+    throw err;
   }
-  const last = chunker.finish();
-  if (last) await keep(last);
   const digest = bytesDigest(chunks);
   return { size, digest, sha256: chunks.length <= 1 ? digest : undefined, md5: md5 ? toHex(md5.digest()) : undefined, chunks };
 }

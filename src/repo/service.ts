@@ -4,6 +4,7 @@
 // Reads see the durable view of the refs (what has reached disk); writers build on the latest under a lock.
 import type { Store } from "../store/store.ts";
 import { ChunkBuffers, DEFAULT_CHUNKING } from "../hash/chunker.ts";
+import { sharedChunkHasher } from "../hash/chunk-hashing.ts";
 import { type CacheBudgets, DEFAULT_CACHE_BUDGETS } from "../util/memory-budget.ts";
 import { checkStore, type FsckReport } from "./fsck.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
@@ -166,7 +167,7 @@ export class RepoService<S extends Store = Store> {
   constructor(readonly store: S, budgets: CacheBudgets = DEFAULT_CACHE_BUDGETS) {
     this.versions = new VersionedStore(store, budgets);
     this.manifests = new Manifests(store.blobs, budgets.manifests);
-    this.chunkBuffers = new ChunkBuffers(DEFAULT_CHUNKING.max, budgets.chunkBuffers);
+    this.chunkBuffers = new ChunkBuffers(DEFAULT_CHUNKING.max, budgets.chunkBuffers, budgets.chunkBuffers > 0 ? sharedChunkHasher(DEFAULT_CHUNKING.max) : undefined);
     this.multipart = new Multipart(store);
     this.sizes = new LogicalSizes((s, o) => this.versions.listKeys(s, o));
   }

@@ -9,6 +9,9 @@ import { type BodySource, openBodySource, streamSource } from "./body-source.ts"
 import { originForm, recordTarget, RequestBodyError } from "./request-target.ts";
 import type { RunningServer, ServeOptions } from "./serve.ts";
 
+/** How long a connection may be silent, reading nothing and writing nothing, unless the options say otherwise. */
+const IDLE_TIMEOUT_MS = 120_000;
+
 /**
  * Bodies declared up to this size are read whole and sent in one write. A handler streams only bodies whose
  * length it declares (GetObject); those larger stream through, so memory never grows with an object's size.
@@ -42,7 +45,7 @@ export async function serveNodeHttp(options: ServeOptions): Promise<RunningServe
   // A 5 GiB PUT may take long: no deadline for a whole request, only for headers and for silence.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
-  server.timeout = 120_000;
+  server.timeout = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.hostname, () => {
@@ -167,7 +170,7 @@ const answerOut = (exchange: Exchange) =>
 /** Answers a request: the handler's answer, or the failure's. */
 async function handle(exchange: Exchange, req: http.IncomingMessage, request: Request, options: ServeOptions): Promise<void> {
   try {
-    await answer(req, exchange.res, request, options.fetch);
+    await answer(req, exchange.res, request, options.fetch, options.idleTimeoutMs ?? IDLE_TIMEOUT_MS);
   } catch (err) {
     await answerFailure(err, exchange.res, request, options.onError);
   } finally {
@@ -188,7 +191,7 @@ async function answerFailure(err: unknown, res: http.ServerResponse, request: Re
   res.writeHead(failed.status, headers).end(new Uint8Array(await failed.arrayBuffer()));
 }
 
-async function answer(req: http.IncomingMessage, res: http.ServerResponse, request: Request, fetch: ServeOptions["fetch"]): Promise<void> {
+async function answer(req: http.IncomingMessage, res: http.ServerResponse, request: Request, fetch: ServeOptions["fetch"], timeout: number): Promise<void> {
   const response = await fetch(request);
   // Bun's own copy of the headers into a record (Set-Cookie as a list): cheaper than visiting them one by one.
   const headers = (response.headers as Headers & { toJSON(): Record<string, string | string[]> }).toJSON();
@@ -209,7 +212,7 @@ async function answer(req: http.IncomingMessage, res: http.ServerResponse, reque
     res.writeHead(response.status, headers);
     return end(res, unread, bytes);
   }
-  await stream(res, response.status, headers, openBodySource(response) ?? streamSource(response.body!), unread);
+  await stream(res, response.status, headers, openBodySource(response) ?? streamSource(response.body!), unread, timeout);
 }
 
 /**
@@ -241,7 +244,7 @@ async function endAfter(res: http.ServerResponse, unread: Promise<void>, last?: 
  * only once the one before has been written: Bun's res.write has taken a piece's bytes when it returns, copying
  * what the socket does not take at once (test/runtime/body-source.test.ts), so the source may reuse its buffer.
  */
-async function stream(res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, source: BodySource, unread?: Promise<void>): Promise<void> {
+async function stream(res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, source: BodySource, unread: Promise<void> | undefined, timeout: number): Promise<void> {
   // The client went away: stop reading the body (the store's reader gives its buffer back).
   res.once("close", () => {
     if (!res.writableFinished) source.close();
@@ -256,7 +259,13 @@ async function stream(res: http.ServerResponse, status: number, headers: http.Ou
   }
   res.writeHead(status, headers);
   try {
-    for (; piece; piece = await source.next()) await write(res, piece);
+    for (; piece; piece = await source.next()) {
+      // Bun's node:http counts a socket's idle time from its last read only, not from its writes: without this, a
+      // GET that takes longer than the idle timeout to reach a slow reader is cut off mid-body
+      // (test/runtime/idle-timeout.test.ts). Each piece written re-arms the timer, as Node's own writes do.
+      res.socket?.setTimeout(timeout);
+      await write(res, piece);
+    }
     await end(res, unread);
   } catch (err) {
     // Headers (and the length) are out: all a failing body can do now is cut the connection short.

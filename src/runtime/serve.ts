@@ -13,6 +13,8 @@ export interface ServeOptions {
    */
   onBadRequest?: (tooLarge: boolean) => Response;
   tls?: { cert: string; key: string };
+  /** How long a connection may go without a byte read or written before it is closed (default 120 s). */
+  idleTimeoutMs?: number;
 }
 
 export interface RunningServer {

@@ -62,6 +62,12 @@ export interface BlobStoreOptions {
  * writev: a small PUT appends ~9 blobs, and a write syscall each was a fifth of its CPU time.
  */
 const APPEND_BUFFER_BYTES = 1024 * 1024;
+/**
+ * A payload the caller lends (not handed over) of at least this size is written out at once, with whatever waits
+ * before it, instead of being copied to wait: a copy of a chunk costs a fresh buffer (page faults) and a memcpy,
+ * one more writev costs a syscall.
+ */
+const WRITE_AT_ONCE_BYTES = 64 * 1024;
 /** writev takes at most IOV_MAX (1024 on Linux) buffers; a record is three. */
 const APPEND_BUFFER_PARTS = 1020;
 
@@ -196,8 +202,8 @@ export class BlobStore {
   private append(kind: BlobKind, hashBytes: Uint8Array, hash: string, payload: Uint8Array, handedOver = false): void {
     const a = this.active;
     // Unless handed over, the payload is copied while it waits: the caller may reuse its buffer once put() returns.
-    const large = payload.length >= APPEND_BUFFER_BYTES;
-    const record = encodeRecord(a.version, kind, hashBytes, large || handedOver ? payload : payload.slice());
+    const borrowed = !handedOver && payload.length >= WRITE_AT_ONCE_BYTES;
+    const record = encodeRecord(a.version, kind, hashBytes, handedOver || borrowed ? payload : payload.slice());
     if (this.pending.length === 0) this.pendingAt = a.size;
     this.pending.push(...record);
     this.pendingBytes += RECORD_HEAD + payload.length + 4;
@@ -205,7 +211,7 @@ export class BlobStore {
     a.index.set(hash, { pack: a.seq, offset: a.size + RECORD_HEAD, length: payload.length, kind });
     a.size += RECORD_HEAD + payload.length + 4;
     this.dirty = true;
-    if (this.pendingBytes >= APPEND_BUFFER_BYTES || this.pending.length >= APPEND_BUFFER_PARTS) this.writePending();
+    if (borrowed || this.pendingBytes >= APPEND_BUFFER_BYTES || this.pending.length >= APPEND_BUFFER_PARTS) this.writePending();
     if (a.size >= this.options.packLimit) this.seal();
   }
 

@@ -142,24 +142,46 @@ export function secretOf(options: AuthOptions, accessKey: string): string | unde
 
 const headerMalformed = (why: string) => new S3Error("AuthorizationHeaderMalformed", `The authorization header is malformed; ${why}`);
 
+/** The fields of an Authorization header; of comma-separated `name=value` parts, the last of each name counts. */
+interface AuthorizationFields {
+  credentialText?: string;
+  signedText?: string;
+  signature?: string;
+}
+
+const NO_FIELDS: AuthorizationFields = {};
+
+/** The fields with one more `name=value` part read. */
+function withPart(fields: AuthorizationFields, part: string): AuthorizationFields {
+  const eq = part.indexOf("=");
+  if (eq <= 0) return fields;
+  const value = part.slice(eq + 1).trim();
+  switch (part.slice(0, eq).trim()) {
+    case "Credential":
+      return { ...fields, credentialText: value };
+    case "SignedHeaders":
+      return { ...fields, signedText: value };
+    case "Signature":
+      return { ...fields, signature: value };
+  }
+  return fields;
+}
+
+const fieldsOfParts = (text: string): AuthorizationFields => text.slice(V4_ALGORITHM.length).split(",").reduce(withPart, NO_FIELDS);
+
+// A client repeats its header but for the last part (the Signature, as every SDK writes it): what comes before
+// the last comma is read once per client.
+const headFields = remembered<AuthorizationFields>(256);
+
+function authorizationFields(authorization: string): AuthorizationFields {
+  const comma = authorization.lastIndexOf(",");
+  if (comma < 0) return fieldsOfParts(authorization);
+  return withPart(headFields(authorization.slice(0, comma), fieldsOfParts), authorization.slice(comma + 1));
+}
+
 /** `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...` */
 export function verifyV4Header(req: RequestView, authorization: string, options: AuthOptions): AuthResult {
-  let credentialText: string | undefined, signedText: string | undefined, signature: string | undefined;
-  for (const part of authorization.slice(V4_ALGORITHM.length).split(",")) {
-    const eq = part.indexOf("=");
-    if (eq <= 0) continue;
-    const value = part.slice(eq + 1).trim();
-    switch (part.slice(0, eq).trim()) {
-      case "Credential":
-        credentialText = value;
-        break;
-      case "SignedHeaders":
-        signedText = value;
-        break;
-      case "Signature":
-        signature = value;
-    }
-  }
+  const { credentialText, signedText, signature } = authorizationFields(authorization);
   if (!credentialText || !signedText || !signature) throw headerMalformed("missing Credential, SignedHeaders or Signature.");
   const credential = parseCredential(credentialText);
   if (!credential) {
