@@ -98,17 +98,22 @@ export function parseTaggingXml(text: string, what: Tagged): TagSet {
   const set = (tagging as Record<string, unknown>).TagSet;
   if (set === undefined) throw malformed();
   if (typeof set === "string" && set.trim() === "") return []; // <TagSet/>, or one holding only white space
-  if (typeof set !== "object" || set === null) throw malformed();
+  // a second TagSet parses as an array; text or other elements beside the Tags are no tag set either
+  if (typeof set !== "object" || set === null || Array.isArray(set) || !onlyFields(set, ["Tag"])) throw malformed();
   const list = (set as Record<string, unknown>).Tag ?? [];
   if (!Array.isArray(list)) throw malformed();
   const tags: TagSet = list.map((tag: unknown) => {
-    if (typeof tag !== "object" || tag === null) throw malformed();
+    if (typeof tag !== "object" || tag === null || !onlyFields(tag, ["Key", "Value"])) throw malformed();
     const { Key: key, Value: value } = tag as Record<string, unknown>;
     if (typeof key !== "string" || typeof value !== "string") throw malformed();
     return [key, value];
   });
   return checkTags(tags, what);
 }
+
+/** Whether an element holds no field but `names` and white space (nothing else validates against AWS's schema). */
+const onlyFields = (element: object, names: string[]): boolean =>
+  Object.entries(element).every(([name, value]) => names.includes(name) || (name === "#text" && typeof value === "string" && value.trim() === ""));
 
 /** The Tagging answer of GetObjectTagging and GetBucketTagging. */
 export function taggingResponse(tags: TagSet, headers: Record<string, string> = {}): Response {
