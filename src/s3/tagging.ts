@@ -81,12 +81,8 @@ export function parseTaggingHeader(value: string | null): TagSet | undefined {
 /** A query component as a form writes it (WHATWG URL, application/x-www-form-urlencoded): `+` is a space. */
 const formDecode = (text: string): string => decodeURIComponent(text.replaceAll("+", " "));
 
-/**
- * The tags a write request's x-amz-tagging gives an object (undefined: none): its header, or the query parameter a
- * presigned URL carries it in (the SDK presigners hoist x-amz-* headers into the query, and S3 applies them there).
- */
-export const requestedTags = (req: { headers: Headers; query: URLSearchParams }): TagSet | undefined =>
-  parseTaggingHeader(req.headers.get("x-amz-tagging") ?? req.query.get("x-amz-tagging"));
+/** The tags a write request's x-amz-tagging header gives an object (undefined: none; from a presigned URL's query too, see presigned-headers.ts). */
+export const requestedTags = (headers: Headers): TagSet | undefined => parseTaggingHeader(headers.get("x-amz-tagging"));
 
 const malformed = () => new S3Error("MalformedXML");
 
