@@ -8,6 +8,7 @@
 // writes each digest into the ring and posts how far it got (the uploads waiting also look at the ring every
 // ANSWER_POLL_MS, should a message come late). The buffers are
 // never dropped, so reusing them costs no page faults and leaves no shared memory for a GC to find late.
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { createHasher, hashEngineName } from "./hashing.ts";
 
@@ -117,8 +118,10 @@ export class ChunkHasher {
   }
 
   private start(): void {
-    if (hashEngineName() !== "native") {
-      this.worker = null; // the WASM engine was chosen (or measured faster): the worker's node:crypto is not it
+    // The WASM engine was chosen (or measured faster): the worker's node:crypto is not it. On one core a second
+    // thread runs beside nothing, and the hand-over costs more CPU than hashing on the spot (docs/benchmarks.md).
+    if (hashEngineName() !== "native" || availableParallelism() < 2) {
+      this.worker = null;
       return;
     }
     this.buffers = Array.from({ length: this.slots }, () => new SharedArrayBuffer(this.size));

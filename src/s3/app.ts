@@ -10,6 +10,8 @@ import type { S3Deps, S3Request } from "./context.ts";
 import { S3Error, unavailable } from "./errors.ts";
 import { errorResponse, notImplemented } from "./respond.ts";
 import { authenticateRequest, type RequestAuthOptions } from "./request-auth.ts";
+import { withPresignedHeaders } from "./presigned-headers.ts";
+import { isPresignedV4 } from "./auth/authenticate.ts";
 import type { Authorizer } from "./access-policy.ts";
 import { fromRepoError } from "./targets.ts";
 import { hostnameOf, isLocalHostname } from "./host.ts";
@@ -70,13 +72,14 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
   return async (raw) => {
     const { path, query } = splitTarget(requestTarget(raw));
     const started = performance.now();
+    const params = new URLSearchParams(query);
     const req: S3Request = {
       method: raw.method,
       path,
       search: query,
       scheme: schemeOf(raw),
-      headers: raw.headers,
-      query: new URLSearchParams(query),
+      headers: isPresignedV4(params) ? withPresignedHeaders(raw.headers, params) : raw.headers,
+      query: params,
       body: null, // set by authentication: the verified payload
       verifiedChecksums: NO_CHECKSUMS,
       requestId: nextRequestId(),

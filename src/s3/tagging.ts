@@ -81,12 +81,8 @@ export function parseTaggingHeader(value: string | null): TagSet | undefined {
 /** A query component as a form writes it (WHATWG URL, application/x-www-form-urlencoded): `+` is a space. */
 const formDecode = (text: string): string => decodeURIComponent(text.replaceAll("+", " "));
 
-/**
- * The tags a write request's x-amz-tagging gives an object (undefined: none): its header, or the query parameter a
- * presigned URL carries it in (the SDK presigners hoist x-amz-* headers into the query, and S3 applies them there).
- */
-export const requestedTags = (req: { headers: Headers; query: URLSearchParams }): TagSet | undefined =>
-  parseTaggingHeader(req.headers.get("x-amz-tagging") ?? req.query.get("x-amz-tagging"));
+/** The tags a write request's x-amz-tagging header gives an object (undefined: none; from a presigned URL's query too, see presigned-headers.ts). */
+export const requestedTags = (headers: Headers): TagSet | undefined => parseTaggingHeader(headers.get("x-amz-tagging"));
 
 const malformed = () => new S3Error("MalformedXML");
 
@@ -102,17 +98,22 @@ export function parseTaggingXml(text: string, what: Tagged): TagSet {
   const set = (tagging as Record<string, unknown>).TagSet;
   if (set === undefined) throw malformed();
   if (typeof set === "string" && set.trim() === "") return []; // <TagSet/>, or one holding only white space
-  if (typeof set !== "object" || set === null) throw malformed();
+  // a second TagSet parses as an array; text or other elements beside the Tags are no tag set either
+  if (typeof set !== "object" || set === null || Array.isArray(set) || !onlyFields(set, ["Tag"])) throw malformed();
   const list = (set as Record<string, unknown>).Tag ?? [];
   if (!Array.isArray(list)) throw malformed();
   const tags: TagSet = list.map((tag: unknown) => {
-    if (typeof tag !== "object" || tag === null) throw malformed();
+    if (typeof tag !== "object" || tag === null || !onlyFields(tag, ["Key", "Value"])) throw malformed();
     const { Key: key, Value: value } = tag as Record<string, unknown>;
     if (typeof key !== "string" || typeof value !== "string") throw malformed();
     return [key, value];
   });
   return checkTags(tags, what);
 }
+
+/** Whether an element holds no field but `names` and white space (nothing else validates against AWS's schema). */
+const onlyFields = (element: object, names: string[]): boolean =>
+  Object.entries(element).every(([name, value]) => names.includes(name) || (name === "#text" && typeof value === "string" && value.trim() === ""));
 
 /** The Tagging answer of GetObjectTagging and GetBucketTagging. */
 export function taggingResponse(tags: TagSet, headers: Record<string, string> = {}): Response {

@@ -95,9 +95,29 @@ export function keyElement(key: string | undefined): string | undefined {
   return key !== undefined && xmlCarries(key) ? key : undefined;
 }
 
+/** A character reference, decimal or hex. */
+const CHAR_REF = /&#(x[0-9a-fA-F]+|[0-9]+);/g;
+
+/**
+ * Whether a character reference names a character XML 1.0 has (Char: tab, newline, CR, U+0020-U+D7FF,
+ * U+E000-U+FFFD, U+10000-U+10FFFF). fast-xml-parser drops the others: `<Key>zz&#x1;</Key>` would read as the key
+ * "zz", and DeleteObjects would delete another object than the one named. S3 answers such a body MalformedXML
+ * (https://github.com/basho/riak_cs/issues/974, https://github.com/boto/boto3/issues/2005).
+ */
+function allowedReference(ref: string): boolean {
+  const code = ref[0] === "x" ? parseInt(ref.slice(1), 16) : Number(ref);
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+}
+
+const badReference = (text: string): boolean => {
+  if (!text.includes("&#")) return false;
+  for (const m of text.matchAll(CHAR_REF)) if (!allowedReference(m[1])) return true;
+  return false;
+};
+
 /** Parses a request body; undefined when it is not well-formed XML. */
 export function parseXml(text: string): Record<string, unknown> | undefined {
-  if (DOCTYPE.test(text)) return undefined;
+  if (DOCTYPE.test(text) || badReference(text)) return undefined;
   try {
     const parsed = parser.parse(text, true) as Record<string, unknown>;
     return typeof parsed === "object" && parsed !== null ? parsed : undefined;

@@ -102,6 +102,10 @@ describe("the Tagging document (API_Tagging, API_Tag)", () => {
     ["a tag with two keys", "<Tagging><TagSet><Tag><Key>a</Key><Key>b</Key><Value>1</Value></Tag></TagSet></Tagging>", "object", expect.stringContaining("MalformedXML")],
     ["a key holding elements", "<Tagging><TagSet><Tag><Key><x/></Key><Value>1</Value></Tag></TagSet></Tagging>", "object", expect.stringContaining("MalformedXML")],
     ["an empty body", "", "object", expect.stringContaining("MalformedXML")],
+    // schema validation: a second TagSet, or an element a Tag does not have, is not silently dropped
+    ["two tag sets", "<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet><TagSet/></Tagging>", "object", expect.stringContaining("MalformedXML")],
+    ["a tag with an unknown element", "<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value><Extra/></Tag></TagSet></Tagging>", "object", expect.stringContaining("MalformedXML")],
+    ["text beside the tags", "<Tagging><TagSet>junk<Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>", "object", expect.stringContaining("MalformedXML")],
   ];
   for (const [name, text, what, expected] of cases) test(name, () => expect(outcome(() => parseTaggingXml(text, what))).toEqual(expected));
 

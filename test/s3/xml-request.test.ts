@@ -12,6 +12,7 @@ test.each([
   ["hex references", "<D><Object><Key>&#x41;&#x2F;b</Key></Object></D>", "A/b"],
   ["the five XML entities", "<D><Object><Key>&amp;&lt;&gt;&quot;&apos;</Key></Object></D>", "&<>\"'"],
   ["a literal key", "<D><Object><Key>plain key</Key></Object></D>", "plain key"],
+  ["references to tab, newline, CR and an astral character", "<D><Object><Key>&#9;&#xA;&#xD;&#x1F600;</Key></Object></D>", "\t\n\r\u{1F600}"],
 ])("%s are decoded", (_, xml, key) => {
   expect((parseXml(xml)?.D as { Object: Array<{ Key: string }> }).Object[0].Key).toBe(key);
 });
@@ -20,6 +21,12 @@ test.each([
   ["an internal entity", '<!DOCTYPE D [<!ENTITY a "boom">]><D><Object><Key>&a;</Key></Object></D>'],
   ["an external entity", '<!DOCTYPE D [<!ENTITY a SYSTEM "file:///etc/passwd">]><D><Object><Key>&a;</Key></Object></D>'],
   ["a bare doctype", "<!doctype D><D/>"],
+  // XML 1.0 has no such characters: read as nothing, "zz&#x1;" would name (and DeleteObjects delete) the key "zz"
+  ["a reference to a C0 control", "<D><Object><Key>zz&#x1;</Key></Object></D>"],
+  ["a decimal reference to NUL", "<D><Object><Key>a&#0;b</Key></Object></D>"],
+  ["a reference to a surrogate", "<D><Object><Key>a&#xD800;</Key></Object></D>"],
+  ["a reference to U+FFFE", "<D><Object><Key>a&#65534;</Key></Object></D>"],
+  ["a reference past U+10FFFF", "<D><Object><Key>a&#x110000;</Key></Object></D>"],
 ])("a body with %s is refused (undefined: MalformedXML)", (_, xml) => {
   expect(parseXml(xml)).toBeUndefined();
 });

@@ -13,6 +13,9 @@ const sigV4aNotImplemented = () => new S3Error("NotImplemented", "SigV4a (AWS4-E
 /** The parameters of a request without a query (most): read, never written. */
 const NO_PARAMS: ReadonlyMap<string, string> = new Map();
 
+/** Whether a request's query carries SigV4 query authentication (a presigned URL). */
+export const isPresignedV4 = (params: { has(name: string): boolean }): boolean => params.has("X-Amz-Algorithm") || params.has("X-Amz-Credential");
+
 /**
  * Verifies the request's signature, if it has one. Throws S3Error (SignatureDoesNotMatch,
  * InvalidAccessKeyId, AccessDenied, RequestTimeTooSkewed, AuthorizationHeaderMalformed,
@@ -22,7 +25,7 @@ const NO_PARAMS: ReadonlyMap<string, string> = new Map();
 export async function authenticate(req: RequestView, options: AuthOptions): Promise<AuthResult> {
   const authorization = req.headers.get("authorization") ?? "";
   const params = req.rawQuery === "" ? NO_PARAMS : new Map(parseQuery(req.rawQuery));
-  const presignedV4 = params.has("X-Amz-Algorithm") || params.has("X-Amz-Credential");
+  const presignedV4 = isPresignedV4(params);
   const presignedV2 = params.has("AWSAccessKeyId") || params.has("Signature");
 
   if (Number(authorization !== "") + Number(presignedV4) + Number(presignedV2) > 1) {

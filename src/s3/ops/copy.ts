@@ -24,7 +24,7 @@ export async function copyObject(req: S3Request, deps: S3Deps): Promise<Response
   const metadata = directive(req.headers, "x-amz-metadata-directive");
   // API_CopyObject: the copy gets the source's tags (COPY, the default) or the request's x-amz-tagging (REPLACE).
   const tagging = directive(req.headers, "x-amz-tagging-directive");
-  const tags = tagging === "REPLACE" ? (requestedTags(req) ?? []) : source.tags;
+  const tags = tagging === "REPLACE" ? (requestedTags(req.headers) ?? []) : source.tags;
   // `repo`, `master.repo` and `branch.repo` name buckets differently; compare the branches they address.
   const from = deps.buckets.resolve(source.bucket);
   const sameObject = !from.commit && from.repo === target.repo && from.branch === target.branch && source.key === req.key && !source.versionId;

@@ -32,7 +32,7 @@ export async function createMultipartUpload(req: S3Request, deps: S3Deps): Promi
   const checksum = uploadChecksum(req.headers);
   // x-amz-tagging (API_CreateMultipartUpload) is kept with the upload and given to the object at completion.
   const id = await deps.repo.createUpload(target, req.key!, {
-    description: { ...describedBy(req.headers), tags: requestedTags(req) },
+    description: { ...describedBy(req.headers), tags: requestedTags(req.headers) },
     checksumAlgorithm: checksum.algorithm,
     checksumType: checksum.type,
   });

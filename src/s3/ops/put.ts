@@ -14,7 +14,7 @@ export async function putObject(req: S3Request, deps: S3Deps): Promise<Response>
   if (req.key!.length === 0) throw new S3Error("InvalidArgument", "An object key must not be empty.");
   checkKeyLength(req.key!);
   // x-amz-tagging is checked before a byte is stored (API_PutObject: "The tag-set for the object").
-  const described = { ...describedBy(req.headers), tags: requestedTags(req) };
+  const described = { ...describedBy(req.headers), tags: requestedTags(req.headers) };
   const stored = await ingestObject(deps, req.body, deps.config.maxObjectSize, declaredLength(req.headers));
   const checksums = req.verifiedChecksums();
   const checksum = Object.keys(checksums).length ? { checksums, type: "FULL_OBJECT" as const } : undefined;

@@ -1,4 +1,5 @@
-// Random requests for the fuzzer, from a seeded PRNG: every part of a request (method, target, version, headers,
+// Random requests for the fuzzer, from a seeded PRNG. Four connections in five are valid HTTP whose S3 content is
+// hostile (keys, queries, headers, XML, signatures, framing S3 reads); the fifth breaks HTTP itself. Every part of a request (method, target, version, headers,
 // body, framing, how it goes on the wire) is drawn from the values S3 clients send, the values they never send,
 // and garbage. Strings here are "binary strings" (one char per byte), so a target can hold any byte at all.
 import { createHash } from "node:crypto";
@@ -97,6 +98,24 @@ const PARAMS = [
   "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token", "AWSAccessKeyId", "Signature", "Expires", "x-id", "select-type",
 ];
 
+/** The share of connections that break HTTP itself (bad framing, heads, methods, versions, bytes); the rest are valid HTTP. */
+const CHAOS_SHARE = 0.2;
+
+/** Header value bytes HTTP does not allow (a field value may hold tab and obs-text, not controls). */
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/g;
+
+/** Bytes a request target cannot hold raw, percent-encoded (a target's own `%` stays: a bad escape is S3's to refuse). */
+const encodeTarget = (text: string) => text.replace(/[\x00-\x20\x7f-\xff#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+
+/** An addressing made valid HTTP: a Host the server serves, and a target in origin or absolute form with every byte allowed. */
+function asValidHttp(a: { host: string | undefined; target: string; path: string; query: string }, self: string) {
+  const host = a.host !== undefined && /^[\x21-\x7e]+$/.test(a.host) && !/[/@\[\]]|:$|:0$|:\d{6}/.test(a.host) ? a.host : self;
+  const path = encodeTarget(a.path.startsWith("/") ? a.path : `/${a.path}`);
+  const query = encodeTarget(a.query);
+  const origin = query ? `${path}?${query}` : path;
+  return { host, path, query, target: a.target.startsWith("http://") ? `http://${self}${origin}` : origin };
+}
+
 export class RequestGen {
   constructor(private readonly r: Rng, private readonly w: World) {}
 
@@ -174,6 +193,11 @@ export class RequestGen {
   }
 
   // ---- a request ----
+
+  /** A method an S3 client sends. */
+  s3Method(): string {
+    return this.r.weighted<string>([[25, "GET"], [20, "PUT"], [12, "POST"], [10, "DELETE"], [10, "HEAD"], [4, "OPTIONS"]]);
+  }
 
   method(): string {
     return this.r.weighted<string>([[25, "GET"], [20, "PUT"], [12, "POST"], [10, "DELETE"], [10, "HEAD"], [4, "OPTIONS"], [4, this.r.pick(ODD_METHODS)]]);
@@ -339,16 +363,19 @@ export class RequestGen {
   }
 
   /** One request, serialized; whether it is well-framed (an answer is owed) and whether it asks to close. */
-  request(): { bytes: Buffer; method: string; wellFramed: boolean; closes: boolean; poisons: boolean } {
+  request(chaos: boolean): { bytes: Buffer; method: string; wellFramed: boolean; closes: boolean; poisons: boolean } {
     const r = this.r;
-    const method = this.method();
+    const method = chaos ? this.method() : this.s3Method();
     const unsafe = !SAFE.has(method);
-    const { host, target, path, query } = this.addressing(unsafe);
-    const version = r.weighted([[30, "HTTP/1.1"], [3, "HTTP/1.0"], [1, r.pick(["HTTP/2.0", "HTTP/0.9", "HTTP/1.2", "http/1.1", "HTTP/1.1 x", ""])]]);
+    const addressed = this.addressing(unsafe);
+    // Valid HTTP carrying hostile S3: the bytes a key or value holds reach the server percent-encoded, as a client
+    // sends them, so the request passes the HTTP parser and the hostile part is what S3 makes of it.
+    const { host, target, path, query } = chaos ? addressed : asValidHttp(addressed, `127.0.0.1:${this.w.port}`);
+    const version = chaos ? r.weighted([[30, "HTTP/1.1"], [3, "HTTP/1.0"], [1, r.pick(["HTTP/2.0", "HTTP/0.9", "HTTP/1.2", "http/1.1", "HTTP/1.1 x", ""])]]) : r.weighted([[12, "HTTP/1.1"], [1, "HTTP/1.0"]]);
     const headers: [string, string][] = [];
     if (host !== undefined) headers.push(["Host", host]);
     if (r.chance(0.03) && host !== undefined) headers.push(["Host", r.pick(["other", host])]);
-    headers.push(...this.extraHeaders());
+    headers.push(...(chaos ? this.extraHeaders() : this.extraHeaders().map(([n, v]): [string, string] => [n, v.replace(CONTROL, "")])));
     let body = this.body(method, path, headers);
 
     // signing: valid SigV4 (header, maybe streaming), or as it comes
@@ -370,7 +397,9 @@ export class RequestGen {
       }
     }
 
-    const framing = r.weighted([[30, "length"], [3, "chunked"], [2, "none"], [1, "short"], [1, "long"], [1, "huge"], [1, "broken-chunks"], [1, "both"], [1, "bad-length"]] as const);
+    const framing = chaos
+      ? r.weighted([[30, "length"], [3, "chunked"], [2, "none"], [1, "short"], [1, "long"], [1, "huge"], [1, "broken-chunks"], [1, "both"], [1, "bad-length"]] as const)
+      : r.weighted([[30, "length"], [4, "chunked"]] as const);
     let framed = body;
     switch (framing) {
       case "length":
@@ -407,11 +436,7 @@ export class RequestGen {
     const closes = r.chance(0.05) || version === "HTTP/1.0";
     if (closes && version !== "HTTP/1.0") headers.push(["Connection", "close"]);
     if (version === "HTTP/1.0" && r.chance(0.3)) headers.push(["Connection", "keep-alive"]);
-    if (r.chance(0.02)) headers.push([r.pick(["Bad Name", "x:y", "\x01", ""]), "v"]);
-    if (r.chance(0.01)) headers.push(["x-folded", "a\r\n b"]);
-    if (r.chance(0.01)) for (let i = 0; i < 200; i++) headers.push([`x-many-${i}`, "v"]);
-    if (r.chance(0.01)) headers.push(["x-big", "v".repeat(r.pick([8000, 20000, 70000]))]);
-    if (headers.length && r.chance(0.01)) r.pick(headers)[1] = bin("ümlaut") + "\xff";
+    if (chaos) this.breakHeaders(headers);
 
     const head = `${method} ${target} ${version}\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join("")}\r\n`;
     const methodOk = /^(GET|HEAD|PUT|POST|DELETE|OPTIONS|PATCH|TRACE|PROPFIND|MKCOL|LOCK|PURGE|SEARCH|M-SEARCH)$/.test(method);
@@ -424,6 +449,16 @@ export class RequestGen {
     // a body longer than declared, or sent without a length, leaves bytes that are no request: nothing after is owed
     const poisons = framing === "short" || (framing === "none" && body.length > 0);
     return { bytes: Buffer.concat([Buffer.from(head, "latin1"), framed]), method, wellFramed, closes, poisons };
+  }
+
+  /** What no client sends: a bad header name, a folded line, too many or too large headers, raw non-ASCII. */
+  breakHeaders(headers: [string, string][]): void {
+    const r = this.r;
+    if (r.chance(0.1)) headers.push([r.pick(["Bad Name", "x:y", "\x01", ""]), "v"]);
+    if (r.chance(0.05)) headers.push(["x-folded", "a\r\n b"]);
+    if (r.chance(0.05)) for (let i = 0; i < 200; i++) headers.push([`x-many-${i}`, "v"]);
+    if (r.chance(0.05)) headers.push(["x-big", "v".repeat(r.pick([8000, 20000, 70000]))]);
+    if (headers.length && r.chance(0.05)) r.pick(headers)[1] = bin("ümlaut") + "\xff";
   }
 
   /** Transfer-Encoding: chunked, right or broken. */
@@ -476,7 +511,9 @@ export class RequestGen {
   connection(): WireCase {
     const r = this.r;
     const count = r.weighted([[12, 1], [2, 2], [1, 4]]);
-    const requests = Array.from({ length: count }, () => this.request());
+    // Most connections are valid HTTP, so that their hostility reaches S3; the rest go after the HTTP layer itself.
+    const chaos = r.chance(CHAOS_SHARE);
+    const requests = Array.from({ length: count }, () => this.request(chaos));
     let owed = 0;
     for (const q of requests) {
       if (!q.wellFramed) break;
@@ -490,7 +527,7 @@ export class RequestGen {
     if (sentAfterClose) owed = closing;
     let bytes: Buffer = Buffer.concat(requests.map((q) => q.bytes));
     let hangUp: WireCase["hangUp"] = "none";
-    const ending = r.weighted([[20, "whole"], [1, "cut"], [1, "end"], [1, "garbage"]] as const);
+    const ending = chaos ? r.weighted([[4, "whole"], [1, "cut"], [1, "end"], [1, "garbage"]] as const) : r.weighted([[20, "whole"], [1, "end"]] as const);
     if (ending === "cut") {
       bytes = bytes.subarray(0, r.int(bytes.length));
       hangUp = "reset";
