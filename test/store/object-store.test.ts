@@ -106,6 +106,20 @@ describe("RemoteRefs", () => {
     expect(refs.get("repo/q", "durable")).toEqual({ v: 2 });
   });
 
+  test("a batch staged on one that lost fails at once; one staged on the durable view stays staged", () => {
+    const refs = new RemoteRefs();
+    const lost = refs.stage([{ key: "branch/r/main", value: { head: "a" } }]);
+    const taken = refs.take();
+    const chained = refs.stage([{ key: "branch/r/main", value: { head: "b" } }]); // built on "a", never to be
+    const other = refs.stage([{ key: "branch/r/dev", value: { head: "c" } }]);
+    refs.settle(taken, [false], 5);
+    expect(lost.outcome).toBeInstanceOf(ConflictMarker);
+    expect(chained.outcome).toBeInstanceOf(ConflictMarker);
+    expect(other.outcome).toBeUndefined();
+    expect(refs.take()).toEqual([other]);
+    expect(refs.get("branch/r/main", "latest")).toBeUndefined();
+  });
+
   test("a refresh does not hide a change staged here, and an older row never replaces a newer one", () => {
     const refs = new RemoteRefs();
     refs.stage([{ key: "branch/r/main", value: { head: "mine" } }]);
