@@ -18,7 +18,7 @@ export const CONSOLE_HTML = `<!doctype html>
 header{background:#23395d;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.3rem 1rem;align-items:center}
 header a{color:#fff;font-weight:600}header nav{display:flex;gap:1rem;flex-wrap:wrap}#who{margin-left:auto}
 main{padding:1rem;max-width:72rem}a{color:#1d4f91}a:focus,button:focus,input:focus,[tabindex]:focus{outline:3px solid #f0a020;outline-offset:1px}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;overflow-wrap:anywhere;vertical-align:top}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;overflow-wrap:break-word;vertical-align:top}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dd{margin:0;overflow-wrap:anywhere}
 nav.crumbs{margin-bottom:.5rem}pre{background:#f5f5f5;padding:.5rem;overflow:auto;max-height:30rem;margin:0}
 button,input,select{font:inherit;padding:.3rem .6rem}button{cursor:pointer}.danger{background:#b02a2a;color:#fff;border:1px solid #801d1d}
@@ -33,7 +33,7 @@ tr.add td:last-child{background:#e6f4ea}tr.del td:first-child{background:#fbe9e9
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr));gap:1rem}.chart{margin:0}.chart svg{width:100%;height:auto;border:1px solid #ddd}
 img.preview{max-width:100%}dialog{max-width:32rem}fieldset{border:1px solid #ccc;border-radius:.3rem}details{margin:.5rem 0}summary{cursor:pointer;font-weight:600}
 td button{white-space:nowrap}table[aria-label=Conflicts] td:first-child{min-width:8rem}
-@media (max-width:40rem){main{padding:.5rem}td,th{padding:.2rem;overflow-wrap:break-word}header{padding:.4rem .5rem}
+@media (max-width:40rem){main{padding:.5rem}td,th{padding:.2rem}header{padding:.4rem .5rem}
 table[aria-label=Conflicts]>thead{position:absolute;left:-999px}table[aria-label=Conflicts]>tbody>tr{display:block;border-bottom:1px solid #ddd}
 table[aria-label=Conflicts]>tbody>tr>td{display:block;border:0}table[aria-label=Conflicts] td[data-head]:not([data-head=""])::before{content:attr(data-head) / "";display:block;font-weight:600}}
 </style></head>
