@@ -4,13 +4,12 @@
 // the store clean. The object store is a second Strata in embedded mode in its own process (moto_server keeps its
 // data in memory: killed, it would come back empty).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { freePort, type ServerProcess, startServerProcess } from "../helpers/process.ts";
 import { tmpDir } from "../helpers/tmp-dir.ts";
+import { expectAcksReadBack, expectFailedWritesNotHalfApplied, loadWithDisruption, OUTAGE_CODES } from "../helpers/load-disruption.ts";
 import { freshSchema, gatewayArgs, type Gateway, type ObjectStoreServer, pgAvailable, type Schema, startGateway, strataCli } from "../helpers/distributed.ts";
 
-const LOAD = path.join(import.meta.dir, "load.py");
 const MAIN = path.join(import.meta.dir, "../../src/main.ts");
 const skip = !(await pgAvailable());
 let schema: Schema;
@@ -40,46 +39,22 @@ afterAll(async () => {
   await schema?.drop();
 });
 
-type Line = { ack?: string; sha?: string; fail?: string; readfail?: string; error?: string };
-const OUTAGE = ["ServiceUnavailable", "SlowDown"];
-
 test.skipIf(skip)("object store SIGKILLed mid-load and started again: failures are 503, nothing half-applied, nothing acknowledged lost", async () => {
-  const lines: Line[] = [];
-  let killed = false;
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn("python3", [LOAD, "load", "photos", gateways.map((g) => g.url).join(","), "4", "40"], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      if (!killed && out.split("\n").filter((l) => l.includes('"ack"')).length >= 20) {
-        killed = true;
-        objectStore!.proc.kill("SIGKILL");
-        // Down for 6 s (longer than boto3 spends retrying one request, ~3 s), then back on the same data.
-        void objectStore!.exited.then(() => new Promise((r) => setTimeout(r, 6000))).then(startObjectStore).catch(reject);
-      }
-    });
-    child.on("error", reject);
-    child.on("close", () => {
-      for (const l of out.split("\n").slice(0, -1)) lines.push(JSON.parse(l) as Line);
-      resolve();
-    });
+  const lines = await loadWithDisruption(gateways.map((g) => g.url), "photos", { writers: 4, each: 40, after: 20 }, () => {
+    objectStore!.proc.kill("SIGKILL");
+    // Down for 6 s (longer than boto3 spends retrying one request, ~3 s), then back on the same data.
+    return objectStore!.exited.then(() => new Promise((r) => setTimeout(r, 6000))).then(startObjectStore);
   });
-  expect(killed).toBe(true);
   const failed = lines.filter((l) => l.fail);
   // The outage was seen (some writes failed), and every failure was a 503, for writes and reads alike.
   expect(failed.length).toBeGreaterThan(0);
-  for (const f of [...failed, ...lines.filter((l) => l.readfail)]) expect(OUTAGE).toContain(f.error!);
+  for (const f of [...failed, ...lines.filter((l) => l.readfail)]) expect(OUTAGE_CODES).toContain(f.error!);
   const acks = lines.filter((l) => l.ack);
   expect(acks.length).toBeGreaterThan(20);
   for (const gw of gateways) {
-    for (const a of acks) {
-      let res = await fetch(`${gw.url}/photos/${a.ack}`);
-      for (let i = 0; res.status === 503 && i < 100; i++) res = await new Promise((r) => setTimeout(r, 100)).then(() => fetch(`${gw.url}/photos/${a.ack}`));
-      expect(res.status).toBe(200);
-      expect(new Bun.CryptoHasher("sha256").update(new Uint8Array(await res.arrayBuffer())).digest("hex")).toBe(a.sha!);
-    }
-    // A write answered 503 left nothing behind (each key is written once).
-    for (const f of failed) expect((await fetch(`${gw.url}/photos/${f.fail}`)).status).toBe(404);
+    await expectAcksReadBack(gw.url, "photos", acks);
+    // A write answered 503 left nothing behind (its pack never got indexed).
+    await expectFailedWritesNotHalfApplied(gw.url, "photos", failed, false);
   }
   expect((await fetch(`${gateways[1].url}/photos/after`, { method: "PUT", body: "back" })).status).toBe(200);
   expect(await (await fetch(`${gateways[0].url}/photos/after`)).text()).toBe("back");
