@@ -78,7 +78,7 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
       path,
       search: query,
       scheme: schemeOf(raw),
-      headers: isPresignedV4(params) ? withPresignedHeaders(raw.headers, params) : raw.headers,
+      headers: raw.headers,
       query: params,
       body: null, // set by authentication: the verified payload
       verifiedChecksums: NO_CHECKSUMS,
@@ -87,6 +87,7 @@ export function createS3Endpoint(deps: S3Deps, options: S3AppOptions): S3Endpoin
     let operation = "Unknown";
     let response: Response;
     try {
+      if (isPresignedV4(params)) req.headers = withPresignedHeaders(raw.headers, params);
       Object.assign(req, addressOf(path, raw.headers.get("host"), options.domains));
       const unsupported = query === "" ? undefined : unsupportedSubresource(req.query);
       if (unsupported) notImplemented(`the ?${unsupported} sub-resource`);

@@ -27,6 +27,13 @@ describe("withPresignedHeaders", () => {
       if (Object.keys(added).every((name) => headers.has(name))) expect(merged).toBe(headers); // nothing to add: no copy
     });
   }
+
+  test("a value no header can carry (NUL, CR, LF once decoded) is 400 InvalidArgument naming the parameter", () => {
+    for (const query of ["x-amz-meta-a=%00", "x-amz-tagging=a%0D%0Ab", "x-amz-acl=a%0Ab"]) {
+      const name = query.split("=")[0];
+      expect(() => withPresignedHeaders(new Headers(), new URLSearchParams(query))).toThrow(expect.objectContaining({ code: "InvalidArgument", extra: { ArgumentName: name } }));
+    }
+  });
 });
 
 describe("a presigned PUT made by the JS SDK, auth on", () => {
